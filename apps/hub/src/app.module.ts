@@ -1,0 +1,118 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppConfig, Clock, SystemClock, TongfaConfigModule } from '@tongfa/core';
+import { DatabaseModule } from '@tongfa/database';
+import { IdentityModule } from '@tongfa/identity';
+import { AuditModule } from '@tongfa/audit';
+import { JobsModule } from '@tongfa/jobs';
+import { AuthGuard } from './common/auth.guard';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { AuditInterceptor } from './common/audit.interceptor';
+import { AuditTrail } from './common/audit-trail';
+import { requestContext } from './common/request-context';
+import { AuthController } from './auth/auth.controller';
+import { UnitsController } from './units/units.controller';
+import { UsersController } from './users/users.controller';
+import { AuditController } from './audit/audit.controller';
+import { HealthController } from './ops/health.controller';
+import { RedisProbe } from './ops/redis-probe';
+import { HttpMetricsMiddleware, MetricsController, MetricsRegistry } from './ops/metrics';
+import { QueueAdminGate } from './ops/queues-board';
+import { StartupService } from './startup.service';
+import { MaintenanceJobs } from './maintenance.jobs';
+
+export interface HubOptions {
+  config: AppConfig;
+  clock?: Clock;
+  /** Run job handlers in this process (embedded mode always does). */
+  consumeJobs?: boolean;
+}
+
+/** Secret-bearing request fields that must never reach a log line. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.secret',
+  '*.otp',
+  '*.recoveryCode',
+];
+
+@Module({})
+export class HubModule implements NestModule {
+  static forRoot(opts: HubOptions): DynamicModule {
+    const { config } = opts;
+    return {
+      module: HubModule,
+      imports: [
+        TongfaConfigModule.forRoot(config, opts.clock ?? new SystemClock()),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.env.TONGFA_LOG_LEVEL,
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            redact: { paths: LOG_REDACT, censor: '[redacted]' },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
+            customProps: () => ({ service: 'hub' }),
+            ...(process.env.NODE_ENV !== 'production' && process.stdout.isTTY
+              ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
+              : {}),
+          },
+        }),
+        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: config.env.TONGFA_LOGIN_RATE_LIMIT }]),
+        TerminusModule,
+        DatabaseModule,
+        IdentityModule,
+        AuditModule,
+        JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
+      ],
+      controllers: [AuthController, UnitsController, UsersController, AuditController, HealthController, MetricsController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        AuditTrail,
+        RedisProbe,
+        MetricsRegistry,
+        QueueAdminGate,
+        StartupService,
+        MaintenanceJobs,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply((req: IncomingMessage & { id?: string; ip?: string }, _res: ServerResponse, next: () => void) => {
+        requestContext.run(
+          {
+            requestId: String(req.id ?? randomUUID()),
+            ip: req.ip ?? req.socket.remoteAddress ?? null,
+            userAgent: (req.headers['user-agent'] ?? '').slice(0, 255) || null,
+            actor: null,
+            audited: false,
+          },
+          next,
+        );
+      }, HttpMetricsMiddleware)
+      .forRoutes({ path: '*path', method: RequestMethod.ALL });
+    consumer
+      .apply(QueueAdminGate)
+      .forRoutes({ path: 'admin/queues', method: RequestMethod.ALL }, { path: 'admin/queues/*path', method: RequestMethod.ALL });
+  }
+}

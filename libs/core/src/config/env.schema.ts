@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+/**
+ * Every environment variable Tongfa reads. `.env.example` documents the same list; a wrong
+ * value stops start-up with one line naming the variable.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\/.+|^sqlite:.+$/, 'must be mysql://user:pass@host:port/db or sqlite:<file>')
+    .default('sqlite:data/tongfa.db'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be redis://host:port[/db]')
+    .optional(),
+  TONGFA_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1–32 of a-z 0-9 _ -')
+    .default('tongfa'),
+  TONGFA_DEMO: bool.optional(),
+  TONGFA_BOOTSTRAP_ADMIN: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,64}:.{10,128}$/, 'must be username:password (password 10+ characters)')
+    .optional(),
+  TONGFA_PLUGINS: csv.default([]),
+  TONGFA_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (used to sign tokens and derive keys)').optional(),
+  TONGFA_PUBLIC_URL: z.string().url('must be an absolute URL').optional(),
+  TONGFA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TONGFA_CORS_ORIGINS: csv.default([]),
+  TONGFA_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb')
+    .default('1mb'),
+  TONGFA_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(3600).default(900),
+  TONGFA_REFRESH_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(600)
+    .default(7 * 24 * 3600),
+  TONGFA_IDLE_TIMEOUT: z.coerce.number().int().min(60).default(1800),
+  TONGFA_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).default(90),
+  TONGFA_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  TONGFA_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  TONGFA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  TONGFA_MFA_REQUIRED_ROLES: csv.default([]),
+  TONGFA_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 requires 6 months)').default(180),
+  TONGFA_OIDC_ISSUER: z.string().url('must be the issuer URL of the provincial identity provider').optional(),
+  TONGFA_OIDC_CLIENT_ID: z.string().optional(),
+  TONGFA_OIDC_CLIENT_SECRET: z.string().optional(),
+  TONGFA_OIDC_REDIRECT_URI: z.string().url().optional(),
+  TONGFA_OIDC_MAPPING: z.string().optional(),
+  TONGFA_OIDC_PROVIDER_CLIENTS: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment; throws one Error whose message has one line per wrong variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `配置错误 invalid environment variable ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(lines.join('\n'));
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,62 @@
+import { join, resolve, dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from './entities';
+
+export type DatabaseDriver = 'mysql' | 'sqlite';
+
+export function driverOf(url: string): DatabaseDriver {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+/**
+ * One set of entities, two drivers: mysql2 for MySQL 8 / MariaDB (the distributed mode) and
+ * better-sqlite3 for the embedded default. Each driver has its own migrations folder.
+ */
+export function dataSourceOptions(url: string, extra: { logging?: boolean } = {}): DataSourceOptions {
+  const driver = driverOf(url);
+  const migrations = [join(__dirname, 'migrations', driver, '*.js')];
+  if (driver === 'sqlite') {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    return {
+      type: 'better-sqlite3',
+      database: file,
+      entities: ALL_ENTITIES,
+      migrations,
+      migrationsRun: false,
+      synchronize: false,
+      logging: extra.logging ?? false,
+      // WAL lets readers proceed while the single writer commits; busy_timeout makes a second
+      // connection wait instead of failing with SQLITE_BUSY.
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+        // Lets `path LIKE 'prefix%'` use the index on a BINARY-collated column, as MySQL does.
+        db.pragma('case_sensitive_like = ON');
+      },
+    } as DataSourceOptions;
+  }
+  const u = new URL(url);
+  return {
+    type: 'mysql',
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    username: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    entities: ALL_ENTITIES,
+    migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging: extra.logging ?? false,
+    extra: { connectionLimit: Number(u.searchParams.get('connectionLimit') ?? 20) },
+  };
+}
+
+export function createDataSource(url: string): DataSource {
+  return new DataSource(dataSourceOptions(url));
+}

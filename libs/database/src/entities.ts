@@ -1,0 +1,7 @@
+// The whole schema, in one list: migrations are generated from it and both drivers load it.
+// Relative imports of each context's entities folder keep this file free of service code.
+import { Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode } from '../../identity/src/entities';
+import { AuditEntry, AuditHead } from '../../audit/src/entities';
+import { JobRecord } from '../../jobs/src/entities';
+
+export const ALL_ENTITIES = [Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode, AuditEntry, AuditHead, JobRecord];

@@ -1,0 +1,28 @@
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+/**
+ * Restricts a query to rows whose materialized unit path lies under one of `paths`.
+ * `paths` are unit paths like `/a/b/`; a path matches itself and every descendant.
+ * An empty list matches nothing: scope is never "everything" by omission. Paths are built from
+ * generated ids (hex and '-'), so they hold no LIKE wildcard; a prefix LIKE uses the path index.
+ */
+export function whereInScope<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  paths: readonly string[],
+): SelectQueryBuilder<T> {
+  if (paths.length === 0) return qb.andWhere('1 = 0');
+  return qb.andWhere(
+    new Brackets((w) => {
+      paths.forEach((p, i) => {
+        const name = `scope_${qb.alias}_${i}`;
+        w.orWhere(`${column} LIKE :${name}`, { [name]: `${p}%` });
+      });
+    }),
+  );
+}
+
+/** True when `path` lies within one of `scopes`. */
+export function pathInScope(path: string, scopes: readonly string[]): boolean {
+  return scopes.some((s) => path.startsWith(s));
+}

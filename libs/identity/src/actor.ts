@@ -1,0 +1,55 @@
+import { Permission, POLICY, Role } from './roles';
+
+export interface ActorGrant {
+  role: Role;
+  unitId: string;
+  unitPath: string;
+  level: number | null;
+}
+
+/**
+ * Who is calling: a signed-in user or an API key, with the roles it holds. Services take an Actor
+ * and ask it for the subtrees where a permission holds; repositories filter by those paths.
+ */
+export class Actor {
+  constructor(
+    readonly userId: string,
+    readonly username: string,
+    readonly unitId: string,
+    readonly unitPath: string,
+    readonly grants: readonly ActorGrant[],
+    readonly via: { sessionId?: string; apiKeyId?: string } = {},
+    /** The bootstrap operator may grant roles until a security admin exists. */
+    readonly extra: readonly Permission[] = [],
+  ) {}
+
+  hasRole(role: Role): boolean {
+    return this.grants.some((g) => g.role === role);
+  }
+
+  /**
+   * Unit paths where `permission` holds, minimal: a path already covered by an ancestor in the
+   * list is dropped. Empty means the permission does not hold anywhere.
+   */
+  scope(permission: Permission): string[] {
+    const roles = POLICY[permission];
+    const extra = this.extra.includes(permission);
+    const paths = this.grants.filter((g) => extra || roles.includes(g.role)).map((g) => g.unitPath);
+    return minimalPaths(paths);
+  }
+
+  can(permission: Permission): boolean {
+    return this.scope(permission).length > 0;
+  }
+
+  canAt(permission: Permission, unitPath: string): boolean {
+    return this.scope(permission).some((p) => unitPath.startsWith(p));
+  }
+}
+
+export function minimalPaths(paths: readonly string[]): string[] {
+  const sorted = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  const out: string[] = [];
+  for (const p of sorted) if (!out.some((q) => p.startsWith(q))) out.push(p);
+  return out;
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { ApiKey, RoleAssignment, User, UserStatus } from '../entities';
+import { Actor, ActorGrant } from '../actor';
+import { Permission, Role } from '../roles';
+import { IdentityError, IdentityException } from '../identity.exception';
+import { SessionsService } from './sessions.service';
+import { ApiKeysService } from './api-keys.service';
+
+/**
+ * Turns a verified access token or API key into an Actor: the user's current roles are read on
+ * every request, so a revoked role or a disabled user takes effect at once.
+ */
+@Injectable()
+export class ActorLoader {
+  /** Cached for a few seconds: whether any security admin exists (see bootstrap grant below). */
+  private securityAdminSeen: { value: boolean; at: number } | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async forSession(userId: string, sessionId: string): Promise<Actor> {
+    const session = await this.sessions.touch(sessionId);
+    if (session.userId !== userId) throw new IdentityException(IdentityError.TokenInvalid);
+    return this.forUser(userId, { sessionId });
+  }
+
+  async forApiKey(token: string): Promise<Actor> {
+    const key = await this.apiKeys.authenticate(token);
+    const owner = await this.forUser(key.ownerId, { apiKeyId: key.id });
+    // A key never holds more than its owner holds now: each grant must still be covered.
+    const grants = owner.grants.length ? await this.grantsOf(key.grants.map((g) => ({ ...g, level: g.level ?? null }))) : [];
+    const covered = grants.filter((g) => owner.grants.some((o) => o.role === g.role && g.unitPath.startsWith(o.unitPath)));
+    return new Actor(owner.userId, owner.username, owner.unitId, owner.unitPath, covered, { apiKeyId: key.id });
+  }
+
+  async forUser(userId: string, via: { sessionId?: string; apiKeyId?: string } = {}): Promise<Actor> {
+    const user = await this.ds.getRepository(User).findOne({ where: { id: userId } });
+    if (!user || user.status !== UserStatus.Active) throw new IdentityException(IdentityError.SessionExpired);
+    const rows = await this.ds
+      .getRepository(RoleAssignment)
+      .find({ where: { userId }, select: { role: true, unitId: true, unitPath: true, level: true } });
+    const grants: ActorGrant[] = rows.map((r) => ({ role: r.role, unitId: r.unitId, unitPath: r.unitPath, level: r.level }));
+    const extra: Permission[] = [];
+    // The bootstrap operator may grant roles until a security admin exists (DESIGN.md).
+    if (grants.some((g) => g.role === Role.PlatformOperator) && !(await this.securityAdminExists())) extra.push(Permission.RoleGrant);
+    return new Actor(user.id, user.username, user.unitId, user.unitPath, grants, via, extra);
+  }
+
+  /** Forget the cached answer (called when roles change in this process). */
+  invalidate(): void {
+    this.securityAdminSeen = null;
+  }
+
+  private async securityAdminExists(): Promise<boolean> {
+    const now = Date.now();
+    if (this.securityAdminSeen && (this.securityAdminSeen.value || now - this.securityAdminSeen.at < 5000)) {
+      return this.securityAdminSeen.value;
+    }
+    const value = await this.ds.getRepository(RoleAssignment).exists({ where: { role: Role.SecurityAdmin } });
+    this.securityAdminSeen = { value, at: now };
+    return value;
+  }
+
+  private async grantsOf(raw: { role: Role; unitId: string; level: number | null }[]): Promise<ActorGrant[]> {
+    if (raw.length === 0) return [];
+    const units = await this.ds
+      .createQueryBuilder()
+      .select(['u.id AS id', 'u.path AS path'])
+      .from('unit', 'u')
+      .where({ id: In(raw.map((r) => r.unitId)) })
+      .getRawMany<{ id: string; path: string }>();
+    const paths = new Map(units.map((u) => [u.id, u.path]));
+    return raw.filter((r) => paths.has(r.unitId)).map((r) => ({ ...r, unitPath: paths.get(r.unitId)! }));
+  }
+}
+
+export type { ApiKey };

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { whereInScope, pathInScope } from '@tongfa/database';
+import { ApiKey, ApiKeyGrant, Unit } from '../entities';
+import { Actor } from '../actor';
+import { Permission } from '../roles';
+import { IdentityError, IdentityException } from '../identity.exception';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const PREFIX = 'tfk_';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  ownerId: string;
+  unitId: string;
+  grants: ApiKeyGrant[];
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+/**
+ * API keys for machine clients: `tfk_<id>_<secret>`. The secret has 256 random bits, so a plain
+ * SHA-256 of it is a safe verifier (no slow hash needed); it is shown once, at creation.
+ */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  static looksLikeKey(token: string): boolean {
+    return token.startsWith(PREFIX);
+  }
+
+  async create(
+    actor: Actor,
+    input: { name: string; unitId: string; grants: ApiKeyGrant[]; expiresAt?: Date | null },
+  ): Promise<{ key: ApiKeyView; token: string }> {
+    const unit = await this.ds.getRepository(Unit).findOne({ where: { id: input.unitId } });
+    if (!unit || !actor.canAt(Permission.ApiKeyManage, unit.path)) throw new IdentityException(IdentityError.UnitNotFound);
+    // A key may only carry roles its creator holds over the same or a wider subtree.
+    for (const g of input.grants) {
+      const gu = await this.ds.getRepository(Unit).findOne({ where: { id: g.unitId } });
+      if (!gu || !actor.grants.some((o) => o.role === g.role && gu.path.startsWith(o.unitPath))) {
+        throw new IdentityException(IdentityError.RoleNotGrantable, { role: g.role });
+      }
+    }
+    const id = newId();
+    const secret = randomBytes(32).toString('base64url');
+    const key = this.ds.getRepository(ApiKey).create({
+      id,
+      name: input.name,
+      ownerId: actor.userId,
+      unitId: unit.id,
+      unitPath: unit.path,
+      secretHash: sha256(secret),
+      grants: input.grants.map((g) => ({ role: g.role, unitId: g.unitId, level: g.level ?? null })),
+      expiresAt: input.expiresAt ?? null,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await this.ds.getRepository(ApiKey).save(key);
+    return { key: this.view(key), token: `${PREFIX}${id}_${secret}` };
+  }
+
+  async list(actor: Actor, q: PageQuery): Promise<Page<ApiKeyView>> {
+    const qb = this.ds.getRepository(ApiKey).createQueryBuilder('k');
+    whereInScope(qb, 'k.unitPath', actor.scope(Permission.ApiKeyManage));
+    const { skip, take } = pageOffset(q);
+    const [rows, total] = await qb.orderBy('k.createdAt', 'DESC').skip(skip).take(take).getManyAndCount();
+    return { items: rows.map((k) => this.view(k)), total };
+  }
+
+  async revoke(actor: Actor, id: string): Promise<ApiKeyView> {
+    const repo = this.ds.getRepository(ApiKey);
+    const key = await repo.findOne({ where: { id } });
+    if (!key || !pathInScope(key.unitPath, actor.scope(Permission.ApiKeyManage))) throw new IdentityException(IdentityError.ApiKeyNotFound);
+    key.revokedAt ??= this.clock.now();
+    await repo.save(key);
+    return this.view(key);
+  }
+
+  async authenticate(token: string): Promise<ApiKey> {
+    const m = /^tfk_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!m) throw new IdentityException(IdentityError.TokenInvalid);
+    const key = await this.ds.getRepository(ApiKey).findOne({ where: { id: m[1]! } });
+    const now = this.clock.now();
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now.getTime())) {
+      throw new IdentityException(IdentityError.TokenInvalid);
+    }
+    const a = Buffer.from(key.secretHash, 'hex');
+    const b = Buffer.from(sha256(m[2]!), 'hex');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new IdentityException(IdentityError.TokenInvalid);
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
+      await this.ds.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
+    }
+    return key;
+  }
+
+  private view(k: ApiKey): ApiKeyView {
+    return {
+      id: k.id,
+      name: k.name,
+      ownerId: k.ownerId,
+      unitId: k.unitId,
+      grants: k.grants,
+      expiresAt: k.expiresAt,
+      lastUsedAt: k.lastUsedAt,
+      revokedAt: k.revokedAt,
+      createdAt: k.createdAt,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Role } from '../roles';
+
+/** A role a user holds over a unit's subtree (reviewers also carry a level 1–3). */
+@Entity('role_assignment')
+@Index('uq_role_assignment', ['userId', 'role', 'unitId'], { unique: true })
+export class RoleAssignment {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Index('idx_role_assignment_user')
+  @Column('varchar', { length: 36 })
+  userId: string;
+
+  @Column('varchar', { length: 32 })
+  role: Role;
+
+  @Column('varchar', { length: 36 })
+  unitId: string;
+
+  @Index('idx_role_assignment_unit_path')
+  @Column('varchar', { length: 400 })
+  unitPath: string;
+
+  @Column('int', { nullable: true })
+  level: number | null;
+
+  @Column('varchar', { length: 36, nullable: true })
+  grantedBy: string | null;
+
+  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,67 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export enum UserStatus {
+  Active = 'active',
+  Disabled = 'disabled',
+}
+
+@Entity('user')
+@Index('idx_user_unit_path', ['unitPath', 'id'])
+export class User {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Index('uq_user_username', { unique: true })
+  @Column('varchar', { length: 64 })
+  username: string;
+
+  @Column('varchar', { length: 64 })
+  displayName: string;
+
+  @Column('varchar', { length: 36 })
+  unitId: string;
+
+  /** The unit's materialized path, copied here so a scoped list is one index range. */
+  @Column('varchar', { length: 400 })
+  unitPath: string;
+
+  @Column('varchar', { length: 16, default: UserStatus.Active })
+  status: UserStatus;
+
+  @Column('varchar', { length: 255, nullable: true })
+  passwordHash: string | null;
+
+  @Column('boolean', { default: false })
+  mustChangePassword: boolean;
+
+  @Column('datetime', { precision: 3, nullable: true })
+  passwordChangedAt: Date | null;
+
+  @Column('int', { default: 0 })
+  failedLoginCount: number;
+
+  @Column('datetime', { precision: 3, nullable: true })
+  lockedUntil: Date | null;
+
+  /** TOTP secret, encrypted (AES-256-GCM under a key derived from TONGFA_SECRET_KEY). */
+  @Column('varchar', { length: 255, nullable: true })
+  totpSecret: string | null;
+
+  @Column('boolean', { default: false })
+  totpEnabled: boolean;
+
+  @Column('varchar', { length: 255, nullable: true })
+  oidcIssuer: string | null;
+
+  @Column('varchar', { length: 255, nullable: true })
+  oidcSubject: string | null;
+
+  @Column('datetime', { precision: 3, nullable: true })
+  lastLoginAt: Date | null;
+
+  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

@@ -1,0 +1,184 @@
+import { defineDomainErrors, ErrorKind } from '@tongfa/core';
+
+export enum IdentityError {
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  AccountLocked = 'ACCOUNT_LOCKED',
+  AccountDisabled = 'ACCOUNT_DISABLED',
+  MfaRequired = 'MFA_REQUIRED',
+  MfaInvalid = 'MFA_INVALID',
+  MfaAlreadyEnabled = 'MFA_ALREADY_ENABLED',
+  MfaNotEnrolled = 'MFA_NOT_ENROLLED',
+  PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
+  MfaEnrollmentRequired = 'MFA_ENROLLMENT_REQUIRED',
+  PasswordTooWeak = 'PASSWORD_TOO_WEAK',
+  PasswordReused = 'PASSWORD_REUSED',
+  PasswordWrong = 'PASSWORD_WRONG',
+  SessionExpired = 'SESSION_EXPIRED',
+  RefreshInvalid = 'REFRESH_INVALID',
+  RefreshReused = 'REFRESH_REUSED',
+  TokenInvalid = 'TOKEN_INVALID',
+  UnitNotFound = 'UNIT_NOT_FOUND',
+  UserNotFound = 'USER_NOT_FOUND',
+  ParentRequired = 'PARENT_REQUIRED',
+  RootExists = 'ROOT_EXISTS',
+  LevelNotAllowed = 'LEVEL_NOT_ALLOWED',
+  CreditCodeInvalid = 'CREDIT_CODE_INVALID',
+  CreditCodeTaken = 'CREDIT_CODE_TAKEN',
+  RegionCodeInvalid = 'REGION_CODE_INVALID',
+  UsernameTaken = 'USERNAME_TAKEN',
+  MoveIntoOwnSubtree = 'MOVE_INTO_OWN_SUBTREE',
+  RoleNotGrantable = 'ROLE_NOT_GRANTABLE',
+  SeparationOfDuties = 'SEPARATION_OF_DUTIES',
+  ReviewerLevelRequired = 'REVIEWER_LEVEL_REQUIRED',
+  OidcNotConfigured = 'OIDC_NOT_CONFIGURED',
+  OidcFailed = 'OIDC_FAILED',
+  OidcNoMapping = 'OIDC_NO_MAPPING',
+  ApiKeyNotFound = 'API_KEY_NOT_FOUND',
+}
+
+export class IdentityException extends defineDomainErrors<IdentityError>({
+  [IdentityError.InvalidCredentials]: {
+    kind: ErrorKind.Unauthenticated,
+    message: { zh: '用户名或密码错误', en: 'Wrong username or password' },
+  },
+  [IdentityError.AccountLocked]: {
+    kind: ErrorKind.Locked,
+    message: {
+      zh: '登录失败次数过多，账号已锁定，请于 {until} 后重试或联系管理员解锁',
+      en: 'Too many failed sign-ins; the account is locked until {until} or until an administrator unlocks it',
+    },
+  },
+  [IdentityError.AccountDisabled]: {
+    kind: ErrorKind.Forbidden,
+    message: { zh: '账号已停用', en: 'The account is disabled' },
+  },
+  [IdentityError.MfaRequired]: {
+    kind: ErrorKind.Unauthenticated,
+    message: {
+      zh: '请输入动态验证码（otp）或恢复码（recoveryCode）',
+      en: 'A one-time code (otp) or a recovery code (recoveryCode) is required',
+    },
+  },
+  [IdentityError.MfaInvalid]: {
+    kind: ErrorKind.Unauthenticated,
+    message: { zh: '动态验证码或恢复码不正确', en: 'The one-time code or recovery code is wrong' },
+  },
+  [IdentityError.MfaAlreadyEnabled]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '已启用双因素认证', en: 'Two-factor authentication is already enabled' },
+  },
+  [IdentityError.MfaNotEnrolled]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '请先调用绑定接口获取密钥', en: 'Start the enrolment first to get a secret' },
+  },
+  [IdentityError.PasswordChangeRequired]: {
+    kind: ErrorKind.Forbidden,
+    message: { zh: '请先修改密码', en: 'Change your password first' },
+  },
+  [IdentityError.MfaEnrollmentRequired]: {
+    kind: ErrorKind.Forbidden,
+    message: { zh: '您的角色要求先绑定双因素认证', en: 'Your role requires two-factor authentication; enrol first' },
+  },
+  [IdentityError.PasswordTooWeak]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '密码不符合复杂度要求：{reason}', en: 'The password is too weak: {reason}' },
+  },
+  [IdentityError.PasswordReused]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '新密码不能与最近五次使用过的密码相同', en: 'The new password must differ from the last five' },
+  },
+  [IdentityError.PasswordWrong]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '当前密码不正确', en: 'The current password is wrong' },
+  },
+  [IdentityError.SessionExpired]: {
+    kind: ErrorKind.Unauthenticated,
+    message: { zh: '会话已过期，请重新登录', en: 'The session has expired; sign in again' },
+  },
+  [IdentityError.RefreshInvalid]: {
+    kind: ErrorKind.Unauthenticated,
+    message: { zh: '刷新令牌无效', en: 'Invalid refresh token' },
+  },
+  [IdentityError.RefreshReused]: {
+    kind: ErrorKind.Unauthenticated,
+    message: {
+      zh: '检测到刷新令牌被重复使用，会话已注销，请重新登录',
+      en: 'A refresh token was used twice; the session was revoked, sign in again',
+    },
+  },
+  [IdentityError.TokenInvalid]: {
+    kind: ErrorKind.Unauthenticated,
+    message: { zh: '访问令牌无效或已过期', en: 'The access token is invalid or expired' },
+  },
+  [IdentityError.UnitNotFound]: {
+    kind: ErrorKind.NotFound,
+    message: { zh: '单位不存在或不在您的管辖范围内', en: 'Unit not found' },
+  },
+  [IdentityError.UserNotFound]: {
+    kind: ErrorKind.NotFound,
+    message: { zh: '用户不存在或不在您的管辖范围内', en: 'User not found' },
+  },
+  [IdentityError.ParentRequired]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '必须指定上级单位（parentId）', en: 'parentId is required' },
+  },
+  [IdentityError.RootExists]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '省级根单位已存在', en: 'The root (province) unit already exists' },
+  },
+  [IdentityError.LevelNotAllowed]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '{parent}下不能设立{level}级单位', en: 'A {level} unit cannot sit under a {parent} unit' },
+  },
+  [IdentityError.CreditCodeInvalid]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '统一社会信用代码格式或校验位不正确', en: 'creditCode is not a valid unified social credit code' },
+  },
+  [IdentityError.CreditCodeTaken]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '该统一社会信用代码已被其他单位使用', en: 'Another unit already has this creditCode' },
+  },
+  [IdentityError.RegionCodeInvalid]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '行政区划代码应为 6 位数字（GB/T 2260）', en: 'regionCode must be a 6-digit GB/T 2260 code' },
+  },
+  [IdentityError.UsernameTaken]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '用户名已存在', en: 'The username is taken' },
+  },
+  [IdentityError.MoveIntoOwnSubtree]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '不能把单位移到其自身的下级', en: 'A unit cannot move under its own subtree' },
+  },
+  [IdentityError.RoleNotGrantable]: {
+    kind: ErrorKind.Forbidden,
+    message: { zh: '您无权在该单位授予角色 {role}', en: 'You may not grant {role} at that unit' },
+  },
+  [IdentityError.SeparationOfDuties]: {
+    kind: ErrorKind.Conflict,
+    message: {
+      zh: '三权分立：系统管理员、安全管理员、审计管理员不得由同一人兼任',
+      en: 'Separation of duties: one user may not hold two of platform operator, security admin and auditor',
+    },
+  },
+  [IdentityError.ReviewerLevelRequired]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '审核角色须指定级别（1–3）', en: 'A reviewer role needs a level (1–3)' },
+  },
+  [IdentityError.OidcNotConfigured]: {
+    kind: ErrorKind.NotFound,
+    message: { zh: '未配置统一身份认证', en: 'Single sign-on is not configured' },
+  },
+  [IdentityError.OidcFailed]: {
+    kind: ErrorKind.Unauthenticated,
+    message: { zh: '统一身份认证登录失败：{reason}', en: 'Single sign-on failed: {reason}' },
+  },
+  [IdentityError.OidcNoMapping]: {
+    kind: ErrorKind.Forbidden,
+    message: { zh: '统一身份认证账号未映射到任何单位或角色', en: 'The single sign-on identity maps to no unit or role' },
+  },
+  [IdentityError.ApiKeyNotFound]: {
+    kind: ErrorKind.NotFound,
+    message: { zh: 'API 密钥不存在', en: 'API key not found' },
+  },
+}) {}

@@ -1,0 +1,60 @@
+/** Roles a user holds over a unit subtree. */
+export enum Role {
+  PlatformOperator = 'platform_operator',
+  SecurityAdmin = 'security_admin',
+  Auditor = 'auditor',
+  Supervisor = 'supervisor',
+  UnitAdmin = 'unit_admin',
+  Editor = 'editor',
+  Reviewer = 'reviewer',
+  DutyOfficer = 'duty_officer',
+}
+
+export const ALL_ROLES = Object.values(Role);
+
+/** 三权分立: no one user holds two of these. */
+export const SEPARATED_ROLES: readonly Role[] = [Role.PlatformOperator, Role.SecurityAdmin, Role.Auditor];
+
+export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
+  [Role.PlatformOperator]: { zh: '系统管理员', en: 'Platform operator' },
+  [Role.SecurityAdmin]: { zh: '安全管理员', en: 'Security administrator' },
+  [Role.Auditor]: { zh: '审计管理员', en: 'Auditor' },
+  [Role.Supervisor]: { zh: '主管单位', en: 'Supervisor' },
+  [Role.UnitAdmin]: { zh: '单位管理员', en: 'Unit administrator' },
+  [Role.Editor]: { zh: '采编', en: 'Editor' },
+  [Role.Reviewer]: { zh: '审核', en: 'Reviewer' },
+  [Role.DutyOfficer]: { zh: '值班', en: 'Duty officer' },
+};
+
+/** What can be done; each permission is granted by some roles, over the subtree of the role's unit. */
+export enum Permission {
+  UnitRead = 'unit:read',
+  UnitWrite = 'unit:write',
+  UserRead = 'user:read',
+  UserWrite = 'user:write',
+  RoleGrant = 'role:grant',
+  SecurityPolicy = 'security:policy',
+  AuditRead = 'audit:read',
+  ApiKeyManage = 'apikey:manage',
+  QueueAdmin = 'queue:admin',
+  PluginRead = 'plugin:read',
+}
+
+const R = Role;
+
+/**
+ * The permission matrix. Read it as: a user with role X at unit U may do P to resources inside
+ * U's subtree. The data layer filters every query with the union of those subtrees.
+ */
+export const POLICY: Record<Permission, readonly Role[]> = {
+  [Permission.UnitRead]: ALL_ROLES,
+  [Permission.UnitWrite]: [R.PlatformOperator, R.UnitAdmin],
+  [Permission.UserRead]: [R.PlatformOperator, R.SecurityAdmin, R.Auditor, R.Supervisor, R.UnitAdmin],
+  [Permission.UserWrite]: [R.PlatformOperator, R.UnitAdmin, R.SecurityAdmin],
+  [Permission.RoleGrant]: [R.SecurityAdmin],
+  [Permission.SecurityPolicy]: [R.SecurityAdmin],
+  [Permission.AuditRead]: [R.Auditor],
+  [Permission.ApiKeyManage]: [R.PlatformOperator, R.UnitAdmin],
+  [Permission.QueueAdmin]: [R.PlatformOperator],
+  [Permission.PluginRead]: ALL_ROLES,
+};

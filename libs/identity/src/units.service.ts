@@ -1,0 +1,212 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { newId, Page, PageQuery, pageOffset, CommonError, CommonException } from '@tongfa/core';
+import { whereInScope, pathInScope } from '@tongfa/database';
+import { Unit, UnitLevel, User, RoleAssignment, ApiKey } from './entities';
+import { Actor } from './actor';
+import { Permission } from './roles';
+import { IdentityError, IdentityException } from './identity.exception';
+import { isValidCreditCode, isValidRegionCode } from './credit-code';
+
+export interface CreateUnitInput {
+  name: string;
+  level: UnitLevel;
+  parentId?: string | null;
+  creditCode: string;
+  regionCode: string;
+}
+
+export interface UpdateUnitInput {
+  name?: string;
+  creditCode?: string;
+  regionCode?: string;
+  parentId?: string;
+}
+
+export interface UnitListQuery extends PageQuery {
+  parentId?: string;
+  level?: UnitLevel;
+  q?: string;
+}
+
+export interface UnitTreeNode {
+  id: string;
+  name: string;
+  level: UnitLevel;
+  children: UnitTreeNode[];
+}
+
+/** Which levels may sit under which: the administrative hierarchy, departments anywhere. */
+const ALLOWED_CHILD: Record<UnitLevel, UnitLevel[]> = {
+  [UnitLevel.Province]: [UnitLevel.City, UnitLevel.Department],
+  [UnitLevel.City]: [UnitLevel.County, UnitLevel.Department],
+  [UnitLevel.County]: [UnitLevel.Township, UnitLevel.Department],
+  [UnitLevel.Township]: [UnitLevel.Department],
+  [UnitLevel.Department]: [UnitLevel.Department],
+};
+
+const LEVEL_ZH: Record<UnitLevel, string> = {
+  province: '省',
+  city: '市',
+  county: '县（区）',
+  township: '乡镇（街道）',
+  department: '部门',
+};
+
+@Injectable()
+export class UnitsService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Creates the province root; only possible while no unit exists (bootstrap, demo, tests). */
+  async createRoot(input: Omit<CreateUnitInput, 'parentId' | 'level'>): Promise<Unit> {
+    return this.ds.transaction(async (m) => {
+      if ((await m.count(Unit)) > 0) throw new IdentityException(IdentityError.RootExists);
+      this.validateCodes(input.creditCode, input.regionCode);
+      const id = newId();
+      const unit = m.create(Unit, { ...input, id, level: UnitLevel.Province, parentId: null, path: `/${id}/`, depth: 0 });
+      return m.save(unit);
+    });
+  }
+
+  async root(): Promise<Unit | null> {
+    return this.ds.getRepository(Unit).findOne({ where: { depth: 0 } });
+  }
+
+  /** Creates a unit under a parent in the actor's scope; a null actor is the system itself (demo, import). */
+  async create(actor: Actor | null, input: CreateUnitInput): Promise<Unit> {
+    if (!input.parentId) throw new IdentityException(IdentityError.ParentRequired);
+    this.validateCodes(input.creditCode, input.regionCode);
+    return this.ds.transaction(async (m) => {
+      const parent = actor
+        ? await this.findInScope(m, actor, Permission.UnitWrite, input.parentId!)
+        : await m.findOne(Unit, { where: { id: input.parentId! } });
+      if (!parent) throw new IdentityException(IdentityError.UnitNotFound);
+      if (!ALLOWED_CHILD[parent.level].includes(input.level)) {
+        throw new IdentityException(IdentityError.LevelNotAllowed, { parent: LEVEL_ZH[parent.level], level: LEVEL_ZH[input.level] });
+      }
+      await this.assertCreditCodeFree(m, input.creditCode);
+      const id = newId();
+      const unit = m.create(Unit, {
+        id,
+        name: input.name,
+        level: input.level,
+        parentId: parent.id,
+        path: `${parent.path}${id}/`,
+        depth: parent.depth + 1,
+        creditCode: input.creditCode,
+        regionCode: input.regionCode,
+      });
+      return m.save(unit);
+    });
+  }
+
+  async list(actor: Actor, q: UnitListQuery): Promise<Page<Unit>> {
+    const qb = this.ds.getRepository(Unit).createQueryBuilder('u');
+    whereInScope(qb, 'u.path', actor.scope(Permission.UnitRead));
+    if (q.parentId) qb.andWhere('u.parentId = :parentId', { parentId: q.parentId });
+    if (q.level) qb.andWhere('u.level = :level', { level: q.level });
+    if (q.q) qb.andWhere('u.name LIKE :q', { q: `%${q.q.replace(/[\\%_]/g, '')}%` });
+    const { skip, take } = pageOffset(q);
+    const [items, total] = await qb.orderBy('u.path', 'ASC').skip(skip).take(take).getManyAndCount();
+    return { items, total };
+  }
+
+  async get(actor: Actor, id: string, permission = Permission.UnitRead): Promise<Unit> {
+    return this.findInScope(this.ds.manager, actor, permission, id);
+  }
+
+  async tree(actor: Actor, id: string): Promise<UnitTreeNode> {
+    const top = await this.get(actor, id);
+    const rows = await this.ds
+      .getRepository(Unit)
+      .createQueryBuilder('u')
+      .where('u.path LIKE :p', { p: `${top.path}%` })
+      .orderBy('u.depth', 'ASC')
+      .addOrderBy('u.name', 'ASC')
+      .getMany();
+    const nodes = new Map<string, UnitTreeNode>();
+    for (const u of rows) nodes.set(u.id, { id: u.id, name: u.name, level: u.level, children: [] });
+    for (const u of rows) if (u.id !== top.id && u.parentId) nodes.get(u.parentId)?.children.push(nodes.get(u.id)!);
+    return nodes.get(top.id)!;
+  }
+
+  /**
+   * Renames or re-codes a unit, or moves it under another parent (机构改革). A move rewrites the
+   * materialized path of the whole subtree and of every row that copies it, in one transaction.
+   */
+  async update(actor: Actor, id: string, input: UpdateUnitInput): Promise<{ before: Unit; after: Unit }> {
+    return this.ds.transaction(async (m) => {
+      const unit = await this.findInScope(m, actor, Permission.UnitWrite, id);
+      const before = { ...unit };
+      if (input.creditCode !== undefined || input.regionCode !== undefined) {
+        this.validateCodes(input.creditCode ?? unit.creditCode, input.regionCode ?? unit.regionCode);
+      }
+      if (input.creditCode !== undefined && input.creditCode !== unit.creditCode) {
+        await this.assertCreditCodeFree(m, input.creditCode);
+        unit.creditCode = input.creditCode;
+      }
+      if (input.name !== undefined) unit.name = input.name;
+      if (input.regionCode !== undefined) unit.regionCode = input.regionCode;
+      if (input.parentId !== undefined && input.parentId !== unit.parentId) {
+        if (unit.depth === 0) throw new IdentityException(IdentityError.LevelNotAllowed, { parent: '-', level: LEVEL_ZH[unit.level] });
+        const parent = await this.findInScope(m, actor, Permission.UnitWrite, input.parentId);
+        if (parent.path.startsWith(unit.path)) throw new IdentityException(IdentityError.MoveIntoOwnSubtree);
+        if (!ALLOWED_CHILD[parent.level].includes(unit.level)) {
+          throw new IdentityException(IdentityError.LevelNotAllowed, { parent: LEVEL_ZH[parent.level], level: LEVEL_ZH[unit.level] });
+        }
+        await this.rewritePaths(m, unit.path, `${parent.path}${unit.id}/`, parent.depth + 1 - unit.depth);
+        unit.parentId = parent.id;
+        unit.path = `${parent.path}${unit.id}/`;
+        unit.depth = parent.depth + 1;
+      }
+      const after = await m.save(unit);
+      return { before, after };
+    });
+  }
+
+  /** Finds a unit the actor may act on with `permission`; otherwise NotFound (existence is not leaked). */
+  async findInScope(m: EntityManager, actor: Actor, permission: Permission, id: string): Promise<Unit> {
+    const unit = await m.findOne(Unit, { where: { id } });
+    if (!unit || !pathInScope(unit.path, actor.scope(permission))) {
+      if (unit && actor.canAt(Permission.UnitRead, unit.path)) throw new CommonException(CommonError.Forbidden);
+      throw new IdentityException(IdentityError.UnitNotFound);
+    }
+    return unit;
+  }
+
+  private validateCodes(creditCode: string, regionCode: string): void {
+    if (!isValidCreditCode(creditCode)) {
+      throw new IdentityException(IdentityError.CreditCodeInvalid, {}, [{ field: 'creditCode', message: '统一社会信用代码无效' }]);
+    }
+    if (!isValidRegionCode(regionCode)) {
+      throw new IdentityException(IdentityError.RegionCodeInvalid, {}, [{ field: 'regionCode', message: '行政区划代码无效' }]);
+    }
+  }
+
+  private async assertCreditCodeFree(m: EntityManager, creditCode: string): Promise<void> {
+    if (await m.exists(Unit, { where: { creditCode } })) throw new IdentityException(IdentityError.CreditCodeTaken);
+  }
+
+  private async rewritePaths(m: EntityManager, oldPrefix: string, newPrefix: string, depthDelta: number): Promise<void> {
+    const mysql = m.connection.options.type === 'mysql';
+    const expr = (col: string) => (mysql ? `CONCAT(:np, SUBSTRING(${col}, :cut))` : `:np || SUBSTR(${col}, :cut)`);
+    const params = { np: newPrefix, cut: oldPrefix.length + 1, like: `${oldPrefix}%` };
+    await m
+      .createQueryBuilder()
+      .update(Unit)
+      .set({ path: () => expr('path'), depth: () => `depth + ${Number(depthDelta)}` })
+      .where('path LIKE :like')
+      .setParameters(params)
+      .execute();
+    for (const entity of [User, RoleAssignment, ApiKey]) {
+      await m
+        .createQueryBuilder()
+        .update(entity)
+        .set({ unitPath: () => expr('unitPath') })
+        .where('unitPath LIKE :like')
+        .setParameters(params)
+        .execute();
+    }
+  }
+}

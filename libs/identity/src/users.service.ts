@@ -1,0 +1,234 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { whereInScope, pathInScope } from '@tongfa/database';
+import { Unit, User, UserStatus, RoleAssignment, PasswordHistory } from './entities';
+import { Actor } from './actor';
+import { Permission, Role, SEPARATED_ROLES } from './roles';
+import { IdentityError, IdentityException } from './identity.exception';
+import { PasswordHasher } from './auth/password-hasher';
+import { checkPasswordComplexity } from './auth/password-policy';
+import { UnitsService } from './units.service';
+
+export interface RoleInput {
+  role: Role;
+  unitId: string;
+  level?: number | null;
+}
+
+export interface CreateUserInput {
+  username: string;
+  displayName: string;
+  unitId: string;
+  password: string;
+  roles?: RoleInput[];
+}
+
+export interface UpdateUserInput {
+  displayName?: string;
+  status?: UserStatus;
+  unlock?: boolean;
+  password?: string;
+}
+
+export interface UserListQuery extends PageQuery {
+  unitId?: string;
+  role?: Role;
+  q?: string;
+  status?: UserStatus;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  unitId: string;
+  status: UserStatus;
+  mustChangePassword: boolean;
+  totpEnabled: boolean;
+  locked: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  roles: { role: Role; unitId: string; level: number | null }[];
+}
+
+/** Roles a unit admin may hand out inside its own subtree; the rest need the security admin. */
+const BUSINESS_ROLES: readonly Role[] = [Role.Editor, Role.Reviewer, Role.DutyOfficer];
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly units: UnitsService,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a user. A password set by an administrator is temporary: it must be changed at the
+   * first sign-in. `opts.permanent` is for the bootstrap operator and the demo.
+   */
+  async create(actor: Actor | null, input: CreateUserInput, opts: { permanent?: boolean } = {}): Promise<UserView> {
+    checkPasswordComplexity(input.password, input.username);
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.ds.transaction(async (m) => {
+      const unit = actor
+        ? await this.units.findInScope(m, actor, Permission.UserWrite, input.unitId)
+        : await m.findOneOrFail(Unit, { where: { id: input.unitId } });
+      if (await m.exists(User, { where: { username: input.username } })) throw new IdentityException(IdentityError.UsernameTaken);
+      const now = this.clock.now();
+      const user = m.create(User, {
+        id: newId(),
+        username: input.username,
+        displayName: input.displayName,
+        unitId: unit.id,
+        unitPath: unit.path,
+        status: UserStatus.Active,
+        passwordHash,
+        mustChangePassword: !opts.permanent,
+        passwordChangedAt: now,
+        failedLoginCount: 0,
+        lockedUntil: null,
+        totpSecret: null,
+        totpEnabled: false,
+        oidcIssuer: null,
+        oidcSubject: null,
+        lastLoginAt: null,
+      });
+      await m.save(user);
+      await m.save(PasswordHistory, { id: newId(), userId: user.id, passwordHash });
+      if (input.roles?.length) await this.applyRoles(m, actor, user, input.roles);
+      return this.view(m, user);
+    });
+  }
+
+  async list(actor: Actor, q: UserListQuery): Promise<Page<UserView>> {
+    if (!actor.can(Permission.UserRead)) throw new CommonException(CommonError.Forbidden);
+    const qb = this.ds.getRepository(User).createQueryBuilder('u');
+    whereInScope(qb, 'u.unitPath', actor.scope(Permission.UserRead));
+    if (q.unitId) qb.andWhere('u.unitId = :unitId', { unitId: q.unitId });
+    if (q.status) qb.andWhere('u.status = :status', { status: q.status });
+    if (q.q) {
+      const like = `%${q.q.replace(/[\\%_]/g, '')}%`;
+      qb.andWhere('(u.username LIKE :like OR u.displayName LIKE :like)', { like });
+    }
+    if (q.role) {
+      qb.andWhere('EXISTS (SELECT 1 FROM role_assignment ra WHERE ra.userId = u.id AND ra.role = :role)', { role: q.role });
+    }
+    const { skip, take } = pageOffset(q);
+    const [users, total] = await qb.orderBy('u.unitPath', 'ASC').addOrderBy('u.id', 'ASC').skip(skip).take(take).getManyAndCount();
+    return { items: await this.views(this.ds.manager, users), total };
+  }
+
+  async get(actor: Actor, id: string, permission = Permission.UserRead): Promise<UserView> {
+    const user = await this.findInScope(this.ds.manager, actor, permission, id);
+    return this.view(this.ds.manager, user);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateUserInput): Promise<{ before: UserView; after: UserView }> {
+    let passwordHash: string | undefined;
+    return this.ds.transaction(async (m) => {
+      const user = await this.findInScope(m, actor, Permission.UserWrite, id);
+      const before = await this.view(m, user);
+      if (input.displayName !== undefined) user.displayName = input.displayName;
+      if (input.status !== undefined) user.status = input.status;
+      if (input.unlock) {
+        user.failedLoginCount = 0;
+        user.lockedUntil = null;
+      }
+      if (input.password !== undefined) {
+        checkPasswordComplexity(input.password, user.username);
+        passwordHash ??= await this.hasher.hash(input.password);
+        user.passwordHash = passwordHash;
+        user.mustChangePassword = true; // an administrator's reset is always temporary
+        user.passwordChangedAt = this.clock.now();
+        await m.save(PasswordHistory, { id: newId(), userId: user.id, passwordHash });
+      }
+      await m.save(user);
+      return { before, after: await this.view(m, user) };
+    });
+  }
+
+  /**
+   * Sets the roles the caller manages on a user: assignments the caller could grant are replaced
+   * by `roles`; assignments outside the caller's reach are left untouched.
+   */
+  async setRoles(actor: Actor, id: string, roles: RoleInput[]): Promise<{ before: UserView; after: UserView }> {
+    return this.ds.transaction(async (m) => {
+      const user = await this.findInScope(m, actor, Permission.UserRead, id);
+      const before = await this.view(m, user);
+      const existing = await m.find(RoleAssignment, { where: { userId: user.id } });
+      const removable = existing.filter((a) => this.canGrant(actor, a.role, a.unitPath));
+      if (removable.length) await m.delete(RoleAssignment, { id: In(removable.map((a) => a.id)) });
+      await this.applyRoles(m, actor, user, roles);
+      return { before, after: await this.view(m, user) };
+    });
+  }
+
+  async findInScope(m: EntityManager, actor: Actor, permission: Permission, id: string): Promise<User> {
+    const user = await m.findOne(User, { where: { id } });
+    if (!user || !pathInScope(user.unitPath, actor.scope(permission))) throw new IdentityException(IdentityError.UserNotFound);
+    return user;
+  }
+
+  /** Whether `actor` may grant `role` at a unit with `unitPath`. Null actor: the system itself. */
+  canGrant(actor: Actor | null, role: Role, unitPath: string): boolean {
+    if (!actor) return true;
+    if (actor.canAt(Permission.RoleGrant, unitPath)) return true;
+    return BUSINESS_ROLES.includes(role) && actor.canAt(Permission.UserWrite, unitPath) && actor.hasRole(Role.UnitAdmin);
+  }
+
+  private async applyRoles(m: EntityManager, actor: Actor | null, user: User, roles: RoleInput[]): Promise<void> {
+    const current = await m.find(RoleAssignment, { where: { userId: user.id } });
+    const rows: RoleAssignment[] = [];
+    for (const r of roles) {
+      if (r.role === Role.Reviewer && !(r.level && r.level >= 1 && r.level <= 3)) {
+        throw new IdentityException(IdentityError.ReviewerLevelRequired, {}, [{ field: 'roles.level', message: '1–3' }]);
+      }
+      const unit = await m.findOne(Unit, { where: { id: r.unitId } });
+      if (!unit || (actor && !actor.canAt(Permission.UnitRead, unit.path))) throw new IdentityException(IdentityError.UnitNotFound);
+      if (!this.canGrant(actor, r.role, unit.path)) throw new IdentityException(IdentityError.RoleNotGrantable, { role: r.role });
+      if (current.some((c) => c.role === r.role && c.unitId === unit.id) || rows.some((c) => c.role === r.role && c.unitId === unit.id)) {
+        continue;
+      }
+      rows.push(
+        m.create(RoleAssignment, {
+          id: newId(),
+          userId: user.id,
+          role: r.role,
+          unitId: unit.id,
+          unitPath: unit.path,
+          level: r.role === Role.Reviewer ? r.level! : null,
+          grantedBy: actor?.userId ?? null,
+        }),
+      );
+    }
+    const separated = new Set([...current, ...rows].map((r) => r.role).filter((r) => SEPARATED_ROLES.includes(r)));
+    if (separated.size > 1) throw new IdentityException(IdentityError.SeparationOfDuties);
+    if (rows.length) await m.save(rows);
+  }
+
+  async view(m: EntityManager, user: User): Promise<UserView> {
+    return (await this.views(m, [user]))[0]!;
+  }
+
+  private async views(m: EntityManager, users: User[]): Promise<UserView[]> {
+    if (users.length === 0) return [];
+    const roles = await m.find(RoleAssignment, { where: { userId: In(users.map((u) => u.id)) }, order: { createdAt: 'ASC' } });
+    const now = this.clock.now().getTime();
+    return users.map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      unitId: u.unitId,
+      status: u.status,
+      mustChangePassword: u.mustChangePassword,
+      totpEnabled: u.totpEnabled,
+      locked: !!u.lockedUntil && u.lockedUntil.getTime() > now,
+      lastLoginAt: u.lastLoginAt,
+      createdAt: u.createdAt,
+      roles: roles.filter((r) => r.userId === u.id).map((r) => ({ role: r.role, unitId: r.unitId, level: r.level })),
+    }));
+  }
+}

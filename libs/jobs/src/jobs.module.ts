@@ -1,0 +1,36 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig, Clock } from '@tongfa/core';
+import { JobQueue } from './job-queue';
+import { JobRegistry } from './job-registry';
+import { EmbeddedJobQueue } from './embedded-job-queue';
+import { BullJobQueue } from './bull-job-queue';
+
+/**
+ * Chooses the queue adapter from the configuration: Bull when REDIS_URL is set, database rows
+ * otherwise. `consume` says whether this process runs handlers (worker, or the embedded process).
+ */
+@Global()
+@Module({})
+export class JobsModule {
+  static forRoot(opts: { consume: boolean }): DynamicModule {
+    return {
+      module: JobsModule,
+      imports: [DiscoveryModule],
+      providers: [
+        JobRegistry,
+        {
+          provide: JobQueue,
+          inject: [AppConfig, JobRegistry, getDataSourceToken(), Clock],
+          useFactory: (config: AppConfig, registry: JobRegistry, ds: DataSource, clock: Clock) =>
+            config.env.REDIS_URL
+              ? new BullJobQueue(config.env.REDIS_URL, config.env.TONGFA_QUEUE_PREFIX, opts.consume, registry)
+              : new EmbeddedJobQueue(ds, registry, clock, opts.consume),
+        },
+      ],
+      exports: [JobQueue, JobRegistry],
+    };
+  }
+}

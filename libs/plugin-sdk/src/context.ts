@@ -1,0 +1,343 @@
+import { AmbiguousError, PermanentError, TransientError } from './errors';
+import type { ImageService } from './images';
+import { hostAllowed } from './manifest';
+
+/** JSON data a plugin may checkpoint. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** An account's credentials: the manifest's credential fields (app and account scope merged) plus what refreshes added. */
+export type Credentials = Readonly<Record<string, string>>;
+
+/** One part of a multipart/form-data body. */
+export type MultipartPart = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Uint8Array };
+
+/** An outgoing request. Give at most one of `json`, `form`, `multipart`, `body`. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  url: string;
+  /** Appended to the URL's query string. */
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Sent as application/json. */
+  json?: unknown;
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string | number | boolean | undefined>;
+  /** Sent as multipart/form-data. */
+  multipart?: MultipartPart[];
+  /** Sent as is. */
+  body?: string | Uint8Array;
+  /** Overrides the client's default timeout for this call. */
+  timeoutMs?: number;
+}
+
+/** A response. Non-2xx statuses are returned, not thrown: platforms encode errors in many ways and the plugin maps them. */
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The body decoded as UTF-8. */
+  body: string;
+  /** The raw body. */
+  bytes: Uint8Array;
+  /** Parses the body as JSON; throws TransientError when it is not JSON (a proxy's error page, a truncated body). */
+  json<T = unknown>(): T;
+}
+
+/**
+ * The HTTP client the host gives a plugin. It enforces the manifest's egress allowlist, applies timeouts,
+ * redacts secrets from errors, and throws typed errors for network failures:
+ * TransientError when nothing reached the platform (DNS, connection refused) or the method is safe,
+ * AmbiguousError when an unsafe request may have been processed (timeout, reset after sending).
+ */
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+}
+
+/** A logger whose output the host redacts; pass fields, not preformatted secrets. */
+export interface PluginLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The time source; plugins must not read Date.now() directly so hosts and tests can control time. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+/**
+ * What the host gives a plugin for one call on one account. Everything a plugin touches outside its own
+ * code comes through here, so the host can sandbox, meter and test it.
+ */
+export interface PluginContext {
+  /** This account's credentials only (never another account's). */
+  credentials: Credentials;
+  /** The manifest's endpoints, possibly overridden by the host (the sandbox points them at simulators). */
+  endpoints: Readonly<Record<string, string>>;
+  /** Operator settings declared in the manifest's `settings`, with defaults applied. */
+  settings: Readonly<Record<string, string | number | boolean>>;
+  http: HttpClient;
+  /**
+   * Stores progress of a multi-step publish durably before the next step. On a retry the host passes the
+   * last stored state back in `lastCheckpoint`, so the plugin resumes instead of repeating committed steps.
+   */
+  checkpoint(state: JsonValue): Promise<void>;
+  /** What the previous attempt of this same publication target checkpointed last, if anything. */
+  readonly lastCheckpoint: JsonValue | undefined;
+  /**
+   * Stable for every attempt of one publication target. Send it to the platform where it keeps one
+   * (a client message id, a hidden marker) so `findExisting` can recognise the post after an ambiguous failure.
+   */
+  idempotencyKey: string;
+  /** 1 for the first attempt of this target, 2 for the next, … */
+  attempt: number;
+  log: PluginLogger;
+  clock: Clock;
+  images: ImageService;
+  /** Aborted when the host gives up on the call (shutdown, deadline); pass it to long waits. */
+  signal: AbortSignal;
+}
+
+/** The narrower context for authorizeUrl/exchangeCode: app-level credentials, no account yet. */
+export type AuthContext = Pick<PluginContext, 'credentials' | 'endpoints' | 'settings' | 'http' | 'log' | 'clock' | 'signal'>;
+
+const REDACTED = '***';
+// Shorter values would redact ordinary words and digits; secrets this short are not secrets.
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Replaces every occurrence of each secret in `text` (as is, URL-encoded and form-encoded) with `***`.
+ * Longest secrets first, so a secret containing another is removed whole.
+ */
+export function redactSecrets(text: string, secrets: Iterable<string | undefined | null>): string {
+  const variants = new Set<string>();
+  for (const s of secrets) {
+    if (!s || s.length < MIN_SECRET_LENGTH) continue;
+    variants.add(s);
+    variants.add(encodeURIComponent(s));
+    variants.add(new URLSearchParams({ s }).toString().slice(2));
+  }
+  let out = text;
+  for (const v of [...variants].sort((a, b) => b.length - a.length)) {
+    if (v.length >= MIN_SECRET_LENGTH) out = out.split(v).join(REDACTED);
+  }
+  return out;
+}
+
+/** Query parameters whose values are redacted from URLs in errors and logs even when not listed as secrets. */
+export const SENSITIVE_PARAMS = [
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'secret',
+  'appsecret',
+  'sign',
+  'signature',
+  'password',
+  'token',
+  'code',
+];
+
+function redactUrl(url: string, secrets: readonly string[]): string {
+  let out = url;
+  try {
+    const u = new URL(url);
+    for (const key of [...u.searchParams.keys()]) {
+      if (SENSITIVE_PARAMS.includes(key.toLowerCase())) u.searchParams.set(key, REDACTED);
+    }
+    out = u.toString().replace(/%2A%2A%2A/g, REDACTED);
+  } catch {
+    // not a URL: fall through to value redaction
+  }
+  return redactSecrets(out, secrets);
+}
+
+/** Options for the reference HTTP client. */
+export interface HttpClientOptions {
+  /** The manifest's allowedHosts. */
+  allowedHosts: readonly string[];
+  /** Default per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Secret values (the account's credential values) to redact from every error message. */
+  redact?: readonly string[];
+  /** Allow 127.0.0.1, ::1 and localhost. Only the sandbox and tests set this; production plugins never call loopback. */
+  allowLoopback?: boolean;
+  /** The fetch implementation (default the global one). */
+  fetch?: typeof fetch;
+  /** Aborts every request made through this client (the call's signal). */
+  signal?: AbortSignal;
+  /** Default headers, e.g. a User-Agent. */
+  headers?: Record<string, string>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+// Failure codes raised before a single byte of the request left this machine.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function errorCode(e: unknown): string | undefined {
+  // undici wraps the socket error: TypeError('fetch failed') with cause { code } (sometimes nested once more).
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * The reference HttpClient on global fetch. Refuses hosts outside the allowlist (PermanentError: it is a
+ * plugin or configuration bug, retrying cannot help), maps network failures to typed errors and keeps
+ * secrets out of every message it produces.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const defaultTimeout = options.timeoutMs ?? 15_000;
+  const secrets = [...(options.redact ?? [])];
+
+  return {
+    async request(req: HttpRequest): Promise<HttpResponse> {
+      const url = new URL(req.url);
+      for (const [k, v] of Object.entries(req.query ?? {})) {
+        if (v !== undefined) url.searchParams.set(k, String(v));
+      }
+      const shownUrl = redactUrl(url.toString(), secrets);
+      const host = url.hostname;
+      const allowed = (options.allowLoopback && isLoopback(host)) || (!isLoopback(host) && hostAllowed(host, options.allowedHosts));
+      if (!allowed || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new PermanentError({
+          zh: `插件无权访问主机 ${host}（不在 allowedHosts 中）`,
+          en: `egress to ${host} refused: not in the plugin's allowedHosts`,
+        });
+      }
+
+      const headers: Record<string, string> = { ...options.headers, ...req.headers };
+      let body: BodyInit | undefined;
+      if (req.json !== undefined) {
+        body = JSON.stringify(req.json);
+        headers['content-type'] ??= 'application/json';
+      } else if (req.form) {
+        const p = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.form)) if (v !== undefined) p.set(k, String(v));
+        body = p.toString();
+        headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      } else if (req.multipart) {
+        const fd = new FormData();
+        for (const part of req.multipart) {
+          if ('data' in part) fd.append(part.name, new Blob([part.data], { type: part.contentType }), part.filename);
+          else fd.append(part.name, part.value);
+        }
+        body = fd;
+      } else if (req.body !== undefined) {
+        body = req.body;
+      }
+
+      const timeoutMs = req.timeoutMs ?? defaultTimeout;
+      const signals = [AbortSignal.timeout(timeoutMs)];
+      if (options.signal) signals.push(options.signal);
+      const signal = AbortSignal.any(signals);
+      const safe = SAFE_METHODS.has(req.method);
+      const what = `${req.method} ${shownUrl}`;
+
+      let res: Response;
+      let bytes: Uint8Array;
+      try {
+        res = await doFetch(url, { method: req.method, headers, body, signal, redirect: 'manual' });
+        bytes = new Uint8Array(await res.arrayBuffer());
+      } catch (e) {
+        const code = errorCode(e);
+        const detail = redactSecrets(`${(e as Error)?.message ?? String(e)}${code ? ` (${code})` : ''}`, secrets);
+        const timedOut = (e as Error)?.name === 'TimeoutError' || signal.reason?.name === 'TimeoutError';
+        const cause = new Error(detail);
+        if (code && NOT_SENT_CODES.has(code)) {
+          throw new TransientError({ zh: `无法连接平台：${what}`, en: `could not reach the platform: ${what}: ${detail}`, cause });
+        }
+        if (safe) {
+          throw new TransientError({
+            zh: `${timedOut ? '请求超时' : '网络错误'}：${what}`,
+            en: `${timedOut ? `timed out after ${timeoutMs} ms` : 'network error'}: ${what}: ${detail}`,
+            cause,
+          });
+        }
+        // The request may have reached the platform and been processed; only findExisting can tell.
+        throw new AmbiguousError({
+          zh: `${timedOut ? '请求超时' : '连接中断'}，平台可能已执行：${what}`,
+          en: `${timedOut ? `timed out after ${timeoutMs} ms` : 'connection lost'} after sending; the platform may have committed it: ${what}: ${detail}`,
+          cause,
+        });
+      }
+
+      const resHeaders: Record<string, string> = {};
+      res.headers.forEach((v, k) => {
+        resHeaders[k] = v;
+      });
+      const text = Buffer.from(bytes).toString('utf8');
+      return {
+        status: res.status,
+        headers: resHeaders,
+        body: text,
+        bytes,
+        json<T>(): T {
+          try {
+            return JSON.parse(text) as T;
+          } catch {
+            throw new TransientError({
+              zh: `平台返回的不是 JSON（HTTP ${res.status}）：${what}`,
+              en: `platform returned non-JSON (HTTP ${res.status}): ${what}: ${redactSecrets(text.slice(0, 200), secrets)}`,
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** A log sink: where redacted records go. */
+export type LogSink = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * A PluginLogger that redacts secrets and sensitive URL parameters from messages and (recursively) from
+ * string fields before they reach the sink.
+ */
+export function createRedactingLogger(sink: LogSink, secrets: readonly string[]): PluginLogger {
+  const clean = (v: unknown, depth = 0): unknown => {
+    if (typeof v === 'string') return redactSecrets(v, secrets);
+    if (depth > 5 || v === null || typeof v !== 'object') return v;
+    if (v instanceof Error) return redactSecrets(v.message, secrets);
+    if (Array.isArray(v)) return v.map((x) => clean(x, depth + 1));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, SENSITIVE_PARAMS.includes(k.toLowerCase()) ? REDACTED : clean(x, depth + 1)]),
+    );
+  };
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) =>
+    sink(level, redactSecrets(message, secrets), fields && (clean(fields) as Record<string, unknown>));
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** The secret values of a credential set, given the manifest's credential fields. Unlisted fields count as secret. */
+export function secretValues(credentials: Credentials, fields: ReadonlyArray<{ name: string; secret: boolean }>): string[] {
+  const publicNames = new Set(fields.filter((f) => !f.secret).map((f) => f.name));
+  return Object.entries(credentials)
+    .filter(([k]) => !publicNames.has(k))
+    .map(([, v]) => v);
+}

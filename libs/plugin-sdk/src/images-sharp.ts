@@ -1,0 +1,99 @@
+import { cropAround, type FittedImage, type FocusPoint, type ImageFitSpec, type ImageFitter } from './images';
+
+// The sharp typings are not a dependency of the SDK; this is the small surface used here.
+interface SharpInstance {
+  rotate(): SharpInstance;
+  extract(r: { left: number; top: number; width: number; height: number }): SharpInstance;
+  resize(o: { width?: number; height?: number; fit: 'inside'; withoutEnlargement: boolean }): SharpInstance;
+  jpeg(o: { quality: number; mozjpeg?: boolean }): SharpInstance;
+  webp(o: { quality: number }): SharpInstance;
+  png(o: { compressionLevel: number; palette?: boolean; quality?: number }): SharpInstance;
+  toBuffer(o: { resolveWithObject: true }): Promise<{ data: Buffer; info: { width: number; height: number } }>;
+  metadata(): Promise<{ width?: number; height?: number; orientation?: number; format?: string }>;
+}
+type SharpFactory = (input: Uint8Array, options?: { failOn?: string; limitInputPixels?: number }) => SharpInstance;
+
+let sharpModule: SharpFactory | undefined;
+
+/**
+ * Loads sharp on first use: it is an optional peer dependency that only the host installs, so plugins
+ * importing the SDK never pay for (or fail on) the native module.
+ */
+function loadSharp(): SharpFactory {
+  if (!sharpModule) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      sharpModule = require('sharp') as SharpFactory;
+    } catch (e) {
+      throw new Error('需要安装 sharp 才能处理图片 / the image fitter needs the optional peer dependency "sharp" (npm install sharp)', {
+        cause: e,
+      });
+    }
+  }
+  return sharpModule;
+}
+
+/** Options of the reference fitter. */
+export interface SharpImageFitterOptions {
+  /** JPEG/WebP qualities tried in order until the image fits maxBytes. */
+  qualitySteps?: number[];
+  /** Refuse inputs with more pixels than this (decompression bombs). Default 100 megapixels. */
+  limitInputPixels?: number;
+}
+
+/**
+ * The host's reference ImageFitter on sharp. Always: applies EXIF orientation, then strips every piece
+ * of metadata (sharp writes none unless asked, and this class never asks), crops to the aspect around the
+ * focus point, scales down within the bounds and re-encodes; JPEG/WebP quality steps down, then the size
+ * shrinks by 15 % per round, until the bytes fit.
+ */
+export class SharpImageFitter implements ImageFitter {
+  private readonly steps: number[];
+  private readonly limitInputPixels: number;
+
+  constructor(options: SharpImageFitterOptions = {}) {
+    this.steps = options.qualitySteps ?? [88, 80, 72, 64, 56, 48, 40, 32];
+    this.limitInputPixels = options.limitInputPixels ?? 100_000_000;
+  }
+
+  async fit(input: Uint8Array, spec: ImageFitSpec, assetFocus?: FocusPoint): Promise<FittedImage> {
+    const sharp = loadSharp();
+    const open = () => sharp(input, { failOn: 'error', limitInputPixels: this.limitInputPixels });
+    const meta = await open().metadata();
+    if (!meta.width || !meta.height) throw new Error('无法读取图片尺寸 / cannot read image dimensions');
+    // Orientations 5–8 rotate by 90°, so the displayed width is the stored height.
+    const turned = (meta.orientation ?? 1) >= 5;
+    const width = turned ? meta.height : meta.width;
+    const height = turned ? meta.width : meta.height;
+    const crop = spec.aspect ? cropAround(width, height, spec.aspect, spec.focus ?? assetFocus) : undefined;
+
+    let maxW = spec.maxWidth;
+    let maxH = spec.maxHeight;
+    for (let round = 0; round < 12; round++) {
+      const qualities = spec.format === 'png' ? [0] : this.steps;
+      for (const quality of qualities) {
+        let img = open().rotate();
+        if (crop) img = img.extract(crop);
+        if (maxW || maxH) img = img.resize({ width: maxW, height: maxH, fit: 'inside', withoutEnlargement: true });
+        if (spec.format === 'jpeg') img = img.jpeg({ quality, mozjpeg: true });
+        else if (spec.format === 'webp') img = img.webp({ quality });
+        else img = img.png({ compressionLevel: 9 });
+        const { data, info } = await img.toBuffer({ resolveWithObject: true });
+        if (!spec.maxBytes || data.length <= spec.maxBytes) {
+          return {
+            bytes: new Uint8Array(data.buffer, data.byteOffset, data.length),
+            format: spec.format,
+            width: info.width,
+            height: info.height,
+          };
+        }
+        if (quality === qualities[qualities.length - 1]) {
+          // Lowest quality still too big: shrink the pixel bounds and start the qualities again.
+          maxW = Math.max(1, Math.floor(info.width * 0.85));
+          maxH = Math.max(1, Math.floor(info.height * 0.85));
+        }
+      }
+    }
+    throw new Error(`图片无法压缩到 ${spec.maxBytes} 字节以内 / cannot fit the image under ${spec.maxBytes} bytes`);
+  }
+}

@@ -1,0 +1,243 @@
+import type { AuthContext, Credentials, PluginContext } from './context';
+import type { ConstraintIssue } from './errors';
+import type { FocusPoint, ImageFitSpec } from './images';
+import { assertValidManifest, type Capability, type PluginManifest } from './manifest';
+
+/** An image of the manuscript as the host describes it to render(); the bytes stay with the host. */
+export interface AssetDescriptor {
+  /** Opaque reference the host resolves in `ctx.images.fit(ref, spec)`. */
+  ref: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** `jpeg`, `png`, `webp`, `gif`, … */
+  format: string;
+  /** Where the subject is, for cropping; centre when omitted. */
+  focus?: FocusPoint;
+  /** Alternative text / caption. */
+  alt?: string;
+}
+
+/** A video of the manuscript. */
+export interface VideoDescriptor {
+  ref: string;
+  bytes: number;
+  durationSec: number;
+  width: number;
+  height: number;
+  format: string;
+}
+
+/** Manuscript categories (see DESIGN.md); they decide review chains and may change how a platform renders. */
+export type ManuscriptCategory = 'policy' | 'news' | 'notice' | 'emergency' | 'reprint';
+
+/** One approved, immutable manuscript version: the input of render(). */
+export interface ManuscriptInput {
+  manuscriptId: string;
+  versionId: string;
+  title: string;
+  summary: string;
+  /** Sanitised HTML from the editor. */
+  bodyHtml: string;
+  category: ManuscriptCategory;
+  source: { type: 'original' | 'reprint'; unitName?: string; url?: string };
+  /** The unit that publishes (for bylines). */
+  unitName?: string;
+  cover?: AssetDescriptor;
+  images: AssetDescriptor[];
+  video?: VideoDescriptor;
+}
+
+/** What render() may know besides the manuscript. No I/O handles: render is pure. */
+export interface RenderContext {
+  /** The target account as the hub knows it. */
+  account: { name: string; platformAccountId?: string };
+  /** Operator settings from the manifest's `settings`. */
+  settings: Readonly<Record<string, string | number | boolean>>;
+  /** The publishing capability to render for, when the plugin supports several. */
+  capability?: Capability;
+}
+
+/** A request to fit one asset before publish; the host may run these ahead of time (previews, early checks). */
+export interface AssetRequest {
+  /** The plugin's own key for the asset in its payload, e.g. `cover` or `image-2`. */
+  key: string;
+  ref: string;
+  role: 'cover' | 'image';
+  spec: ImageFitSpec;
+}
+
+/**
+ * The platform-specific result of render(). Stored by the host as the rendition of a version for a
+ * platform, shown in previews, and passed unchanged to publish() (possibly on another machine, later),
+ * so it must be JSON-serialisable.
+ */
+export interface Rendition<P = unknown> {
+  payload: P;
+  /**
+   * The final texts as they count against the manifest constraints (`title`, `body`, `summary`), so the
+   * host and the conformance suite can check them with the declared counter.
+   */
+  fields: { title?: string; body?: string; summary?: string };
+  assets: AssetRequest[];
+  /** Changes made to fit (truncation, cropping); shown to the editor, publishing goes ahead. */
+  warnings: ConstraintIssue[];
+  /** Constraints broken that render cannot fix; the host refuses to publish while any exists. */
+  violations: ConstraintIssue[];
+}
+
+/** What publish() reports. `processing` means the platform accepted it and the host should poll publishStatus. */
+export interface PublishResult {
+  remoteId: string;
+  url?: string;
+  status: 'published' | 'processing';
+}
+
+/** The state of an earlier publish. `rejected` and `failed` carry the platform's reason. */
+export interface PublishStatus {
+  status: 'published' | 'processing' | 'rejected' | 'failed' | 'deleted';
+  url?: string;
+  reason?: string;
+}
+
+/** The account as the platform shows it. */
+export interface Profile {
+  platformAccountId: string;
+  name: string;
+  /** The verified subject (认证主体), checked against the unit's name by the hub. */
+  verifiedSubject?: string;
+  avatarUrl?: string;
+  followers?: number;
+}
+
+/** New or updated credentials; the host merges them over the stored ones. */
+export interface CredentialUpdate {
+  credentials: Record<string, string>;
+  /** When the new access credentials expire (ms since epoch); the host refreshes ahead of it. */
+  expiresAt?: number;
+}
+
+/** Counters of one post, as far as the platform reports them. */
+export interface PostMetrics {
+  views?: number;
+  likes?: number;
+  comments?: number;
+  shares?: number;
+  favorites?: number;
+  /** When the platform computed these (ms since epoch). */
+  asOf: number;
+}
+
+/** A comment on a post. */
+export interface PostComment {
+  id: string;
+  text: string;
+  author: string;
+  createdAt: number;
+  /** Our reply, if any. */
+  reply?: { text: string; createdAt: number };
+}
+
+/**
+ * A platform plugin. Methods receive the call context the host builds per call and account; they throw
+ * the SDK's typed errors (see errors.ts) so the host knows whether to retry, refresh, or give up.
+ */
+export interface Plugin<P = unknown> {
+  manifest: PluginManifest;
+
+  /** oauth2 only: the platform page to send the person to. `state` must be passed through untouched. */
+  authorizeUrl?(ctx: AuthContext, params: { state: string; redirectUri: string }): string | Promise<string>;
+  /** oauth2 only: trades the callback's code for credentials. */
+  exchangeCode?(ctx: AuthContext, params: { code: string; redirectUri: string }): Promise<CredentialUpdate>;
+  /**
+   * Obtains fresh access credentials (refresh token, client-credential token, …). Called when a call
+   * threw AuthExpiredError and ahead of `expiresAt`. Throw AuthExpiredError when a person must reconnect.
+   */
+  refreshCredentials(ctx: PluginContext): Promise<CredentialUpdate>;
+  getProfile(ctx: PluginContext): Promise<Profile>;
+
+  /**
+   * Turns a manuscript version into this platform's payload. Must be PURE and deterministic: no I/O, no
+   * clock, no randomness. The same input gives the same output today and on a retry next week, so previews
+   * equal what is published.
+   */
+  render(input: ManuscriptInput, ctx: RenderContext): Rendition<P>;
+
+  /**
+   * Publishes a rendition. Checkpoint each committed step of a multi-step publish and resume from
+   * `ctx.lastCheckpoint`; send `ctx.idempotencyKey` to the platform where possible.
+   */
+  publish(ctx: PluginContext, rendition: Rendition<P>): Promise<PublishResult>;
+  /** Polls a `processing` publish. */
+  publishStatus(ctx: PluginContext, remoteId: string): Promise<PublishStatus>;
+  /**
+   * Looks for a post made under `idempotencyKey` (after an ambiguous failure). Return null only when the
+   * platform positively shows no such post; throw AmbiguousError when it cannot tell.
+   */
+  findExisting(ctx: PluginContext, idempotencyKey: string): Promise<PublishResult | null>;
+  /** Deletes or hides a post. Required with the `retract` capability. Retracting a deleted post succeeds. */
+  retract?(ctx: PluginContext, remoteId: string): Promise<void>;
+  /** Replaces a post's content. Required with the `edit` capability. */
+  edit?(ctx: PluginContext, remoteId: string, rendition: Rendition<P>): Promise<PublishResult>;
+  /** Required with the `metrics` capability. */
+  fetchMetrics?(ctx: PluginContext, remoteId: string): Promise<PostMetrics>;
+  /** Required with the `comments` capability. */
+  fetchComments?(
+    ctx: PluginContext,
+    remoteId: string,
+    params?: { cursor?: string },
+  ): Promise<{ items: PostComment[]; nextCursor?: string }>;
+  /** Replies to a comment. Required with the `comments` capability. */
+  reply?(ctx: PluginContext, remoteId: string, commentId: string, text: string): Promise<{ id: string }>;
+}
+
+const requiredByCapability: Array<[Capability, Array<keyof Plugin>]> = [
+  ['retract', ['retract']],
+  ['edit', ['edit']],
+  ['metrics', ['fetchMetrics']],
+  ['comments', ['fetchComments', 'reply']],
+];
+
+/**
+ * Checks a plugin against its own manifest and returns it with a validated, frozen manifest. Throws one
+ * readable error listing every problem: an invalid manifest, a declared capability without its method,
+ * or oauth2 without authorizeUrl/exchangeCode.
+ */
+export function definePlugin<P>(plugin: Plugin<P>): Plugin<P> {
+  const manifest = assertValidManifest(plugin.manifest);
+  const problems: string[] = [];
+  for (const m of ['refreshCredentials', 'getProfile', 'render', 'publish', 'publishStatus', 'findExisting'] as const) {
+    if (typeof plugin[m] !== 'function') problems.push(`缺少方法 / missing method ${m}()`);
+  }
+  if (manifest.auth.kind === 'oauth2') {
+    for (const m of ['authorizeUrl', 'exchangeCode'] as const) {
+      if (typeof plugin[m] !== 'function') problems.push(`oauth2 插件须实现 / oauth2 plugins must implement ${m}()`);
+    }
+  }
+  for (const [cap, methods] of requiredByCapability) {
+    if (!manifest.capabilities.includes(cap)) continue;
+    for (const m of methods) {
+      if (typeof plugin[m] !== 'function')
+        problems.push(`声明了 ${cap} 能力但缺少 / capability ${cap} declared but ${String(m)}() missing`);
+    }
+  }
+  if (problems.length) throw new Error(`插件 ${manifest.id} 不完整 / plugin ${manifest.id} is incomplete:\n  - ${problems.join('\n  - ')}`);
+  // Keep the prototype so class-based plugins keep their methods and `this`.
+  return Object.assign(Object.create(Object.getPrototypeOf(plugin) as object) as Plugin<P>, plugin, { manifest: deepFreeze(manifest) });
+}
+
+/** Whether the plugin declares a capability. */
+export function hasCapability(plugin: Pick<Plugin, 'manifest'>, capability: Capability): boolean {
+  return plugin.manifest.capabilities.includes(capability);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** Re-exported so plugin authors import everything from one place. */
+export type { Credentials };

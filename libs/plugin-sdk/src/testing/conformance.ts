@@ -1,0 +1,417 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { errorKind, isPluginError, type ConstraintIssue, type PluginErrorKind } from '../errors';
+import { isSdkCompatible, SDK_VERSION, validateManifest, type Constraints, type TextLimit } from '../manifest';
+import type { AssetDescriptor, ManuscriptInput, Plugin, RenderContext, Rendition } from '../plugin';
+import { countWith } from '../text';
+import { SandboxClient } from './sandbox-client';
+import { startSimulators, type FaultKind, type RunningSimulators, type Simulator } from './simulator-harness';
+import { createTestHost, pollUntil, type TestHost } from './test-host';
+
+/** Options of describeConformance. */
+export interface ConformanceOptions {
+  /** A manuscript the platform accepts, for the publish tests (default: sampleManuscript()). */
+  sample?: ManuscriptInput;
+  renderContext?: Partial<RenderContext>;
+  /** Runs per property (default 50). */
+  numRuns?: number;
+  /** fast-check seed, to replay a failure. */
+  seed?: number;
+  /** HTTP timeout the test host gives the plugin (default 3000 ms). */
+  timeoutMs?: number;
+  /** Delay of the `slow` fault (default 1200 ms; must exceed slowTimeoutMs). */
+  slowMs?: number;
+  /** Client timeout used against the `slow` fault (default 300 ms). */
+  slowTimeoutMs?: number;
+  settings?: Record<string, string | number | boolean>;
+}
+
+/** A manuscript that any platform should accept: short title, a few paragraphs, one cover and one image. */
+export function sampleManuscript(overrides: Partial<ManuscriptInput> = {}): ManuscriptInput {
+  return {
+    manuscriptId: 'ms-1',
+    versionId: 'v-1',
+    title: '我市召开防汛工作部署会',
+    summary: '会议部署了今年汛期各项防汛工作。',
+    bodyHtml: '<p>7月1日，我市召开防汛工作部署会议。</p><p>会议要求各单位压实责任，做好24小时值班值守。</p>',
+    category: 'news',
+    source: { type: 'original' },
+    unitName: '某市应急管理局',
+    cover: { ref: 'asset-cover', width: 1200, height: 800, bytes: 300_000, format: 'jpeg', focus: { x: 0.5, y: 0.4 } },
+    images: [{ ref: 'asset-1', width: 1600, height: 1200, bytes: 800_000, format: 'jpeg' }],
+    ...overrides,
+  };
+}
+
+const tricky = ['😀', '👨‍👩‍👧‍👦', '🇨🇳', '👍🏽', 'é', '，', '。', '“', '”', '\u3000', '𠀀', '&', '<', '>', ' ', '\n'];
+
+/** One character drawn from CJK, ASCII and tricky code points (emoji sequences, flags, astral CJK). */
+export const charArbitrary: fc.Arbitrary<string> = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCodePoint(c)) },
+  { weight: 4, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
+  { weight: 2, arbitrary: fc.constantFrom(...tricky) },
+);
+
+/** Text from charArbitrary, from empty to about `maxLength` UTF-16 units; long targets are built by repetition to stay fast. */
+export function textArbitrary(maxLength: number): fc.Arbitrary<string> {
+  const chunk = fc.array(charArbitrary, { minLength: 1, maxLength: Math.min(200, Math.max(1, maxLength)) }).map((a) => a.join(''));
+  return fc.tuple(chunk, fc.integer({ min: 0, max: Math.max(0, maxLength) })).map(([c, target]) => {
+    let s = '';
+    while (s.length < target) s += c;
+    return s.slice(0, target).replace(/[\uD800-\uDBFF]$/, '');
+  });
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function assetArbitrary(ref: string): fc.Arbitrary<AssetDescriptor> {
+  return fc.record({
+    ref: fc.constant(ref),
+    width: fc.integer({ min: 50, max: 6000 }),
+    height: fc.integer({ min: 50, max: 6000 }),
+    bytes: fc.integer({ min: 1000, max: 30_000_000 }),
+    format: fc.constantFrom('jpeg', 'png', 'webp', 'gif'),
+    focus: fc.option(fc.record({ x: fc.double({ min: 0, max: 1, noNaN: true }), y: fc.double({ min: 0, max: 1, noNaN: true }) }), { nil: undefined }),
+  });
+}
+
+const maxOf = (l: TextLimit | undefined, fallback: number) => Math.ceil((l?.max ?? fallback) * 1.6) + 5;
+
+/** Random manuscripts shaped to cross every limit in `constraints`. */
+export function manuscriptArbitrary(constraints: Constraints): fc.Arbitrary<ManuscriptInput> {
+  const imageMax = (constraints.images?.maxCount ?? 3) + 2;
+  return fc
+    .record({
+      title: textArbitrary(maxOf(constraints.title, 40)),
+      summary: textArbitrary(maxOf(constraints.summary, 120)),
+      paragraphs: fc.array(textArbitrary(Math.ceil(maxOf(constraints.body, 2000) / 3)), { minLength: 0, maxLength: 4 }),
+      category: fc.constantFrom('policy', 'news', 'notice', 'emergency', 'reprint' as const),
+      cover: fc.option(assetArbitrary('cover'), { nil: undefined }),
+      imageCount: fc.integer({ min: 0, max: imageMax }),
+      images: fc.array(assetArbitrary('img'), { minLength: imageMax, maxLength: imageMax }),
+    })
+    .map((r) => ({
+      manuscriptId: 'ms-prop',
+      versionId: 'v-prop',
+      title: r.title,
+      summary: r.summary,
+      bodyHtml: r.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
+      category: r.category,
+      source: r.category === 'reprint' ? { type: 'reprint' as const, unitName: '新华社', url: 'https://www.news.cn/' } : { type: 'original' as const },
+      cover: r.cover,
+      images: r.images.slice(0, r.imageCount).map((a, i) => ({ ...a, ref: `img-${i}` })),
+    }));
+}
+
+const issueNames = (issues: ConstraintIssue[]) => issues.map((i) => i.constraint);
+const names = (r: Rendition) => [...issueNames(r.violations)];
+
+/** Calls render with fetch, Math.random and Date.now disabled, so impurity fails loudly. */
+function renderPurely(plugin: Plugin<any>, input: ManuscriptInput, ctx: RenderContext): Rendition {
+  const saved = { fetch: globalThis.fetch, random: Math.random, now: Date.now };
+  const forbid = (what: string) => () => {
+    throw new Error(`render() must be pure but called ${what}`);
+  };
+  globalThis.fetch = forbid('fetch') as typeof fetch;
+  Math.random = forbid('Math.random');
+  Date.now = forbid('Date.now');
+  try {
+    return plugin.render(input, ctx);
+  } finally {
+    globalThis.fetch = saved.fetch;
+    Math.random = saved.random;
+    Date.now = saved.now;
+  }
+}
+
+/** Checks a rendition against the manifest constraints; returns the problems found (empty when it conforms). */
+export function checkRendition(constraints: Constraints, input: ManuscriptInput, r: Rendition): string[] {
+  const problems: string[] = [];
+  const violated = names(r);
+  const names_ = (field: string) => violated.some((v) => v === field || v.startsWith(`${field}.`) || v.startsWith(`${field}[`));
+  for (const field of ['title', 'body', 'summary'] as const) {
+    const limit = constraints[field];
+    const text = r.fields[field];
+    if (!limit || text === undefined) continue;
+    const n = countWith(limit.counter, text, { urlLength: limit.urlLength });
+    if (n > limit.max && !names_(field)) problems.push(`${field} counts ${n} > max ${limit.max} (${limit.counter}) without a violation naming ${field}`);
+    if (limit.min !== undefined && n < limit.min && !names_(field)) problems.push(`${field} counts ${n} < min ${limit.min} without a violation naming ${field}`);
+  }
+  const refs = new Set([input.cover?.ref, ...input.images.map((i) => i.ref)].filter(Boolean));
+  for (const a of r.assets) {
+    if (!refs.has(a.ref)) problems.push(`asset ${a.key} refers to unknown ref ${a.ref}`);
+    const c = a.role === 'cover' ? constraints.cover : constraints.images;
+    if (!c) {
+      problems.push(`asset ${a.key} has role ${a.role} but the manifest declares no ${a.role === 'cover' ? 'cover' : 'images'} constraints`);
+      continue;
+    }
+    if (!(c.formats as string[]).includes(a.spec.format)) problems.push(`asset ${a.key} format ${a.spec.format} not in ${c.formats.join(',')}`);
+    if (a.spec.maxBytes === undefined || a.spec.maxBytes > c.maxBytes) problems.push(`asset ${a.key} maxBytes ${a.spec.maxBytes} exceeds ${c.maxBytes}`);
+    if (c.maxWidth && (!a.spec.maxWidth || a.spec.maxWidth > c.maxWidth)) problems.push(`asset ${a.key} maxWidth not bounded by ${c.maxWidth}`);
+    if (c.maxHeight && (!a.spec.maxHeight || a.spec.maxHeight > c.maxHeight)) problems.push(`asset ${a.key} maxHeight not bounded by ${c.maxHeight}`);
+  }
+  if (constraints.images) {
+    const n = r.assets.filter((a) => a.role === 'image').length;
+    if (n > constraints.images.maxCount && !names_('images')) problems.push(`${n} images > maxCount ${constraints.images.maxCount} without a violation`);
+    if (constraints.images.minCount && input.images.length < constraints.images.minCount && !names_('images')) {
+      problems.push(`fewer images than minCount ${constraints.images.minCount} without a violation`);
+    }
+  }
+  if (constraints.cover?.required && !input.cover && !names_('cover')) problems.push('cover is required but missing without a violation naming cover');
+  const roots = new Set([...Object.keys(constraints), 'content', 'category', 'source']);
+  for (const i of [...r.violations, ...r.warnings]) {
+    const root = i.constraint.split(/[.[]/)[0];
+    if (!roots.has(root)) problems.push(`issue names "${i.constraint}", which is not a declared constraint`);
+    if (!i.message) problems.push(`issue ${i.constraint} has no message`);
+  }
+  return problems;
+}
+
+async function expectKind(p: Promise<unknown>, kinds: PluginErrorKind[], secrets: string[]): Promise<unknown> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught !== undefined, `expected a ${kinds.join(' or ')} error, but the call succeeded`);
+  assert.ok(isPluginError(caught), `expected a typed plugin error (${kinds.join(' or ')}), got: ${String((caught as Error)?.stack ?? caught)}`);
+  assert.ok(kinds.includes(errorKind(caught)!), `expected ${kinds.join(' or ')}, got ${errorKind(caught)}: ${(caught as Error).message}`);
+  const msg = String((caught as Error).message);
+  for (const s of secrets) assert.ok(!msg.includes(s), 'error message leaks a credential secret');
+  return caught;
+}
+
+/**
+ * Registers the node:test suites every plugin must pass, against its simulator:
+ * manifest validity, render purity and constraints (property-based), publish happy path, each fault kind
+ * mapped to its typed error, token refresh, lost responses resolved by findExisting without duplicates,
+ * and retract / metrics / comments when declared. Call it at the top level of a test file.
+ */
+export function describeConformance(plugin: Plugin<any>, simulatorFactory: () => Simulator | Simulator[], options: ConformanceOptions = {}): void {
+  const m = plugin.manifest;
+  const platform = m.id;
+  const sample = options.sample ?? sampleManuscript();
+  const renderCtx: RenderContext = { account: { name: '测试账号' }, settings: options.settings ?? {}, ...options.renderContext };
+  const numRuns = options.numRuns ?? 50;
+  const has = (c: string) => (m.capabilities as string[]).includes(c);
+
+  describe(`conformance: ${platform}`, { concurrency: false }, () => {
+    let running: RunningSimulators;
+    let sandbox: SandboxClient;
+    let sim: Simulator;
+    let accountNo = 0;
+
+    before(async () => {
+      const made = simulatorFactory();
+      running = await startSimulators(Array.isArray(made) ? made : [made]);
+      sandbox = new SandboxClient(running.url);
+      sim = running.get(platform);
+    });
+    after(async () => {
+      await running?.close();
+    });
+    afterEach(async () => {
+      await sandbox?.setFaults(platform, { rate: 0, kinds: [] });
+    });
+
+    async function freshHost(timeoutMs = options.timeoutMs ?? 3000): Promise<{ host: TestHost; account: { id: string; credentials: Record<string, string> }; secrets: string[] }> {
+      const account = await sandbox.createAccount(platform, `一致性测试账号${++accountNo}`);
+      const host = createTestHost({
+        plugin,
+        credentials: account.credentials,
+        endpoints: sim.endpointsFor(running.url, Object.keys(m.endpoints ?? {})),
+        settings: options.settings,
+        timeoutMs,
+        maxBackoffMs: 1500,
+      });
+      const secretNames = new Set(m.credentials.filter((f) => f.secret).map((f) => f.name));
+      const secrets = Object.entries(account.credentials)
+        .filter(([k, v]) => secretNames.has(k) && v.length >= 4)
+        .map(([, v]) => v);
+      return { host, account, secrets };
+    }
+
+    const rendition = () => {
+      const r = plugin.render(sample, renderCtx);
+      assert.deepEqual(r.violations, [], `the sample manuscript must render without violations (pass options.sample): ${JSON.stringify(r.violations)}`);
+      return r;
+    };
+
+    describe('manifest', () => {
+      it('is valid', () => {
+        const v = validateManifest(m);
+        assert.ok(v.ok, v.ok ? '' : v.errors.join('\n'));
+      });
+      it(`supports this SDK (${SDK_VERSION})`, () => {
+        assert.ok(isSdkCompatible(m), `manifest.sdk "${m.sdk}" does not include ${SDK_VERSION}`);
+      });
+      it('declares rate limits above zero', () => {
+        for (const r of [m.rateLimits.perApp, m.rateLimits.perAccount]) {
+          assert.ok(r.tokens > 0 && r.intervalMs > 0, 'rate limits must be positive');
+        }
+      });
+      it('declares endpoints, so the host can point it at a sandbox', () => {
+        assert.ok(m.endpoints && Object.keys(m.endpoints).length > 0, 'manifest.endpoints is empty: plugins must build URLs from ctx.endpoints');
+      });
+    });
+
+    describe('render', () => {
+      it('renders the sample manuscript without violations', () => {
+        rendition();
+      });
+      it('is pure and deterministic (no fetch, clock or randomness; same input, same output; input untouched)', () => {
+        fc.assert(
+          fc.property(manuscriptArbitrary(m.constraints), (input) => {
+            const before = structuredClone(input);
+            const a = renderPurely(plugin, input, renderCtx);
+            const b = renderPurely(plugin, structuredClone(input), renderCtx);
+            assert.deepEqual(input, before, 'render mutated its input');
+            assert.deepEqual(a, b, 'render gave different output for the same input');
+          }),
+          { numRuns: Math.ceil(numRuns / 2), seed: options.seed },
+        );
+      });
+      it('respects every declared constraint, or names the one it cannot meet', () => {
+        fc.assert(
+          fc.property(manuscriptArbitrary(m.constraints), (input) => {
+            const r = plugin.render(input, renderCtx);
+            const problems = checkRendition(m.constraints, input, r);
+            assert.deepEqual(problems, [], problems.join('\n'));
+            assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'rendition must be JSON-serialisable');
+          }),
+          { numRuns, seed: options.seed },
+        );
+      });
+    });
+
+    describe('publish', () => {
+      it('publishes once on the happy path', async () => {
+        const { host, account } = await freshHost();
+        const out = await host.publish(rendition());
+        assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
+        assert.ok(out.result?.remoteId, 'publish must return a remoteId');
+        const posts = await sandbox.posts(platform, account.id);
+        assert.equal(posts.length, 1, 'the simulator must show exactly one post');
+        assert.equal(posts[0].deleted, false);
+      });
+      it('gets the account profile', async () => {
+        const { host } = await freshHost();
+        const p = await host.call((ctx) => plugin.getProfile(ctx));
+        assert.ok(typeof p.platformAccountId === 'string' && p.platformAccountId.length > 0, 'platformAccountId must be a non-empty string');
+        assert.ok(typeof p.name === 'string' && p.name.length > 0, 'name must be a non-empty string');
+      });
+      it('findExisting returns null for a key never used', async () => {
+        const { host } = await freshHost();
+        const found = await host.call((ctx) => plugin.findExisting(ctx, `never-used-${accountNo}`));
+        assert.equal(found, null);
+      });
+    });
+
+    describe('faults', () => {
+      const inject = (kind: FaultKind, extra: Record<string, number> = {}) => sandbox.setFaults(platform, { rate: 1, kinds: [kind], remaining: 1, seed: 7, ...extra });
+
+      it('maps a rate limit to RateLimited with a positive retryAfterMs', async () => {
+        const { host, secrets } = await freshHost();
+        await inject('rate_limit');
+        const e = await expectKind(plugin.publish(host.context(), rendition()), ['rate_limited'], secrets);
+        assert.ok((e as { retryAfterMs: number }).retryAfterMs > 0, 'retryAfterMs must be > 0');
+      });
+      it('maps a server error to Transient (or Ambiguous)', async () => {
+        const { host, secrets } = await freshHost();
+        await inject('server_error');
+        await expectKind(plugin.publish(host.context(), rendition()), ['transient', 'ambiguous'], secrets);
+      });
+      it('maps an expired token to AuthExpired', async () => {
+        const { host, secrets } = await freshHost();
+        await host.refresh();
+        await inject('token_expired');
+        await expectKind(plugin.publish(host.context(), rendition()), ['auth_expired'], secrets);
+      });
+      it('maps a response lost after commit to Ambiguous', async () => {
+        const { host, secrets } = await freshHost();
+        await inject('lost_response');
+        await expectKind(plugin.publish(host.context(), rendition()), ['ambiguous'], secrets);
+      });
+      it('maps a timeout to Ambiguous (or Transient for a safe read), and the host still ends with one post', async () => {
+        const slowMs = options.slowMs ?? 1200;
+        const { host, account, secrets } = await freshHost(options.slowTimeoutMs ?? 300);
+        await inject('slow', { slowMs });
+        const ctx = host.context();
+        await expectKind(plugin.publish(ctx, rendition()), ['ambiguous', 'transient'], secrets);
+        // The slow platform finishes its work after the client gave up; wait for it before resolving.
+        await pollUntil(async () => (await sandbox.faults(platform)).injected === 1, 5000);
+        await new Promise((r) => setTimeout(r, slowMs));
+        const out = await host.publish(rendition(), { idempotencyKey: ctx.idempotencyKey });
+        assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
+        const posts = (await sandbox.posts(platform, account.id)).filter((p) => !p.deleted);
+        assert.equal(posts.length, 1, `expected exactly one post after the timeout, found ${posts.length}`);
+      });
+      it('recovers from an expired token by refreshing credentials', async () => {
+        const { host, account } = await freshHost();
+        await host.refresh();
+        await inject('token_expired');
+        const out = await host.publish(rendition());
+        assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
+        assert.ok(host.events.some((e) => e.type === 'error' && e.kind === 'auth_expired'), 'the fault was not seen');
+        assert.equal(host.events.filter((e) => e.type === 'refresh' && e.ok).length, 2, 'the host must have refreshed after the expiry');
+        assert.equal((await sandbox.posts(platform, account.id)).length, 1);
+      });
+      it('after a lost response, a host retry finds the committed post instead of posting twice', async () => {
+        const { host, account } = await freshHost();
+        await inject('lost_response');
+        const out = await host.publish(rendition());
+        assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
+        assert.ok(host.events.some((e) => e.type === 'error' && e.kind === 'ambiguous'), 'the lost response was not reported as ambiguous');
+        assert.ok(host.events.some((e) => e.type === 'find_existing'), 'the host did not ask findExisting');
+        const posts = await sandbox.posts(platform, account.id);
+        assert.equal(posts.length, 1, `expected exactly one post, found ${posts.length}`);
+        assert.equal(posts[0].idempotencyMarker !== null, true, 'the post must carry an idempotency marker');
+      });
+      it('retries through a rate limit and a server error to exactly one post', async () => {
+        const { host, account } = await freshHost();
+        await sandbox.setFaults(platform, { rate: 1, kinds: ['rate_limit', 'server_error'], remaining: 2, seed: 3, retryAfterSec: 1 });
+        const out = await host.publish(rendition());
+        assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
+        assert.equal((await sandbox.posts(platform, account.id)).length, 1);
+      });
+    });
+
+    describe('capabilities', () => {
+      const published = async () => {
+        const { host, account } = await freshHost();
+        const out = await host.publish(rendition());
+        assert.equal(out.state, 'published');
+        const [post] = await sandbox.posts(platform, account.id);
+        return { host, remoteId: out.result!.remoteId, post };
+      };
+
+      it('retracts a post, and retracting twice succeeds', { skip: !has('retract') && 'retract not declared' }, async () => {
+        const { host, remoteId, post } = await published();
+        await host.call((ctx) => plugin.retract!(ctx, remoteId));
+        const after = (await sandbox.posts(platform, post.account)).find((p) => p.id === post.id);
+        assert.equal(after?.deleted, true, 'the simulator must show the post deleted');
+        await host.call((ctx) => plugin.retract!(ctx, remoteId));
+      });
+      it('fetches metrics as non-negative numbers', { skip: !has('metrics') && 'metrics not declared' }, async () => {
+        const { host, remoteId } = await published();
+        const mt = await host.call((ctx) => plugin.fetchMetrics!(ctx, remoteId));
+        assert.ok(Number.isFinite(mt.asOf), 'asOf must be a timestamp');
+        for (const k of ['views', 'likes', 'comments', 'shares', 'favorites'] as const) {
+          if (mt[k] !== undefined) assert.ok(Number.isFinite(mt[k]) && mt[k]! >= 0, `${k} must be a non-negative number`);
+        }
+      });
+      it('fetches comments and replies to one', { skip: !has('comments') && 'comments not declared' }, async () => {
+        const { host, remoteId, post } = await published();
+        await sandbox.addComment(platform, post.id, '请问具体时间是？', '市民甲');
+        const { items } = await host.call((ctx) => plugin.fetchComments!(ctx, remoteId));
+        const c = items.find((i) => i.text === '请问具体时间是？');
+        assert.ok(c, 'the seeded comment must be returned');
+        await host.call((ctx) => plugin.reply!(ctx, remoteId, c.id, '您好，时间为7月1日。'));
+        const after = (await sandbox.posts(platform, post.account)).find((p) => p.id === post.id);
+        assert.equal(after?.comments[0]?.reply?.text, '您好，时间为7月1日。', 'the simulator must show the reply');
+      });
+    });
+  });
+}

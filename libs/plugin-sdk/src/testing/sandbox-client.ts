@@ -1,0 +1,58 @@
+import type { FaultConfig, SimComment } from './simulator-harness';
+
+/** A post as listed by `GET /_sandbox/<platform>/posts`. */
+export interface InspectedPost {
+  id: string;
+  account: string;
+  title: string;
+  text: string;
+  idempotencyMarker: string | null;
+  createdAt: string;
+  deleted: boolean;
+  comments: SimComment[];
+  metrics: { views: number; likes: number; shares: number; comments: number };
+}
+
+/**
+ * A client of the sandbox inspection API (`/_sandbox/<platform>/…`). Tests use it instead of reaching
+ * into simulator objects, so they work the same against apps/sandbox running in another process.
+ */
+export class SandboxClient {
+  constructor(readonly baseUrl: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl.replace(/\/$/, '')}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sandbox ${method} ${path} → ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Creates a simulated account and returns its credentials. */
+  createAccount(platform: string, name: string): Promise<{ id: string; name: string; credentials: Record<string, string> }> {
+    return this.call('POST', `/${platform}/accounts`, { name });
+  }
+
+  posts(platform: string, account?: string): Promise<InspectedPost[]> {
+    return this.call('GET', `/${platform}/posts${account ? `?account=${encodeURIComponent(account)}` : ''}`);
+  }
+
+  setFaults(platform: string, faults: FaultConfig): Promise<FaultConfig & { injected: number }> {
+    return this.call('PUT', `/${platform}/faults`, faults);
+  }
+
+  faults(platform: string): Promise<FaultConfig & { injected: number }> {
+    return this.call('GET', `/${platform}/faults`);
+  }
+
+  addComment(platform: string, postId: string, text: string, author?: string): Promise<SimComment> {
+    return this.call('POST', `/${platform}/posts/${encodeURIComponent(postId)}/comments`, { text, author });
+  }
+
+  advanceClock(platform: string, advanceMs: number): Promise<{ now: number }> {
+    return this.call('POST', `/${platform}/clock`, { advanceMs });
+  }
+}

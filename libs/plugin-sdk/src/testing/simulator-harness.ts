@@ -1,0 +1,538 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Fault kinds a simulator can inject (see README "Testing"). */
+export type FaultKind = 'rate_limit' | 'server_error' | 'slow' | 'token_expired' | 'lost_response';
+export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'slow', 'token_expired', 'lost_response'];
+
+/** Fault injection settings, as sent to `PUT /_sandbox/<platform>/faults`. */
+export interface FaultConfig {
+  /** Probability (0–1) that an eligible request gets a fault. */
+  rate: number;
+  kinds: FaultKind[];
+  /** RNG seed, so a failing run can be replayed. */
+  seed?: number;
+  /** Inject at most this many faults, then behave normally (unset: unlimited). */
+  remaining?: number;
+  /** Delay of a `slow` response (default 2000 ms). */
+  slowMs?: number;
+  /** Retry-After of a `rate_limit` response (default 1 s). */
+  retryAfterSec?: number;
+}
+
+/** A parsed request as a route handler sees it. */
+export interface SimRequest {
+  method: string;
+  /** The path below the platform prefix, e.g. `/cgi-bin/token`. */
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+  /** JSON body, form fields or multipart text fields, whichever the request carried ({} when none). */
+  body: Record<string, unknown>;
+  files: Record<string, { filename: string; contentType: string; data: Buffer }>;
+}
+
+/** What a route handler returns. */
+export interface SimResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+  body?: string | Buffer;
+}
+
+/** One route of a simulated platform API. */
+export interface SimRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the platform prefix; `:name` segments become params, e.g. `/posts/:id`. */
+  path: string;
+  handler(req: SimRequest, sim: Simulator): SimResponse | Promise<SimResponse>;
+  /** A token/OAuth endpoint: never gets faults, so a refresh can succeed while the API is failing. */
+  auth?: boolean;
+  /** Whether the route changes state on the platform (eligible for `lost_response`). Defaults to method !== GET. */
+  commits?: boolean;
+}
+
+/** A simulated account. */
+export interface SimAccount {
+  id: string;
+  name: string;
+  credentials: Record<string, string>;
+  createdAt: string;
+}
+
+/** A comment on a simulated post. */
+export interface SimComment {
+  id: string;
+  author: string;
+  text: string;
+  createdAt: string;
+  reply?: { id: string; text: string; createdAt: string };
+}
+
+/** A post as the simulator keeps it; `GET /_sandbox/<platform>/posts` lists these. */
+export interface SimPost {
+  id: string;
+  /** The SimAccount id. */
+  account: string;
+  title: string;
+  text: string;
+  /** What the plugin sent as its idempotency marker, if anything. */
+  idempotencyMarker?: string;
+  createdAt: string;
+  deleted: boolean;
+  comments: SimComment[];
+  metrics: { views: number; likes: number; shares: number; comments: number };
+  /** Anything else the platform stores (status, media ids, …). */
+  extra: Record<string, unknown>;
+}
+
+/** A platform simulator's definition: its routes, how accounts get credentials, and its fault shapes. */
+export interface SimulatorDefinition {
+  /** The plugin id; the API is served under `/<platform>/…`. */
+  platform: string;
+  routes: SimRoute[];
+  /** Creates a simulated account's credentials (the fields of the plugin's credential schema). */
+  createAccount(account: { id: string; name: string }, sim: Simulator): Record<string, string>;
+  /** Platform-shaped fault responses (default: HTTP 429 / 500 / 401 with a JSON error). */
+  faultResponses?: Partial<Record<'rate_limit' | 'server_error' | 'token_expired', (req: SimRequest, sim: Simulator) => SimResponse>>;
+  /** Where the request carries its access token, so a `token_expired` fault really expires that token. */
+  tokenFrom?(req: SimRequest): string | undefined;
+  /**
+   * Endpoint names of the plugin manifest mapped to a path below `/<platform>`, when the platform has
+   * several base URLs. Default: every endpoint maps to `/<platform>`.
+   */
+  endpoints?: Record<string, string>;
+}
+
+/** The running state of one simulated platform, shared by its route handlers. */
+export interface Simulator {
+  readonly platform: string;
+  readonly definition: SimulatorDefinition;
+  readonly accounts: SimAccount[];
+  readonly posts: SimPost[];
+  readonly faults: Readonly<FaultConfig> & { injected: number };
+  /** The simulated clock (ms); starts at the real time and only moves forward via advanceClock. */
+  now(): number;
+  advanceClock(ms: number): void;
+  createAccount(name: string): SimAccount;
+  /** Issues an access token for an account, valid `ttlMs` on the simulated clock. */
+  issueToken(accountId: string, ttlMs: number): { token: string; expiresAt: number };
+  /** The account a token belongs to, or undefined when unknown, revoked or expired. */
+  tokenAccount(token: string | undefined): SimAccount | undefined;
+  revokeToken(token: string): void;
+  createPost(p: { account: string; title: string; text: string; idempotencyMarker?: string; extra?: Record<string, unknown> }): SimPost;
+  findPost(id: string): SimPost | undefined;
+  addComment(postId: string, c: { author?: string; text: string }): SimComment | undefined;
+  setFaults(config: FaultConfig): void;
+  /** The endpoint map to give a plugin context for a sandbox server at `baseUrl`. */
+  endpointsFor(baseUrl: string, names: readonly string[]): Record<string, string>;
+  /** A new unique id (for posts, media, …). */
+  newId(prefix?: string): string;
+  reset(): void;
+}
+
+// mulberry32: tiny, seedable and good enough to spread faults; not for cryptography.
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Creates a simulator's state from its definition. Mount it with startSimulators or createSandboxHandler. */
+export function createSimulator(definition: SimulatorDefinition): Simulator {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.platform)) throw new Error(`bad platform id "${definition.platform}"`);
+  let accounts: SimAccount[] = [];
+  let posts: SimPost[] = [];
+  let tokens = new Map<string, { accountId: string; expiresAt: number; revoked: boolean }>();
+  let clockOffset = 0;
+  let seq = 0;
+  let faults: FaultConfig & { injected: number } = { rate: 0, kinds: [], injected: 0 };
+  let rng = seededRandom(1);
+
+  const sim: Simulator = {
+    platform: definition.platform,
+    definition,
+    get accounts() {
+      return accounts;
+    },
+    get posts() {
+      return posts;
+    },
+    get faults() {
+      return faults;
+    },
+    now: () => Date.now() + clockOffset,
+    advanceClock(ms) {
+      clockOffset += Math.max(0, ms);
+    },
+    newId(prefix = '') {
+      seq++;
+      return `${prefix}${Date.now().toString(36)}${seq.toString(36)}${randomBytes(3).toString('hex')}`;
+    },
+    createAccount(name) {
+      const id = String(10_000_000 + accounts.length + 1 + Math.floor(Math.random() * 1000) * 100_000);
+      const base = { id, name };
+      const account: SimAccount = {
+        ...base,
+        credentials: definition.createAccount(base, sim),
+        createdAt: new Date(sim.now()).toISOString(),
+      };
+      accounts.push(account);
+      return account;
+    },
+    issueToken(accountId, ttlMs) {
+      const token = `tk_${randomBytes(16).toString('hex')}`;
+      const expiresAt = sim.now() + ttlMs;
+      tokens.set(token, { accountId, expiresAt, revoked: false });
+      return { token, expiresAt };
+    },
+    tokenAccount(token) {
+      if (!token) return undefined;
+      const t = tokens.get(token);
+      if (!t || t.revoked || t.expiresAt <= sim.now()) return undefined;
+      return accounts.find((a) => a.id === t.accountId);
+    },
+    revokeToken(token) {
+      const t = tokens.get(token);
+      if (t) t.revoked = true;
+    },
+    createPost(p) {
+      const post: SimPost = {
+        id: sim.newId(),
+        account: p.account,
+        title: p.title,
+        text: p.text,
+        idempotencyMarker: p.idempotencyMarker,
+        createdAt: new Date(sim.now()).toISOString(),
+        deleted: false,
+        comments: [],
+        metrics: { views: 0, likes: 0, shares: 0, comments: 0 },
+        extra: p.extra ?? {},
+      };
+      posts.push(post);
+      return post;
+    },
+    findPost(id) {
+      return posts.find((p) => p.id === id);
+    },
+    addComment(postId, c) {
+      const post = sim.findPost(postId);
+      if (!post) return undefined;
+      const comment: SimComment = {
+        id: sim.newId('c'),
+        author: c.author ?? '网友',
+        text: c.text,
+        createdAt: new Date(sim.now()).toISOString(),
+      };
+      post.comments.push(comment);
+      post.metrics.comments = post.comments.length;
+      return comment;
+    },
+    setFaults(config) {
+      const kinds = config.kinds.filter((k) => FAULT_KINDS.includes(k));
+      faults = { ...config, kinds, rate: Math.min(1, Math.max(0, config.rate)), injected: 0 };
+      rng = seededRandom(config.seed ?? 1);
+    },
+    endpointsFor(baseUrl, names) {
+      const root = `${baseUrl.replace(/\/$/, '')}/${definition.platform}`;
+      return Object.fromEntries(names.map((n) => [n, root + (definition.endpoints?.[n] ?? '')]));
+    },
+    reset() {
+      accounts = [];
+      posts = [];
+      tokens = new Map();
+      clockOffset = 0;
+      faults = { rate: 0, kinds: [], injected: 0 };
+    },
+  };
+  faultPickers.set(sim, (route) => {
+    if (route.auth || faults.rate <= 0 || faults.kinds.length === 0) return undefined;
+    if (faults.remaining !== undefined && faults.remaining <= 0) return undefined;
+    const commits = route.commits ?? route.method !== 'GET';
+    const eligible = faults.kinds.filter((k) => k !== 'lost_response' || commits);
+    if (eligible.length === 0 || rng() >= faults.rate) return undefined;
+    const kind = eligible[Math.floor(rng() * eligible.length)];
+    faults.injected++;
+    if (faults.remaining !== undefined) faults.remaining--;
+    return kind;
+  });
+  return sim;
+}
+
+// Kept off the public Simulator interface: only the request handler decides on faults.
+const faultPickers = new WeakMap<Simulator, (route: SimRoute) => FaultKind | undefined>();
+
+function pickFault(sim: Simulator, route: SimRoute): FaultKind | undefined {
+  return faultPickers.get(sim)?.(route);
+}
+
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const ps = pattern.split('/').filter(Boolean);
+  const xs = path.split('/').filter(Boolean);
+  if (ps.length !== xs.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < ps.length; i++) {
+    if (ps[i].startsWith(':')) params[ps[i].slice(1)] = decodeURIComponent(xs[i]);
+    else if (ps[i] !== xs[i]) return undefined;
+  }
+  return params;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function parseBody(raw: Buffer, contentType: string | undefined): Promise<Pick<SimRequest, 'body' | 'files'>> {
+  const ct = (contentType ?? '').toLowerCase();
+  if (raw.length === 0) return { body: {}, files: {} };
+  if (ct.includes('application/json')) {
+    const v: unknown = JSON.parse(raw.toString('utf8'));
+    return { body: v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : { value: v }, files: {} };
+  }
+  if (ct.includes('application/x-www-form-urlencoded')) {
+    return { body: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: {} };
+  }
+  if (ct.includes('multipart/form-data')) {
+    // The WHATWG Request parses multipart bodies, so the harness needs no multipart dependency.
+    const fd = await new Request('http://sandbox.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': contentType! },
+      body: raw,
+    }).formData();
+    const body: Record<string, unknown> = {};
+    const files: SimRequest['files'] = {};
+    for (const [k, v] of fd.entries()) {
+      if (typeof v === 'string') body[k] = v;
+      else files[k] = { filename: v.name, contentType: v.type, data: Buffer.from(await v.arrayBuffer()) };
+    }
+    return { body, files };
+  }
+  return { body: {}, files: {} };
+}
+
+function send(res: ServerResponse, r: SimResponse): void {
+  if (res.destroyed) return;
+  const headers: Record<string, string> = { ...r.headers };
+  let payload: string | Buffer = '';
+  if (r.json !== undefined) {
+    payload = JSON.stringify(r.json);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  } else if (r.body !== undefined) {
+    payload = r.body;
+  }
+  res.writeHead(r.status ?? 200, headers);
+  res.end(payload);
+}
+
+function publicPost(p: SimPost) {
+  return {
+    id: p.id,
+    account: p.account,
+    title: p.title,
+    text: p.text,
+    idempotencyMarker: p.idempotencyMarker ?? null,
+    createdAt: p.createdAt,
+    deleted: p.deleted,
+    comments: p.comments,
+    metrics: p.metrics,
+  };
+}
+
+/** Options of createSandboxHandler. */
+export interface SandboxHandlerOptions {
+  /** Aborted on shutdown, to cut `slow` delays short. */
+  signal?: AbortSignal;
+}
+
+/**
+ * An http request listener serving several simulators: each platform's API under `/<platform>/…` and the
+ * inspection API under `/_sandbox/<platform>/…`. Usable with node:http directly or as express middleware
+ * (unknown paths call `next()` when given).
+ */
+export function createSandboxHandler(simulators: Simulator[], options: SandboxHandlerOptions = {}) {
+  const byPlatform = new Map<string, Simulator>();
+  for (const s of simulators) {
+    if (byPlatform.has(s.platform)) throw new Error(`two simulators for platform "${s.platform}"`);
+    byPlatform.set(s.platform, s);
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+      const segments = url.pathname.split('/').filter(Boolean);
+      const isInspection = segments[0] === '_sandbox';
+      const sim = byPlatform.get(isInspection ? (segments[1] ?? '') : (segments[0] ?? ''));
+      if (!sim) {
+        if (next) return next();
+        return send(res, { status: 404, json: { error: 'not_found', message: `no simulator for ${url.pathname}` } });
+      }
+      const raw = await readBody(req);
+      let parsed: Pick<SimRequest, 'body' | 'files'>;
+      try {
+        parsed = await parseBody(raw, req.headers['content-type']);
+      } catch {
+        return send(res, { status: 400, json: { error: 'bad_request', message: 'unparseable body' } });
+      }
+      const query = Object.fromEntries(url.searchParams);
+
+      if (isInspection) return send(res, inspect(sim, req.method ?? 'GET', segments.slice(2), parsed.body, query));
+
+      const path = '/' + segments.slice(1).join('/');
+      let params: Record<string, string> | undefined;
+      const route = sim.definition.routes.find((r) => r.method === req.method && (params = matchPath(r.path, path)) !== undefined);
+      if (!route) return send(res, { status: 404, json: { error: 'not_found', message: `${req.method} ${path}` } });
+      const simReq: SimRequest = { method: req.method!, path, params: params!, query, headers: req.headers, rawBody: raw, ...parsed };
+
+      const fault = pickFault(sim, route);
+      if (fault === 'rate_limit') {
+        const f = sim.definition.faultResponses?.rate_limit;
+        return send(
+          res,
+          f
+            ? f(simReq, sim)
+            : { status: 429, headers: { 'retry-after': String(sim.faults.retryAfterSec ?? 1) }, json: { error: 'rate_limited' } },
+        );
+      }
+      if (fault === 'server_error') {
+        const f = sim.definition.faultResponses?.server_error;
+        return send(res, f ? f(simReq, sim) : { status: 500, json: { error: 'internal_error' } });
+      }
+      if (fault === 'token_expired') {
+        const token = sim.definition.tokenFrom?.(simReq);
+        if (token) sim.revokeToken(token);
+        const f = sim.definition.faultResponses?.token_expired;
+        return send(res, f ? f(simReq, sim) : { status: 401, json: { error: 'token_expired' } });
+      }
+      if (fault === 'slow') {
+        // A slow platform still does the work; a client that gave up does not undo it.
+        await delay(sim.faults.slowMs ?? 2000, undefined, { signal: options.signal }).catch(() => undefined);
+      }
+      const out = await route.handler(simReq, sim);
+      if (fault === 'lost_response') {
+        // The platform committed; the response never arrives.
+        res.socket?.destroy();
+        return;
+      }
+      send(res, out);
+    } catch (e) {
+      if (!res.headersSent) send(res, { status: 500, json: { error: 'simulator_error', message: (e as Error).message } });
+    }
+  };
+}
+
+function inspect(
+  sim: Simulator,
+  method: string,
+  rest: string[],
+  body: Record<string, unknown>,
+  query: Record<string, string>,
+): SimResponse {
+  const [what, id, sub] = rest;
+  if (what === 'posts' && method === 'GET' && !id) {
+    const list = sim.posts.filter((p) => !query.account || p.account === query.account).map(publicPost);
+    return { json: list };
+  }
+  if (what === 'posts' && id && sub === 'comments' && method === 'POST') {
+    if (typeof body.text !== 'string') return { status: 400, json: { error: 'text required' } };
+    const c = sim.addComment(id, { text: body.text, author: typeof body.author === 'string' ? body.author : undefined });
+    return c ? { status: 201, json: c } : { status: 404, json: { error: 'no such post' } };
+  }
+  if (what === 'accounts' && method === 'POST') {
+    const name = typeof body.name === 'string' && body.name ? body.name : `测试账号${sim.accounts.length + 1}`;
+    const a = sim.createAccount(name);
+    return { status: 201, json: { id: a.id, name: a.name, credentials: a.credentials } };
+  }
+  if (what === 'accounts' && method === 'GET') {
+    return { json: sim.accounts.map((a) => ({ id: a.id, name: a.name, createdAt: a.createdAt })) };
+  }
+  if (what === 'faults' && method === 'PUT') {
+    const rate = Number(body.rate ?? 0);
+    const kinds = Array.isArray(body.kinds) ? (body.kinds as unknown[]).map(String) : [];
+    const unknown = kinds.filter((k) => !FAULT_KINDS.includes(k as FaultKind));
+    if (!Number.isFinite(rate) || rate < 0 || rate > 1 || unknown.length) {
+      return {
+        status: 400,
+        json: {
+          error: 'bad_request',
+          message: `rate must be 0..1, kinds ⊆ ${FAULT_KINDS.join('|')}${unknown.length ? `; unknown: ${unknown.join(',')}` : ''}`,
+        },
+      };
+    }
+    const opt = (k: string) => (typeof body[k] === 'number' ? (body[k] as number) : undefined);
+    sim.setFaults({
+      rate,
+      kinds: kinds as FaultKind[],
+      seed: opt('seed'),
+      remaining: opt('remaining'),
+      slowMs: opt('slowMs'),
+      retryAfterSec: opt('retryAfterSec'),
+    });
+    return { json: sim.faults };
+  }
+  if (what === 'faults' && method === 'GET') return { json: sim.faults };
+  if (what === 'clock' && method === 'POST') {
+    sim.advanceClock(Number(body.advanceMs ?? 0));
+    return { json: { now: sim.now() } };
+  }
+  if (what === 'reset' && method === 'POST') {
+    sim.reset();
+    return { status: 204 };
+  }
+  return { status: 404, json: { error: 'not_found', message: `/_sandbox/${sim.platform}/${rest.join('/')}` } };
+}
+
+/** A running sandbox server. */
+export interface RunningSimulators {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  port: number;
+  server: Server;
+  simulators: Simulator[];
+  /** The simulator of a platform (throws when absent). */
+  get(platform: string): Simulator;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves simulators on one HTTP server. `port: 0` picks a free port (for a plugin's own tests);
+ * apps/sandbox passes every plugin's simulator and its fixed port.
+ */
+export async function startSimulators(simulators: Simulator[], options: { port?: number; host?: string } = {}): Promise<RunningSimulators> {
+  const shutdown = new AbortController();
+  const handler = createSandboxHandler(simulators, { signal: shutdown.signal });
+  const server = createServer((req, res) => void handler(req, res));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    server,
+    simulators,
+    get(platform) {
+      const s = simulators.find((x) => x.platform === platform);
+      if (!s) throw new Error(`no simulator for ${platform}`);
+      return s;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        shutdown.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
