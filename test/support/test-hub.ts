@@ -42,7 +42,7 @@ export async function startTestHub(driver: DatabaseDriver, env: Record<string, s
   const config = AppConfig.fromEnv({ ...base, ...env });
   if (driver === 'mysql') {
     // The distributed mode migrates with `npm run migrate` before any process starts.
-    const mig = createDataSource(db.url);
+    const mig = await createDataSource(db.url);
     await mig.initialize();
     await mig.runMigrations();
     await mig.destroy();

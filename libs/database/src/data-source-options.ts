@@ -13,7 +13,7 @@ export function driverOf(url: string): DatabaseDriver {
  * One set of entities, two drivers: mysql2 for MySQL 8 / MariaDB (the distributed mode) and
  * better-sqlite3 for the embedded default. Each driver has its own migrations folder.
  */
-export function dataSourceOptions(url: string, extra: { logging?: boolean } = {}): DataSourceOptions {
+export function dataSourceOptions(url: string, extra: { logging?: boolean; flavour?: 'mysql' | 'mariadb' } = {}): DataSourceOptions {
   const driver = driverOf(url);
   const migrations = [join(__dirname, 'migrations', driver, '*.js')];
   if (driver === 'sqlite') {
@@ -40,7 +40,9 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean } = {}
   }
   const u = new URL(url);
   return {
-    type: 'mysql',
+    // TypeORM reads MariaDB's information_schema differently from MySQL's (column defaults, NULL);
+    // the right type keeps the schema diff empty on both.
+    type: extra.flavour ?? (u.protocol === 'mariadb:' ? 'mariadb' : 'mysql'),
     host: u.hostname,
     port: Number(u.port || 3306),
     username: decodeURIComponent(u.username || 'root'),
@@ -57,6 +59,29 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean } = {}
   };
 }
 
-export function createDataSource(url: string): DataSource {
-  return new DataSource(dataSourceOptions(url));
+/** Asks the server whether it is MariaDB or MySQL, so the right TypeORM dialect is used. */
+export async function detectFlavour(url: string): Promise<'mysql' | 'mariadb' | undefined> {
+  if (driverOf(url) !== 'mysql') return undefined;
+  const { createConnection } = await import('mysql2/promise');
+  const u = new URL(url);
+  const c = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  });
+  try {
+    const [rows] = await c.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as { v: string }[])[0]?.v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await c.end();
+  }
+}
+
+export async function resolveDataSourceOptions(url: string, extra: { logging?: boolean } = {}): Promise<DataSourceOptions> {
+  return dataSourceOptions(url, { ...extra, flavour: await detectFlavour(url) });
+}
+
+export async function createDataSource(url: string): Promise<DataSource> {
+  return new DataSource(await resolveDataSourceOptions(url));
 }

@@ -5,7 +5,7 @@ import { AuditService } from '../audit.service';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv();
-  const ds = createDataSource(config.env.DATABASE_URL);
+  const ds = await createDataSource(config.env.DATABASE_URL);
   await ds.initialize();
   const report = await new AuditService(ds, new SystemClock()).verify();
   await ds.destroy();

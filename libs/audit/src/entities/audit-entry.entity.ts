@@ -13,7 +13,7 @@ export class AuditEntry {
   @PrimaryColumn('bigint', { transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
   seq: number;
 
-  @Column('datetime', { precision: 3 })
+  @Column('datetime', { precision: 6 })
   at: Date;
 
   @Column('varchar', { length: 36, nullable: true })

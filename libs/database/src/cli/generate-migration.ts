@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../data-source-options';
+import { resolveDataSourceOptions } from '../data-source-options';
 
 const root = resolve(__dirname, '../../../../..');
 const name = process.argv[2] ?? 'Schema';
@@ -17,7 +17,7 @@ function esc(q: string): string {
 }
 
 async function generate(url: string, driver: 'mysql' | 'sqlite'): Promise<void> {
-  const ds = new DataSource({ ...dataSourceOptions(url) });
+  const ds = new DataSource(await resolveDataSourceOptions(url));
   await ds.initialize();
   await ds.runMigrations();
   const sql = await ds.driver.createSchemaBuilder().log();

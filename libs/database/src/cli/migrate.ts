@@ -3,7 +3,7 @@ import { createDataSource } from '../data-source-options';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv();
-  const ds = createDataSource(config.env.DATABASE_URL);
+  const ds = await createDataSource(config.env.DATABASE_URL);
   await ds.initialize();
   const ran = await ds.runMigrations({ transaction: 'each' });
   process.stdout.write(`migrations applied: ${ran.length === 0 ? 'none pending' : ran.map((m) => m.name).join(', ')}\n`);

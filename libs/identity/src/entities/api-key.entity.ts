@@ -33,15 +33,15 @@ export class ApiKey {
   @Column('simple-json')
   grants: ApiKeyGrant[];
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   expiresAt: Date | null;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   lastUsedAt: Date | null;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   revokedAt: Date | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

@@ -13,6 +13,6 @@ export class PasswordHistory {
   @Column('varchar', { length: 255 })
   passwordHash: string;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

@@ -13,9 +13,9 @@ export class RecoveryCode {
   @Column('varchar', { length: 64 })
   codeHash: string;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   usedAt: Date | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

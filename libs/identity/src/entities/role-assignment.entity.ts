@@ -28,6 +28,6 @@ export class RoleAssignment {
   @Column('varchar', { length: 36, nullable: true })
   grantedBy: string | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

@@ -28,13 +28,13 @@ export class Session {
   @Column('varchar', { length: 32, nullable: true })
   restriction: string | null;
 
-  @Column('datetime', { precision: 3 })
+  @Column('datetime', { precision: 6 })
   lastSeenAt: Date;
 
-  @Column('datetime', { precision: 3 })
+  @Column('datetime', { precision: 6 })
   expiresAt: Date;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   revokedAt: Date | null;
 
   @Column('varchar', { length: 32, nullable: true })
@@ -46,6 +46,6 @@ export class Session {
   @Column('varchar', { length: 255, nullable: true })
   userAgent: string | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

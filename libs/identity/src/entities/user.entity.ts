@@ -34,13 +34,13 @@ export class User {
   @Column('boolean', { default: false })
   mustChangePassword: boolean;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   passwordChangedAt: Date | null;
 
   @Column('int', { default: 0 })
   failedLoginCount: number;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   lockedUntil: Date | null;
 
   /** TOTP secret, encrypted (AES-256-GCM under a key derived from TONGFA_SECRET_KEY). */
@@ -56,12 +56,12 @@ export class User {
   @Column('varchar', { length: 255, nullable: true })
   oidcSubject: string | null;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   lastLoginAt: Date | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'datetime', precision: 3 })
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
   updatedAt: Date;
 }

@@ -28,7 +28,7 @@ export class JobRecord {
   @Column('varchar', { length: 16 })
   state: JobState;
 
-  @Column('datetime', { precision: 3 })
+  @Column('datetime', { precision: 6 })
   runAt: Date;
 
   @Column('int', { default: 0 })
@@ -43,12 +43,12 @@ export class JobRecord {
   @Column('varchar', { length: 64, nullable: true })
   lockedBy: string | null;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   lockedUntil: Date | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'datetime', precision: 3 })
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
   updatedAt: Date;
 }
