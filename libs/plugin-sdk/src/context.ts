@@ -232,7 +232,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
 
       const headers: Record<string, string> = { ...options.headers, ...req.headers };
-      let body: BodyInit | undefined;
+      let body: RequestInit['body'];
       if (req.json !== undefined) {
         body = JSON.stringify(req.json);
         headers['content-type'] ??= 'application/json';

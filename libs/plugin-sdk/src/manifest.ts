@@ -204,11 +204,9 @@ const manifestSchema = z
     version: z
       .string()
       .refine((v) => semver.valid(v) !== null, { message: 'version 须为 semver 版本号 / version must be a semver version' }),
-    sdk: z
-      .string()
-      .refine((v) => semver.validRange(v) !== null, {
-        message: 'sdk 须为 semver 范围，如 ^0.1.0 / sdk must be a semver range, e.g. ^0.1.0',
-      }),
+    sdk: z.string().refine((v) => semver.validRange(v) !== null, {
+      message: 'sdk 须为 semver 范围，如 ^0.1.0 / sdk must be a semver range, e.g. ^0.1.0',
+    }),
     auth: z.object({
       kind: z.enum(AUTH_KINDS, { message: `auth.kind 须为 ${AUTH_KINDS.join('|')} / auth.kind must be one of ${AUTH_KINDS.join('|')}` }),
       scopes: z.array(z.string().min(1)).optional(),

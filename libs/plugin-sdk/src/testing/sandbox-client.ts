@@ -48,6 +48,11 @@ export class SandboxClient {
     return this.call('GET', `/${platform}/faults`);
   }
 
+  /** Requests in flight (a `slow` one counts until the platform finished it), faults injected, totals. */
+  status(platform: string): Promise<{ inflight: number; injected: number; posts: number; accounts: number }> {
+    return this.call('GET', `/${platform}/status`);
+  }
+
   addComment(platform: string, postId: string, text: string, author?: string): Promise<SimComment> {
     return this.call('POST', `/${platform}/posts/${encodeURIComponent(postId)}/comments`, { text, author });
   }

@@ -115,6 +115,8 @@ export interface Simulator {
   readonly accounts: SimAccount[];
   readonly posts: SimPost[];
   readonly faults: Readonly<FaultConfig> & { injected: number };
+  /** Platform API requests being handled right now (a `slow` one counts until it finishes). */
+  readonly inflight: number;
   /** The simulated clock (ms); starts at the real time and only moves forward via advanceClock. */
   now(): number;
   advanceClock(ms: number): void;
@@ -157,6 +159,7 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
   let seq = 0;
   let faults: FaultConfig & { injected: number } = { rate: 0, kinds: [], injected: 0 };
   let rng = seededRandom(1);
+  let inflight = 0;
 
   const sim: Simulator = {
     platform: definition.platform,
@@ -169,6 +172,9 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
     },
     get faults() {
       return faults;
+    },
+    get inflight() {
+      return inflight;
     },
     now: () => Date.now() + clockOffset,
     advanceClock(ms) {
@@ -254,6 +260,9 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       faults = { rate: 0, kinds: [], injected: 0 };
     },
   };
+  inflightCounters.set(sim, (d) => {
+    inflight += d;
+  });
   faultPickers.set(sim, (route) => {
     if (route.auth || faults.rate <= 0 || faults.kinds.length === 0) return undefined;
     if (faults.remaining !== undefined && faults.remaining <= 0) return undefined;
@@ -268,8 +277,9 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
   return sim;
 }
 
-// Kept off the public Simulator interface: only the request handler decides on faults.
+// Kept off the public Simulator interface: only the request handler decides on faults and counts requests.
 const faultPickers = new WeakMap<Simulator, (route: SimRoute) => FaultKind | undefined>();
+const inflightCounters = new WeakMap<Simulator, (delta: number) => void>();
 
 function pickFault(sim: Simulator, route: SimRoute): FaultKind | undefined {
   return faultPickers.get(sim)?.(route);
@@ -395,40 +405,57 @@ export function createSandboxHandler(simulators: Simulator[], options: SandboxHa
       const simReq: SimRequest = { method: req.method!, path, params: params!, query, headers: req.headers, rawBody: raw, ...parsed };
 
       const fault = pickFault(sim, route);
-      if (fault === 'rate_limit') {
-        const f = sim.definition.faultResponses?.rate_limit;
-        return send(
-          res,
-          f
-            ? f(simReq, sim)
-            : { status: 429, headers: { 'retry-after': String(sim.faults.retryAfterSec ?? 1) }, json: { error: 'rate_limited' } },
-        );
+      const count = inflightCounters.get(sim)!;
+      count(1);
+      try {
+        await respond(res, sim, route, simReq, fault, options.signal);
+      } finally {
+        count(-1);
       }
-      if (fault === 'server_error') {
-        const f = sim.definition.faultResponses?.server_error;
-        return send(res, f ? f(simReq, sim) : { status: 500, json: { error: 'internal_error' } });
-      }
-      if (fault === 'token_expired') {
-        const token = sim.definition.tokenFrom?.(simReq);
-        if (token) sim.revokeToken(token);
-        const f = sim.definition.faultResponses?.token_expired;
-        return send(res, f ? f(simReq, sim) : { status: 401, json: { error: 'token_expired' } });
-      }
-      if (fault === 'slow') {
-        // A slow platform still does the work; a client that gave up does not undo it.
-        await delay(sim.faults.slowMs ?? 2000, undefined, { signal: options.signal }).catch(() => undefined);
-      }
-      const out = await route.handler(simReq, sim);
-      if (fault === 'lost_response') {
-        // The platform committed; the response never arrives.
-        res.socket?.destroy();
-        return;
-      }
-      send(res, out);
     } catch (e) {
       if (!res.headersSent) send(res, { status: 500, json: { error: 'simulator_error', message: (e as Error).message } });
     }
   };
+}
+
+async function respond(
+  res: ServerResponse,
+  sim: Simulator,
+  route: SimRoute,
+  simReq: SimRequest,
+  fault: FaultKind | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (fault === 'rate_limit') {
+    const f = sim.definition.faultResponses?.rate_limit;
+    return send(
+      res,
+      f
+        ? f(simReq, sim)
+        : { status: 429, headers: { 'retry-after': String(sim.faults.retryAfterSec ?? 1) }, json: { error: 'rate_limited' } },
+    );
+  }
+  if (fault === 'server_error') {
+    const f = sim.definition.faultResponses?.server_error;
+    return send(res, f ? f(simReq, sim) : { status: 500, json: { error: 'internal_error' } });
+  }
+  if (fault === 'token_expired') {
+    const token = sim.definition.tokenFrom?.(simReq);
+    if (token) sim.revokeToken(token);
+    const f = sim.definition.faultResponses?.token_expired;
+    return send(res, f ? f(simReq, sim) : { status: 401, json: { error: 'token_expired' } });
+  }
+  if (fault === 'slow') {
+    // A slow platform still does the work; a client that gave up does not undo it.
+    await delay(sim.faults.slowMs ?? 2000, undefined, { signal }).catch(() => undefined);
+  }
+  const out = await route.handler(simReq, sim);
+  if (fault === 'lost_response') {
+    // The platform committed; the response never arrives.
+    res.socket?.destroy();
+    return;
+  }
+  send(res, out);
 }
 
 function inspect(
@@ -481,6 +508,9 @@ function inspect(
     return { json: sim.faults };
   }
   if (what === 'faults' && method === 'GET') return { json: sim.faults };
+  if (what === 'status' && method === 'GET') {
+    return { json: { inflight: sim.inflight, injected: sim.faults.injected, posts: sim.posts.length, accounts: sim.accounts.length } };
+  }
   if (what === 'clock' && method === 'POST') {
     sim.advanceClock(Number(body.advanceMs ?? 0));
     return { json: { now: sim.now() } };
