@@ -4,11 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
-import { json, urlencoded } from 'express';
 import { AppConfig, Clock } from '@tongfa/core';
 import { JobQueue, BullJobQueue } from '@tongfa/jobs';
 import { HubModule } from './app.module';
 import { createValidationPipe } from './common/validation';
+import { bodyParsers } from './common/body-parsers';
 
 export const API_PREFIX = 'api/v1';
 
@@ -43,8 +43,7 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
       },
     }),
   );
-  app.use(json({ limit: config.env.TONGFA_BODY_LIMIT }));
-  app.use(urlencoded({ extended: false, limit: config.env.TONGFA_BODY_LIMIT }));
+  app.use(...bodyParsers(config.env.TONGFA_BODY_LIMIT));
   app.enableCors({ origin: config.env.TONGFA_CORS_ORIGINS.length ? config.env.TONGFA_CORS_ORIGINS : false, credentials: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());

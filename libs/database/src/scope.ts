@@ -26,3 +26,14 @@ export function whereInScope<T extends ObjectLiteral>(
 export function pathInScope(path: string, scopes: readonly string[]): boolean {
   return scopes.some((s) => path.startsWith(s));
 }
+
+/**
+ * A `LIKE` pattern matching `text` anywhere, with its own wildcards taken literally. Use it as
+ * `col LIKE :p ${LIKE_ESCAPE}`: '!' is the escape character because a backslash means different
+ * things in MySQL and SQLite string literals.
+ */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+export const LIKE_ESCAPE = "ESCAPE '!'";

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId, Page, PageQuery, pageOffset, CommonError, CommonException } from '@tongfa/core';
-import { whereInScope, pathInScope } from '@tongfa/database';
+import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope } from '@tongfa/database';
 import { Unit, UnitLevel, User, RoleAssignment, ApiKey } from './entities';
 import { Actor } from './actor';
 import { Permission } from './roles';
@@ -106,7 +106,7 @@ export class UnitsService {
     whereInScope(qb, 'u.path', actor.scope(Permission.UnitRead));
     if (q.parentId) qb.andWhere('u.parentId = :parentId', { parentId: q.parentId });
     if (q.level) qb.andWhere('u.level = :level', { level: q.level });
-    if (q.q) qb.andWhere('u.name LIKE :q', { q: `%${q.q.replace(/[\\%_]/g, '')}%` });
+    if (q.q) qb.andWhere(`u.name LIKE :q ${LIKE_ESCAPE}`, { q: containsPattern(q.q) });
     const { skip, take } = pageOffset(q);
     const [items, total] = await qb.orderBy('u.path', 'ASC').skip(skip).take(take).getManyAndCount();
     return { items, total };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { whereInScope, pathInScope } from '@tongfa/database';
+import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope } from '@tongfa/database';
 import { Unit, User, UserStatus, RoleAssignment, PasswordHistory } from './entities';
 import { Actor } from './actor';
 import { Permission, Role, SEPARATED_ROLES } from './roles';
@@ -110,8 +110,8 @@ export class UsersService {
     if (q.unitId) qb.andWhere('u.unitId = :unitId', { unitId: q.unitId });
     if (q.status) qb.andWhere('u.status = :status', { status: q.status });
     if (q.q) {
-      const like = `%${q.q.replace(/[\\%_]/g, '')}%`;
-      qb.andWhere('(u.username LIKE :like OR u.displayName LIKE :like)', { like });
+      const like = containsPattern(q.q);
+      qb.andWhere(`(u.username LIKE :like ${LIKE_ESCAPE} OR u.displayName LIKE :like ${LIKE_ESCAPE})`, { like });
     }
     if (q.role) {
       qb.andWhere('EXISTS (SELECT 1 FROM role_assignment ra WHERE ra.userId = u.id AND ra.role = :role)', { role: q.role });

@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { ThrottlerException } from '@nestjs/throttler';
 import { DomainException, ErrorDetail, ErrorKind, pickLang } from '@tongfa/core';
+import { randomUUID } from 'node:crypto';
 import { currentRequest } from './request-context';
+import { toBodyException } from './body-parsers';
 
 const KIND_STATUS: Record<ErrorKind, number> = {
   [ErrorKind.Invalid]: 400,
@@ -59,14 +61,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const lang = pickLang(req.headers['accept-language']);
-    const requestId = currentRequest()?.requestId ?? (req as Request & { id?: string }).id;
     const body = this.toBody(exception, lang);
-    body.requestId = requestId ? String(requestId) : undefined;
+    body.message = nameFields(body, lang);
+    body.requestId = this.requestId(req, res);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, requestId }, 'unhandled error');
+      this.logger.error({ err: exception, requestId: body.requestId }, 'unhandled error');
     }
     if (body.statusCode === 429 && exception instanceof ThrottlerException) res.setHeader('Retry-After', '60');
     res.status(body.statusCode).json(body);
+  }
+
+  /** Errors raised before the request-id middleware ran (body parsing) still get an id to quote. */
+  private requestId(req: Request, res: Response): string {
+    const known = currentRequest()?.requestId ?? (req as Request & { id?: unknown }).id;
+    if (known) return String(known);
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
+    if (!res.headersSent) res.setHeader('X-Request-Id', id);
+    return id;
   }
 
   private toBody(e: unknown, lang: 'zh' | 'en'): ErrorBody {
@@ -86,7 +98,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (e instanceof HttpException) {
       const statusCode = e.getStatus();
       const r = e.getResponse() as string | { message?: unknown; details?: ErrorDetail[]; code?: string };
-      const details = typeof r === 'object' && Array.isArray(r.details) ? r.details : [];
+      let details = typeof r === 'object' && Array.isArray(r.details) ? r.details : [];
+      // Express could not percent-decode a path parameter (e.g. %FF).
+      if (statusCode === 400 && !details.length && /^Failed to decode param/.test(e.message)) {
+        details = [{ field: 'path', code: 'malformedUri', message: 'malformed percent-encoding' }];
+      }
       let message = typeof r === 'string' ? r : typeof r.message === 'string' ? r.message : e.message;
       if (statusCode === 404 && !details.length) message = lang === 'en' ? 'Not found' : '请求的资源不存在';
       return {
@@ -98,29 +114,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       };
     }
     const pe = e as ParserError;
-    if (pe && typeof pe === 'object' && typeof pe.type === 'string') {
-      if (pe.type === 'entity.parse.failed') {
-        return {
-          statusCode: 400,
-          error: STATUS_TEXT[400]!,
-          message: lang === 'en' ? 'The request body is not valid JSON' : '请求体不是合法的 JSON',
-          code: 'MALFORMED_JSON',
-          details: [{ field: 'body', message: 'malformed JSON' }],
-        };
-      }
-      if (pe.type === 'entity.too.large') {
-        return {
-          statusCode: 413,
-          error: STATUS_TEXT[413]!,
-          message: lang === 'en' ? 'The request body is too large' : '请求体过大',
-          code: 'BODY_TOO_LARGE',
-          details: [{ field: 'body', message: 'too large' }],
-        };
-      }
-      const status = pe.status ?? pe.statusCode ?? 400;
-      if (status >= 400 && status < 500) {
-        return { statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: pe.type, code: 'BAD_BODY', details: [] };
-      }
+    if (pe && typeof pe === 'object' && typeof pe.type === 'string' && (pe.status ?? pe.statusCode ?? 500) < 500) {
+      return this.toBody(toBodyException(pe as Error & ParserError, lang), lang);
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -130,4 +125,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
       details: [],
     };
   }
+}
+
+/**
+ * A client error names its fields in `message` as well as in `details`, so a person reading only
+ * the message (a log line, a toast) knows what to fix.
+ */
+function nameFields(body: ErrorBody, lang: 'zh' | 'en'): string {
+  if (body.statusCode >= 500) return body.message;
+  const missing = [...new Set(body.details.map((d) => d.field).filter((f): f is string => !!f))].filter((f) => !body.message.includes(f));
+  if (!missing.length) return body.message;
+  return lang === 'en' ? `${body.message} (field: ${missing.join(', ')})` : `${body.message}（字段：${missing.join(', ')}）`;
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, Unit, UnitsService } from '@tongfa/identity';
 import { Page } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AuditTrail } from '../common/audit-trail';
 import { CreateUnitDto, UnitListQueryDto, UpdateUnitDto } from './units.dto';
 
@@ -40,13 +41,13 @@ export class UnitsController {
 
   @Get(':id')
   @ApiOperation({ summary: '单位详情 / One unit' })
-  get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<Unit> {
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Unit> {
     return this.units.get(actor, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: '修改或调整隶属关系 / Rename, re-code or move a unit' })
-  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUnitDto): Promise<Unit> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUnitDto): Promise<Unit> {
     const { before, after } = await this.units.update(actor, id, dto);
     await this.trail.record({
       action: 'unit.update',
@@ -62,7 +63,7 @@ export class UnitsController {
 
   @Get(':id/tree')
   @ApiOperation({ summary: '单位树 / The subtree under a unit' })
-  tree(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+  tree(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string) {
     return this.units.tree(actor, id);
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, ActorLoader, UsersService, UserView } from '@tongfa/identity';
 import { Page } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AuditTrail } from '../common/audit-trail';
 import { CreateUserDto, SetRolesDto, UpdateUserDto, UserListQueryDto } from './users.dto';
 
@@ -35,13 +36,13 @@ export class UsersController {
 
   @Get(':id')
   @ApiOperation({ summary: '用户详情 / One user' })
-  get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<UserView> {
     return this.users.get(actor, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: '修改、停用、解锁或重置密码 / Edit, disable, unlock or reset the password' })
-  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     const { before, after } = await this.users.update(actor, id, dto);
     await this.trail.record({
       action: dto.unlock ? 'user.unlock' : dto.password ? 'user.password.reset' : 'user.update',
@@ -57,7 +58,7 @@ export class UsersController {
   @Post(':id/roles')
   @HttpCode(200)
   @ApiOperation({ summary: '设置角色（安全管理员）/ Set the roles the caller manages on a user' })
-  async setRoles(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetRolesDto): Promise<UserView> {
+  async setRoles(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: SetRolesDto): Promise<UserView> {
     const { before, after } = await this.users.setRoles(actor, id, dto.roles);
     this.actors.invalidate();
     await this.trail.record({
