@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Env, parseEnv } from './env.schema';
+import { ConfigError, Env, parseEnv } from './env.schema';
 
 /** The validated process settings, derived values included. Injected by class. */
 export class AppConfig {
@@ -20,7 +20,7 @@ export class AppConfig {
   static fromEnv(source: Record<string, string | undefined> = process.env): AppConfig {
     const env = parseEnv(source);
     if (env.NODE_ENV === 'production' && !env.TONGFA_SECRET_KEY) {
-      throw new Error('配置错误 invalid environment variable TONGFA_SECRET_KEY: required when NODE_ENV=production');
+      throw new ConfigError('配置错误 invalid environment variable TONGFA_SECRET_KEY: required when NODE_ENV=production');
     }
     return new AppConfig(env);
   }

@@ -1,0 +1,126 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, parseEnv } from './env.schema';
+import { AppConfig } from './app-config';
+
+/** Runs parseEnv on `env` and returns the error's lines (fails if it did not throw). */
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseEnv(env);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, 'a ConfigError');
+    return e.message.split('\n');
+  }
+  assert.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('environment schema', () => {
+  it('starts with no variables at all: the embedded defaults', () => {
+    const env = parseEnv({});
+    assert.equal(env.PORT, 3000);
+    assert.equal(env.DATABASE_URL, 'sqlite:data/tongfa.db');
+    assert.equal(env.REDIS_URL, undefined);
+    assert.equal(env.TONGFA_AUDIT_RETENTION_DAYS, 180);
+    assert.equal(env.TONGFA_BODY_LIMIT, '1mb');
+    assert.deepEqual(env.TONGFA_CORS_ORIGINS, []);
+  });
+
+  it('converts numbers, booleans and comma lists, and treats an empty value as unset', () => {
+    const env = parseEnv({
+      PORT: '8080',
+      TONGFA_DEMO: 'no',
+      TONGFA_CORS_ORIGINS: ' https://a.gov.cn , https://b.gov.cn,, ',
+      TONGFA_LOGIN_RATE_LIMIT: '',
+      REDIS_URL: '',
+    });
+    assert.equal(env.PORT, 8080);
+    assert.equal(env.TONGFA_DEMO, false);
+    assert.deepEqual(env.TONGFA_CORS_ORIGINS, ['https://a.gov.cn', 'https://b.gov.cn']);
+    assert.equal(env.TONGFA_LOGIN_RATE_LIMIT, 20);
+    assert.equal(env.REDIS_URL, undefined);
+    for (const [raw, v] of [
+      ['1', true],
+      ['true', true],
+      ['yes', true],
+      ['0', false],
+      ['false', false],
+    ] as const) {
+      assert.equal(parseEnv({ TONGFA_DEMO: raw }).TONGFA_DEMO, v, raw);
+    }
+  });
+
+  it('accepts both database shapes and a Redis URL', () => {
+    assert.equal(parseEnv({ DATABASE_URL: 'mysql://tongfa:pw@db:3306/tongfa' }).DATABASE_URL, 'mysql://tongfa:pw@db:3306/tongfa');
+    assert.equal(parseEnv({ DATABASE_URL: 'sqlite:/var/lib/tongfa/t.db' }).DATABASE_URL, 'sqlite:/var/lib/tongfa/t.db');
+    assert.equal(parseEnv({ REDIS_URL: 'rediss://cache:6380/2' }).REDIS_URL, 'rediss://cache:6380/2');
+  });
+
+  // One wrong value of each kind of variable: the error is one line that names it.
+  const wrong: [string, string, string][] = [
+    ['enum', 'NODE_ENV', 'staging'],
+    ['enum', 'TONGFA_LOG_LEVEL', 'loud'],
+    ['port, not a number', 'PORT', 'abc'],
+    ['port, out of range', 'PORT', '70000'],
+    ['port, fractional', 'SANDBOX_PORT', '3.5'],
+    ['database URL of another engine', 'DATABASE_URL', 'postgres://db/tongfa'],
+    ['database URL without a scheme', 'DATABASE_URL', 'db:3306/tongfa'],
+    ['Redis URL without a scheme', 'REDIS_URL', '127.0.0.1:6379'],
+    ['queue prefix', 'TONGFA_QUEUE_PREFIX', 'Bad Prefix!'],
+    ['boolean', 'TONGFA_DEMO', 'maybe'],
+    ['username:password pair', 'TONGFA_BOOTSTRAP_ADMIN', 'admin'],
+    ['secret too short', 'TONGFA_SECRET_KEY', 'hunter2'],
+    ['URL', 'TONGFA_PUBLIC_URL', 'tongfa.example.gov.cn'],
+    ['size', 'TONGFA_BODY_LIMIT', '1gb'],
+    ['duration below the minimum', 'TONGFA_ACCESS_TOKEN_TTL', '10'],
+    ['duration above the maximum', 'TONGFA_ACCESS_TOKEN_TTL', '86400'],
+    ['count of zero', 'TONGFA_LOGIN_MAX_FAILURES', '0'],
+    ['retention below the legal minimum', 'TONGFA_AUDIT_RETENTION_DAYS', '30'],
+  ];
+  for (const [kind, name, value] of wrong) {
+    it(`refuses a wrong ${kind} with one line naming ${name}`, () => {
+      const lines = problems({ [name]: value });
+      assert.equal(lines.length, 1, lines.join('\n'));
+      assert.match(lines[0]!, new RegExp(`\\b${name}\\b`));
+      assert.match(lines[0]!, /^配置错误 invalid environment variable /);
+    });
+  }
+
+  it('never echoes the value of a secret it refuses', () => {
+    const [line] = problems({ TONGFA_SECRET_KEY: 'my-secret-value' });
+    assert.ok(!line!.includes('my-secret-value'), line);
+    const [admin] = problems({ TONGFA_BOOTSTRAP_ADMIN: 'admin:short' });
+    assert.ok(!admin!.includes('admin:short'), admin);
+  });
+
+  it('names every wrong variable, one line each', () => {
+    const lines = problems({ PORT: 'x', TONGFA_LOG_LEVEL: 'loud', TONGFA_AUDIT_RETENTION_DAYS: '7' });
+    assert.equal(lines.length, 3);
+    for (const name of ['PORT', 'TONGFA_LOG_LEVEL', 'TONGFA_AUDIT_RETENTION_DAYS'])
+      assert.ok(
+        lines.some((l) => l.includes(name)),
+        name,
+      );
+  });
+});
+
+describe('AppConfig.fromEnv', () => {
+  it('requires TONGFA_SECRET_KEY in production, naming it in one line', () => {
+    assert.throws(
+      () => AppConfig.fromEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://db/tongfa' }),
+      (e: Error) => e instanceof ConfigError && /TONGFA_SECRET_KEY/.test(e.message) && !e.message.includes('\n'),
+    );
+  });
+
+  it('derives a stable development key when none is set, and uses the given one otherwise', () => {
+    const a = AppConfig.fromEnv({ DATABASE_URL: 'sqlite:a.db' });
+    assert.equal(a.secretKey, AppConfig.fromEnv({ DATABASE_URL: 'sqlite:a.db' }).secretKey);
+    assert.notEqual(a.secretKey, AppConfig.fromEnv({ DATABASE_URL: 'sqlite:b.db' }).secretKey);
+    const key = 'k'.repeat(40);
+    assert.equal(AppConfig.fromEnv({ NODE_ENV: 'production', TONGFA_SECRET_KEY: key }).secretKey, key);
+  });
+
+  it('is embedded without REDIS_URL and distributed with it', () => {
+    assert.equal(AppConfig.fromEnv({}).embedded, true);
+    assert.equal(AppConfig.fromEnv({ REDIS_URL: 'redis://r:6379' }).embedded, false);
+  });
+});
