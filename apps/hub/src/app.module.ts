@@ -16,6 +16,8 @@ import { AuditInterceptor } from './common/audit.interceptor';
 import { AuditTrail } from './common/audit-trail';
 import { requestContext } from './common/request-context';
 import { AuthController } from './auth/auth.controller';
+import { LocalStrategy } from './auth/local.strategy';
+import { ApiKeysController } from './api-keys/api-keys.controller';
 import { UnitsController } from './units/units.controller';
 import { UsersController } from './users/users.controller';
 import { AuditController } from './audit/audit.controller';
@@ -81,12 +83,21 @@ export class HubModule implements NestModule {
         AuditModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
-      controllers: [AuthController, UnitsController, UsersController, AuditController, HealthController, MetricsController],
+      controllers: [
+        AuthController,
+        ApiKeysController,
+        UnitsController,
+        UsersController,
+        AuditController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         AuditTrail,
+        LocalStrategy,
         RedisProbe,
         MetricsRegistry,
         QueueAdminGate,

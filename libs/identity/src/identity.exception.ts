@@ -34,6 +34,11 @@ export enum IdentityError {
   OidcFailed = 'OIDC_FAILED',
   OidcNoMapping = 'OIDC_NO_MAPPING',
   ApiKeyNotFound = 'API_KEY_NOT_FOUND',
+  ApiKeyExpiryPast = 'API_KEY_EXPIRY_PAST',
+  ApiKeyNotByKey = 'API_KEY_NOT_BY_KEY',
+  ApiKeyNoGrants = 'API_KEY_NO_GRANTS',
+  MfaRequiredByRole = 'MFA_REQUIRED_BY_ROLE',
+  MfaCodeWrong = 'MFA_CODE_WRONG',
 }
 
 export class IdentityException extends defineDomainErrors<IdentityError>({
@@ -180,5 +185,29 @@ export class IdentityException extends defineDomainErrors<IdentityError>({
   [IdentityError.ApiKeyNotFound]: {
     kind: ErrorKind.NotFound,
     message: { zh: 'API 密钥不存在', en: 'API key not found' },
+  },
+  [IdentityError.ApiKeyExpiryPast]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '过期时间必须晚于当前时间', en: 'expiresAt must be in the future' },
+  },
+  [IdentityError.ApiKeyNotByKey]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: 'API 密钥只能由登录用户管理，不能用 API 密钥创建或注销',
+      en: 'API keys are managed by signed-in users, not by other keys',
+    },
+  },
+  [IdentityError.ApiKeyNoGrants]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: 'API 密钥至少需要一个角色授权', en: 'An API key needs at least one grant' },
+  },
+  // Enrolment happens inside a valid session: a wrong code is a bad input (400), not a lost sign-in (401).
+  [IdentityError.MfaCodeWrong]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '动态验证码不正确，请核对手机时间后重试', en: 'The one-time code is wrong; check the phone’s clock and retry' },
+  },
+  [IdentityError.MfaRequiredByRole]: {
+    kind: ErrorKind.Forbidden,
+    message: { zh: '您的角色要求启用双因素认证，不能解除', en: 'Your role requires two-factor authentication; it cannot be removed' },
   },
 }) {}

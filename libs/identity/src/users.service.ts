@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope } from '@tongfa/database';
-import { Unit, User, UserStatus, RoleAssignment, PasswordHistory } from './entities';
+import { Unit, User, UserStatus, RoleAssignment, PasswordHistory, Session } from './entities';
 import { Actor } from './actor';
 import { Permission, Role, SEPARATED_ROLES } from './roles';
 import { IdentityError, IdentityException } from './identity.exception';
@@ -146,6 +146,18 @@ export class UsersService {
         await m.save(PasswordHistory, { id: newId(), userId: user.id, passwordHash });
       }
       await m.save(user);
+      // A reset or a disabled account ends every open session: the old password's holder, or
+      // the disabled user, must not keep a refresh token alive.
+      if (input.password !== undefined || input.status === UserStatus.Disabled) {
+        await m.update(
+          Session,
+          { userId: user.id, revokedAt: IsNull() },
+          {
+            revokedAt: this.clock.now(),
+            revokedReason: input.password !== undefined ? 'password_reset' : 'user_disabled',
+          },
+        );
+      }
       return { before, after: await this.view(m, user) };
     });
   }

@@ -6,7 +6,7 @@ import { Actor, ActorGrant } from '../actor';
 import { Permission, Role } from '../roles';
 import { IdentityError, IdentityException } from '../identity.exception';
 import { SessionsService } from './sessions.service';
-import { ApiKeysService } from './api-keys.service';
+import { ApiKeysService, grantCovers } from './api-keys.service';
 
 /**
  * Turns a verified access token or API key into an Actor: the user's current roles are read on
@@ -34,7 +34,7 @@ export class ActorLoader {
     const owner = await this.forUser(key.ownerId, { apiKeyId: key.id });
     // A key never holds more than its owner holds now: each grant must still be covered.
     const grants = owner.grants.length ? await this.grantsOf(key.grants.map((g) => ({ ...g, level: g.level ?? null }))) : [];
-    const covered = grants.filter((g) => owner.grants.some((o) => o.role === g.role && g.unitPath.startsWith(o.unitPath)));
+    const covered = grants.filter((g) => owner.grants.some((o) => grantCovers(o, g)));
     return new Actor(owner.userId, owner.username, owner.unitId, owner.unitPath, covered, { apiKeyId: key.id });
   }
 

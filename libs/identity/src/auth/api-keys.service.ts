@@ -2,15 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { whereInScope, pathInScope } from '@tongfa/database';
 import { ApiKey, ApiKeyGrant, Unit } from '../entities';
 import { Actor } from '../actor';
-import { Permission } from '../roles';
+import { Permission, Role } from '../roles';
 import { IdentityError, IdentityException } from '../identity.exception';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const PREFIX = 'tfk_';
+
+/**
+ * Whether a held grant covers a wanted one: same role over the same or a wider subtree; a
+ * reviewer's level is a distinct step of the chain (初审/复审/终审), so it must match exactly.
+ */
+export function grantCovers(
+  held: { role: string; unitPath: string; level?: number | null },
+  wanted: { role: string; unitPath: string; level?: number | null },
+): boolean {
+  if (held.role !== wanted.role || !wanted.unitPath.startsWith(held.unitPath)) return false;
+  return held.role !== Role.Reviewer || (held.level ?? null) === (wanted.level ?? null);
+}
 
 export interface ApiKeyView {
   id: string;
@@ -39,16 +51,26 @@ export class ApiKeysService {
     return token.startsWith(PREFIX);
   }
 
+  /** A key must not mint or revoke keys: a short-lived or narrowed key could outlive itself. */
+  private static assertSignedIn(actor: Actor): void {
+    if (actor.via.apiKeyId) throw new IdentityException(IdentityError.ApiKeyNotByKey);
+  }
+
   async create(
     actor: Actor,
     input: { name: string; unitId: string; grants: ApiKeyGrant[]; expiresAt?: Date | null },
   ): Promise<{ key: ApiKeyView; token: string }> {
+    ApiKeysService.assertSignedIn(actor);
     const unit = await this.ds.getRepository(Unit).findOne({ where: { id: input.unitId } });
     if (!unit || !actor.canAt(Permission.ApiKeyManage, unit.path)) throw new IdentityException(IdentityError.UnitNotFound);
+    if (input.grants.length === 0) throw new IdentityException(IdentityError.ApiKeyNoGrants);
+    if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new IdentityException(IdentityError.ApiKeyExpiryPast, {}, [{ field: 'expiresAt', message: 'must be in the future' }]);
+    }
     // A key may only carry roles its creator holds over the same or a wider subtree.
     for (const g of input.grants) {
       const gu = await this.ds.getRepository(Unit).findOne({ where: { id: g.unitId } });
-      if (!gu || !actor.grants.some((o) => o.role === g.role && gu.path.startsWith(o.unitPath))) {
+      if (!gu || !actor.grants.some((o) => grantCovers(o, { ...g, unitPath: gu.path }))) {
         throw new IdentityException(IdentityError.RoleNotGrantable, { role: g.role });
       }
     }
@@ -71,6 +93,7 @@ export class ApiKeysService {
   }
 
   async list(actor: Actor, q: PageQuery): Promise<Page<ApiKeyView>> {
+    if (!actor.can(Permission.ApiKeyManage)) throw new CommonException(CommonError.Forbidden);
     const qb = this.ds.getRepository(ApiKey).createQueryBuilder('k');
     whereInScope(qb, 'k.unitPath', actor.scope(Permission.ApiKeyManage));
     const { skip, take } = pageOffset(q);
@@ -79,6 +102,7 @@ export class ApiKeysService {
   }
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyView> {
+    ApiKeysService.assertSignedIn(actor);
     const repo = this.ds.getRepository(ApiKey);
     const key = await repo.findOne({ where: { id } });
     if (!key || !pathInScope(key.unitPath, actor.scope(Permission.ApiKeyManage))) throw new IdentityException(IdentityError.ApiKeyNotFound);

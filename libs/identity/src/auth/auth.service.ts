@@ -76,9 +76,8 @@ export class AuthService {
       throw new IdentityException(IdentityError.AccountLocked, { until: user.lockedUntil.toISOString() });
     }
     if (!(await this.hasher.verify(user.passwordHash, input.password))) {
-      await this.recordFailure(user);
       outcome.reason = 'wrong_password';
-      throw new IdentityException(IdentityError.InvalidCredentials);
+      await this.failOrLock(user, outcome, IdentityError.InvalidCredentials);
     }
     if (user.status !== UserStatus.Active) {
       outcome.reason = 'disabled';
@@ -92,9 +91,8 @@ export class AuthService {
       }
       const factor = await this.totp.verify(user, input.otp, input.recoveryCode);
       if (!factor) {
-        await this.recordFailure(user);
         outcome.reason = 'mfa_invalid';
-        throw new IdentityException(IdentityError.MfaInvalid);
+        await this.failOrLock(user, outcome, IdentityError.MfaInvalid);
       }
       method = `password+${factor}`;
     }
@@ -132,7 +130,8 @@ export class AuthService {
       throw new IdentityException(IdentityError.PasswordWrong, {}, [{ field: 'currentPassword', message: '当前密码不正确' }]);
     }
     checkPasswordComplexity(next, user.username);
-    const history = await this.ds.getRepository(PasswordHistory).find({ where: { userId }, order: { createdAt: 'DESC' }, take: 5 });
+    // Ordered by the UUIDv7 id, not createdAt: SQLite's default timestamp has whole seconds only.
+    const history = await this.ds.getRepository(PasswordHistory).find({ where: { userId }, order: { id: 'DESC' }, take: 5 });
     for (const h of history) {
       if (await this.hasher.verify(h.passwordHash, next)) {
         throw new IdentityException(IdentityError.PasswordReused, {}, [{ field: 'newPassword', message: '与最近使用过的密码相同' }]);
@@ -145,8 +144,9 @@ export class AuthService {
     });
     if (sessionId) {
       await this.sessions.revokeAllOf(userId, 'password_changed', sessionId);
+      // The session may still owe an MFA enrolment: record that rather than lifting everything.
       const fresh = await repo.findOneOrFail({ where: { id: userId } });
-      if ((await this.restrictionFor(fresh)) === null) await this.sessions.lift(sessionId);
+      await this.sessions.restrict(sessionId, await this.restrictionFor(fresh));
     } else {
       await this.sessions.revokeAllOf(userId, 'password_changed');
     }
@@ -156,14 +156,17 @@ export class AuthService {
   async reissueAccess(userId: string, sessionId: string): Promise<{ accessToken: string; expiresIn: number }> {
     const user = await this.ds.getRepository(User).findOneOrFail({ where: { id: userId } });
     const rst = await this.restrictionFor(user);
-    if (rst === null) await this.sessions.lift(sessionId);
-    const claims: AccessClaims = { sub: userId, sid: sessionId, ...(rst ? { rst } : {}) };
-    return { accessToken: await this.jwt.signAsync(claims), expiresIn: this.config.env.TONGFA_ACCESS_TOKEN_TTL };
+    await this.sessions.restrict(sessionId, rst);
+    return {
+      accessToken: await this.sign({ sub: userId, sid: sessionId, ...(rst ? { rst } : {}) }),
+      expiresIn: this.config.env.TONGFA_ACCESS_TOKEN_TTL,
+    };
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
     try {
-      return await this.jwt.verifyAsync<AccessClaims>(token);
+      // Expiry is judged by the injected clock, so the 15-minute lifetime holds under a ManualClock too.
+      return await this.jwt.verifyAsync<AccessClaims>(token, { clockTimestamp: this.epochSeconds() });
     } catch {
       throw new IdentityException(IdentityError.TokenInvalid);
     }
@@ -182,7 +185,17 @@ export class AuthService {
     return null;
   }
 
-  private async recordFailure(user: User): Promise<void> {
+  /** Counts a failed factor and throws: `code`, or 423 when this failure locks the account. */
+  private async failOrLock(user: User, outcome: LoginOutcome, code: IdentityError): Promise<never> {
+    const lockedUntil = await this.recordFailure(user);
+    if (lockedUntil) {
+      outcome.reason = `${outcome.reason ?? 'failure'}+locked`;
+      throw new IdentityException(IdentityError.AccountLocked, { until: lockedUntil.toISOString() });
+    }
+    throw new IdentityException(code);
+  }
+
+  private async recordFailure(user: User): Promise<Date | null> {
     const max = this.config.env.TONGFA_LOGIN_MAX_FAILURES;
     // Increment in SQL so concurrent wrong guesses all count.
     await this.ds
@@ -195,13 +208,23 @@ export class AuthService {
     if (fresh.failedLoginCount >= max) {
       const until = new Date(this.clock.now().getTime() + this.config.env.TONGFA_LOGIN_LOCK_MINUTES * 60_000);
       await this.ds.getRepository(User).update({ id: user.id }, { lockedUntil: until, failedLoginCount: 0 });
+      return until;
     }
+    return null;
+  }
+
+  private epochSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+
+  /** Signs access claims; `iat` (and so `exp`) comes from the injected clock. */
+  private sign(claims: AccessClaims): Promise<string> {
+    return this.jwt.signAsync({ ...claims, iat: this.epochSeconds() });
   }
 
   private async pair(userId: string, sid: string, rst: SessionRestriction | null, refreshToken: string): Promise<TokenPair> {
-    const claims: AccessClaims = { sub: userId, sid, ...(rst ? { rst } : {}) };
     return {
-      accessToken: await this.jwt.signAsync(claims),
+      accessToken: await this.sign({ sub: userId, sid, ...(rst ? { rst } : {}) }),
       refreshToken,
       expiresIn: this.config.env.TONGFA_ACCESS_TOKEN_TTL,
       mustChangePassword: rst === 'password_change',

@@ -109,8 +109,9 @@ export class SessionsService {
     return session;
   }
 
-  async lift(sessionId: string): Promise<void> {
-    await this.ds.getRepository(Session).update({ id: sessionId }, { restriction: null });
+  /** Sets what the session is still limited to (null lifts it); refreshed access tokens follow it. */
+  async restrict(sessionId: string, restriction: SessionRestriction | null): Promise<void> {
+    await this.ds.getRepository(Session).update({ id: sessionId }, { restriction });
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {

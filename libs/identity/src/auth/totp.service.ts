@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { authenticator } from 'otplib';
 import { AppConfig, Clock, newId } from '@tongfa/core';
-import { RecoveryCode, User } from '../entities';
+import { RecoveryCode, RoleAssignment, User } from '../entities';
+import { Role } from '../roles';
 import { IdentityError, IdentityException } from '../identity.exception';
 import { SecretBox } from './secret-box';
 
@@ -17,7 +18,7 @@ export class TotpService {
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
     this.box = new SecretBox(config.secretKey, 'totp');
@@ -38,7 +39,7 @@ export class TotpService {
     if (user.totpEnabled) throw new IdentityException(IdentityError.MfaAlreadyEnabled);
     if (!user.totpSecret) throw new IdentityException(IdentityError.MfaNotEnrolled);
     if (!this.check(user.totpSecret, code))
-      throw new IdentityException(IdentityError.MfaInvalid, {}, [{ field: 'code', message: '验证码不正确' }]);
+      throw new IdentityException(IdentityError.MfaCodeWrong, {}, [{ field: 'code', message: '验证码不正确' }]);
     const codes = Array.from({ length: 10 }, () =>
       randomBytes(5)
         .toString('hex')
@@ -54,6 +55,10 @@ export class TotpService {
   }
 
   async disable(userId: string): Promise<void> {
+    const required = this.config.env.TONGFA_MFA_REQUIRED_ROLES as Role[];
+    if (required.length && (await this.ds.getRepository(RoleAssignment).exists({ where: { userId, role: In(required) } }))) {
+      throw new IdentityException(IdentityError.MfaRequiredByRole);
+    }
     await this.ds.transaction(async (m) => {
       await m.update(User, { id: userId }, { totpEnabled: false, totpSecret: null });
       await m.delete(RecoveryCode, { userId });
