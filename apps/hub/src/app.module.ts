@@ -122,8 +122,5 @@ export class HubModule implements NestModule {
         );
       }, HttpMetricsMiddleware)
       .forRoutes({ path: '*path', method: RequestMethod.ALL });
-    consumer
-      .apply(QueueAdminGate)
-      .forRoutes({ path: 'admin/queues', method: RequestMethod.ALL }, { path: 'admin/queues/*path', method: RequestMethod.ALL });
   }
 }

@@ -9,6 +9,7 @@ import { JobQueue, BullJobQueue } from '@tongfa/jobs';
 import { HubModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { bodyParsers } from './common/body-parsers';
+import { QueueAdminGate } from './ops/queues-board';
 
 export const API_PREFIX = 'api/v1';
 
@@ -64,6 +65,9 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
 async function mountQueueBoard(app: INestApplication): Promise<void> {
   const queue = app.get(JobQueue);
   const express = app.getHttpAdapter().getInstance() as import('express').Express;
+  const gate = app.get(QueueAdminGate);
+  // Everything under the board's path, its API and assets included, is for operators only.
+  express.use('/admin/queues', (req, res, next) => void gate.use(req, res, next));
   if (queue instanceof BullJobQueue) {
     const { createBullBoard } = await import('@bull-board/api');
     const { BullAdapter } = await import('@bull-board/api/bullAdapter');

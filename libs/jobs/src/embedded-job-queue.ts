@@ -3,7 +3,7 @@ import { DataSource, LessThanOrEqual } from 'typeorm';
 import { Clock, newId } from '@tongfa/core';
 import { JobRecord } from './entities';
 import { JobQueue } from './job-queue';
-import { JOB_QUEUES, JobName, JobOptions, JobPayloads } from './job-catalogue';
+import { JOB_QUEUES, JobName, JobOptions, JobPayloads, QUEUE_NAMES } from './job-catalogue';
 import { JobRegistry } from './job-registry';
 
 /**
@@ -67,7 +67,10 @@ export class EmbeddedJobQueue extends JobQueue implements OnApplicationBootstrap
       .where("j.state IN ('waiting', 'active')")
       .groupBy('j.queue')
       .getRawMany<{ queue: string; n: string | number }>();
-    return Object.fromEntries(rows.map((r) => [r.queue, Number(r.n)]));
+    // Every catalogue queue is reported, empty ones as 0, so the gauge exists from the start.
+    const out: Record<string, number> = Object.fromEntries(QUEUE_NAMES.map((q) => [q, 0]));
+    for (const r of rows) out[r.queue] = Number(r.n);
+    return out;
   }
 
   onApplicationBootstrap(): void {

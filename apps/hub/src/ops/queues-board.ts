@@ -1,5 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { CommonError, CommonException } from '@tongfa/core';
 import { ActorLoader, ApiKeysService, AuthService, Permission } from '@tongfa/identity';
 import { bearerToken } from '../common/auth.guard';
 
@@ -11,7 +12,11 @@ function tokenOf(req: Request): string | null {
   return m ? decodeURIComponent(m[1]!) : null;
 }
 
-/** Bull Board (and its embedded stand-in) is for platform operators only. */
+/**
+ * Bull Board (and its embedded stand-in) is for platform operators only. It is mounted on the
+ * Express app outside Nest's router, so this gate runs as plain Express middleware in front of
+ * it; refusals are passed to next() and rendered by the global exception filter.
+ */
 @Injectable()
 export class QueueAdminGate implements NestMiddleware {
   constructor(
@@ -19,24 +24,22 @@ export class QueueAdminGate implements NestMiddleware {
     private readonly actors: ActorLoader,
   ) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
+    let actor;
     try {
       const token = tokenOf(req);
       if (!token) throw new Error('no token');
-      const actor = ApiKeysService.looksLikeKey(token)
+      actor = ApiKeysService.looksLikeKey(token)
         ? await this.actors.forApiKey(token)
         : await (async () => {
             const c = await this.auth.verifyAccess(token);
             if (c.rst) throw new Error('restricted');
             return this.actors.forSession(c.sub, c.sid);
           })();
-      if (!actor.can(Permission.QueueAdmin)) {
-        res.status(403).json({ statusCode: 403, error: 'Forbidden', message: '仅系统管理员可查看队列', details: [] });
-        return;
-      }
-      next();
     } catch {
-      res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: '请先登录', details: [] });
+      return next(new CommonException(CommonError.Unauthenticated));
     }
+    if (!actor.can(Permission.QueueAdmin)) return next(new CommonException(CommonError.Forbidden));
+    next();
   }
 }
