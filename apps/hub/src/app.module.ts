@@ -7,15 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig, Clock, SystemClock, TongfaConfigModule } from '@tongfa/core';
 import { DatabaseModule } from '@tongfa/database';
-import { IdentityModule } from '@tongfa/identity';
+import { IdentityModule, OidcModule } from '@tongfa/identity';
 import { AuditModule } from '@tongfa/audit';
 import { JobsModule } from '@tongfa/jobs';
+import { AccountsModule } from '@tongfa/accounts';
+import { AccountsController } from './accounts/accounts.controller';
 import { AuthGuard } from './common/auth.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AuditInterceptor } from './common/audit.interceptor';
 import { AuditTrail } from './common/audit-trail';
 import { requestContext } from './common/request-context';
 import { AuthController } from './auth/auth.controller';
+import { OidcController } from './auth/oidc.controller';
+import { OidcProviderMount } from './auth/oidc-provider.mount';
 import { LocalStrategy } from './auth/local.strategy';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { UnitsController } from './units/units.controller';
@@ -80,11 +84,15 @@ export class HubModule implements NestModule {
         TerminusModule,
         DatabaseModule,
         IdentityModule,
+        OidcModule,
         AuditModule,
+        AccountsModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
       controllers: [
+        AccountsController,
         AuthController,
+        OidcController,
         ApiKeysController,
         UnitsController,
         UsersController,
@@ -103,6 +111,7 @@ export class HubModule implements NestModule {
         QueueAdminGate,
         StartupService,
         MaintenanceJobs,
+        OidcProviderMount,
       ],
     };
   }

@@ -1,7 +1,9 @@
 // The whole schema, in one list: migrations are generated from it and both drivers load it.
 // Relative imports of each context's entities folder keep this file free of service code.
 import { Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode } from '../../identity/src/entities';
+import { OidcLoginState, OidcLoginTicket, OidcProviderRecord, OidcSigningKey } from '../../identity/src/entities';
 import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
+import { Account, AccountApproval, Filing, AccountCredential } from '../../accounts/src/entities';
 
-export const ALL_ENTITIES = [Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode, AuditEntry, AuditHead, JobRecord];
+export const ALL_ENTITIES = [Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode, OidcLoginState, OidcLoginTicket, OidcProviderRecord, OidcSigningKey, AuditEntry, AuditHead, JobRecord, Account, AccountApproval, Filing, AccountCredential];

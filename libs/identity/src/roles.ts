@@ -38,6 +38,10 @@ export enum Permission {
   ApiKeyManage = 'apikey:manage',
   QueueAdmin = 'queue:admin',
   PluginRead = 'plugin:read',
+  AccountRead = 'account:read',
+  AccountWrite = 'account:write',
+  AccountApprove = 'account:approve',
+  FilingRead = 'filing:read',
 }
 
 const R = Role;
@@ -57,4 +61,8 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   [Permission.ApiKeyManage]: [R.PlatformOperator, R.UnitAdmin],
   [Permission.QueueAdmin]: [R.PlatformOperator],
   [Permission.PluginRead]: ALL_ROLES,
+  [Permission.AccountRead]: [R.PlatformOperator, R.Supervisor, R.UnitAdmin, R.Editor, R.Reviewer, R.DutyOfficer, R.Auditor],
+  [Permission.AccountWrite]: [R.UnitAdmin],
+  [Permission.AccountApprove]: [R.Supervisor],
+  [Permission.FilingRead]: [R.Supervisor, R.UnitAdmin, R.Auditor],
 };

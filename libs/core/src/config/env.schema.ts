@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkOidcEnv, jsonEnv, OIDC_CLIENTS_EXAMPLE, OIDC_MAPPING_EXAMPLE, oidcMappingSchema, oidcProviderClientsSchema } from './oidc-settings';
 
 const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
@@ -37,6 +38,14 @@ export const envSchema = z.object({
     .optional(),
   TONGFA_PLUGINS: csv.default([]),
   TONGFA_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (used to sign tokens and derive keys)').optional(),
+  TONGFA_VAULT_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/,
+      'must be keyId:base64(32 bytes)[,keyId:base64…], the first one current',
+    )
+    .optional(),
+  TONGFA_VAULT_ALGORITHM: z.enum(['aes-256-gcm', 'sm4']).default('aes-256-gcm'),
   TONGFA_PUBLIC_URL: z.string().url('must be an absolute URL').optional(),
   TONGFA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TONGFA_CORS_ORIGINS: csv.default([]),
@@ -61,9 +70,9 @@ export const envSchema = z.object({
   TONGFA_OIDC_CLIENT_ID: z.string().optional(),
   TONGFA_OIDC_CLIENT_SECRET: z.string().optional(),
   TONGFA_OIDC_REDIRECT_URI: z.string().url().optional(),
-  TONGFA_OIDC_MAPPING: z.string().optional(),
-  TONGFA_OIDC_PROVIDER_CLIENTS: z.string().optional(),
-});
+  TONGFA_OIDC_MAPPING: jsonEnv(oidcMappingSchema, OIDC_MAPPING_EXAMPLE).optional(),
+  TONGFA_OIDC_PROVIDER_CLIENTS: jsonEnv(oidcProviderClientsSchema, OIDC_CLIENTS_EXAMPLE).optional(),
+}).superRefine(checkOidcEnv);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { AccountsService } from './accounts.service';
+import { MatrixService } from './matrix.service';
+import { AccountImportService } from './account-import.service';
+import { PlatformCatalog, StaticPlatformCatalog } from './platform-catalog';
+import { CredentialVault } from './vault/credential-vault';
+import { AppConfig } from '@tongfa/core';
+
+@Global()
+@Module({
+  providers: [
+    AccountsService,
+    MatrixService,
+    AccountImportService,
+    { provide: PlatformCatalog, useFactory: () => new StaticPlatformCatalog() },
+    {
+      provide: CredentialVault,
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => CredentialVault.fromConfig(c.env.TONGFA_VAULT_KEYS, c.secretKey, c.env.TONGFA_VAULT_ALGORITHM),
+    },
+  ],
+  exports: [AccountsService, MatrixService, AccountImportService, PlatformCatalog, CredentialVault],
+})
+export class AccountsModule {}
