@@ -54,11 +54,16 @@ export function initPlugin(options: InitOptions): { dir: string; files: string[]
     let rel = relative(TEMPLATE_DIR, src).slice(0, -'.tpl'.length);
     // npm drops .gitignore files from published packages, so the template is stored without the dot.
     if (rel === 'gitignore') rel = '.gitignore';
+    // Values land inside single-quoted TS strings and double-quoted JSON strings; escape for each.
+    const escape = rel.endsWith('.ts')
+      ? (v: string) => v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")
+      : rel.endsWith('.json')
+        ? (v: string) => JSON.stringify(v).slice(1, -1)
+        : (v: string) => v;
     const text = readFileSync(src, 'utf8').replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
       const v = vars[k];
       if (v === undefined) throw new Error(`unknown template variable ${m} in ${src}`);
-      // Names land inside single-quoted TS strings and JSON strings.
-      return v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/"/g, '\\"');
+      return escape(v);
     });
     const out = join(dir, rel);
     mkdirSync(dirname(out), { recursive: true });

@@ -423,22 +423,32 @@ export function describeConformance(
         );
         assert.equal((await sandbox.posts(platform, account.id)).length, 1);
       });
-      it('after a lost response, a host retry finds the committed post instead of posting twice', async () => {
-        const { host, account } = await freshHost();
-        await inject('lost_response');
-        const out = await host.publish(rendition());
-        assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
-        assert.ok(
-          host.events.some((e) => e.type === 'error' && e.kind === 'ambiguous'),
-          'the lost response was not reported as ambiguous',
-        );
-        assert.ok(
-          host.events.some((e) => e.type === 'find_existing'),
-          'the host did not ask findExisting',
-        );
-        const posts = await sandbox.posts(platform, account.id);
-        assert.equal(posts.length, 1, `expected exactly one post, found ${posts.length}`);
-        assert.equal(posts[0].idempotencyMarker !== null, true, 'the post must carry an idempotency marker');
+      it('after a lost response at any committing step, a host retry finds or resumes the post instead of posting twice', async () => {
+        // Count the committing requests of one publish, then lose the response of each in turn: losing the
+        // final "create post" response is the case findExisting exists for.
+        const probe = await freshHost();
+        const before = (await sandbox.status(platform)).commits;
+        assert.equal((await probe.host.publish(rendition())).state, 'published');
+        const steps = (await sandbox.status(platform)).commits - before;
+        assert.ok(steps >= 1, 'a publish must make at least one committing request');
+        for (let k = 0; k < steps; k++) {
+          const { host, account } = await freshHost();
+          await sandbox.setFaults(platform, { rate: 1, kinds: ['lost_response'], remaining: 1, after: k, seed: 5 });
+          const out = await host.publish(rendition());
+          const where = `losing the response of committing request ${k + 1} of ${steps}`;
+          assert.equal(out.state, 'published', `${where}: ${String((out.error as Error)?.message ?? out.state)}`);
+          assert.ok(
+            host.events.some((e) => e.type === 'error' && e.kind === 'ambiguous'),
+            `${where}: the lost response was not reported as ambiguous`,
+          );
+          assert.ok(
+            host.events.some((e) => e.type === 'find_existing'),
+            `${where}: the host did not ask findExisting`,
+          );
+          const posts = (await sandbox.posts(platform, account.id)).filter((p) => !p.deleted);
+          assert.equal(posts.length, 1, `${where}: expected exactly one post, found ${posts.length}`);
+          assert.ok(posts[0].idempotencyMarker, `${where}: the post must carry the idempotency marker`);
+        }
       });
       it('retries through a rate limit and a server error to exactly one post', async () => {
         const { host, account } = await freshHost();

@@ -49,7 +49,7 @@ export class SandboxClient {
   }
 
   /** Requests in flight (a `slow` one counts until the platform finished it), faults injected, totals. */
-  status(platform: string): Promise<{ inflight: number; injected: number; posts: number; accounts: number }> {
+  status(platform: string): Promise<{ inflight: number; commits: number; injected: number; posts: number; accounts: number }> {
     return this.call('GET', `/${platform}/status`);
   }
 

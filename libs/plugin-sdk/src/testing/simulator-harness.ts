@@ -16,6 +16,8 @@ export interface FaultConfig {
   seed?: number;
   /** Inject at most this many faults, then behave normally (unset: unlimited). */
   remaining?: number;
+  /** Let this many eligible requests through untouched first (e.g. to lose the response of the 3rd write). */
+  after?: number;
   /** Delay of a `slow` response (default 2000 ms). */
   slowMs?: number;
   /** Retry-After of a `rate_limit` response (default 1 s). */
@@ -117,6 +119,8 @@ export interface Simulator {
   readonly faults: Readonly<FaultConfig> & { injected: number };
   /** Platform API requests being handled right now (a `slow` one counts until it finishes). */
   readonly inflight: number;
+  /** Requests to committing (non-auth) routes handled so far, faulted or not. */
+  readonly commits: number;
   /** The simulated clock (ms); starts at the real time and only moves forward via advanceClock. */
   now(): number;
   advanceClock(ms: number): void;
@@ -160,6 +164,7 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
   let faults: FaultConfig & { injected: number } = { rate: 0, kinds: [], injected: 0 };
   let rng = seededRandom(1);
   let inflight = 0;
+  let commits = 0;
 
   const sim: Simulator = {
     platform: definition.platform,
@@ -175,6 +180,9 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
     },
     get inflight() {
       return inflight;
+    },
+    get commits() {
+      return commits;
     },
     now: () => Date.now() + clockOffset,
     advanceClock(ms) {
@@ -264,17 +272,27 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
     inflight += d;
   });
   faultPickers.set(sim, (route) => {
+    if (!route.auth && isCommitting(route)) commits++;
     if (route.auth || faults.rate <= 0 || faults.kinds.length === 0) return undefined;
     if (faults.remaining !== undefined && faults.remaining <= 0) return undefined;
-    const commits = route.commits ?? route.method !== 'GET';
-    const eligible = faults.kinds.filter((k) => k !== 'lost_response' || commits);
-    if (eligible.length === 0 || rng() >= faults.rate) return undefined;
+    const committing = isCommitting(route);
+    const eligible = faults.kinds.filter((k) => k !== 'lost_response' || committing);
+    if (eligible.length === 0) return undefined;
+    if (faults.after !== undefined && faults.after > 0) {
+      faults.after--;
+      return undefined;
+    }
+    if (rng() >= faults.rate) return undefined;
     const kind = eligible[Math.floor(rng() * eligible.length)];
     faults.injected++;
     if (faults.remaining !== undefined) faults.remaining--;
     return kind;
   });
   return sim;
+}
+
+function isCommitting(route: SimRoute): boolean {
+  return route.commits ?? route.method !== 'GET';
 }
 
 // Kept off the public Simulator interface: only the request handler decides on faults and counts requests.
@@ -502,6 +520,7 @@ function inspect(
       kinds: kinds as FaultKind[],
       seed: opt('seed'),
       remaining: opt('remaining'),
+      after: opt('after'),
       slowMs: opt('slowMs'),
       retryAfterSec: opt('retryAfterSec'),
     });
@@ -509,7 +528,15 @@ function inspect(
   }
   if (what === 'faults' && method === 'GET') return { json: sim.faults };
   if (what === 'status' && method === 'GET') {
-    return { json: { inflight: sim.inflight, injected: sim.faults.injected, posts: sim.posts.length, accounts: sim.accounts.length } };
+    return {
+      json: {
+        inflight: sim.inflight,
+        commits: sim.commits,
+        injected: sim.faults.injected,
+        posts: sim.posts.length,
+        accounts: sim.accounts.length,
+      },
+    };
   }
   if (what === 'clock' && method === 'POST') {
     sim.advanceClock(Number(body.advanceMs ?? 0));

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hostAllowed, isSdkCompatible, satisfies, SDK_VERSION, validateManifest, type PluginManifest } from './manifest';
+
+const good = (): PluginManifest => ({
+  id: 'city-app',
+  name: { zh: '市客户端', en: 'City app' },
+  version: '1.2.3',
+  sdk: '^0.1.0',
+  auth: { kind: 'hmac' },
+  credentials: [
+    { name: 'appKey', label: { zh: '应用键', en: 'App key' }, secret: false, required: true },
+    { name: 'appSecret', label: { zh: '密钥', en: 'Secret' }, secret: true, required: true },
+  ],
+  capabilities: ['article', 'retract'],
+  constraints: { title: { max: 30, counter: 'codePoints' }, images: { maxCount: 9, formats: ['jpeg'], maxBytes: 1_000_000 } },
+  rateLimits: { perApp: { tokens: 100, intervalMs: 60_000 }, perAccount: { tokens: 10, intervalMs: 60_000 } },
+  allowedHosts: ['api.city.gov.cn', '*.cdn.city.gov.cn'],
+  endpoints: { api: 'https://api.city.gov.cn/v1' },
+});
+
+describe('validateManifest', () => {
+  it('accepts a complete manifest', () => {
+    const r = validateManifest(good());
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+  });
+
+  it('names each bad field by its path, Chinese first', () => {
+    const m = {
+      ...good(),
+      id: 'City_App',
+      version: 'one',
+      sdk: 'latest!',
+      rateLimits: { perApp: { tokens: 0, intervalMs: 1000 }, perAccount: { tokens: 1, intervalMs: 1 } },
+    };
+    const r = validateManifest(m);
+    assert.equal(r.ok, false);
+    const errors = r.ok ? [] : r.errors;
+    assert.ok(
+      errors.some((e) => e.startsWith('id: id 须为小写短横线格式')),
+      errors.join('\n'),
+    );
+    assert.ok(errors.some((e) => e.startsWith('version: ')));
+    assert.ok(errors.some((e) => e.startsWith('sdk: ')));
+    assert.ok(errors.some((e) => e.startsWith('rateLimits.perApp.tokens: 必须大于 0')));
+  });
+
+  it('refuses an endpoint whose host is not in allowedHosts', () => {
+    const r = validateManifest({ ...good(), endpoints: { api: 'https://evil.example.com' } });
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.errors.join('\n'), /endpoints\.api: .*evil\.example\.com/);
+  });
+
+  it('refuses duplicate credential fields, unknown capabilities and a manifest that cannot publish', () => {
+    const m = good();
+    m.credentials.push({ ...m.credentials[0] });
+    const r1 = validateManifest(m);
+    assert.match(r1.ok ? '' : r1.errors.join('\n'), /credentials\.2\.name: .*duplicate/);
+    const r2 = validateManifest({ ...good(), capabilities: ['retract', 'teleport'] });
+    const e2 = r2.ok ? '' : r2.errors.join('\n');
+    assert.match(e2, /capabilities\.1: /);
+    const r3 = validateManifest({ ...good(), capabilities: ['retract'] });
+    assert.match(r3.ok ? '' : r3.errors.join('\n'), /publishing capability/);
+  });
+
+  it('refuses a text limit whose min exceeds max and an unknown counter', () => {
+    const r = validateManifest({
+      ...good(),
+      constraints: { title: { max: 5, min: 6, counter: 'codePoints' }, body: { max: 5, counter: 'words' } },
+    });
+    const e = r.ok ? '' : r.errors.join('\n');
+    assert.match(e, /constraints\.title: min/);
+    assert.match(e, /constraints\.body\.counter: /);
+  });
+});
+
+describe('satisfies', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['0.1.0', '^0.1.0', true],
+    ['0.2.0', '^0.1.0', false],
+    ['1.4.2', '^1.2.0', true],
+    ['2.0.0', '^1.2.0', false],
+    ['1.2.9', '~1.2.3', true],
+    ['1.3.0', '~1.2.3', false],
+    ['0.1.0', '>=0.1.0 <0.2.0', true],
+    ['0.2.0', '>=0.1.0 <0.2.0', false],
+    ['0.1.7', '0.1.x', true],
+    ['0.1.0', '0.2.x || 0.1.x', true],
+    ['0.1.0-beta.1', '^0.1.0', false],
+  ];
+  for (const [v, r, want] of cases) {
+    it(`${v} ${want ? 'is' : 'is not'} in ${r}`, () => assert.equal(satisfies(v, r), want));
+  }
+  it('loads plugins built for this SDK version only', () => {
+    assert.equal(isSdkCompatible({ sdk: `^${SDK_VERSION}` }), true);
+    assert.equal(isSdkCompatible({ sdk: '^9.0.0' }), false);
+  });
+});
+
+describe('hostAllowed', () => {
+  it('matches exact hosts case-insensitively and wildcards on subdomains only', () => {
+    const list = ['api.weibo.com', '*.qpic.cn'];
+    assert.equal(hostAllowed('API.weibo.com', list), true);
+    assert.equal(hostAllowed('api.weibo.com.', list), true);
+    assert.equal(hostAllowed('mmbiz.qpic.cn', list), true);
+    assert.equal(hostAllowed('qpic.cn', list), false);
+    assert.equal(hostAllowed('evilqpic.cn', list), false);
+    assert.equal(hostAllowed('api.weibo.com.evil.io', list), false);
+  });
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { SandboxClient } from './sandbox-client';
+import { createSimulator, startSimulators, type RunningSimulators, type Simulator } from './simulator-harness';
+
+function echoPlatform(platform: string): Simulator {
+  return createSimulator({
+    platform,
+    createAccount: (a) => ({ key: `k-${a.id}` }),
+    faultResponses: { rate_limit: () => ({ status: 200, json: { errcode: 45009 } }) },
+    routes: [
+      { method: 'POST', path: '/token', auth: true, handler: () => ({ json: { token: 't' } }) },
+      {
+        method: 'POST',
+        path: '/posts',
+        handler: (req, sim) => {
+          const post = sim.createPost({
+            account: String(req.body.account),
+            title: String(req.body.title),
+            text: 'x',
+            idempotencyMarker: String(req.body.key),
+          });
+          return { status: 201, json: { id: post.id } };
+        },
+      },
+      { method: 'GET', path: '/posts/:id', handler: (req, sim) => ({ json: { id: req.params.id, found: !!sim.findPost(req.params.id) } }) },
+    ],
+  });
+}
+
+describe('simulator harness', () => {
+  let running: RunningSimulators;
+  let sandbox: SandboxClient;
+  before(async () => {
+    running = await startSimulators([echoPlatform('alpha'), echoPlatform('beta')], { port: 0 });
+    sandbox = new SandboxClient(running.url);
+  });
+  after(() => running.close());
+
+  const post = (platform: string, body: unknown) =>
+    fetch(`${running.url}/${platform}/posts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('serves several platforms on one port with separate state', async () => {
+    const a = await sandbox.createAccount('alpha', '甲');
+    assert.deepEqual(a.credentials, { key: `k-${a.id}` });
+    assert.equal((await post('alpha', { account: a.id, title: '一', key: 'k1' })).status, 201);
+    const alpha = await sandbox.posts('alpha');
+    assert.equal(alpha.length, 1);
+    assert.deepEqual(
+      { account: alpha[0].account, title: alpha[0].title, marker: alpha[0].idempotencyMarker, deleted: alpha[0].deleted },
+      { account: a.id, title: '一', marker: 'k1', deleted: false },
+    );
+    assert.equal((await sandbox.posts('beta')).length, 0);
+    const r = await fetch(`${running.url}/alpha/posts/${alpha[0].id}`);
+    assert.deepEqual(await r.json(), { id: alpha[0].id, found: true });
+    assert.equal((await fetch(`${running.url}/gamma/posts`)).status, 404);
+  });
+
+  it('validates fault settings', async () => {
+    const bad = await fetch(`${running.url}/_sandbox/alpha/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rate: 2, kinds: ['meteor'] }),
+    });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /meteor/);
+  });
+
+  it('injects platform-shaped faults, never on auth routes, and stops after `remaining`', async () => {
+    await sandbox.setFaults('beta', { rate: 1, kinds: ['rate_limit'], remaining: 1 });
+    const token = await fetch(`${running.url}/beta/token`, { method: 'POST' });
+    assert.deepEqual(await token.json(), { token: 't' });
+    assert.deepEqual(await (await post('beta', { account: 'x', title: 't', key: 'k' })).json(), { errcode: 45009 });
+    assert.equal((await post('beta', { account: 'x', title: 't', key: 'k' })).status, 201);
+    assert.equal((await sandbox.faults('beta')).injected, 1);
+    await sandbox.setFaults('beta', { rate: 0, kinds: [] });
+  });
+
+  it('replays the same fault sequence for the same seed', async () => {
+    const run = async () => {
+      await sandbox.setFaults('alpha', { rate: 0.5, kinds: ['server_error', 'rate_limit'], seed: 99 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await post('alpha', { account: 'seed', title: String(i), key: `s${i}` })).status);
+      return statuses;
+    };
+    const first = await run();
+    assert.deepEqual(await run(), first);
+    assert.ok(first.includes(500) && first.includes(201), `expected a mix, got ${first.join(',')}`);
+    await sandbox.setFaults('alpha', { rate: 0, kinds: [] });
+  });
+
+  it('commits and then drops the connection on lost_response', async () => {
+    await sandbox.setFaults('alpha', { rate: 1, kinds: ['lost_response'], remaining: 1 });
+    const before = (await sandbox.posts('alpha')).length;
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request(`${running.url}/alpha/posts`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) =>
+        resolve(`response ${res.statusCode}`),
+      );
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
+      req.end(JSON.stringify({ account: 'lost', title: 'lost', key: 'lost-1' }));
+    });
+    assert.match(outcome, /^error (ECONNRESET|socket hang up)/);
+    const posts = await sandbox.posts('alpha');
+    assert.equal(posts.length, before + 1);
+    assert.equal(posts.filter((p) => p.idempotencyMarker === 'lost-1').length, 1);
+  });
+
+  it('refuses two simulators for one platform', async () => {
+    await assert.rejects(startSimulators([echoPlatform('same'), echoPlatform('same')]), /two simulators/);
+  });
+});
