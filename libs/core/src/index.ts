@@ -7,3 +7,4 @@ export * from './errors/common.exception';
 export * from './clock';
 export * from './ids';
 export * from './pagination';
+export * from './config/oidc-settings';

@@ -6,4 +6,23 @@ import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
 import { Account, AccountApproval, Filing, AccountCredential } from '../../accounts/src/entities';
 
-export const ALL_ENTITIES = [Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode, OidcLoginState, OidcLoginTicket, OidcProviderRecord, OidcSigningKey, AuditEntry, AuditHead, JobRecord, Account, AccountApproval, Filing, AccountCredential];
+export const ALL_ENTITIES = [
+  Unit,
+  User,
+  RoleAssignment,
+  Session,
+  ApiKey,
+  PasswordHistory,
+  RecoveryCode,
+  OidcLoginState,
+  OidcLoginTicket,
+  OidcProviderRecord,
+  OidcSigningKey,
+  AuditEntry,
+  AuditHead,
+  JobRecord,
+  Account,
+  AccountApproval,
+  Filing,
+  AccountCredential,
+];

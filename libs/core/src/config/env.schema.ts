@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { checkOidcEnv, jsonEnv, OIDC_CLIENTS_EXAMPLE, OIDC_MAPPING_EXAMPLE, oidcMappingSchema, oidcProviderClientsSchema } from './oidc-settings';
+import {
+  checkOidcEnv,
+  jsonEnv,
+  OIDC_CLIENTS_EXAMPLE,
+  OIDC_MAPPING_EXAMPLE,
+  oidcMappingSchema,
+  oidcProviderClientsSchema,
+} from './oidc-settings';
 
 const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
@@ -14,7 +21,7 @@ const csv = z.string().transform((v) =>
  * Every environment variable Tongfa reads. `.env.example` documents the same list; a wrong
  * value stops start-up with one line naming the variable.
  */
-export const envSchema = z.object({
+const envFields = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -72,7 +79,9 @@ export const envSchema = z.object({
   TONGFA_OIDC_REDIRECT_URI: z.string().url().optional(),
   TONGFA_OIDC_MAPPING: jsonEnv(oidcMappingSchema, OIDC_MAPPING_EXAMPLE).optional(),
   TONGFA_OIDC_PROVIDER_CLIENTS: jsonEnv(oidcProviderClientsSchema, OIDC_CLIENTS_EXAMPLE).optional(),
-}).superRefine(checkOidcEnv);
+});
+
+export const envSchema = envFields.superRefine(checkOidcEnv);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -60,6 +60,15 @@ export class AuthService {
   ) {}
 
   async login(input: LoginInput, meta: ClientMeta, outcome: LoginOutcome = { userId: null, unitPath: null }): Promise<TokenPair> {
+    const { user, method } = await this.authenticate(input, outcome);
+    return this.issue(user, method, meta);
+  }
+
+  /**
+   * Checks a password sign-in (lockout, status, second factor) without opening a session; Tongfa's
+   * own OpenID provider signs users in with it for the matrix's other apps.
+   */
+  async authenticate(input: LoginInput, outcome: LoginOutcome = { userId: null, unitPath: null }): Promise<{ user: User; method: string }> {
     const repo = this.ds.getRepository(User);
     const user = await repo.findOne({ where: { username: input.username } });
     if (!user || !user.passwordHash) {
@@ -97,7 +106,7 @@ export class AuthService {
       method = `password+${factor}`;
     }
     await repo.update({ id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
-    return this.issue(user, method, meta);
+    return { user, method };
   }
 
   /** Opens a session for a user already authenticated elsewhere (OIDC); the caller checked status. */

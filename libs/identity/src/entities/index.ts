@@ -5,3 +5,7 @@ export * from './session.entity';
 export * from './api-key.entity';
 export * from './password-history.entity';
 export * from './recovery-code.entity';
+export * from './oidc-login-state.entity';
+export * from './oidc-login-ticket.entity';
+export * from './oidc-provider-record.entity';
+export * from './oidc-signing-key.entity';

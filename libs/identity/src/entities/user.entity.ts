@@ -7,6 +7,8 @@ export enum UserStatus {
 
 @Entity('user')
 @Index('idx_user_unit_path', ['unitPath', 'id'])
+// One Tongfa user per identity at the provincial IdP, even when two callbacks race.
+@Index('uq_user_oidc', ['oidcIssuer', 'oidcSubject'], { unique: true })
 export class User {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;
