@@ -5,7 +5,7 @@ import { JobQueue } from '@tongfa/jobs';
 import { testDrivers } from '@tongfa/database';
 import { startTestHub, TestHub } from './support/test-hub';
 import { pollUntil } from './support/poll';
-import { MaintenanceJobs } from '../apps/hub/src/maintenance.jobs';
+import { MaintenanceJobs } from '@tongfa/audit';
 
 /** The queue port behaves the same on Bull (MariaDB + Redis) and on database rows (SQLite). */
 for (const driver of testDrivers()) {

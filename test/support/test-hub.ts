@@ -27,7 +27,12 @@ export function testRedisUrl(): string {
  * Starts the hub on a database of its own: MariaDB with Bull on Redis (the distributed shape)
  * or SQLite with in-process jobs (the embedded shape). Migrations run as in production.
  */
-export async function startTestHub(driver: DatabaseDriver, env: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(
+  driver: DatabaseDriver,
+  env: Record<string, string> = {},
+  /** consumeJobs: false leaves the jobs to a separate worker process (distributed shape). */
+  opts: { consumeJobs?: boolean } = {},
+): Promise<TestHub> {
   const db = await createTestDatabase(driver);
   const base: Record<string, string> = {
     NODE_ENV: 'test',
@@ -48,7 +53,7 @@ export async function startTestHub(driver: DatabaseDriver, env: Record<string, s
     await mig.destroy();
   }
   const clock = new ManualClock();
-  const app = await createHub(config, { clock, consumeJobs: true, quiet: true });
+  const app = await createHub(config, { clock, consumeJobs: opts.consumeJobs ?? true, quiet: true });
   await app.init();
   const ds = app.get(DataSource);
   return {

@@ -30,7 +30,6 @@ import { RedisProbe } from './ops/redis-probe';
 import { HttpMetricsMiddleware, MetricsController, MetricsRegistry } from './ops/metrics';
 import { QueueAdminGate } from './ops/queues-board';
 import { StartupService } from './startup.service';
-import { MaintenanceJobs } from './maintenance.jobs';
 
 export interface HubOptions {
   config: AppConfig;
@@ -110,7 +109,6 @@ export class HubModule implements NestModule {
         MetricsRegistry,
         QueueAdminGate,
         StartupService,
-        MaintenanceJobs,
         OidcProviderMount,
       ],
     };

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditService } from './audit.service';
+import { MaintenanceJobs } from './maintenance.jobs';
 
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ providers: [AuditService, MaintenanceJobs], exports: [AuditService] })
 export class AuditModule {}

@@ -1,8 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditService } from '@tongfa/audit';
+import { AuditService } from './audit.service';
 import { JobHandler, JobPayloads } from '@tongfa/jobs';
 
-/** Housekeeping jobs: audit retention, and a ping used to check the queue end to end. */
+/**
+ * Housekeeping jobs: audit retention, and a ping used to check the queue end to end. They live
+ * with the audit library (retention is its rule) so the hub and the worker register them once,
+ * through AuditModule, whichever process consumes the queue.
+ */
 @Injectable()
 export class MaintenanceJobs {
   private readonly logger = new Logger('MaintenanceJobs');
