@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
+import { authenticator } from 'otplib';
 import { testDrivers } from '@tongfa/database';
 import { AuditEntry } from '@tongfa/audit';
 import { OidcProviderRecord, OidcSigningKey, Role, User } from '@tongfa/identity';
 import { startTestHub, TestHub } from './support/test-hub';
-import { PASSWORD, World } from './support/world';
+import { login, PASSWORD, World } from './support/world';
 import { CookieJar, followRedirects, UpstreamAccount, UpstreamIdp } from './support/upstream-idp';
 
 const CALLBACK = 'http://127.0.0.1:9/api/v1/auth/oidc/callback';
@@ -328,6 +329,39 @@ for (const driver of testDrivers()) {
       assert.match(await again.text(), /统一身份登录/);
       const failure = await hub.ds.getRepository(AuditEntry).findOneByOrFail({ action: 'auth.oidc_provider.login', result: 'failure' });
       assert.equal(failure.actorId, user.id);
+    });
+
+    it('asks an enrolled user for the one-time code and completes with it', async () => {
+      await world.user('op.totp', Role.Editor, 'countyA2');
+      const token = await login(hub.http, 'op.totp');
+      const setup = await hub.http.post('/api/v1/auth/totp/setup').set('Authorization', `Bearer ${token}`);
+      const code = () => authenticator.clone({ epoch: hub.clock.now().getTime() }).generate(setup.body.secret as string);
+      const activate = await hub.http.post('/api/v1/auth/totp/activate').set('Authorization', `Bearer ${token}`).send({ code: code() });
+      assert.equal(activate.status, 200, JSON.stringify(activate.body));
+
+      const { page, jar } = await toLoginPage();
+      const withoutCode = await postLogin(page, jar, { username: 'op.totp', password: PASSWORD });
+      assert.equal(withoutCode.status, 401);
+      const body = await withoutCode.text();
+      assert.match(body, /动态验证码/);
+      assert.match(body, /id="otp"[^>]* required/);
+      // The code of the enrolment was spent; the next window's code is fresh.
+      hub.clock.advance(30_000);
+      const withCode = await postLogin(page, jar, { username: 'op.totp', password: PASSWORD, otp: code() });
+      assert.equal(withCode.status, 303, await withCode.clone().text());
+    });
+
+    it('locks the account after repeated wrong passwords, as the console login does', async () => {
+      await world.user('op.lock', Role.Editor, 'countyA2');
+      const { page, jar } = await toLoginPage();
+      const statuses: number[] = [];
+      for (let i = 0; i < hub.config.env.TONGFA_LOGIN_MAX_FAILURES; i++) {
+        statuses.push((await postLogin(page, jar, { username: 'op.lock', password: `Wrong#Pass${i}` })).status);
+      }
+      assert.equal(statuses.at(-1), 423);
+      const right = await postLogin(page, jar, { username: 'op.lock', password: PASSWORD });
+      assert.equal(right.status, 423, 'the right password does not open a locked account');
+      assert.match(await right.text(), /锁定/);
     });
 
     it('refuses an authorization request without PKCE', async () => {
