@@ -11,6 +11,8 @@ import { IdentityModule, OidcModule } from '@tongfa/identity';
 import { AuditModule } from '@tongfa/audit';
 import { JobsModule } from '@tongfa/jobs';
 import { AccountsModule } from '@tongfa/accounts';
+import { ManuscriptsModule } from '@tongfa/manuscripts';
+import { ManuscriptsController } from './manuscripts/manuscripts.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AuthGuard } from './common/auth.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -86,6 +88,7 @@ export class HubModule implements NestModule {
         OidcModule,
         AuditModule,
         AccountsModule,
+        ManuscriptsModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
       controllers: [

@@ -5,6 +5,7 @@ import { OidcLoginState, OidcLoginTicket, OidcProviderRecord, OidcSigningKey } f
 import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
 import { Account, AccountApproval, Filing, AccountCredential } from '../../accounts/src/entities';
+import { Manuscript, ManuscriptVersion, ReviewChain, ReviewDecision } from '../../manuscripts/src/entities';
 
 export const ALL_ENTITIES = [
   Unit,
@@ -25,4 +26,8 @@ export const ALL_ENTITIES = [
   AccountApproval,
   Filing,
   AccountCredential,
+  Manuscript,
+  ManuscriptVersion,
+  ReviewChain,
+  ReviewDecision,
 ];

@@ -42,6 +42,10 @@ export enum Permission {
   AccountWrite = 'account:write',
   AccountApprove = 'account:approve',
   FilingRead = 'filing:read',
+  ManuscriptRead = 'manuscript:read',
+  ManuscriptWrite = 'manuscript:write',
+  Review = 'manuscript:review',
+  ReviewChainManage = 'review-chain:manage',
 }
 
 const R = Role;
@@ -65,4 +69,8 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   [Permission.AccountWrite]: [R.UnitAdmin],
   [Permission.AccountApprove]: [R.Supervisor],
   [Permission.FilingRead]: [R.Supervisor, R.UnitAdmin, R.Auditor],
+  [Permission.ManuscriptRead]: [R.Editor, R.Reviewer, R.UnitAdmin, R.Supervisor, R.Auditor, R.DutyOfficer],
+  [Permission.ManuscriptWrite]: [R.Editor],
+  [Permission.Review]: [R.Reviewer],
+  [Permission.ReviewChainManage]: [R.UnitAdmin],
 };

@@ -18,12 +18,12 @@ export class OidcLoginState {
   codeVerifier: string;
 
   @Index('idx_oidc_login_state_expires')
-  @Column('datetime', { precision: 3 })
+  @Column('datetime', { precision: 6 })
   expiresAt: Date;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   consumedAt: Date | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

@@ -11,12 +11,12 @@ export class OidcLoginTicket {
   userId: string;
 
   @Index('idx_oidc_login_ticket_expires')
-  @Column('datetime', { precision: 3 })
+  @Column('datetime', { precision: 6 })
   expiresAt: Date;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   usedAt: Date | null;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

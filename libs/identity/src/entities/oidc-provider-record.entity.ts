@@ -29,9 +29,9 @@ export class OidcProviderRecord {
   userCode: string | null;
 
   @Index('idx_oidc_provider_record_expires')
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   expiresAt: Date | null;
 
-  @Column('datetime', { precision: 3, nullable: true })
+  @Column('datetime', { precision: 6, nullable: true })
   consumedAt: Date | null;
 }

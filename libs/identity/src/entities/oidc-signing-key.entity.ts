@@ -16,6 +16,6 @@ export class OidcSigningKey {
   @Column('text')
   sealedJwk: string;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

@@ -1,0 +1,4 @@
+export * from './manuscript.entity';
+export * from './manuscript-version.entity';
+export * from './review-chain.entity';
+export * from './review-decision.entity';

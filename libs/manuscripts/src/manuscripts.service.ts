@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { pathInScope } from '@tongfa/database';
+import { Actor, Permission, Role, Unit } from '@tongfa/identity';
+import { Manuscript, ManuscriptCategory, ManuscriptSource, ManuscriptStatus, ManuscriptVersion } from './entities';
+import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
+import { sanitizeBody } from './sanitize';
+
+export interface ManuscriptInput {
+  title: string;
+  summary: string;
+  body: string;
+  category: ManuscriptCategory;
+  source: ManuscriptSource;
+  coverMediaId?: string | null;
+  mediaIds?: string[];
+  /** The unit to write for, when the editor works for several; default the editor's unit. */
+  unitId?: string;
+}
+
+export interface ManuscriptListQuery extends PageQuery {
+  status?: ManuscriptStatus;
+  category?: ManuscriptCategory;
+  mine?: boolean;
+  q?: string;
+}
+
+export interface ManuscriptView extends Manuscript {
+  version: ManuscriptVersion;
+}
+
+const DRAFT_STATES = [ManuscriptStatus.Draft, ManuscriptStatus.Rejected];
+
+/**
+ * Manuscripts and their immutable versions. Every save makes a version; an edit of a manuscript
+ * in review or approved sends it back to draft (先审后发: an approval covers one version only).
+ * Drafts are visible to the editors of their own unit alone; once submitted, to every role that
+ * reads manuscripts over the unit's subtree.
+ */
+@Injectable()
+export class ManuscriptsService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async create(actor: Actor, input: ManuscriptInput): Promise<ManuscriptView> {
+    return this.ds.transaction(async (m) => {
+      const unit = await this.editorUnit(m, actor, input.unitId);
+      const id = newId();
+      const version = this.makeVersion(m, id, 1, actor.userId, input);
+      const manuscript = m.create(Manuscript, {
+        id,
+        unitId: unit.id,
+        unitPath: unit.path,
+        authorId: actor.userId,
+        title: version.title,
+        category: version.category,
+        status: ManuscriptStatus.Draft,
+        currentVersionId: version.id,
+        currentVersionNumber: 1,
+        approvedVersionId: null,
+        chain: null,
+        approvedSteps: null,
+        submittedAt: null,
+      });
+      await m.save(manuscript);
+      await m.save(version);
+      return { ...manuscript, version };
+    });
+  }
+
+  /** Saves a new version. Returns the same view without a new version when nothing changed. */
+  async update(actor: Actor, id: string, input: Partial<ManuscriptInput>): Promise<{ view: ManuscriptView; reopened: boolean }> {
+    return this.ds.transaction(async (m) => {
+      const manuscript = await this.find(m, actor, id);
+      this.assertEditor(actor, manuscript);
+      const current = await m.findOneByOrFail(ManuscriptVersion, { id: manuscript.currentVersionId });
+      const merged: ManuscriptInput = {
+        title: input.title ?? current.title,
+        summary: input.summary ?? current.summary,
+        body: input.body ?? current.bodyHtml,
+        category: input.category ?? current.category,
+        source: input.source ?? current.source,
+        coverMediaId: input.coverMediaId !== undefined ? input.coverMediaId : current.coverMediaId,
+        mediaIds: input.mediaIds ?? current.mediaIds,
+      };
+      const next = this.makeVersion(m, manuscript.id, manuscript.currentVersionNumber + 1, actor.userId, merged);
+      if (next.contentHash === current.contentHash) return { view: { ...manuscript, version: current }, reopened: false };
+      const reopened = !DRAFT_STATES.includes(manuscript.status);
+      await m.save(next);
+      manuscript.currentVersionId = next.id;
+      manuscript.currentVersionNumber = next.number;
+      manuscript.title = next.title;
+      manuscript.category = next.category;
+      if (reopened) {
+        // 先审后发: the approval (or running review) covered the previous version only.
+        manuscript.status = ManuscriptStatus.Draft;
+        manuscript.chain = null;
+        manuscript.approvedSteps = null;
+        manuscript.submittedAt = null;
+      }
+      await m.save(manuscript);
+      return { view: { ...manuscript, version: next }, reopened };
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<ManuscriptView> {
+    const manuscript = await this.find(this.ds.manager, actor, id);
+    const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: manuscript.currentVersionId });
+    return { ...manuscript, version };
+  }
+
+  async versions(actor: Actor, id: string): Promise<ManuscriptVersion[]> {
+    await this.find(this.ds.manager, actor, id);
+    return this.ds.getRepository(ManuscriptVersion).find({ where: { manuscriptId: id }, order: { number: 'DESC' } });
+  }
+
+  async version(actor: Actor, id: string, versionId: string): Promise<ManuscriptVersion> {
+    await this.find(this.ds.manager, actor, id);
+    const v = await this.ds.getRepository(ManuscriptVersion).findOne({ where: { id: versionId, manuscriptId: id } });
+    if (!v) throw new ManuscriptException(ManuscriptError.NotFound);
+    return v;
+  }
+
+  async list(actor: Actor, q: ManuscriptListQuery): Promise<Page<Manuscript>> {
+    const scope = actor.scope(Permission.ManuscriptRead);
+    if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
+    const editorUnits = actor.grants.filter((g) => g.role === Role.Editor).map((g) => g.unitId);
+    const qb = this.ds.getRepository(Manuscript).createQueryBuilder('m');
+    qb.andWhere(
+      new Brackets((w) => {
+        // Submitted work: anywhere in the read scope.
+        w.where(
+          new Brackets((x) => {
+            x.where('m.status NOT IN (:...drafts)', { drafts: DRAFT_STATES });
+            x.andWhere(new Brackets((y) => scope.forEach((p, i) => y.orWhere(`m.unitPath LIKE :sp${i}`, { [`sp${i}`]: `${p}%` }))));
+          }),
+        );
+        // Drafts: only the editor's own unit(s), and one's own.
+        if (editorUnits.length) w.orWhere('m.unitId IN (:...editorUnits)', { editorUnits });
+        w.orWhere('m.authorId = :me', { me: actor.userId });
+      }),
+    );
+    if (q.status) qb.andWhere('m.status = :status', { status: q.status });
+    if (q.category) qb.andWhere('m.category = :category', { category: q.category });
+    if (q.mine) qb.andWhere('m.authorId = :me2', { me2: actor.userId });
+    if (q.q) qb.andWhere('m.title LIKE :q', { q: `%${q.q.replace(/[\\%_]/g, '')}%` });
+    const { skip, take } = pageOffset(q);
+    const [items, total] = await qb.orderBy('m.updatedAt', 'DESC').skip(skip).take(take).getManyAndCount();
+    return { items, total };
+  }
+
+  /** Loads a manuscript the actor may see; NotFound otherwise (existence is not leaked). */
+  async find(m: EntityManager, actor: Actor, id: string): Promise<Manuscript> {
+    const manuscript = await m.findOne(Manuscript, { where: { id } });
+    if (!manuscript || !this.canSee(actor, manuscript)) throw new ManuscriptException(ManuscriptError.NotFound);
+    return manuscript;
+  }
+
+  canSee(actor: Actor, manuscript: Manuscript): boolean {
+    if (manuscript.authorId === actor.userId) return true;
+    if (DRAFT_STATES.includes(manuscript.status)) {
+      return actor.grants.some((g) => g.role === Role.Editor && g.unitId === manuscript.unitId);
+    }
+    return pathInScope(manuscript.unitPath, actor.scope(Permission.ManuscriptRead));
+  }
+
+  assertEditor(actor: Actor, manuscript: Manuscript): void {
+    const editor = actor.grants.some((g) => g.role === Role.Editor && g.unitId === manuscript.unitId);
+    if (!editor) throw new ManuscriptException(ManuscriptError.NotAuthor);
+  }
+
+  private async editorUnit(m: EntityManager, actor: Actor, unitId?: string): Promise<Unit> {
+    const grants = actor.grants.filter((g) => g.role === Role.Editor);
+    const grant = unitId ? grants.find((g) => g.unitId === unitId) : grants[0];
+    if (!grant) {
+      if (grants.length === 0) throw new CommonException(CommonError.Forbidden);
+      throw new ManuscriptException(ManuscriptError.UnitNotFound);
+    }
+    return m.findOneByOrFail(Unit, { id: grant.unitId });
+  }
+
+  private makeVersion(m: EntityManager, manuscriptId: string, number: number, authorId: string, input: ManuscriptInput): ManuscriptVersion {
+    if (input.source.type === 'reprint' && !input.source.unitName?.trim()) {
+      throw new ManuscriptException(ManuscriptError.SourceRequired, {}, [{ field: 'source.unitName', message: '转载须注明来源单位' }]);
+    }
+    const bodyHtml = sanitizeBody(input.body);
+    const source: ManuscriptSource =
+      input.source.type === 'original'
+        ? { type: 'original' }
+        : { type: 'reprint', unitName: input.source.unitName?.trim(), url: input.source.url };
+    const content = {
+      title: input.title.trim(),
+      summary: input.summary.trim(),
+      bodyHtml,
+      category: input.category,
+      source,
+      coverMediaId: input.coverMediaId ?? null,
+      mediaIds: input.mediaIds ?? [],
+    };
+    return m.create(ManuscriptVersion, {
+      id: newId(),
+      manuscriptId,
+      number,
+      ...content,
+      authorId,
+      contentHash: createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+    });
+  }
+}

@@ -1,0 +1,300 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Clock, CommonError, CommonException, newId } from '@tongfa/core';
+import { pathInScope } from '@tongfa/database';
+import { Actor, Permission, Role, Unit } from '@tongfa/identity';
+import { ChainStep, Manuscript, ManuscriptCategory, ManuscriptStatus, ManuscriptVersion, ReviewChain, ReviewDecision } from './entities';
+import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
+import { ManuscriptsService } from './manuscripts.service';
+import { ComplianceGate, ComplianceVerdict } from './compliance-gate';
+
+export interface ChainView {
+  category: ManuscriptCategory;
+  steps: ChainStep[];
+  parallel: boolean;
+  /** Where the chain comes from: this unit, an ancestor, or the built-in default. */
+  inheritedFrom: string | null;
+  isDefault: boolean;
+}
+
+const STEP_NAMES: Record<number, string> = { 1: '初审', 2: '复审', 3: '终审' };
+
+/** 分级分类审核 defaults: three steps for policy interpretation and emergencies, two for the rest. */
+export function defaultChain(category: ManuscriptCategory): { steps: ChainStep[]; parallel: boolean } {
+  const levels = category === ManuscriptCategory.Policy || category === ManuscriptCategory.Emergency ? [1, 2, 3] : [1, 2];
+  return {
+    steps: levels.map((level) => ({
+      level,
+      name: STEP_NAMES[level]!,
+      limitMinutes: category === ManuscriptCategory.Emergency ? 30 : null,
+    })),
+    parallel: category === ManuscriptCategory.Emergency,
+  };
+}
+
+export interface PendingItem {
+  manuscriptId: string;
+  title: string;
+  category: ManuscriptCategory;
+  unitId: string;
+  versionId: string;
+  versionNumber: number;
+  step: number;
+  stepName: string;
+  level: number;
+  submittedAt: Date | null;
+}
+
+/**
+ * Review in order (三审): submit runs the compliance checks and fixes the unit's chain on the
+ * manuscript; each step needs a reviewer of its level over the unit, never the author, never one
+ * person for two steps of a version. The last approval makes the version publishable.
+ */
+@Injectable()
+export class ReviewService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly manuscripts: ManuscriptsService,
+    private readonly compliance: ComplianceGate,
+  ) {}
+
+  async chains(actor: Actor, unitId: string): Promise<ChainView[]> {
+    const unit = await this.unitIn(actor, Permission.ManuscriptRead, unitId, Permission.ReviewChainManage);
+    return Promise.all(Object.values(ManuscriptCategory).map((c) => this.resolveChain(this.ds.manager, unit, c)));
+  }
+
+  async setChains(
+    actor: Actor,
+    unitId: string,
+    chains: { category: ManuscriptCategory; steps: ChainStep[]; parallel?: boolean }[],
+  ): Promise<ChainView[]> {
+    const unit = await this.unitIn(actor, Permission.ReviewChainManage, unitId);
+    for (const c of chains) {
+      if (c.steps.length === 0)
+        throw new ManuscriptException(ManuscriptError.ChainInvalid, { reason: '至少一个审核环节 / at least one step' });
+      const levels = c.steps.map((s) => s.level);
+      if (new Set(levels).size !== levels.length)
+        throw new ManuscriptException(ManuscriptError.ChainInvalid, { reason: '级别不能重复 / levels repeat' });
+    }
+    await this.ds.transaction(async (m) => {
+      for (const c of chains) {
+        const existing = await m.findOne(ReviewChain, { where: { unitId: unit.id, category: c.category } });
+        const steps = c.steps.map((s) => ({
+          level: s.level,
+          name: s.name || STEP_NAMES[s.level] || `第${s.level}级`,
+          limitMinutes: s.limitMinutes ?? null,
+        }));
+        await m.save(
+          ReviewChain,
+          m.create(ReviewChain, {
+            id: existing?.id ?? newId(),
+            unitId: unit.id,
+            unitPath: unit.path,
+            category: c.category,
+            steps,
+            parallel: c.parallel ?? c.category === ManuscriptCategory.Emergency,
+            updatedBy: actor.userId,
+          }),
+        );
+      }
+    });
+    return this.chains(actor, unitId);
+  }
+
+  /** Submits the current version: blocking findings stop it; otherwise the review starts. */
+  async submit(actor: Actor, id: string): Promise<{ manuscript: Manuscript; verdict: ComplianceVerdict }> {
+    const pre = await this.manuscripts.find(this.ds.manager, actor, id);
+    this.manuscripts.assertEditor(actor, pre);
+    if (![ManuscriptStatus.Draft, ManuscriptStatus.Rejected].includes(pre.status)) {
+      throw new ManuscriptException(ManuscriptError.NotSubmittable, { status: pre.status });
+    }
+    const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: pre.currentVersionId });
+    const verdict = await this.compliance.check({
+      title: version.title,
+      summary: version.summary,
+      bodyHtml: version.bodyHtml,
+      source: version.source,
+      unitPath: pre.unitPath,
+    });
+    if (verdict.blocking.length > 0) {
+      throw new ManuscriptException(
+        ManuscriptError.ComplianceBlocked,
+        { count: verdict.blocking.length },
+        verdict.blocking.map((f) => ({ field: 'body', code: f.id, message: f.message.zh })),
+      );
+    }
+    const manuscript = await this.ds.transaction(async (m) => {
+      const ms = await m.findOneByOrFail(Manuscript, { id });
+      if (ms.revision !== pre.revision) throw new ManuscriptException(ManuscriptError.Concurrent);
+      const unit = await m.findOneByOrFail(Unit, { id: ms.unitId });
+      const chain = await this.resolveChain(m, unit, version.category);
+      ms.status = ManuscriptStatus.InReview;
+      ms.chain = { steps: chain.steps, parallel: chain.parallel };
+      ms.approvedSteps = [];
+      ms.submittedAt = this.clock.now();
+      return m.save(ms);
+    });
+    return { manuscript, verdict };
+  }
+
+  /**
+   * Records a reviewer's decision on the step they may act on. Approve moves on (or, on the last
+   * step, approves the version); reject returns the manuscript to the editor with the comment.
+   */
+  async decide(
+    actor: Actor,
+    id: string,
+    input: { decision: 'approve' | 'reject'; comment?: string | null; versionId?: string; acknowledged?: string[] },
+  ): Promise<{ manuscript: Manuscript; decision: ReviewDecision }> {
+    return this.ds.transaction(async (m) => {
+      const ms = await this.manuscripts.find(m, actor, id);
+      if (ms.status !== ManuscriptStatus.InReview || !ms.chain) throw new ManuscriptException(ManuscriptError.NotInReview);
+      if (input.versionId && input.versionId !== ms.currentVersionId) {
+        throw new ManuscriptException(ManuscriptError.StaleVersion, { current: ms.currentVersionNumber });
+      }
+      if (ms.authorId === actor.userId) throw new ManuscriptException(ManuscriptError.OwnManuscript);
+      const already = await m.find(ReviewDecision, { where: { versionId: ms.currentVersionId } });
+      if (already.some((d) => d.reviewerId === actor.userId)) throw new ManuscriptException(ManuscriptError.TwoSteps);
+      const step = this.stepFor(actor, ms);
+      if (step === null) {
+        const next = this.openSteps(ms)[0];
+        throw new ManuscriptException(ManuscriptError.NotYourStep, { level: next !== undefined ? ms.chain.steps[next]!.level : '-' });
+      }
+      if (input.decision === 'approve') {
+        const version = await m.findOneByOrFail(ManuscriptVersion, { id: ms.currentVersionId });
+        const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath });
+        if (verdict.blocking.length > 0) {
+          throw new ManuscriptException(
+            ManuscriptError.ComplianceBlocked,
+            { count: verdict.blocking.length },
+            verdict.blocking.map((f) => ({ field: 'body', code: f.id, message: f.message.zh })),
+          );
+        }
+        const missing = verdict.warnings.filter((w) => !(input.acknowledged ?? []).includes(w.id));
+        if (missing.length > 0) {
+          throw new ManuscriptException(
+            ManuscriptError.WarningsUnacknowledged,
+            { count: missing.length },
+            missing.map((w) => ({ field: 'acknowledged', code: w.id, message: w.message.zh })),
+          );
+        }
+      }
+      const decision = m.create(ReviewDecision, {
+        id: newId(),
+        manuscriptId: ms.id,
+        versionId: ms.currentVersionId,
+        step,
+        level: ms.chain.steps[step]!.level,
+        reviewerId: actor.userId,
+        decision: input.decision,
+        comment: input.comment ?? null,
+        acknowledged: input.acknowledged ?? [],
+      });
+      // The unique (versionId, step) index makes a concurrent second decision on the step fail.
+      await m.insert(ReviewDecision, decision);
+      if (input.decision === 'reject') {
+        ms.status = ManuscriptStatus.Rejected;
+      } else {
+        ms.approvedSteps = [...(ms.approvedSteps ?? []), step].sort((a, b) => a - b);
+        if (ms.approvedSteps.length === ms.chain.steps.length) {
+          ms.status = ManuscriptStatus.Approved;
+          ms.approvedVersionId = ms.currentVersionId;
+        }
+      }
+      // The revision column turns a concurrent change into an error instead of a lost update.
+      const res = await m
+        .createQueryBuilder()
+        .update(Manuscript)
+        .set({ status: ms.status, approvedSteps: ms.approvedSteps, approvedVersionId: ms.approvedVersionId, revision: ms.revision + 1 })
+        .where('id = :id AND revision = :rev', { id: ms.id, rev: ms.revision })
+        .execute();
+      if (!res.affected) throw new ManuscriptException(ManuscriptError.Concurrent);
+      return { manuscript: await m.findOneByOrFail(Manuscript, { id: ms.id }), decision };
+    });
+  }
+
+  async history(actor: Actor, id: string): Promise<ReviewDecision[]> {
+    await this.manuscripts.find(this.ds.manager, actor, id);
+    return this.ds.getRepository(ReviewDecision).find({ where: { manuscriptId: id }, order: { createdAt: 'ASC' } });
+  }
+
+  /** What waits for this reviewer: manuscripts in review whose open step matches one of their levels. */
+  async pending(actor: Actor): Promise<PendingItem[]> {
+    const grants = actor.grants.filter((g) => g.role === Role.Reviewer);
+    if (grants.length === 0) return [];
+    const qb = this.ds.getRepository(Manuscript).createQueryBuilder('m').where('m.status = :s', { s: ManuscriptStatus.InReview });
+    qb.andWhere(
+      `(${grants.map((_, i) => `m.unitPath LIKE :rp${i}`).join(' OR ')})`,
+      Object.fromEntries(grants.map((g, i) => [`rp${i}`, `${g.unitPath}%`])),
+    );
+    qb.andWhere('m.authorId <> :me', { me: actor.userId });
+    const rows = await qb.orderBy('m.submittedAt', 'ASC').take(500).getMany();
+    const decided = rows.length
+      ? await this.ds
+          .getRepository(ReviewDecision)
+          .find({ where: { versionId: In(rows.map((r) => r.currentVersionId)), reviewerId: actor.userId } })
+      : [];
+    const out: PendingItem[] = [];
+    for (const ms of rows) {
+      if (decided.some((d) => d.versionId === ms.currentVersionId)) continue;
+      const step = this.stepFor(actor, ms);
+      if (step === null) continue;
+      out.push({
+        manuscriptId: ms.id,
+        title: ms.title,
+        category: ms.category,
+        unitId: ms.unitId,
+        versionId: ms.currentVersionId,
+        versionNumber: ms.currentVersionNumber,
+        step,
+        stepName: ms.chain!.steps[step]!.name,
+        level: ms.chain!.steps[step]!.level,
+        submittedAt: ms.submittedAt,
+      });
+    }
+    return out;
+  }
+
+  /** Steps not yet approved; in a sequential chain only the first of them is open. */
+  private openSteps(ms: Manuscript): number[] {
+    const done = new Set(ms.approvedSteps ?? []);
+    const open = ms.chain!.steps.map((_, i) => i).filter((i) => !done.has(i));
+    return ms.chain!.parallel ? open : open.slice(0, 1);
+  }
+
+  /** The open step this actor may decide, by reviewer level over the manuscript's unit. */
+  private stepFor(actor: Actor, ms: Manuscript): number | null {
+    const levels = actor.grants.filter((g) => g.role === Role.Reviewer && ms.unitPath.startsWith(g.unitPath)).map((g) => g.level);
+    for (const i of this.openSteps(ms)) if (levels.includes(ms.chain!.steps[i]!.level)) return i;
+    return null;
+  }
+
+  private async resolveChain(m: EntityManager, unit: Unit, category: ManuscriptCategory): Promise<ChainView> {
+    const ancestorIds = unit.path.split('/').filter(Boolean);
+    const rows = await m.find(ReviewChain, { where: { unitId: In(ancestorIds), category } });
+    // The nearest unit's chain wins: the deepest ancestor (longest path).
+    const nearest = rows.sort((a, b) => b.unitPath.length - a.unitPath.length)[0];
+    if (nearest)
+      return {
+        category,
+        steps: nearest.steps,
+        parallel: nearest.parallel,
+        inheritedFrom: nearest.unitId === unit.id ? null : nearest.unitId,
+        isDefault: false,
+      };
+    return { category, ...defaultChain(category), inheritedFrom: null, isDefault: true };
+  }
+
+  private async unitIn(actor: Actor, permission: Permission, unitId: string, orPermission?: Permission): Promise<Unit> {
+    const unit = await this.ds.getRepository(Unit).findOne({ where: { id: unitId } });
+    const ok =
+      unit && (pathInScope(unit.path, actor.scope(permission)) || (orPermission && pathInScope(unit.path, actor.scope(orPermission))));
+    if (!unit || !ok) {
+      if (unit && actor.canAt(Permission.UnitRead, unit.path)) throw new CommonException(CommonError.Forbidden);
+      throw new ManuscriptException(ManuscriptError.UnitNotFound);
+    }
+    return unit;
+  }
+}
