@@ -92,6 +92,7 @@ export class HubModule implements NestModule {
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
       controllers: [
+        ManuscriptsController,
         AccountsController,
         AuthController,
         OidcController,

@@ -37,8 +37,8 @@ const DRAFT_STATES = [ManuscriptStatus.Draft, ManuscriptStatus.Rejected];
 /**
  * Manuscripts and their immutable versions. Every save makes a version; an edit of a manuscript
  * in review or approved sends it back to draft (先审后发: an approval covers one version only).
- * Drafts are visible to the editors of their own unit alone; once submitted, to every role that
- * reads manuscripts over the unit's subtree.
+ * A draft never submitted is visible to the editors of its own unit alone; once submitted (even
+ * if later returned or reopened), to every role that reads manuscripts over the unit's subtree.
  */
 @Injectable()
 export class ManuscriptsService {
@@ -98,7 +98,6 @@ export class ManuscriptsService {
         manuscript.status = ManuscriptStatus.Draft;
         manuscript.chain = null;
         manuscript.approvedSteps = null;
-        manuscript.submittedAt = null;
       }
       await m.save(manuscript);
       return { view: { ...manuscript, version: next }, reopened };
@@ -133,7 +132,7 @@ export class ManuscriptsService {
         // Submitted work: anywhere in the read scope.
         w.where(
           new Brackets((x) => {
-            x.where('m.status NOT IN (:...drafts)', { drafts: DRAFT_STATES });
+            x.where('(m.status NOT IN (:...drafts) OR m.submittedAt IS NOT NULL)', { drafts: DRAFT_STATES });
             x.andWhere(new Brackets((y) => scope.forEach((p, i) => y.orWhere(`m.unitPath LIKE :sp${i}`, { [`sp${i}`]: `${p}%` }))));
           }),
         );
@@ -160,7 +159,7 @@ export class ManuscriptsService {
 
   canSee(actor: Actor, manuscript: Manuscript): boolean {
     if (manuscript.authorId === actor.userId) return true;
-    if (DRAFT_STATES.includes(manuscript.status)) {
+    if (DRAFT_STATES.includes(manuscript.status) && !manuscript.submittedAt) {
       return actor.grants.some((g) => g.role === Role.Editor && g.unitId === manuscript.unitId);
     }
     return pathInScope(manuscript.unitPath, actor.scope(Permission.ManuscriptRead));

@@ -71,6 +71,7 @@ export class Manuscript {
   @Column('simple-json', { nullable: true })
   approvedSteps: number[] | null;
 
+  /** When it was last submitted; null while it has never left the editors' hands. */
   @Column('datetime', { precision: 6, nullable: true })
   submittedAt: Date | null;
 
