@@ -12,6 +12,11 @@ import { AuditModule } from '@tongfa/audit';
 import { JobsModule } from '@tongfa/jobs';
 import { AccountsModule } from '@tongfa/accounts';
 import { ManuscriptsModule } from '@tongfa/manuscripts';
+import { MediaModule } from '@tongfa/media';
+import { ComplianceModule } from '@tongfa/compliance';
+import { LexiconsController } from './compliance/lexicons.controller';
+import { ComplianceController } from './compliance/compliance.controller';
+import { MediaController } from './media/media.controller';
 import { ManuscriptsController } from './manuscripts/manuscripts.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AuthGuard } from './common/auth.guard';
@@ -89,9 +94,14 @@ export class HubModule implements NestModule {
         AuditModule,
         AccountsModule,
         ManuscriptsModule,
+        MediaModule,
+        ComplianceModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
       controllers: [
+        MediaController,
+        LexiconsController,
+        ComplianceController,
         ManuscriptsController,
         AccountsController,
         AuthController,

@@ -5,7 +5,10 @@ import { OidcLoginState, OidcLoginTicket, OidcProviderRecord, OidcSigningKey } f
 import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
 import { Account, AccountApproval, Filing, AccountCredential } from '../../accounts/src/entities';
+import { OAuthState, PlatformAppCredential, AccountAlert } from '../../plugins/src/entities';
+import { Media } from '../../media/src/entities/media.entity';
 import { Manuscript, ManuscriptVersion, ReviewChain, ReviewDecision } from '../../manuscripts/src/entities';
+import { LexiconVersion, LexiconEntry } from '../../compliance/src/entities';
 
 export const ALL_ENTITIES = [
   Unit,
@@ -26,8 +29,14 @@ export const ALL_ENTITIES = [
   AccountApproval,
   Filing,
   AccountCredential,
+  OAuthState,
+  PlatformAppCredential,
+  AccountAlert,
   Manuscript,
   ManuscriptVersion,
   ReviewChain,
   ReviewDecision,
+  Media,
+  LexiconVersion,
+  LexiconEntry,
 ];

@@ -1,0 +1,56 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * Where media bytes live: a local directory or an S3-compatible bucket behind one interface.
+ * Keys are generated ids, so a client's file name can never become a path.
+ */
+export abstract class MediaStore {
+  /** Moves a finished temporary file into the store under `key`. */
+  abstract putFile(key: string, tempPath: string): Promise<void>;
+  abstract get(key: string): Promise<Readable>;
+  abstract size(key: string): Promise<number>;
+  abstract delete(key: string): Promise<void>;
+}
+
+export class DiskMediaStore extends MediaStore {
+  private readonly root: string;
+
+  constructor(root: string) {
+    super();
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    if (!/^[0-9a-f-]{36}(\.[a-z0-9]{1,8})?$/.test(key)) throw new Error('invalid media key');
+    // Two levels of fan-out keep directories small in a province's worth of media.
+    return join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  async putFile(key: string, tempPath: string): Promise<void> {
+    const dest = this.path(key);
+    await mkdir(dirname(dest), { recursive: true });
+    try {
+      await rename(tempPath, dest);
+    } catch {
+      // Across devices rename fails: copy, then remove the temporary file.
+      await pipeline(createReadStream(tempPath), createWriteStream(dest));
+      await rm(tempPath, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    return createReadStream(this.path(key));
+  }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.path(key))).size;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+}

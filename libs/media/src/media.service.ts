@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import sharp from 'sharp';
+import { CommonError, CommonException, newId } from '@tongfa/core';
+import { pathInScope } from '@tongfa/database';
+import { Actor, Permission, Role } from '@tongfa/identity';
+import { Media, MediaKind } from './entities';
+import { MediaError, MediaException } from './media.exception';
+import { MediaStore } from './media-store';
+
+export interface MediaLimits {
+  imageBytes: number;
+  videoBytes: number;
+  /** sharp's limitInputPixels: decompression bombs stop here. */
+  imagePixels: number;
+}
+
+export const MEDIA_LIMITS = 'tongfa:media-limits';
+
+export const DEFAULT_MEDIA_LIMITS: MediaLimits = { imageBytes: 30 * 1024 * 1024, videoBytes: 1024 * 1024 * 1024, imagePixels: 100_000_000 };
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+const VIDEO_TYPES = new Set(['video/mp4']);
+
+/**
+ * Media upload: the type is sniffed from the bytes, sizes and pixel counts are limited, SVG is
+ * refused, and every image is re-encoded without metadata (EXIF GPS never enters the store),
+ * upright as its EXIF orientation says.
+ */
+@Injectable()
+export class MediaService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly store: MediaStore,
+    @Inject(MEDIA_LIMITS) private readonly limits: MediaLimits,
+  ) {}
+
+  /** Takes a temporary file written by the upload and stores it; the temporary file is always removed. */
+  async ingest(actor: Actor, tempPath: string, originalName: string | null): Promise<Media> {
+    const editor = actor.grants.find((g) => g.role === Role.Editor);
+    if (!editor) throw new CommonException(CommonError.Forbidden);
+    const cleanup: string[] = [tempPath];
+    try {
+      const head = await readHead(tempPath, 4100);
+      const text = head.toString('utf8').trimStart().slice(0, 512).toLowerCase();
+      if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) throw new MediaException(MediaError.SvgRefused);
+      const { fileTypeFromBuffer } = await import('file-type');
+      const type = await fileTypeFromBuffer(head);
+      const mime = type?.mime ?? 'unknown';
+      if (mime === 'application/xml' || mime === 'image/svg+xml') throw new MediaException(MediaError.SvgRefused);
+      const kind: MediaKind | null = IMAGE_TYPES.has(mime) ? 'image' : VIDEO_TYPES.has(mime) ? 'video' : null;
+      if (!kind || !type) throw new MediaException(MediaError.UnsupportedType, { type: mime });
+      const bytes = (await stat(tempPath)).size;
+      const limit = kind === 'image' ? this.limits.imageBytes : this.limits.videoBytes;
+      if (bytes > limit) throw new MediaException(MediaError.TooLarge, { limit: `${Math.round(limit / 1024 / 1024)} MB` });
+
+      const id = newId();
+      let finalPath = tempPath;
+      let width: number | null = null;
+      let height: number | null = null;
+      let ext: string = type.ext;
+      if (kind === 'image') {
+        const out = join(tmpdir(), `tongfa-media-${id}.${type.ext}`);
+        cleanup.push(out);
+        try {
+          const img = sharp(tempPath, { limitInputPixels: this.limits.imagePixels, animated: mime === 'image/gif' });
+          const meta = await img.metadata();
+          // Re-encode in the same format at high quality; without withMetadata() sharp drops EXIF, XMP and IPTC.
+          let pipeline = img.rotate();
+          if (mime === 'image/jpeg') pipeline = pipeline.jpeg({ quality: 92, mozjpeg: true });
+          if (mime === 'image/png') pipeline = pipeline.png({ compressionLevel: 8 });
+          if (mime === 'image/webp') pipeline = pipeline.webp({ quality: 92 });
+          if (mime === 'image/gif') pipeline = pipeline.gif();
+          const info = await pipeline.toFile(out);
+          width = info.width;
+          height = meta.pages && meta.pageHeight ? meta.pageHeight : info.height;
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : '';
+          if (/pixel limit/i.test(msg))
+            throw new MediaException(MediaError.TooManyPixels, { limit: Math.round(this.limits.imagePixels / 10_000) });
+          throw new MediaException(MediaError.Corrupt);
+        }
+        finalPath = out;
+        ext = type.ext === 'jpg' ? 'jpg' : type.ext;
+      }
+      const sha256 = await hashFile(finalPath);
+      const key = `${id}.${ext}`;
+      const size = (await stat(finalPath)).size;
+      const unit = await this.ds.query('SELECT path FROM unit WHERE id = ?', [editor.unitId]);
+      await this.store.putFile(key, finalPath);
+      const media = this.ds.getRepository(Media).create({
+        id,
+        unitId: editor.unitId,
+        unitPath: (unit as { path: string }[])[0]!.path,
+        uploaderId: actor.userId,
+        kind,
+        mime,
+        ext,
+        bytes: size,
+        width,
+        height,
+        originalName: originalName ? originalName.replace(/[\\/\0]/g, '_').slice(0, 255) : null,
+        sha256,
+        storageKey: key,
+      });
+      await this.ds.getRepository(Media).save(media);
+      return media;
+    } finally {
+      await Promise.all(cleanup.map((p) => rm(p, { force: true })));
+    }
+  }
+
+  async get(actor: Actor, id: string): Promise<Media> {
+    const media = await this.ds.getRepository(Media).findOne({ where: { id } });
+    if (!media || !pathInScope(media.unitPath, actor.scope(Permission.ManuscriptRead))) throw new MediaException(MediaError.NotFound);
+    return media;
+  }
+
+  async content(actor: Actor, id: string): Promise<{ media: Media; stream: Readable }> {
+    const media = await this.get(actor, id);
+    return { media, stream: await this.store.get(media.storageKey) };
+  }
+
+  /** For the host's image fitter: the bytes of a media item by id, without a caller (worker side). */
+  async open(id: string): Promise<{ media: Media; stream: Readable }> {
+    const media = await this.ds.getRepository(Media).findOneByOrFail({ id });
+    return { media, stream: await this.store.get(media.storageKey) };
+  }
+}
+
+async function readHead(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
