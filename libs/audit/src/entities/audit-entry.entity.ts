@@ -26,7 +26,8 @@ export class AuditEntry {
   unitId: string | null;
 
   /** The unit path of the affected unit (or the actor's), for scoped reading. */
-  @Column('varchar', { length: 400, nullable: true })
+  // ASCII: paths are ids, '-' and '/'; a one-byte charset makes subtree scans several times faster on MySQL.
+  @Column({ type: 'varchar', length: 400, nullable: true, charset: 'ascii' })
   unitPath: string | null;
 
   @Index('idx_audit_action')

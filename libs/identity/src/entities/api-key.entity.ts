@@ -24,7 +24,8 @@ export class ApiKey {
   unitId: string;
 
   @Index('idx_api_key_unit_path')
-  @Column('varchar', { length: 400 })
+  // ASCII: paths are ids, '-' and '/'; a one-byte charset makes subtree scans several times faster on MySQL.
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Column('varchar', { length: 64 })

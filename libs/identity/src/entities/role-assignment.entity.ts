@@ -19,7 +19,8 @@ export class RoleAssignment {
   unitId: string;
 
   @Index('idx_role_assignment_unit_path')
-  @Column('varchar', { length: 400 })
+  // ASCII: paths are ids, '-' and '/'; a one-byte charset makes subtree scans several times faster on MySQL.
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Column('int', { nullable: true })

@@ -27,7 +27,8 @@ export class Unit {
   parentId: string | null;
 
   @Index('idx_unit_path')
-  @Column('varchar', { length: 400 })
+  // ASCII: paths are ids, '-' and '/'; a one-byte charset makes subtree scans several times faster on MySQL.
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   path: string;
 
   @Column('int')

@@ -24,7 +24,8 @@ export class User {
   unitId: string;
 
   /** The unit's materialized path, copied here so a scoped list is one index range. */
-  @Column('varchar', { length: 400 })
+  // ASCII: paths are ids, '-' and '/'; a one-byte charset makes subtree scans several times faster on MySQL.
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Column('varchar', { length: 16, default: UserStatus.Active })
