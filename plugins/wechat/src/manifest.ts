@@ -1,0 +1,107 @@
+import type { PluginManifest } from '@tongfa/plugin-sdk';
+
+/** The WeChat limits the plugin relies on; the simulator enforces the same numbers. */
+export const LIMITS = {
+  /** draft/add: title ≤ 32, author ≤ 16, digest ≤ 128 characters. */
+  title: 32,
+  author: 16,
+  digest: 128,
+  /** content < 20,000 characters, HTML tags included, and < 1 MB. */
+  contentChars: 19_999,
+  contentBytes: 1024 * 1024 - 1,
+  /** content_source_url ≤ 1 KB. */
+  sourceUrlBytes: 1024,
+  /** uploadimg: jpg/png < 1 MB. */
+  inlineImageBytes: 1024 * 1024 - 1,
+  /** comment/list refuses count ≥ 50. */
+  commentPage: 49,
+} as const;
+
+export const manifest: PluginManifest = {
+  id: 'wechat',
+  name: { zh: '微信公众号', en: 'WeChat Official Account' },
+  version: '0.1.0',
+  sdk: '^0.1.0',
+  auth: { kind: 'app_secret' },
+  credentials: [
+    {
+      name: 'appid',
+      label: { zh: '开发者ID（AppID）', en: 'AppID' },
+      secret: false,
+      required: true,
+      pattern: '^wx[0-9a-f]{16}$',
+      description: {
+        zh: '公众平台「设置与开发 - 基本配置」中的 AppID',
+        en: 'AppID from the Official Account platform, Basic configuration',
+      },
+    },
+    {
+      name: 'secret',
+      label: { zh: '开发者密码（AppSecret）', en: 'AppSecret' },
+      secret: true,
+      required: true,
+      description: {
+        zh: '同一页面的 AppSecret；并须把统发的出口 IP 加入 IP 白名单',
+        en: 'The AppSecret from the same page; the hub egress IP must be on the IP whitelist',
+      },
+    },
+    // Obtained by refreshCredentials from /cgi-bin/stable_token; nobody types it in.
+    { name: 'accessToken', label: { zh: '接口调用凭据', en: 'Access token' }, secret: true, required: false },
+    {
+      name: 'accountName',
+      label: { zh: '公众号名称', en: 'Account name' },
+      secret: false,
+      required: false,
+      description: {
+        zh: '微信接口不提供公众号自身名称，用于显示',
+        en: 'The API does not return the account name; shown in the console',
+      },
+    },
+  ],
+  capabilities: ['article', 'retract', 'comments', 'metrics'],
+  constraints: {
+    title: { min: 1, max: LIMITS.title, counter: 'utf16' },
+    // The body is the article HTML, tags included, with each image URL counted at a fixed reserve.
+    body: { min: 1, max: LIMITS.contentChars, counter: 'utf16' },
+    summary: { max: LIMITS.digest, counter: 'utf16' },
+    cover: {
+      maxCount: 1,
+      formats: ['jpeg', 'png'],
+      // add_material accepts 10 MB images today; older documents say 2 MB, so stay under both.
+      maxBytes: 2 * 1024 * 1024,
+      minWidth: 200,
+      aspectRatios: [{ width: 2.35, height: 1 }],
+      aspectTolerance: 0.02,
+    },
+    images: { maxCount: 50, formats: ['jpeg', 'png'], maxBytes: 1_000_000 },
+  },
+  rateLimits: {
+    // Each official account has its own AppID and quotas; the hub shares nothing across accounts.
+    perApp: { tokens: 600, intervalMs: 60_000 },
+    perAccount: { tokens: 20, intervalMs: 60_000 },
+  },
+  allowedHosts: ['api.weixin.qq.com', 'api2.weixin.qq.com', 'sh.api.weixin.qq.com', 'sz.api.weixin.qq.com'],
+  endpoints: { api: 'https://api.weixin.qq.com' },
+  settings: [
+    {
+      name: 'author',
+      label: { zh: '作者署名（留空用单位名称，最多 16 字）', en: 'Byline (defaults to the unit name, 16 characters at most)' },
+      default: '',
+    },
+    {
+      name: 'sourceUrl',
+      label: {
+        zh: '「阅读原文」链接（稿件无来源链接时使用；统发在其查询串中附加发布标记）',
+        en: '"Read more" link when the manuscript has no source URL (Tongfa appends its publish marker to its query)',
+      },
+      default: 'https://mp.weixin.qq.com/',
+    },
+    { name: 'openComment', label: { zh: '打开留言', en: 'Open comments' }, default: true },
+    { name: 'onlyFansCanComment', label: { zh: '仅粉丝可留言', en: 'Only followers may comment' }, default: false },
+    {
+      name: 'findExistingScan',
+      label: { zh: '查找已发布文章时最多检查的条数', en: 'Most published items findExisting scans' },
+      default: 200,
+    },
+  ],
+};
