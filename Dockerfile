@@ -35,6 +35,8 @@ COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=deps --chown=node:node /app/libs/plugin-sdk/package.json ./libs/plugin-sdk/package.json
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+# Uploaded media (TONGFA_MEDIA_DIR=data/media) live here; compose mounts a volume on it.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
