@@ -61,6 +61,7 @@ export class ApiKeysService {
     input: { name: string; unitId: string; grants: ApiKeyGrant[]; expiresAt?: Date | null },
   ): Promise<{ key: ApiKeyView; token: string }> {
     ApiKeysService.assertSignedIn(actor);
+    if (!actor.can(Permission.ApiKeyManage)) throw new CommonException(CommonError.Forbidden);
     const unit = await this.ds.getRepository(Unit).findOne({ where: { id: input.unitId } });
     if (!unit || !actor.canAt(Permission.ApiKeyManage, unit.path)) throw new IdentityException(IdentityError.UnitNotFound);
     if (input.grants.length === 0) throw new IdentityException(IdentityError.ApiKeyNoGrants);
