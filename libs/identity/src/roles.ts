@@ -46,6 +46,8 @@ export enum Permission {
   ManuscriptWrite = 'manuscript:write',
   Review = 'manuscript:review',
   ReviewChainManage = 'review-chain:manage',
+  LexiconManage = 'lexicon:manage',
+  ComplianceCheck = 'compliance:check',
 }
 
 const R = Role;
@@ -73,4 +75,7 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   [Permission.ManuscriptWrite]: [R.Editor],
   [Permission.Review]: [R.Reviewer],
   [Permission.ReviewChainManage]: [R.UnitAdmin],
+  // Granted at the root only: the lexicon service refuses the role held lower in the tree (one lexicon per province).
+  [Permission.LexiconManage]: [R.PlatformOperator, R.SecurityAdmin],
+  [Permission.ComplianceCheck]: [R.Editor, R.Reviewer],
 };

@@ -1,0 +1,21 @@
+import { Global, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ComplianceService } from './compliance.service';
+import { LexiconRegistry } from './lexicon/lexicon-registry';
+import { LexiconService } from './lexicon/lexicon.service';
+
+/** Publishes the default lexicon at the first start of any process on an empty database. */
+@Injectable()
+export class LexiconSeeder implements OnApplicationBootstrap {
+  constructor(private readonly lexicons: LexiconService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.lexicons.ensureSeeded();
+  }
+}
+
+@Global()
+@Module({
+  providers: [LexiconRegistry, LexiconService, ComplianceService, LexiconSeeder],
+  exports: [LexiconRegistry, LexiconService, ComplianceService],
+})
+export class ComplianceModule {}

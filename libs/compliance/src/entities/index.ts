@@ -1,0 +1,2 @@
+export * from './lexicon-version.entity';
+export * from './lexicon-entry.entity';
