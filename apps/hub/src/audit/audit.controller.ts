@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { AuditService } from '@tongfa/audit';
@@ -7,6 +7,7 @@ import { Actor, Permission } from '@tongfa/identity';
 import { CommonError, CommonException } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
 import { PageQueryDto } from '../common/dto';
+import { AuditPageDto, AuditVerifyDto } from './audit.responses';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'auth.login' })
@@ -47,6 +48,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: '审计日志（审计管理员）/ The audit log within the auditor’s subtree' })
+  @ApiOkResponse({ type: AuditPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: AuditQueryDto) {
     const scope = actor.scope(Permission.AuditRead);
     if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
@@ -55,6 +57,7 @@ export class AuditController {
 
   @Get('verify')
   @ApiOperation({ summary: '校验审计链 / Verify the hash chain and name edited or deleted entries' })
+  @ApiOkResponse({ type: AuditVerifyDto })
   verify(@CurrentActor() actor: Actor) {
     if (!actor.can(Permission.AuditRead)) throw new CommonException(CommonError.Forbidden);
     return this.audit.verify();

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
 import {
@@ -19,6 +27,7 @@ import { User } from '@tongfa/identity';
 import { AllowRestricted, CurrentActor, Public } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto, TotpCodeDto, TotpDisableDto } from './auth.dto';
+import { AccessTokenDto, MeResponseDto, TotpActivatedDto, TotpSetupDto } from './auth.responses';
 import { LocalAuthGuard } from './local-auth.guard';
 
 @ApiTags('auth')
@@ -60,6 +69,7 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '退出登录 / End this session' })
+  @ApiNoContentResponse({ description: 'signed out' })
   async logout(@CurrentActor() actor: Actor): Promise<void> {
     if (actor.via.sessionId) await this.auth.logout(actor.via.sessionId);
     await this.trail.record({ action: 'auth.logout', targetType: 'session', targetId: actor.via.sessionId ?? null });
@@ -70,6 +80,7 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '修改本人密码 / Change one’s own password; returns a fresh access token' })
+  @ApiOkResponse({ type: AccessTokenDto })
   async changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<{ accessToken: string; expiresIn: number }> {
     await this.auth.changePassword(actor.userId, actor.via.sessionId, dto.currentPassword, dto.newPassword);
     await this.trail.record({ action: 'auth.password.change', targetType: 'user', targetId: actor.userId });
@@ -81,6 +92,7 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '当前用户 / The signed-in user with roles and restrictions' })
+  @ApiOkResponse({ type: MeResponseDto })
   async me(@CurrentActor() actor: Actor, @Req() req: Request & { sessionRestriction?: string }) {
     const user = await this.ds.getRepository(User).findOneOrFail({ where: { id: actor.userId } });
     const view = await this.users.view(this.ds.manager, user);
@@ -97,6 +109,7 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '开始绑定动态口令 / Start TOTP enrolment: returns the secret and an otpauth:// URL' })
+  @ApiOkResponse({ type: TotpSetupDto })
   async totpSetup(@CurrentActor() actor: Actor) {
     return this.totp.setup(actor.userId);
   }
@@ -106,6 +119,7 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '确认绑定 / Confirm enrolment with a first code; returns ten recovery codes, shown once' })
+  @ApiOkResponse({ type: TotpActivatedDto })
   async totpActivate(@CurrentActor() actor: Actor, @Body() dto: TotpCodeDto) {
     const res = await this.totp.activate(actor.userId, dto.code);
     await this.trail.record({ action: 'auth.totp.enable', targetType: 'user', targetId: actor.userId });
@@ -117,6 +131,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: '解除动态口令 / Remove one’s own second factor (password required)' })
+  @ApiNoContentResponse({ description: 'second factor removed' })
   async totpDisable(@CurrentActor() actor: Actor, @Body() dto: TotpDisableDto): Promise<void> {
     const user = await this.ds.getRepository(User).findOneOrFail({ where: { id: actor.userId } });
     if (!user.passwordHash || !(await this.hasher.verify(user.passwordHash, dto.password))) {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppConfig } from '@tongfa/core';
 import { Public } from '../common/decorators';
@@ -17,11 +17,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: '存活检查 / Liveness: the process answers' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: '就绪检查 / Readiness: the database and, in distributed mode, Redis answer' })
   @HealthCheck()
   ready() {
     const checks: (() => Promise<HealthIndicatorResult>)[] = [() => this.db.pingCheck('database', { timeout: 2000 })];

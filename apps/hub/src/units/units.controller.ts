@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, Unit, UnitsService } from '@tongfa/identity';
 import { Page } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AuditTrail } from '../common/audit-trail';
 import { CreateUnitDto, UnitListQueryDto, UpdateUnitDto } from './units.dto';
+import { UnitPageDto, UnitResponseDto, UnitTreeNodeDto } from './units.responses';
 
 const summary = (u: Unit) => ({ name: u.name, level: u.level, parentId: u.parentId, creditCode: u.creditCode, regionCode: u.regionCode });
 
@@ -20,12 +21,14 @@ export class UnitsController {
 
   @Get()
   @ApiOperation({ summary: '单位列表（仅限管辖范围）/ Units in the caller’s subtree' })
+  @ApiOkResponse({ type: UnitPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: UnitListQueryDto): Promise<Page<Unit>> {
     return this.units.list(actor, q);
   }
 
   @Post()
   @ApiOperation({ summary: '新建下级单位 / Create a unit under a parent in scope' })
+  @ApiCreatedResponse({ type: UnitResponseDto })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateUnitDto): Promise<Unit> {
     const unit = await this.units.create(actor, dto);
     await this.trail.record({
@@ -41,12 +44,14 @@ export class UnitsController {
 
   @Get(':id')
   @ApiOperation({ summary: '单位详情 / One unit' })
+  @ApiOkResponse({ type: UnitResponseDto })
   get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Unit> {
     return this.units.get(actor, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: '修改或调整隶属关系 / Rename, re-code or move a unit' })
+  @ApiOkResponse({ type: UnitResponseDto })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUnitDto): Promise<Unit> {
     const { before, after } = await this.units.update(actor, id, dto);
     await this.trail.record({
@@ -63,6 +68,7 @@ export class UnitsController {
 
   @Get(':id/tree')
   @ApiOperation({ summary: '单位树 / The subtree under a unit' })
+  @ApiOkResponse({ type: UnitTreeNodeDto })
   tree(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string) {
     return this.units.tree(actor, id);
   }

@@ -47,7 +47,10 @@ export class UpdateUnitDto {
   @Matches(/^\d{6}$/, { message: 'regionCode must be 6 digits' })
   regionCode?: string;
 
-  @ApiPropertyOptional({ description: 'move the unit (and its subtree) under another parent' })
+  @ApiPropertyOptional({
+    example: '01930f6e-6a0b-7c3d-8e4f-5a6b7c8d9e0f',
+    description: 'move the unit (and its subtree) under another parent',
+  })
   @IsOptional()
   @IsUUID()
   parentId?: string;

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, ActorLoader, UsersService, UserView } from '@tongfa/identity';
 import { Page } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AuditTrail } from '../common/audit-trail';
 import { CreateUserDto, SetRolesDto, UpdateUserDto, UserListQueryDto } from './users.dto';
+import { UserPageDto, UserResponseDto } from './users.responses';
 
 const summary = (u: UserView) => ({ username: u.username, displayName: u.displayName, unitId: u.unitId, status: u.status, roles: u.roles });
 
@@ -21,12 +22,14 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: '用户列表（仅限管辖范围）/ Users in the caller’s subtree' })
+  @ApiOkResponse({ type: UserPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: UserListQueryDto): Promise<Page<UserView>> {
     return this.users.list(actor, q);
   }
 
   @Post()
   @ApiOperation({ summary: '新建用户（临时密码，首次登录须修改）/ Create a user with a temporary password' })
+  @ApiCreatedResponse({ type: UserResponseDto })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserView> {
     const user = await this.users.create(actor, dto);
     this.actors.invalidate();
@@ -36,12 +39,14 @@ export class UsersController {
 
   @Get(':id')
   @ApiOperation({ summary: '用户详情 / One user' })
+  @ApiOkResponse({ type: UserResponseDto })
   get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<UserView> {
     return this.users.get(actor, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: '修改、停用、解锁或重置密码 / Edit, disable, unlock or reset the password' })
+  @ApiOkResponse({ type: UserResponseDto })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     const { before, after } = await this.users.update(actor, id, dto);
     await this.trail.record({
@@ -58,6 +63,7 @@ export class UsersController {
   @Post(':id/roles')
   @HttpCode(200)
   @ApiOperation({ summary: '设置角色（安全管理员）/ Set the roles the caller manages on a user' })
+  @ApiOkResponse({ type: UserResponseDto })
   async setRoles(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: SetRolesDto): Promise<UserView> {
     const { before, after } = await this.users.setRoles(actor, id, dto.roles);
     this.actors.invalidate();

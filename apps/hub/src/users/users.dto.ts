@@ -71,17 +71,17 @@ export class UpdateUserDto {
   @Length(1, 64)
   displayName?: string;
 
-  @ApiPropertyOptional({ enum: UserStatus })
+  @ApiPropertyOptional({ enum: UserStatus, example: UserStatus.Disabled })
   @IsOptional()
   @IsEnum(UserStatus)
   status?: UserStatus;
 
-  @ApiPropertyOptional({ description: 'clear a login lockout' })
+  @ApiPropertyOptional({ example: true, description: 'clear a login lockout' })
   @IsOptional()
   @IsBoolean()
   unlock?: boolean;
 
-  @ApiPropertyOptional({ description: 'reset to a temporary password' })
+  @ApiPropertyOptional({ example: 'Temp#Pass2026', description: 'reset to a temporary password' })
   @IsOptional()
   @IsString()
   @Length(1, 128)
