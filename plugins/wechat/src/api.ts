@@ -125,6 +125,10 @@ export function wechatError(code: number, errmsg: string | undefined, now: numbe
         [{ constraint: `${context.uploadField ?? 'images'}.maxBytes`, message: '图片超过微信大小限制 / image too large' }],
         opts,
       );
+    case 53501:
+      return new RateLimitedError(60_000, { ...opts, zh: '发布请求过于频繁，稍后重试', en: `publishing requested too often (${detail})` });
+    case 53500:
+      return new PermanentError({ ...opts, zh: '该公众号的发布功能已被封禁', en: `publishing is banned for this account (${detail})` });
     case 53503:
       return new RejectedByReviewError('草稿未通过发布检查', opts);
     case 48001:

@@ -465,7 +465,7 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
       '/cgi-bin/freepublish/get',
       (req, sim, account) => {
         const job = findJob(appidOf(account), req.body.publish_id);
-        if (!job) return wx(40007, 'invalid publish_id');
+        if (!job) return wx(53502, 'Publish ID 无效');
         const status = statusOf(sim, job);
         const out: Record<string, unknown> = { publish_id: String(job.publishId), publish_status: status, fail_idx: [] };
         if (status === 0 || status === 5 || status === 6) {
@@ -565,7 +565,8 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
         if (!valid(begin) || !valid(end) || begin !== end || end >= today || begin < '2014-12-01') return wx(61500, 'date format error');
         const hour = new Date(sim.now() + BEIJING).getUTCHours();
         const yesterday = beijingDay(sim.now() - 86_400_000);
-        if (end === yesterday && hour < 8) return { json: { list: [] } };
+        // Yesterday's figures are generated at 08:00 Beijing time.
+        if (end === yesterday && hour < 8) return wx(61503, 'data not ready, please try later');
         const list = [...jobs.values()]
           .filter((j) => j.appid === appidOf(account) && j.postId && j.after === undefined && beijingDay(j.readyAt) <= end)
           .map((j) => {

@@ -98,6 +98,8 @@ describe('wechat: error-code mapping', () => {
     [45166, 'content_invalid'],
     [40005, 'content_invalid'],
     [40009, 'content_invalid'],
+    [53500, 'permanent'],
+    [53501, 'rate_limited'],
     [53503, 'rejected_by_review'],
     [48001, 'permanent'],
     [88000, 'permanent'],
