@@ -11,6 +11,9 @@ import { IdentityModule, OidcModule } from '@tongfa/identity';
 import { AuditModule } from '@tongfa/audit';
 import { JobsModule } from '@tongfa/jobs';
 import { AccountsModule } from '@tongfa/accounts';
+import { PluginsModule } from '@tongfa/plugins';
+import { PublishingModule } from '@tongfa/publishing';
+import { PublicationsController } from './publications/publications.controller';
 import { ManuscriptsModule } from '@tongfa/manuscripts';
 import { MediaModule } from '@tongfa/media';
 import { ComplianceModule } from '@tongfa/compliance';
@@ -19,6 +22,8 @@ import { ComplianceController } from './compliance/compliance.controller';
 import { MediaController } from './media/media.controller';
 import { ManuscriptsController } from './manuscripts/manuscripts.controller';
 import { AccountsController } from './accounts/accounts.controller';
+import { AccountConnectionsController } from './plugins/account-connections.controller';
+import { PluginsController } from './plugins/plugins.controller';
 import { AuthGuard } from './common/auth.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AuditInterceptor } from './common/audit.interceptor';
@@ -93,16 +98,21 @@ export class HubModule implements NestModule {
         OidcModule,
         AuditModule,
         AccountsModule,
+        PluginsModule,
         ManuscriptsModule,
         MediaModule,
         ComplianceModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
+        PublishingModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
       controllers: [
+        PublicationsController,
         MediaController,
         LexiconsController,
         ComplianceController,
         ManuscriptsController,
+        AccountConnectionsController,
+        PluginsController,
         AccountsController,
         AuthController,
         OidcController,

@@ -14,6 +14,7 @@ export enum AccountError {
   EffectiveInFuture = 'EFFECTIVE_IN_FUTURE',
   ImportInvalid = 'IMPORT_INVALID',
   ImportUnreadable = 'IMPORT_UNREADABLE',
+  UnknownSetting = 'UNKNOWN_SETTING',
 }
 
 export class AccountException extends defineDomainErrors<AccountError>({
@@ -52,6 +53,10 @@ export class AccountException extends defineDomainErrors<AccountError>({
   [AccountError.ImportInvalid]: {
     kind: ErrorKind.Invalid,
     message: { zh: '导入表格有 {count} 处错误，未导入任何数据', en: 'The sheet has {count} errors; nothing was imported' },
+  },
+  [AccountError.UnknownSetting]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '该平台插件没有这些设置项：{names}', en: 'The platform’s plugin has no such settings: {names}' },
   },
   [AccountError.ImportUnreadable]: {
     kind: ErrorKind.Invalid,

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AccountsService } from './accounts.service';
 import { MatrixService } from './matrix.service';
 import { AccountImportService } from './account-import.service';
-import { PlatformCatalog, StaticPlatformCatalog } from './platform-catalog';
+import { BindablePlatformCatalog, PlatformCatalog } from './platform-catalog';
 import { CredentialVault } from './vault/credential-vault';
 import { AppConfig } from '@tongfa/core';
 
@@ -12,7 +12,7 @@ import { AppConfig } from '@tongfa/core';
     AccountsService,
     MatrixService,
     AccountImportService,
-    { provide: PlatformCatalog, useFactory: () => new StaticPlatformCatalog() },
+    { provide: PlatformCatalog, useFactory: () => new BindablePlatformCatalog() },
     {
       provide: CredentialVault,
       inject: [AppConfig],

@@ -21,6 +21,8 @@ export interface UpdateAccountInput {
   name?: string;
   platformAccountId?: string;
   verifiedSubject?: string;
+  /** Per-account plugin settings; merged over the current ones (null removes a key). */
+  settings?: Record<string, string | number | boolean | null>;
   status?: AccountStatus.Active | AccountStatus.Suspended | AccountStatus.Cancelled;
   /** When the change took effect (defaults to now); filings are due 3 days after. */
   effectiveAt?: Date;
@@ -212,6 +214,15 @@ export class AccountsService {
         account.verifiedSubject = input.verifiedSubject;
       }
       if (input.platformAccountId !== undefined) account.platformAccountId = input.platformAccountId;
+      if (input.settings) {
+        this.platforms.assertSettings(account.platform, input.settings);
+        const merged: Record<string, string | number | boolean> = { ...(account.settings ?? {}) };
+        for (const [k, v] of Object.entries(input.settings)) {
+          if (v === null) delete merged[k];
+          else merged[k] = v;
+        }
+        account.settings = merged;
+      }
       if (Object.keys(changes).length > 0 && account.status !== AccountStatus.Applying) {
         filings.push(await this.owe(m, account, FilingKind.Change, effectiveAt, { ...changes, reason: input.reason ?? null }));
       }

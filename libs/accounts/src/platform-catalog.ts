@@ -3,6 +3,8 @@ import { AccountError, AccountException } from './accounts.exception';
 export interface PlatformInfo {
   id: string;
   name: { zh: string; en: string };
+  /** Names of the per-account settings the plugin declares. */
+  settings?: string[];
 }
 
 /**
@@ -14,6 +16,20 @@ export abstract class PlatformCatalog {
 
   ids(): string[] {
     return this.list().map((p) => p.id);
+  }
+
+  /** Refuses settings the platform's plugin does not declare. */
+  assertSettings(id: string, settings: Record<string, unknown>): void {
+    const declared = this.list().find((p) => p.id === id)?.settings;
+    if (!declared) return;
+    const unknown = Object.keys(settings).filter((k) => !declared.includes(k));
+    if (unknown.length) {
+      throw new AccountException(
+        AccountError.UnknownSetting,
+        { names: unknown.join(', ') },
+        unknown.map((k) => ({ field: `settings.${k}`, message: 'unknown setting' })),
+      );
+    }
   }
 
   assertKnown(id: string): void {
@@ -37,5 +53,21 @@ export class StaticPlatformCatalog extends PlatformCatalog {
   }
   list(): PlatformInfo[] {
     return this.platforms;
+  }
+}
+
+/**
+ * The catalog the accounts module provides: the built-in list until the plugin host binds the
+ * platforms it actually loaded (libs/plugins), so accounts never depend on plugin code.
+ */
+export class BindablePlatformCatalog extends PlatformCatalog {
+  private source: PlatformCatalog = new StaticPlatformCatalog();
+
+  bind(source: PlatformCatalog): void {
+    this.source = source;
+  }
+
+  list(): PlatformInfo[] {
+    return this.source.list();
   }
 }

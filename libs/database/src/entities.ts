@@ -6,6 +6,7 @@ import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
 import { Account, AccountApproval, Filing, AccountCredential } from '../../accounts/src/entities';
 import { OAuthState, PlatformAppCredential, AccountAlert } from '../../plugins/src/entities';
+import { Publication, PublicationTarget, PublicationAttempt } from '../../publishing/src/entities';
 import { Media } from '../../media/src/entities/media.entity';
 import { Manuscript, ManuscriptVersion, ReviewChain, ReviewDecision } from '../../manuscripts/src/entities';
 import { LexiconVersion, LexiconEntry } from '../../compliance/src/entities';
@@ -39,4 +40,7 @@ export const ALL_ENTITIES = [
   Media,
   LexiconVersion,
   LexiconEntry,
+  Publication,
+  PublicationTarget,
+  PublicationAttempt,
 ];

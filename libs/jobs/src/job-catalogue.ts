@@ -5,6 +5,12 @@
 export interface JobPayloads {
   'audit.purge': { retentionDays: number };
   'system.ping': { marker: string; failTimes?: number };
+  'account.refresh': { accountId: string };
+  'account.refresh-sweep': Record<string, never>;
+  'vault.rotate': { batch?: number };
+  'publication.publish': { targetId: string };
+  'publication.poll': { targetId: string };
+  'publication.retract': { targetId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -12,6 +18,12 @@ export type JobName = keyof JobPayloads;
 export const JOB_QUEUES: Record<JobName, string> = {
   'audit.purge': 'maintenance',
   'system.ping': 'maintenance',
+  'account.refresh': 'accounts',
+  'account.refresh-sweep': 'accounts',
+  'vault.rotate': 'maintenance',
+  'publication.publish': 'publishing',
+  'publication.poll': 'publishing',
+  'publication.retract': 'publishing',
 };
 
 export const QUEUE_NAMES = [...new Set(Object.values(JOB_QUEUES))];

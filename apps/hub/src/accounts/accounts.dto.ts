@@ -1,6 +1,40 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsDate,
+  IsEnum,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+
+/** Settings are a flat map of at most 30 short scalar values. */
+@ValidatorConstraint({ name: 'flatSettings' })
+class FlatSettings implements ValidatorConstraintInterface {
+  validate(v: unknown): boolean {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+    const entries = Object.entries(v as Record<string, unknown>);
+    return (
+      entries.length <= 30 &&
+      entries.every(
+        ([k, x]) =>
+          /^[A-Za-z][\w-]{0,63}$/.test(k) &&
+          (x === null || typeof x === 'boolean' || typeof x === 'number' || (typeof x === 'string' && x.length <= 1000)),
+      )
+    );
+  }
+  defaultMessage(): string {
+    return 'settings must map setting names to strings (≤1000), numbers, booleans or null; at most 30';
+  }
+}
 import { AccountStatus } from '@tongfa/accounts';
 import { PageQueryDto } from '../common/dto';
 
@@ -62,6 +96,15 @@ export class UpdateAccountDto {
   @IsString()
   @Length(1, 200)
   verifiedSubject?: string;
+
+  @ApiPropertyOptional({
+    example: { siteUrl: 'https://www.qingshan.gov.cn' },
+    description: 'plugin settings for this account (null removes one)',
+  })
+  @IsOptional()
+  @IsObject()
+  @Validate(FlatSettings)
+  settings?: Record<string, string | number | boolean | null>;
 
   @ApiPropertyOptional({ enum: [AccountStatus.Active, AccountStatus.Suspended, AccountStatus.Cancelled] })
   @IsOptional()

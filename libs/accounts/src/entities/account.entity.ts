@@ -75,8 +75,23 @@ export class Account {
   @Column('simple-json', { nullable: true })
   namingIssues: string[] | null;
 
+  /** Per-account plugin settings (the manifest's `settings`), e.g. the unit's site URL for Weibo links. */
+  @Column('simple-json', { nullable: true })
+  settings: Record<string, string | number | boolean> | null;
+
   @Column('datetime', { precision: 6, nullable: true })
   lastPostAt: Date | null;
+
+  /**
+   * Endpoint overrides (manifest endpoint name → base URL) used instead of the plugin's own, e.g.
+   * the sandbox simulators for demo and test accounts. Null: the platform's real endpoints.
+   */
+  @Column('simple-json', { nullable: true })
+  endpoints: Record<string, string> | null;
+
+  /** The account lives on a sandbox simulator: only then may plugin calls reach loopback hosts. */
+  @Column('boolean', { default: false })
+  sandbox: boolean;
 
   @Column('datetime', { precision: 6, nullable: true })
   openedAt: Date | null;

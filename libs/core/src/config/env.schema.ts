@@ -45,6 +45,7 @@ const envFields = z.object({
     .optional(),
   TONGFA_PLUGINS: csv.default([]),
   TONGFA_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (used to sign tokens and derive keys)').optional(),
+  TONGFA_PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   TONGFA_MEDIA_DIR: z.string().min(1).default('data/media'),
   TONGFA_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
   TONGFA_MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),

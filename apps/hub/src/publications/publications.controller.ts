@@ -1,0 +1,148 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, Sse, MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor } from '@tongfa/identity';
+import { CommonError, CommonException } from '@tongfa/core';
+import { ManuscriptsService } from '@tongfa/manuscripts';
+import { PublicationsService, RenditionService, TERMINAL_STATES } from '@tongfa/publishing';
+import { CurrentActor } from '../common/decorators';
+import { AuditTrail } from '../common/audit-trail';
+import { CreatePublicationDto, PublicationListQueryDto, RenditionQueryDto, RetractDto } from './publications.dto';
+
+@ApiTags('publications')
+@ApiBearerAuth()
+@Controller()
+export class PublicationsController {
+  constructor(
+    private readonly publications: PublicationsService,
+    private readonly renditions: RenditionService,
+    private readonly manuscripts: ManuscriptsService,
+    private readonly trail: AuditTrail,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  @Get('manuscripts/:id/renditions')
+  @ApiOperation({ summary: '各平台预览（含截断、裁剪等提示）/ Each platform’s rendition with every warning' })
+  async renditionsOf(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: RenditionQueryDto) {
+    const ms = await this.manuscripts.find(this.ds.manager, actor, id);
+    const ids = q.accountIds?.split(',').map((s) => s.trim());
+    if (ids?.some((x) => !/^[0-9a-f-]{36}$/i.test(x))) {
+      throw new CommonException(CommonError.ValidationFailed, { fields: 'accountIds' }, [
+        { field: 'accountIds', message: 'comma-separated UUIDs' },
+      ]);
+    }
+    const items = await this.renditions.preview(ms, ids);
+    return { versionId: ms.currentVersionId, items };
+  }
+
+  @Post('manuscripts/:id/publications')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key returns the same publication, never a second one' })
+  @ApiOperation({ summary: '发布到所选账号（写入发件箱，异步发布）/ Publish the approved version to accounts (outbox; asynchronous)' })
+  async create(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreatePublicationDto,
+    @Headers('idempotency-key') idemKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (idemKey !== undefined && !/^[\w.:-]{1,128}$/.test(idemKey)) {
+      throw new CommonException(CommonError.ValidationFailed, { fields: 'Idempotency-Key' }, [
+        { field: 'Idempotency-Key', message: '1–128 of letters, digits, _ . : -' },
+      ]);
+    }
+    const { view, created } = await this.publications.create(actor, id, dto, idemKey);
+    if (!created) {
+      res.status(200);
+      return view;
+    }
+    await this.trail.record({
+      action: 'publication.create',
+      targetType: 'publication',
+      targetId: view.id,
+      unitId: view.unitId,
+      unitPath: view.unitPath,
+      after: { manuscriptId: id, versionId: view.versionId, accounts: view.targets.map((t) => t.accountId), scheduledAt: view.scheduledAt },
+    });
+    return view;
+  }
+
+  @Get('publications')
+  @ApiOperation({ summary: '发布记录 / Publications in the caller’s subtree' })
+  list(@CurrentActor() actor: Actor, @Query() q: PublicationListQueryDto) {
+    return this.publications.list(actor, q);
+  }
+
+  @Get('publications/:id')
+  @ApiOperation({ summary: '发布详情（每个账号的状态）/ A publication with the state of every target' })
+  get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.publications.get(actor, id);
+  }
+
+  @Get('publications/:id/attempts')
+  @ApiOperation({ summary: '发布尝试记录 / Every attempt made at the platforms' })
+  attempts(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.publications.attempts(actor, id);
+  }
+
+  @Post('publications/:id/retract')
+  @HttpCode(200)
+  @ApiOperation({ summary: '一键撤回（各平台）/ Take the post down on every platform that allows it' })
+  async retract(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RetractDto) {
+    const result = await this.publications.retract(actor, id, dto.reason);
+    await this.trail.record({
+      action: 'publication.retract',
+      targetType: 'publication',
+      targetId: id,
+      unitId: result.view.unitId,
+      unitPath: result.view.unitPath,
+      after: { reason: dto.reason, notRetractable: result.notRetractable.length },
+    });
+    return result;
+  }
+
+  @Sse('publications/:id/events')
+  @ApiOperation({ summary: '发布状态实时推送（SSE）/ Target changes as server-sent events' })
+  async events(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<Observable<MessageEvent>> {
+    const first = await this.publications.get(actor, id);
+    // The rows are the record and may change in any process: watch them, not an in-process bus.
+    return new Observable<MessageEvent>((sub) => {
+      const seen = new Map<string, string>();
+      let stopped = false;
+      let timer: NodeJS.Timeout | null = null;
+      const emit = (view: typeof first) => {
+        for (const t of view.targets) {
+          const sig = `${t.state}|${t.attempts}|${t.url ?? ''}|${t.lastError ?? ''}`;
+          if (seen.get(t.id) !== sig) {
+            seen.set(t.id, sig);
+            sub.next({ type: 'target', id: `${t.id}:${seen.size}:${Date.now()}`, data: t });
+          }
+        }
+        sub.next({ type: 'publication', data: { id: view.id, status: view.status } });
+        if (view.targets.every((t) => TERMINAL_STATES.includes(t.state))) {
+          sub.next({ type: 'end', data: { id: view.id, status: view.status } });
+          sub.complete();
+          stopped = true;
+        }
+      };
+      const loop = async () => {
+        if (stopped) return;
+        try {
+          emit(await this.publications.view(first));
+        } catch (e) {
+          sub.error(e);
+          return;
+        }
+        if (!stopped) timer = setTimeout(() => void loop(), 500);
+      };
+      emit(first);
+      if (!stopped) timer = setTimeout(() => void loop(), 500);
+      return () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      };
+    });
+  }
+}

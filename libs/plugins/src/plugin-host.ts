@@ -1,0 +1,464 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import {
+  createHttpClient,
+  createRedactingLogger,
+  secretValues,
+  type AuthContext,
+  type CredentialUpdate,
+  type FittedImage,
+  type FocusPoint,
+  type ImageFitter,
+  type JsonValue,
+  type LogSink,
+  type ManuscriptInput,
+  type PluginContext,
+  type Profile,
+  type PublishResult,
+  type PublishStatus,
+  type RenderContext,
+  type Rendition,
+} from '@tongfa/plugin-sdk';
+import { Account } from '@tongfa/accounts';
+import type { LoadedPlugin, PluginRegistry } from './plugin-registry';
+import type { CredentialStore, OpenedCredentials } from './credential-store';
+import type { RateLimiter } from './rate-limiter';
+import { PluginCallError } from './plugin-call-error';
+
+/** Durable progress of one publication target; the publishing pipeline keeps it with the target row. */
+export interface CheckpointStore {
+  load(): Promise<JsonValue | undefined>;
+  save(state: JsonValue): Promise<void>;
+}
+
+/** One publication target as the host needs it. The key is the same for every attempt of the target. */
+export interface PublishTarget {
+  accountId: string;
+  idempotencyKey: string;
+  /** Attempts already made in earlier runs (the plugin sees attempt = this + 1, + 2, …). */
+  attemptsSoFar?: number;
+}
+
+/** Resolves a manuscript asset reference to its bytes (the media library implements it). */
+export type AssetSource = (ref: string) => Promise<{ bytes: Uint8Array; focus?: FocusPoint }>;
+
+export interface PublishOutcome {
+  /**
+   * `retry_wait`: try again at `retryAt` (rate limited or backing off longer than the host waits in
+   * one run); `unconfirmed`: an ambiguous failure the platform cannot resolve, a person must check.
+   */
+  state: 'published' | 'processing' | 'retry_wait' | 'failed' | 'needs_reauth' | 'unconfirmed';
+  result?: PublishResult;
+  error?: PluginCallError;
+  retryAt?: Date;
+  /** Attempts made so far, earlier runs included. */
+  attempts: number;
+}
+
+export interface PluginHostOptions {
+  /** Deadline of one plugin call (default 60 s); a call still running then is cut off. */
+  callTimeoutMs?: number;
+  /** Default timeout of one HTTP request made by a plugin (default 15 s). */
+  httpTimeoutMs?: number;
+  /** Attempts of a publish within one run (default 5). */
+  maxAttempts?: number;
+  /** Longest wait the host sleeps through inside one run; longer ones come back as retry_wait (default 5 s). */
+  maxInlineWaitMs?: number;
+  /** First transient backoff (default 500 ms), doubled per attempt, with full jitter. */
+  baseBackoffMs?: number;
+}
+
+export interface PluginHostDeps {
+  ds: DataSource;
+  registry: PluginRegistry;
+  credentials: CredentialStore;
+  limiter: RateLimiter;
+  /** Milliseconds since the epoch, from the hub's clock. */
+  now: () => number;
+  fitter: ImageFitter;
+  /** Where plugin log lines go, already redacted (nestjs-pino in the hub). */
+  log: LogSink;
+  /** Called when an account's credentials are dead for good and a person must reconnect it. */
+  onNeedsReauth?: (accountId: string, reason: string) => Promise<void>;
+  options?: PluginHostOptions;
+}
+
+/** The account facts a call needs; the account row, or a subset of it. */
+export type HostAccount = Pick<Account, 'id' | 'platform' | 'name' | 'platformAccountId' | 'endpoints' | 'sandbox'> &
+  Partial<Pick<Account, 'settings'>>;
+
+interface CallOptions {
+  deadlineMs?: number;
+  idempotencyKey?: string;
+  attempt?: number;
+  lastCheckpoint?: JsonValue;
+  checkpoint?: (state: JsonValue) => Promise<void>;
+  assets?: AssetSource;
+}
+
+const noAssets: AssetSource = async (ref) => {
+  throw new PluginCallError('permanent', `素材不存在 / asset ${ref} is not available to this call`);
+};
+
+/**
+ * Runs every plugin call for an account, by the rules the SDK documents: this account's
+ * credentials only, opened from the vault for the one call; an HTTP client limited to the
+ * manifest's hosts (loopback only for sandbox accounts); a deadline after which the call is cut
+ * off; the plugin's declared rate limits; and the typed-error policy (retry, refresh once,
+ * findExisting after ambiguity, stop on content and permanent errors).
+ */
+export class PluginHost {
+  private readonly opts: Required<PluginHostOptions>;
+
+  constructor(private readonly deps: PluginHostDeps) {
+    this.opts = {
+      callTimeoutMs: 60_000,
+      httpTimeoutMs: 15_000,
+      maxAttempts: 5,
+      maxInlineWaitMs: 5_000,
+      baseBackoffMs: 500,
+      ...deps.options,
+    };
+  }
+
+  get registry(): PluginRegistry {
+    return this.deps.registry;
+  }
+
+  plugin(platform: string): LoadedPlugin {
+    const p = this.deps.registry.get(platform);
+    if (!p) throw new PluginCallError('permanent', `平台插件未加载 / no plugin loaded for platform ${platform}`);
+    return p;
+  }
+
+  /** Pure: the plugin's rendition of a manuscript version for a platform. No I/O, no credentials. */
+  render(platform: string, input: ManuscriptInput, ctx: Partial<RenderContext> = {}): Rendition<unknown> {
+    const p = this.plugin(platform);
+    return p.plugin.render(input, {
+      account: ctx.account ?? { name: '' },
+      settings: { ...settingDefaults(p), ...ctx.settings },
+      capability: ctx.capability,
+    });
+  }
+
+  /** Fits every asset a rendition asks for (sharp), e.g. ahead of a preview or a publish. */
+  async prepareAssets(rendition: Rendition<unknown>, source: AssetSource): Promise<Map<string, FittedImage>> {
+    const out = new Map<string, FittedImage>();
+    for (const a of rendition.assets) {
+      const src = await source(a.ref);
+      out.set(a.key, await this.deps.fitter.fit(src.bytes, a.spec, a.spec.focus ?? src.focus));
+    }
+    return out;
+  }
+
+  async account(accountId: string): Promise<HostAccount> {
+    const a = await this.deps.ds.getRepository(Account).findOne({ where: { id: accountId } });
+    if (!a) throw new PluginCallError('permanent', `账号不存在 / account ${accountId} not found`);
+    return a;
+  }
+
+  /**
+   * Publishes one target. Retries inside this run while the waits are short; hands longer ones back
+   * as `retry_wait` so the pipeline re-queues the target instead of holding a worker.
+   */
+  async publish(
+    target: PublishTarget,
+    rendition: Rendition<unknown>,
+    checkpoints: CheckpointStore,
+    opts: { assets?: AssetSource; deadlineMs?: number; maxAttempts?: number } = {},
+  ): Promise<PublishOutcome> {
+    const account = await this.account(target.accountId);
+    const p = this.plugin(account.platform);
+    const max = opts.maxAttempts ?? this.opts.maxAttempts;
+    let attempts = target.attemptsSoFar ?? 0;
+    let refreshed = false;
+    let last: PluginCallError | undefined;
+    for (let i = 0; i < max; i++) {
+      attempts++;
+      try {
+        const creds = await this.openFor(account);
+        const result = await this.invoke(p, account, creds.credentials, 'publish', (ctx) => p.plugin.publish(ctx, rendition), {
+          deadlineMs: opts.deadlineMs,
+          idempotencyKey: target.idempotencyKey,
+          attempt: attempts,
+          lastCheckpoint: await checkpoints.load(),
+          checkpoint: (s) => checkpoints.save(s),
+          assets: opts.assets,
+        });
+        return { state: result.status === 'processing' ? 'processing' : 'published', result, attempts };
+      } catch (e) {
+        const err = (last = PluginCallError.from(e, []));
+        switch (err.kind) {
+          case 'rate_limited':
+          case 'transient': {
+            const wait = err.kind === 'rate_limited' ? (err.retryAfterMs ?? 1000) : this.backoff(attempts);
+            if (wait > this.opts.maxInlineWaitMs || i === max - 1) {
+              return { state: 'retry_wait', error: err, retryAt: new Date(this.deps.now() + wait), attempts };
+            }
+            await sleep(wait);
+            continue;
+          }
+          case 'auth_expired': {
+            if (refreshed || err.extra.notConnected) return this.needsReauth(account, err, attempts);
+            refreshed = true;
+            try {
+              await this.refresh(account.id);
+            } catch (re) {
+              const rerr = PluginCallError.from(re, []);
+              if (rerr.kind === 'auth_expired' || rerr.kind === 'permanent') return this.needsReauth(account, rerr, attempts);
+              last = rerr;
+            }
+            continue;
+          }
+          case 'content_invalid':
+          case 'rejected_by_review':
+          case 'permanent':
+            return { state: 'failed', error: err, attempts };
+          default: {
+            // Ambiguous: the post may exist. Never repeat blindly; ask the platform first.
+            let found: PublishResult | null;
+            try {
+              const creds = await this.openFor(account);
+              found = await this.invoke(
+                p,
+                account,
+                creds.credentials,
+                'findExisting',
+                (ctx) => p.plugin.findExisting(ctx, target.idempotencyKey),
+                {
+                  deadlineMs: opts.deadlineMs,
+                  idempotencyKey: target.idempotencyKey,
+                  attempt: attempts,
+                },
+              );
+            } catch (fe) {
+              return { state: 'unconfirmed', error: PluginCallError.from(fe, []), attempts };
+            }
+            if (found) return { state: found.status === 'processing' ? 'processing' : 'published', result: found, attempts };
+            continue; // positively absent: retry with the same key and checkpoints
+          }
+        }
+      }
+    }
+    return { state: 'failed', error: last, attempts };
+  }
+
+  publishStatus(accountId: string, remoteId: string): Promise<PublishStatus> {
+    return this.call(accountId, 'publishStatus', (ctx, p) => p.plugin.publishStatus(ctx, remoteId));
+  }
+
+  getProfile(accountId: string): Promise<Profile> {
+    return this.call(accountId, 'getProfile', (ctx, p) => p.plugin.getProfile(ctx));
+  }
+
+  /**
+   * Any other call on a connected account (retract, metrics, comments, profile): rate-limited, cut
+   * off at the deadline, and on AuthExpired refreshed once and repeated.
+   */
+  async call<T>(
+    accountId: string,
+    method: string,
+    fn: (ctx: PluginContext, p: LoadedPlugin) => Promise<T>,
+    opts: { deadlineMs?: number } = {},
+  ): Promise<T> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    const run = async () => {
+      const creds = await this.openFor(account);
+      return this.invoke(p, account, creds.credentials, method, (ctx) => fn(ctx, p), opts);
+    };
+    try {
+      return await run();
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      if (err.kind !== 'auth_expired' || err.extra.notConnected) throw err;
+      await this.refresh(account.id);
+      return run();
+    }
+  }
+
+  /**
+   * Renews an account's credentials through the plugin and stores them sealed. When another
+   * process refreshed meanwhile (the row's version moved), its result stands and ours is dropped.
+   */
+  async refresh(accountId: string, opts: { deadlineMs?: number } = {}): Promise<{ expiresAt: Date | null }> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    const opened = await this.openFor(account);
+    const update = await this.invoke(p, account, opened.credentials, 'refreshCredentials', (ctx) => p.plugin.refreshCredentials(ctx), opts);
+    const expiresAt = update.expiresAt ? new Date(update.expiresAt) : null;
+    const merged = { ...opened.credentials, ...stringValues(update.credentials) };
+    await this.deps.credentials.save(account.id, merged, expiresAt, new Date(this.deps.now()), { expectVersion: opened.version });
+    return { expiresAt };
+  }
+
+  /**
+   * Checks candidate credentials against the platform before anything is stored: the profile call,
+   * and when the plugin first needs a token (AuthExpired), one refresh to obtain it.
+   */
+  async verify(
+    account: HostAccount,
+    candidate: Record<string, string>,
+    opts: { deadlineMs?: number } = {},
+  ): Promise<{ credentials: Record<string, string>; expiresAt: Date | null; profile: Profile }> {
+    const p = this.plugin(account.platform);
+    const app = await this.deps.credentials.appCredentials(account.platform);
+    let creds = { ...candidate };
+    let expiresAt: Date | null = null;
+    const profile = async () => this.invoke(p, account, { ...app, ...creds }, 'getProfile', (ctx) => p.plugin.getProfile(ctx), opts);
+    try {
+      return { credentials: creds, expiresAt, profile: await profile() };
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      if (err.kind !== 'auth_expired') throw err;
+    }
+    const update = await this.invoke(
+      p,
+      account,
+      { ...app, ...creds },
+      'refreshCredentials',
+      (ctx) => p.plugin.refreshCredentials(ctx),
+      opts,
+    );
+    creds = { ...creds, ...stringValues(update.credentials) };
+    expiresAt = update.expiresAt ? new Date(update.expiresAt) : null;
+    return { credentials: creds, expiresAt, profile: await profile() };
+  }
+
+  /** oauth2: the platform page to send the person to. */
+  async authorizeUrl(account: HostAccount, state: string, redirectUri: string): Promise<string> {
+    const p = this.plugin(account.platform);
+    if (!p.plugin.authorizeUrl) throw new PluginCallError('permanent', `${account.platform} 不使用 OAuth / does not use OAuth`);
+    const app = await this.deps.credentials.appCredentials(account.platform);
+    return this.invoke(p, account, app, 'authorizeUrl', async (ctx) => p.plugin.authorizeUrl!(ctx, { state, redirectUri }), {});
+  }
+
+  /** oauth2: trades the callback's code for credentials (not stored here). */
+  async exchangeCode(account: HostAccount, code: string, redirectUri: string): Promise<CredentialUpdate> {
+    const p = this.plugin(account.platform);
+    if (!p.plugin.exchangeCode) throw new PluginCallError('permanent', `${account.platform} 不使用 OAuth / does not use OAuth`);
+    const app = await this.deps.credentials.appCredentials(account.platform);
+    return this.invoke(p, account, app, 'exchangeCode', (ctx) => p.plugin.exchangeCode!(ctx, { code, redirectUri }), {});
+  }
+
+  private async openFor(account: HostAccount): Promise<OpenedCredentials> {
+    const opened = await this.deps.credentials.open(account.id);
+    if (!opened) {
+      throw new PluginCallError('auth_expired', `账号尚未连接平台 / account ${account.id} is not connected`, { notConnected: true });
+    }
+    const app = await this.deps.credentials.appCredentials(account.platform);
+    return { ...opened, credentials: { ...app, ...opened.credentials } };
+  }
+
+  private async needsReauth(account: HostAccount, err: PluginCallError, attempts: number): Promise<PublishOutcome> {
+    await this.deps.onNeedsReauth?.(account.id, err.message);
+    return { state: 'needs_reauth', error: err, attempts };
+  }
+
+  /** Exponential backoff with full jitter: uniform in [base·2^(n-1) / 2, base·2^(n-1)]. */
+  private backoff(attempt: number): number {
+    const cap = this.opts.baseBackoffMs * 2 ** Math.max(0, attempt - 1);
+    return Math.round(cap / 2 + Math.random() * (cap / 2));
+  }
+
+  /** Takes a token from the plugin's per-app and per-account buckets, waiting briefly if needed. */
+  private async throttle(p: LoadedPlugin, account: HostAccount): Promise<void> {
+    const { perApp, perAccount } = p.manifest.rateLimits;
+    const buckets = [
+      { key: `${p.manifest.id}:app`, ...perApp },
+      { key: `${p.manifest.id}:acct:${account.id}`, ...perAccount },
+    ];
+    for (;;) {
+      const wait = await this.deps.limiter.take(buckets, this.deps.now());
+      if (wait === 0) return;
+      if (wait > this.opts.maxInlineWaitMs) {
+        throw new PluginCallError(
+          'rate_limited',
+          `已达到 ${p.manifest.id} 声明的调用频率上限 / the rate limit ${p.manifest.id} declares is exhausted`,
+          { retryAfterMs: wait },
+        );
+      }
+      await sleep(wait);
+    }
+  }
+
+  /** One plugin call: context, rate limit, deadline, and errors normalised with secrets removed. */
+  private async invoke<T>(
+    p: LoadedPlugin,
+    account: HostAccount,
+    credentials: Record<string, string>,
+    method: string,
+    fn: (ctx: PluginContext) => T | Promise<T>,
+    o: CallOptions,
+  ): Promise<T> {
+    const secrets = secretValues(credentials, p.manifest.credentials);
+    await this.throttle(p, account);
+    const deadline = o.deadlineMs ?? this.opts.callTimeoutMs;
+    const controller = new AbortController();
+    const log = createRedactingLogger(
+      (level, message, fields) => this.deps.log(level, message, { plugin: p.manifest.id, accountId: account.id, method, ...fields }),
+      secrets,
+    );
+    const assets = o.assets ?? noAssets;
+    const ctx: PluginContext & AuthContext = {
+      credentials: Object.freeze({ ...credentials }),
+      endpoints: Object.freeze({ ...p.manifest.endpoints, ...(account.endpoints ?? {}) }),
+      settings: Object.freeze({ ...settingDefaults(p), ...(account.settings ?? {}) }),
+      http: createHttpClient({
+        allowedHosts: p.manifest.allowedHosts,
+        allowLoopback: account.sandbox === true,
+        timeoutMs: Math.min(this.opts.httpTimeoutMs, deadline),
+        redact: secrets,
+        signal: controller.signal,
+        headers: { 'user-agent': `Tongfa-PluginHost/0.1 (${p.manifest.id}/${p.manifest.version})` },
+      }),
+      checkpoint: o.checkpoint ?? (async () => undefined),
+      lastCheckpoint: o.lastCheckpoint,
+      idempotencyKey: o.idempotencyKey ?? '',
+      attempt: o.attempt ?? 1,
+      log,
+      clock: { now: () => this.deps.now() },
+      images: {
+        fit: async (ref, spec) => {
+          const src = await assets(ref);
+          return this.deps.fitter.fit(src.bytes, spec, spec.focus ?? src.focus);
+        },
+      },
+      signal: controller.signal,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The plugin's promise cannot be killed, only abandoned: aborting the signal stops its HTTP
+        // requests, and whatever it does later no longer reaches anyone.
+        controller.abort(new Error('deadline'));
+        reject(
+          new PluginCallError(
+            'ambiguous',
+            `插件 ${p.manifest.id} 的 ${method} 调用超过 ${deadline} ms 未完成，已中止 / plugin ${p.manifest.id}: ${method} did not finish within ${deadline} ms and was cut off`,
+            { timedOut: true },
+          ),
+        );
+      }, deadline);
+    });
+    const running = Promise.resolve().then(() => fn(ctx));
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, cutOff]);
+    } catch (e) {
+      const err = PluginCallError.from(e, secrets);
+      log.warn(`${method} failed: ${err.kind}`, { error: err.message });
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function settingDefaults(p: LoadedPlugin): Record<string, string | number | boolean> {
+  return Object.fromEntries((p.manifest.settings ?? []).filter((s) => s.default !== undefined).map((s) => [s.name, s.default!]));
+}
+
+function stringValues(o: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
+}

@@ -1,0 +1,54 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '@tongfa/core';
+import { JobQueue } from '@tongfa/jobs';
+import { PublicationTarget } from './entities';
+
+/**
+ * Puts target rows on the queue. Each enqueue carries a fresh job id (`<target>:<n>`): Bull keeps
+ * finished jobs for a while and would silently drop a re-dispatch under the same id. Duplicate
+ * deliveries are harmless because the worker claims the row before doing anything.
+ */
+@Injectable()
+export class Dispatcher {
+  private readonly logger = new Logger('Dispatcher');
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly queue: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  async dispatch(targets: Pick<PublicationTarget, 'id' | 'nextAttemptAt'>[]): Promise<void> {
+    for (const t of targets) await this.enqueue('publication.publish', t.id, t.nextAttemptAt);
+  }
+
+  async dispatchRetract(targetIds: string[]): Promise<void> {
+    for (const id of targetIds) await this.enqueue('publication.retract', id, null);
+  }
+
+  async dispatchPoll(targetId: string, at: Date): Promise<void> {
+    await this.enqueue('publication.poll', targetId, at);
+  }
+
+  async enqueue(job: 'publication.publish' | 'publication.retract' | 'publication.poll', targetId: string, at: Date | null): Promise<void> {
+    const now = this.clock.now().getTime();
+    const res = await this.ds
+      .createQueryBuilder()
+      .update(PublicationTarget)
+      .set({ dispatchedAt: this.clock.now(), dispatches: () => 'dispatches + 1' })
+      .where('id = :id', { id: targetId })
+      .execute();
+    if (!res.affected) return;
+    const row = await this.ds.getRepository(PublicationTarget).findOne({ where: { id: targetId }, select: { id: true, dispatches: true } });
+    const delayMs = at ? Math.max(0, at.getTime() - now) : 0;
+    try {
+      await this.queue.add(job, { targetId }, { jobId: `${job}:${targetId}:${row?.dispatches ?? 0}`, delayMs, attempts: 1 });
+    } catch (e) {
+      // The row is the record; the reconciler re-enqueues what never reached the queue.
+      this.logger.warn(`enqueue of ${job} ${targetId} failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './publication.entity';
+export * from './publication-target.entity';
+export * from './publication-attempt.entity';

@@ -1,0 +1,100 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * pending (scheduled) → queued → publishing → published | retry_wait → queued | failed |
+ * needs_reauth | unconfirmed; published → retracting → retracted | retract_failed.
+ * `publishing` with a remoteId means the platform accepted it and is still processing.
+ */
+export type TargetState =
+  | 'pending'
+  | 'queued'
+  | 'publishing'
+  | 'published'
+  | 'retry_wait'
+  | 'failed'
+  | 'needs_reauth'
+  | 'unconfirmed'
+  | 'retracting'
+  | 'retracted'
+  | 'retract_failed';
+
+export const TERMINAL_STATES: TargetState[] = ['published', 'failed', 'needs_reauth', 'unconfirmed', 'retracted', 'retract_failed'];
+
+@Entity('publication_target')
+@Index('idx_target_due', ['state', 'nextAttemptAt'])
+@Index('uq_target_account', ['publicationId', 'accountId'], { unique: true })
+export class PublicationTarget {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Index('idx_target_publication')
+  @Column('varchar', { length: 36 })
+  publicationId: string;
+
+  @Column('varchar', { length: 36 })
+  accountId: string;
+
+  @Column('varchar', { length: 64 })
+  platform: string;
+
+  @Column('varchar', { length: 16 })
+  state: TargetState;
+
+  /** The rendition the editor previewed, kept so what goes out is exactly what was approved. */
+  @Column('simple-json')
+  rendition: unknown;
+
+  /** The last checkpoint of a multi-step publish; a retry resumes from it. */
+  @Column('simple-json', { nullable: true })
+  checkpoint: unknown;
+
+  @Column('varchar', { length: 128, nullable: true })
+  remoteId: string | null;
+
+  @Column('varchar', { length: 1000, nullable: true })
+  url: string | null;
+
+  @Column('int', { default: 0 })
+  attempts: number;
+
+  @Column('varchar', { length: 32, nullable: true })
+  lastErrorKind: string | null;
+
+  /** For the editor, in Chinese first. */
+  @Column('varchar', { length: 1000, nullable: true })
+  lastError: string | null;
+
+  /** When the next step is due: the scheduled time, a retry, or the next status poll. */
+  @Column('datetime', { precision: 6, nullable: true })
+  nextAttemptAt: Date | null;
+
+  /** The worker that holds the target and until when; a lapsed claim means the worker died mid-call. */
+  @Column('varchar', { length: 64, nullable: true })
+  claimedBy: string | null;
+
+  @Column('datetime', { precision: 6, nullable: true })
+  claimedUntil: Date | null;
+
+  /** Set when an attempt ended without an answer (worker died): the next one asks the platform first. */
+  @Column('boolean', { default: false })
+  mustCheckExisting: boolean;
+
+  /** When a job for the target was last put on the queue (the reconciler re-enqueues stale ones). */
+  @Column('datetime', { precision: 6, nullable: true })
+  dispatchedAt: Date | null;
+
+  @Column('int', { default: 0 })
+  dispatches: number;
+
+  @Column('datetime', { precision: 6, nullable: true })
+  publishedAt: Date | null;
+
+  @Column('datetime', { precision: 6, nullable: true })
+  retractedAt: Date | null;
+
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
+  updatedAt: Date;
+}

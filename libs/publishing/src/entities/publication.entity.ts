@@ -1,0 +1,51 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** The summary of a publication's targets, recomputed whenever one of them changes. */
+export type PublicationStatus = 'scheduled' | 'publishing' | 'published' | 'partial' | 'failed' | 'retracting' | 'retracted';
+
+/** One approved version sent to a set of accounts; its targets are the outbox. */
+@Entity('publication')
+@Index('idx_publication_unit_path', ['unitPath', 'createdAt'])
+@Index('uq_publication_idempotency', ['createdBy', 'idempotencyKey'], { unique: true })
+export class Publication {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Index('idx_publication_manuscript')
+  @Column('varchar', { length: 36 })
+  manuscriptId: string;
+
+  @Column('varchar', { length: 36 })
+  versionId: string;
+
+  @Column('varchar', { length: 36 })
+  unitId: string;
+
+  @Column('varchar', { length: 400 })
+  unitPath: string;
+
+  @Column('varchar', { length: 36 })
+  createdBy: string;
+
+  /** The client's Idempotency-Key header (or a generated one): the same key never makes a second publication. */
+  @Column('varchar', { length: 128 })
+  idempotencyKey: string;
+
+  @Column('varchar', { length: 16 })
+  status: PublicationStatus;
+
+  @Column('datetime', { precision: 6, nullable: true })
+  scheduledAt: Date | null;
+
+  @Column('varchar', { length: 500, nullable: true })
+  retractReason: string | null;
+
+  @Column('varchar', { length: 36, nullable: true })
+  retractedBy: string | null;
+
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
+  updatedAt: Date;
+}

@@ -1,0 +1,342 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { JsonValue, Rendition } from '@tongfa/plugin-sdk';
+import { AppConfig, Clock, newId } from '@tongfa/core';
+import { JobHandler, JobPayloads } from '@tongfa/jobs';
+import { Account } from '@tongfa/accounts';
+import { MediaService } from '@tongfa/media';
+import { AssetSource, PluginCallError, PluginHost, PublishOutcome } from '@tongfa/plugins';
+import { PublicationAttempt, PublicationTarget, TargetState } from './entities';
+import { PublicationsService } from './publications.service';
+import { Dispatcher } from './dispatcher';
+
+const POLL_FIRST_MS = 1000;
+const POLL_MAX_MS = 60_000;
+const POLL_GIVE_UP_MS = 24 * 3600_000;
+const RETRACT_MAX_ATTEMPTS = 5;
+
+/**
+ * The worker side of publishing. Every handler first claims its target row with a conditional
+ * UPDATE; a duplicate or late delivery finds the row claimed or done and returns without a call
+ * to the platform. Every platform call is preceded by an attempt row.
+ */
+@Injectable()
+export class PublicationWorker {
+  private readonly logger = new Logger('PublicationWorker');
+  readonly workerId = `w-${process.pid}-${newId().slice(-6)}`;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly host: PluginHost,
+    private readonly media: MediaService,
+    private readonly publications: PublicationsService,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  private leaseMs(): number {
+    return this.config.env.TONGFA_PUBLISH_LEASE_SECONDS * 1000;
+  }
+
+  @JobHandler('publication.publish')
+  async handlePublish({ targetId }: JobPayloads['publication.publish']): Promise<void> {
+    const now = this.clock.now();
+    const claimed = await this.claim(targetId, ['queued', 'retry_wait', 'pending'], 'publishing', { dueBy: now });
+    if (!claimed) return;
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    const key = target.id;
+    try {
+      if (target.mustCheckExisting) {
+        // The last attempt ended without an answer (its worker died): the post may exist.
+        const attempt = await this.startAttempt(target, 'check');
+        let found;
+        try {
+          found = await this.host.call(target.accountId, 'findExisting', (ctx, p) => p.plugin.findExisting(ctx, key));
+        } catch (e) {
+          const err = PluginCallError.from(e, []);
+          await this.finishAttempt(attempt, 'unconfirmed', err.message);
+          await this.settle(target, {
+            state: 'unconfirmed',
+            lastErrorKind: err.kind,
+            lastError: `无法确认上次发布是否成功，请到平台核实后处理：${err.message}`,
+          });
+          return;
+        }
+        await this.finishAttempt(attempt, found ? 'found' : 'absent', null);
+        if (found) {
+          await this.applyOutcome(target, {
+            state: found.status === 'processing' ? 'processing' : 'published',
+            result: found,
+            attempts: target.attempts,
+          });
+          return;
+        }
+        await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: this.workerId }, { mustCheckExisting: false });
+      }
+      const attempt = await this.startAttempt(target, 'publish');
+      const checkpoints = {
+        load: async () => {
+          const row = await this.ds
+            .getRepository(PublicationTarget)
+            .findOne({ where: { id: target.id }, select: { id: true, checkpoint: true } });
+          return (row?.checkpoint ?? undefined) as JsonValue | undefined;
+        },
+        save: async (state: JsonValue) => {
+          // Guarded by the claim: a worker whose lease lapsed cannot overwrite the new owner's progress.
+          const res = await this.ds
+            .getRepository(PublicationTarget)
+            .update({ id: target.id, claimedBy: this.workerId }, { checkpoint: state as never });
+          if (!res.affected) throw new Error('claim lost');
+        },
+      };
+      const outcome = await this.host.publish(
+        { accountId: target.accountId, idempotencyKey: key, attemptsSoFar: target.attempts },
+        target.rendition as Rendition<unknown>,
+        checkpoints,
+        {
+          assets: this.assets,
+        },
+      );
+      await this.finishAttempt(attempt, outcome.state, outcome.error?.message ?? null);
+      await this.applyOutcome(target, outcome);
+    } catch (e) {
+      // An error of ours (database, claim lost): leave the row for the reconciler to re-examine.
+      this.logger.error(`publish of target ${targetId} stopped: ${e instanceof Error ? e.message : String(e)}`);
+      await this.ds
+        .getRepository(PublicationTarget)
+        .update(
+          { id: target.id, claimedBy: this.workerId },
+          {
+            state: 'queued',
+            claimedBy: null,
+            claimedUntil: null,
+            mustCheckExisting: true,
+            nextAttemptAt: new Date(this.clock.now().getTime() + 5000),
+          },
+        );
+    }
+  }
+
+  @JobHandler('publication.poll')
+  async handlePoll({ targetId }: JobPayloads['publication.poll']): Promise<void> {
+    const now = this.clock.now();
+    const claimed = await this.claim(targetId, ['publishing'], 'publishing', { dueBy: now, requireRemote: true });
+    if (!claimed) return;
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    const attempt = await this.startAttempt(target, 'poll');
+    try {
+      const status = await this.host.publishStatus(target.accountId, target.remoteId!);
+      await this.finishAttempt(attempt, status.status, status.reason ?? null);
+      if (status.status === 'published') {
+        await this.settle(target, {
+          state: 'published',
+          url: status.url ?? target.url,
+          publishedAt: this.clock.now(),
+          lastError: null,
+          lastErrorKind: null,
+        });
+        await this.touchAccount(target.accountId);
+      } else if (status.status === 'processing') {
+        const age = now.getTime() - target.createdAt.getTime();
+        if (age > POLL_GIVE_UP_MS) {
+          await this.settle(target, {
+            state: 'unconfirmed',
+            lastError: '平台长时间未给出发布结果，请到平台核实 / the platform never finished processing',
+          });
+          return;
+        }
+        const wait = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** Math.min(10, attempt.number));
+        const next = new Date(now.getTime() + wait);
+        await this.settle(target, { state: 'publishing', nextAttemptAt: next });
+        await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+      } else {
+        const reason = status.reason ?? status.status;
+        await this.settle(target, {
+          state: 'failed',
+          lastErrorKind: status.status === 'rejected' ? 'rejected_by_review' : status.status,
+          lastError: status.status === 'rejected' ? `平台审核未通过：${reason}` : `平台发布失败：${reason}`,
+        });
+      }
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      await this.finishAttempt(attempt, 'error', err.message);
+      const next = new Date(now.getTime() + (err.retryAfterMs ?? 10_000));
+      await this.settle(target, { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${err.message}` });
+      await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+    }
+  }
+
+  @JobHandler('publication.retract')
+  async handleRetract({ targetId }: JobPayloads['publication.retract']): Promise<void> {
+    const now = this.clock.now();
+    const claimed = await this.claim(targetId, ['retracting'], 'retracting', { dueBy: now });
+    if (!claimed) return;
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    const attempt = await this.startAttempt(target, 'retract');
+    try {
+      await this.host.call(target.accountId, 'retract', (ctx, p) => p.plugin.retract!(ctx, target.remoteId!));
+      await this.finishAttempt(attempt, 'retracted', null);
+      await this.settle(target, {
+        state: 'retracted',
+        attempts: target.attempts + 1,
+        retractedAt: this.clock.now(),
+        lastError: null,
+        lastErrorKind: null,
+      });
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      await this.finishAttempt(attempt, 'error', err.message);
+      const retryable = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
+      if (retryable && target.attempts < RETRACT_MAX_ATTEMPTS) {
+        const next = new Date(now.getTime() + (err.retryAfterMs ?? 2000 * 2 ** target.attempts));
+        await this.settle(target, {
+          state: 'retracting',
+          attempts: target.attempts + 1,
+          nextAttemptAt: next,
+          lastError: `撤回失败，将重试：${err.message}`,
+        });
+        await this.dispatcher.dispatchRetract([target.id]).catch(() => undefined);
+      } else {
+        await this.settle(target, {
+          state: 'retract_failed',
+          attempts: target.attempts + 1,
+          lastErrorKind: err.kind,
+          lastError: `撤回失败，请到平台手动删除：${err.message}`,
+        });
+      }
+    }
+  }
+
+  /** Fetches media bytes for the host's image fitting. */
+  private readonly assets: AssetSource = async (ref) => {
+    const { stream } = await this.media.open(ref);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    return { bytes: new Uint8Array(Buffer.concat(chunks)) };
+  };
+
+  private async applyOutcome(target: PublicationTarget, outcome: PublishOutcome): Promise<void> {
+    const now = this.clock.now();
+    const base = { attempts: outcome.attempts };
+    switch (outcome.state) {
+      case 'published':
+        await this.settle(target, {
+          ...base,
+          state: 'published',
+          remoteId: outcome.result!.remoteId,
+          url: outcome.result!.url ?? null,
+          publishedAt: now,
+          lastError: null,
+          lastErrorKind: null,
+          checkpoint: null,
+        });
+        await this.touchAccount(target.accountId);
+        return;
+      case 'processing': {
+        const next = new Date(now.getTime() + POLL_FIRST_MS);
+        await this.settle(target, {
+          ...base,
+          state: 'publishing',
+          remoteId: outcome.result!.remoteId,
+          url: outcome.result!.url ?? null,
+          nextAttemptAt: next,
+          lastError: null,
+        });
+        await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+        return;
+      }
+      case 'retry_wait': {
+        const next = outcome.retryAt ?? new Date(now.getTime() + 5000);
+        await this.settle(target, {
+          ...base,
+          state: 'retry_wait',
+          nextAttemptAt: next,
+          lastErrorKind: outcome.error?.kind ?? null,
+          lastError: `暂时失败，将于 ${next.toISOString()} 重试：${outcome.error?.message ?? ''}`,
+        });
+        await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
+        return;
+      }
+      case 'needs_reauth':
+        await this.settle(target, {
+          ...base,
+          state: 'needs_reauth',
+          lastErrorKind: 'auth_expired',
+          lastError: `账号授权已失效，请单位管理员重新授权后重试：${outcome.error?.message ?? ''}`,
+        });
+        return;
+      case 'unconfirmed':
+        await this.settle(target, {
+          ...base,
+          state: 'unconfirmed',
+          lastErrorKind: outcome.error?.kind ?? 'ambiguous',
+          lastError: `无法确认是否已发布，为避免重复发布已停止，请到平台核实：${outcome.error?.message ?? ''}`,
+        });
+        return;
+      default:
+        await this.settle(target, {
+          ...base,
+          state: 'failed',
+          lastErrorKind: outcome.error?.kind ?? 'permanent',
+          lastError: `发布失败：${outcome.error?.message ?? ''}`,
+        });
+    }
+  }
+
+  /**
+   * Claims a target for this worker: one conditional UPDATE, so two deliveries of the same job
+   * (or a job and the reconciler) cannot both proceed. Returns false when another holds it, it is
+   * done, or it is not due yet.
+   */
+  private async claim(id: string, from: TargetState[], to: TargetState, opts: { dueBy: Date; requireRemote?: boolean }): Promise<boolean> {
+    const qb = this.ds
+      .createQueryBuilder()
+      .update(PublicationTarget)
+      .set({ state: to, claimedBy: this.workerId, claimedUntil: new Date(opts.dueBy.getTime() + this.leaseMs()) })
+      .where('id = :id', { id })
+      .andWhere({ state: In(from) })
+      .andWhere('claimedBy IS NULL')
+      .andWhere('(nextAttemptAt IS NULL OR nextAttemptAt <= :due)', { due: new Date(opts.dueBy.getTime() + 1000) });
+    if (opts.requireRemote) qb.andWhere('remoteId IS NOT NULL');
+    const res = await qb.execute();
+    return !!res.affected;
+  }
+
+  /** Writes the outcome and releases the claim, only if this worker still holds it. */
+  private async settle(target: PublicationTarget, patch: Partial<PublicationTarget>): Promise<void> {
+    await this.ds
+      .getRepository(PublicationTarget)
+      .update({ id: target.id, claimedBy: this.workerId }, { ...patch, claimedBy: null, claimedUntil: null } as never);
+    await this.publications.refreshStatus(target.publicationId);
+  }
+
+  private async startAttempt(target: PublicationTarget, kind: string): Promise<PublicationAttempt> {
+    const count = await this.ds.getRepository(PublicationAttempt).count({ where: { targetId: target.id } });
+    const attempt = this.ds.getRepository(PublicationAttempt).create({
+      id: newId(),
+      targetId: target.id,
+      number: count + 1,
+      kind,
+      idempotencyKey: target.id,
+      worker: this.workerId,
+      startedAt: this.clock.now(),
+      finishedAt: null,
+      outcome: null,
+      error: null,
+    });
+    await this.ds.getRepository(PublicationAttempt).insert(attempt);
+    return attempt;
+  }
+
+  private async finishAttempt(attempt: PublicationAttempt, outcome: string, error: string | null): Promise<void> {
+    await this.ds
+      .getRepository(PublicationAttempt)
+      .update({ id: attempt.id }, { finishedAt: this.clock.now(), outcome, error: error?.slice(0, 1000) ?? null });
+  }
+
+  private async touchAccount(accountId: string): Promise<void> {
+    await this.ds.getRepository(Account).update({ id: accountId }, { lastPostAt: this.clock.now() });
+  }
+}

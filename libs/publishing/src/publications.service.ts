@@ -1,0 +1,296 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { pathInScope, whereInScope } from '@tongfa/database';
+import { Actor, Permission, Role } from '@tongfa/identity';
+import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
+import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion } from '@tongfa/manuscripts';
+import { Publication, PublicationAttempt, PublicationStatus, PublicationTarget, TargetState, TERMINAL_STATES } from './entities';
+import { PublishingError, PublishingException } from './publishing.exception';
+import { RenditionService } from './rendition.service';
+import { Dispatcher } from './dispatcher';
+
+export interface CreatePublicationInput {
+  accountIds: string[];
+  scheduledAt?: Date | null;
+}
+
+export interface TargetView {
+  id: string;
+  accountId: string;
+  accountName: string | null;
+  platform: string;
+  state: TargetState;
+  remoteId: string | null;
+  url: string | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  publishedAt: Date | null;
+  retractedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface PublicationView extends Publication {
+  targets: TargetView[];
+}
+
+/** How the state of every target sums up for the publication. */
+export function summarize(states: TargetState[], scheduled: boolean): PublicationStatus {
+  if (states.every((s) => s === 'pending')) return scheduled ? 'scheduled' : 'publishing';
+  if (states.some((s) => s === 'retracting')) return 'retracting';
+  if (states.every((s) => s === 'retracted' || s === 'retract_failed') && states.some((s) => s === 'retracted')) return 'retracted';
+  if (!states.every((s) => TERMINAL_STATES.includes(s))) return 'publishing';
+  if (states.every((s) => s === 'published')) return 'published';
+  if (states.some((s) => s === 'published' || s === 'retracted')) return 'partial';
+  return 'failed';
+}
+
+/**
+ * Publications and their targets (the outbox): created in one transaction with the approved
+ * version's renditions, then handed to the dispatcher. Nothing is published inside the request.
+ */
+@Injectable()
+export class PublicationsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly renditions: RenditionService,
+    private readonly compliance: ComplianceGate,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  async create(
+    actor: Actor,
+    manuscriptId: string,
+    input: CreatePublicationInput,
+    idempotencyKey?: string,
+  ): Promise<{ view: PublicationView; created: boolean }> {
+    if (idempotencyKey) {
+      const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
+      if (existing) return { view: await this.view(existing), created: false };
+    }
+    const ms = await this.ds.getRepository(Manuscript).findOne({ where: { id: manuscriptId } });
+    const isEditor = ms && actor.grants.some((g) => g.role === Role.Editor && g.unitId === ms.unitId);
+    if (!ms || !isEditor) {
+      if (ms && pathInScope(ms.unitPath, actor.scope(Permission.ManuscriptRead))) throw new CommonException(CommonError.Forbidden);
+      throw new PublishingException(PublishingError.ManuscriptNotFound);
+    }
+    // 先审后发: only the version the review approved, and only while it is still the current one.
+    if (ms.status !== ManuscriptStatus.Approved || !ms.approvedVersionId || ms.approvedVersionId !== ms.currentVersionId) {
+      throw new PublishingException(PublishingError.NotApproved);
+    }
+    const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: ms.approvedVersionId });
+    const ids = [...new Set(input.accountIds)];
+    const accounts = await this.ds.getRepository(Account).find({ where: { id: In(ids) } });
+    const problems = ids.flatMap((id, i) => {
+      const a = accounts.find((x) => x.id === id);
+      if (!a || a.unitId !== ms.unitId)
+        return [{ field: `accountIds[${i}]`, message: '不是本单位的账号 / not an account of the manuscript’s unit' }];
+      if (![AccountStatus.Active, AccountStatus.Opened].includes(a.status))
+        return [{ field: `accountIds[${i}]`, message: `账号状态为 ${a.status}，不能发布 / account is ${a.status}` }];
+      if (a.connection !== AccountConnection.Connected)
+        return [{ field: `accountIds[${i}]`, message: '账号未连接或需重新授权 / account not connected' }];
+      return [];
+    });
+    if (problems.length) throw new PublishingException(PublishingError.AccountsInvalid, {}, problems);
+    const now = this.clock.now();
+    if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000)
+      throw new PublishingException(PublishingError.ScheduleInPast);
+
+    const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath });
+    if (verdict.blocking.length > 0) {
+      throw new PublishingException(
+        PublishingError.ComplianceBlocked,
+        { count: verdict.blocking.length },
+        verdict.blocking.map((f) => ({ field: 'body', code: f.id, message: f.message.zh })),
+      );
+    }
+    const rendered = await this.renditions.renderFor(version, ms, accounts);
+    const broken = rendered.filter((r) => r.rendition.violations.length > 0);
+    if (broken.length) {
+      throw new PublishingException(
+        PublishingError.RenditionViolations,
+        {},
+        broken.flatMap((r) =>
+          r.rendition.violations.map((v) => ({
+            field: `accountIds[${ids.indexOf(r.account.id)}]`,
+            code: v.constraint,
+            message: `${r.account.name}：${v.message}`,
+          })),
+        ),
+      );
+    }
+
+    const scheduled = !!input.scheduledAt && input.scheduledAt.getTime() > now.getTime();
+    const publication = this.ds.getRepository(Publication).create({
+      id: newId(),
+      manuscriptId: ms.id,
+      versionId: version.id,
+      unitId: ms.unitId,
+      unitPath: ms.unitPath,
+      createdBy: actor.userId,
+      idempotencyKey: idempotencyKey ?? newId(),
+      status: scheduled ? 'scheduled' : 'publishing',
+      scheduledAt: input.scheduledAt ?? null,
+      retractReason: null,
+      retractedBy: null,
+    });
+    const targets = rendered.map((r) =>
+      this.ds.getRepository(PublicationTarget).create({
+        id: newId(),
+        publicationId: publication.id,
+        accountId: r.account.id,
+        platform: r.account.platform,
+        state: scheduled ? 'pending' : 'queued',
+        rendition: r.rendition,
+        checkpoint: null,
+        remoteId: null,
+        url: null,
+        attempts: 0,
+        lastErrorKind: null,
+        lastError: null,
+        nextAttemptAt: scheduled ? input.scheduledAt! : now,
+        claimedBy: null,
+        claimedUntil: null,
+        mustCheckExisting: false,
+        dispatchedAt: null,
+        dispatches: 0,
+        publishedAt: null,
+        retractedAt: null,
+      }),
+    );
+    try {
+      // The outbox: the publication and every target commit together, or nothing does.
+      await this.ds.transaction(async (m) => {
+        await m.insert(Publication, publication);
+        for (const t of targets) await m.insert(PublicationTarget, t as never);
+      });
+    } catch (e) {
+      // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
+      if (idempotencyKey) {
+        const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
+        if (existing) return { view: await this.view(existing), created: false };
+      }
+      throw e;
+    }
+    // After commit: a lost enqueue here is found by the reconciler, so this is only a fast path.
+    await this.dispatcher.dispatch(targets).catch(() => undefined);
+    return { view: await this.view(publication), created: true };
+  }
+
+  async get(actor: Actor, id: string): Promise<PublicationView> {
+    return this.view(await this.find(actor, id));
+  }
+
+  async list(actor: Actor, q: PageQuery & { manuscriptId?: string }): Promise<Page<Publication>> {
+    const scope = actor.scope(Permission.ManuscriptRead);
+    if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
+    const qb = this.ds.getRepository(Publication).createQueryBuilder('p');
+    whereInScope(qb, 'p.unitPath', scope);
+    if (q.manuscriptId) qb.andWhere('p.manuscriptId = :mid', { mid: q.manuscriptId });
+    const { skip, take } = pageOffset(q);
+    const [items, total] = await qb.orderBy('p.createdAt', 'DESC').skip(skip).take(take).getManyAndCount();
+    return { items, total };
+  }
+
+  /**
+   * Takes the post down everywhere the platform allows: every published target moves to
+   * retracting and gets a job; targets that cannot be retracted are reported, not hidden.
+   */
+  async retract(
+    actor: Actor,
+    id: string,
+    reason: string,
+  ): Promise<{ view: PublicationView; notRetractable: { targetId: string; reason: string }[] }> {
+    const pub = await this.find(actor, id);
+    const isEditor = actor.grants.some((g) => g.role === Role.Editor && g.unitId === pub.unitId);
+    const isSupervisor = actor.grants.some((g) => g.role === Role.Supervisor && pub.unitPath.startsWith(g.unitPath));
+    if (!isEditor && !isSupervisor) throw new CommonException(CommonError.Forbidden);
+    const targets = await this.ds.getRepository(PublicationTarget).find({ where: { publicationId: pub.id } });
+    const notRetractable: { targetId: string; reason: string }[] = [];
+    const toRetract: PublicationTarget[] = [];
+    for (const t of targets) {
+      if (t.state !== 'published') {
+        if (!['retracted', 'retracting'].includes(t.state))
+          notRetractable.push({ targetId: t.id, reason: `状态为 ${t.state}，无需撤回 / not published` });
+        continue;
+      }
+      if (!this.renditions.canRetract(t.platform)) {
+        notRetractable.push({
+          targetId: t.id,
+          reason: '该平台不支持接口撤回，请到平台手动删除 / the platform cannot retract through its API; delete it there by hand',
+        });
+        continue;
+      }
+      toRetract.push(t);
+    }
+    await this.ds.transaction(async (m) => {
+      await m.update(Publication, { id: pub.id }, { retractReason: reason, retractedBy: actor.userId });
+      for (const t of toRetract) {
+        await m.update(
+          PublicationTarget,
+          { id: t.id, state: 'published' },
+          { state: 'retracting', nextAttemptAt: this.clock.now(), attempts: 0, lastError: null, lastErrorKind: null },
+        );
+      }
+    });
+    await this.refreshStatus(pub.id);
+    await this.dispatcher.dispatchRetract(toRetract.map((t) => t.id)).catch(() => undefined);
+    return { view: await this.view(pub), notRetractable };
+  }
+
+  async attempts(actor: Actor, id: string): Promise<PublicationAttempt[]> {
+    const pub = await this.find(actor, id);
+    const targets = await this.ds.getRepository(PublicationTarget).find({ where: { publicationId: pub.id }, select: { id: true } });
+    if (!targets.length) return [];
+    return this.ds
+      .getRepository(PublicationAttempt)
+      .find({ where: { targetId: In(targets.map((t) => t.id)) }, order: { startedAt: 'ASC' } });
+  }
+
+  /** Recomputes the publication's summary from its targets. */
+  async refreshStatus(publicationId: string): Promise<void> {
+    const pub = await this.ds.getRepository(Publication).findOneBy({ id: publicationId });
+    if (!pub) return;
+    const rows = await this.ds.getRepository(PublicationTarget).find({ where: { publicationId }, select: { state: true } });
+    const status = summarize(
+      rows.map((r) => r.state),
+      !!pub.scheduledAt,
+    );
+    if (status !== pub.status) await this.ds.getRepository(Publication).update({ id: publicationId }, { status });
+  }
+
+  async find(actor: Actor, id: string): Promise<Publication> {
+    const pub = await this.ds.getRepository(Publication).findOne({ where: { id } });
+    if (!pub || !pathInScope(pub.unitPath, actor.scope(Permission.ManuscriptRead))) throw new PublishingException(PublishingError.NotFound);
+    return pub;
+  }
+
+  async view(pub: Publication): Promise<PublicationView> {
+    const fresh = (await this.ds.getRepository(Publication).findOneBy({ id: pub.id })) ?? pub;
+    const targets = await this.ds.getRepository(PublicationTarget).find({ where: { publicationId: pub.id }, order: { createdAt: 'ASC' } });
+    const accounts = targets.length
+      ? await this.ds.getRepository(Account).find({ where: { id: In(targets.map((t) => t.accountId)) }, select: { id: true, name: true } })
+      : [];
+    return {
+      ...fresh,
+      targets: targets.map((t) => ({
+        id: t.id,
+        accountId: t.accountId,
+        accountName: accounts.find((a) => a.id === t.accountId)?.name ?? null,
+        platform: t.platform,
+        state: t.state,
+        remoteId: t.remoteId,
+        url: t.url,
+        attempts: t.attempts,
+        lastError: t.lastError,
+        nextAttemptAt: t.nextAttemptAt,
+        publishedAt: t.publishedAt,
+        retractedAt: t.retractedAt,
+        updatedAt: t.updatedAt,
+      })),
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { defineDomainErrors, ErrorKind } from '@tongfa/core';
+
+export enum PublishingError {
+  NotFound = 'PUBLICATION_NOT_FOUND',
+  ManuscriptNotFound = 'PUBLICATION_MANUSCRIPT_NOT_FOUND',
+  NotApproved = 'NOT_APPROVED',
+  AccountsInvalid = 'PUBLICATION_ACCOUNTS_INVALID',
+  RenditionViolations = 'RENDITION_VIOLATIONS',
+  ComplianceBlocked = 'PUBLICATION_COMPLIANCE_BLOCKED',
+  ScheduleInPast = 'SCHEDULE_IN_PAST',
+}
+
+export class PublishingException extends defineDomainErrors<PublishingError>({
+  [PublishingError.NotFound]: { kind: ErrorKind.NotFound, message: { zh: '发布记录不存在或无权访问', en: 'Publication not found' } },
+  [PublishingError.ManuscriptNotFound]: { kind: ErrorKind.NotFound, message: { zh: '稿件不存在或无权访问', en: 'Manuscript not found' } },
+  [PublishingError.NotApproved]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '先审后发：稿件当前版本尚未审核通过，不能发布', en: 'Review first: the current version is not approved' },
+  },
+  [PublishingError.AccountsInvalid]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '所选账号不能发布，详见 details', en: 'Some accounts cannot publish; see details' },
+  },
+  [PublishingError.RenditionViolations]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '稿件不符合部分平台的限制，请修改后重新送审', en: 'The manuscript breaks some platforms’ limits' },
+  },
+  [PublishingError.ComplianceBlocked]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '发布前检查发现 {count} 处必须修改的问题', en: 'The pre-publish checks found {count} blocking problems' },
+  },
+  [PublishingError.ScheduleInPast]: { kind: ErrorKind.Invalid, message: { zh: '定时发布时间已过', en: 'scheduledAt is in the past' } },
+}) {}
