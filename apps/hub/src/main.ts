@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { AppConfig, ConfigError } from '@tongfa/core';
 import { createHub } from './bootstrap';
 import { StartupService } from './startup.service';
+import { PluginRegistry } from '@tongfa/plugins';
+import { startSandbox } from '../../sandbox/src/sandbox';
+import { connectDemoAccounts } from './demo/demo-accounts';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -16,7 +19,15 @@ async function main(): Promise<void> {
   }
   const app = await createHub(config);
   await app.listen(config.env.PORT, config.env.HOST);
-  const banner = app.get(StartupService).banner;
+  const banner = [...app.get(StartupService).banner];
+  if (config.demo) {
+    // The demo's platforms: every plugin's simulator beside the hub, demo accounts connected to them.
+    const sandbox = await startSandbox(app.get(PluginRegistry), {
+      port: config.env.SANDBOX_PORT,
+      onProblem: (l) => process.stderr.write(`${l}\n`),
+    });
+    banner.push(...(await connectDemoAccounts(app, sandbox)));
+  }
   const url = `http://localhost:${config.env.PORT}`;
   process.stdout.write(
     [

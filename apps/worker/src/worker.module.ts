@@ -4,6 +4,8 @@ import { AppConfig, Clock, SystemClock, TongfaConfigModule } from '@tongfa/core'
 import { DatabaseModule } from '@tongfa/database';
 import { AuditModule } from '@tongfa/audit';
 import { JobsModule } from '@tongfa/jobs';
+import { AccountsModule } from '@tongfa/accounts';
+import { PluginsModule } from '@tongfa/plugins';
 
 /**
  * The job edge: no HTTP, only the libraries whose handlers it runs. Each library module
@@ -27,6 +29,8 @@ export class WorkerModule {
         }),
         DatabaseModule,
         AuditModule,
+        AccountsModule,
+        PluginsModule,
         JobsModule.forRoot({ consume: true }),
       ],
     };

@@ -1,0 +1,116 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig, Clock } from '@tongfa/core';
+import { BindablePlatformCatalog, CredentialVault, PlatformCatalog } from '@tongfa/accounts';
+import { SharpImageFitter } from '@tongfa/plugin-sdk/images-sharp';
+import { PluginRegistry } from './plugin-registry';
+import { RegistryPlatformCatalog } from './registry-platform-catalog';
+import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from './rate-limiter';
+import { CredentialStore } from './credential-store';
+import { PluginHost } from './plugin-host';
+import { AccountReauthService } from './account-reauth.service';
+import { AccountConnectionsService } from './account-connections.service';
+import { AccountCredentialJobs, CredentialRefreshScheduler } from './account-credential.jobs';
+
+const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
+
+/**
+ * The plugin host for hub and worker processes: loads the plugins once at start (refusals logged,
+ * one line each), binds the accounts' platform catalog to them, and provides the host, the
+ * connection service and the credential jobs. Token buckets live in Redis when REDIS_URL is set.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PluginRegistry,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const logger = new Logger('PluginRegistry');
+        const registry = new PluginRegistry({ thirdParty: config.env.TONGFA_PLUGINS, onRefused: (line) => logger.error(line) });
+        logger.log(`plugins loaded: ${registry.ids().join(', ') || '(none)'}`);
+        return registry;
+      },
+    },
+    {
+      provide: REDIS_CLIENT,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        config.env.REDIS_URL ? new Redis(config.env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true }) : null,
+    },
+    {
+      provide: RateLimiter,
+      inject: [AppConfig, REDIS_CLIENT],
+      useFactory: (config: AppConfig, redis: Redis | null) =>
+        redis ? new RedisRateLimiter(redis, config.env.TONGFA_QUEUE_PREFIX) : new MemoryRateLimiter(),
+    },
+    {
+      provide: CredentialStore,
+      inject: [getDataSourceToken(), CredentialVault],
+      useFactory: (ds: DataSource, vault: CredentialVault) => new CredentialStore(ds, vault),
+    },
+    AccountReauthService,
+    {
+      provide: PluginHost,
+      inject: [getDataSourceToken(), PluginRegistry, CredentialStore, RateLimiter, Clock, AccountReauthService],
+      useFactory: (
+        ds: DataSource,
+        registry: PluginRegistry,
+        credentials: CredentialStore,
+        limiter: RateLimiter,
+        clock: Clock,
+        reauth: AccountReauthService,
+      ) => {
+        const logger = new Logger('Plugin');
+        return new PluginHost({
+          ds,
+          registry,
+          credentials,
+          limiter,
+          now: () => clock.now().getTime(),
+          fitter: new SharpImageFitter(),
+          // Objects go to nestjs-pino as structured fields; the host has redacted them already.
+          log: (level, msg, fields) => {
+            const line = { msg, ...fields };
+            if (level === 'error') logger.error(line);
+            else if (level === 'warn') logger.warn(line);
+            else if (level === 'info') logger.log(line);
+            else logger.debug(line);
+          },
+          onNeedsReauth: async (accountId, reason) => {
+            await reauth.markNeedsReauth(accountId, reason);
+          },
+        });
+      },
+    },
+    AccountConnectionsService,
+    AccountCredentialJobs,
+    CredentialRefreshScheduler,
+  ],
+  exports: [
+    PluginRegistry,
+    PluginHost,
+    RateLimiter,
+    CredentialStore,
+    AccountConnectionsService,
+    AccountReauthService,
+    AccountCredentialJobs,
+  ],
+})
+export class PluginsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly catalog: PlatformCatalog,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.catalog instanceof BindablePlatformCatalog) this.catalog.bind(new RegistryPlatformCatalog(this.registry));
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}
