@@ -182,6 +182,31 @@ for (const driver of testDrivers()) {
       assert.equal((await review('ms.r2', ms.id, 'approve')).body.status, 'approved');
     });
 
+    it('runs the compliance checks: secrecy blocks submission; personal data and typos wait for the reviewer', async () => {
+      const secret = await write('ms.editor', { category: 'news', body: '<p>本文件为内部资料，请勿外传。</p>' });
+      const blocked = await hub.http.post(`/api/v1/manuscripts/${secret.id}/submit`).set(as('ms.editor'));
+      assert.equal(blocked.status, 400);
+      assert.equal(blocked.body.code, 'COMPLIANCE_BLOCKED');
+
+      const ms = await write('ms.editor', { category: 'notice', body: '<p>咨询电话 13812345678，我们将再接再励。</p>' });
+      const check = await hub.http.post(`/api/v1/manuscripts/${ms.id}/check`).set(as('ms.editor'));
+      assert.equal(check.status, 200);
+      const ids = check.body.warnings.map((w: { id: string }) => w.id);
+      assert.ok(
+        check.body.warnings.some((w: { category: string }) => w.category === 'privacy'),
+        'the mobile number is flagged for the reviewer',
+      );
+      assert.ok(ids.length >= 2, JSON.stringify(check.body));
+      const submit = await hub.http.post(`/api/v1/manuscripts/${ms.id}/submit`).set(as('ms.editor'));
+      assert.equal(submit.status, 200, 'personal data does not stop the editor');
+      const silent = await review('ms.r1', ms.id, 'approve');
+      assert.equal(silent.status, 400);
+      assert.ok(['COMPLIANCE_BLOCKED', 'WARNINGS_UNACKNOWLEDGED'].includes(silent.body.code));
+      const ok = await review('ms.r1', ms.id, 'approve', { acknowledged: ids });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.deepEqual(ok.body.decision.acknowledged.sort(), [...ids].sort());
+    });
+
     it('names bad input fields and refuses a reprint without its source unit', async () => {
       const res = await hub.http
         .post('/api/v1/manuscripts')

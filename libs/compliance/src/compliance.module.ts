@@ -2,6 +2,8 @@ import { Global, Injectable, Module, OnApplicationBootstrap } from '@nestjs/comm
 import { ComplianceService } from './compliance.service';
 import { LexiconRegistry } from './lexicon/lexicon-registry';
 import { LexiconService } from './lexicon/lexicon.service';
+import { ComplianceGate } from '@tongfa/manuscripts';
+import { LexiconComplianceGate } from './compliance-gate.adapter';
 
 /** Publishes the default lexicon at the first start of any process on an empty database. */
 @Injectable()
@@ -15,7 +17,13 @@ export class LexiconSeeder implements OnApplicationBootstrap {
 
 @Global()
 @Module({
-  providers: [LexiconRegistry, LexiconService, ComplianceService, LexiconSeeder],
-  exports: [LexiconRegistry, LexiconService, ComplianceService],
+  providers: [
+    LexiconRegistry,
+    LexiconService,
+    ComplianceService,
+    LexiconSeeder,
+    { provide: ComplianceGate, useClass: LexiconComplianceGate },
+  ],
+  exports: [LexiconRegistry, LexiconService, ComplianceService, ComplianceGate],
 })
 export class ComplianceModule {}

@@ -14,3 +14,4 @@ export * from './lexicon/lexicon-registry';
 export * from './lexicon/lexicon.service';
 export * from './compliance.service';
 export * from './compliance.module';
+export * from './compliance-gate.adapter';

@@ -1,11 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { ManuscriptsService } from './manuscripts.service';
 import { ReviewService } from './review.service';
-import { ComplianceGate, NoComplianceGate } from './compliance-gate';
 
+/** The ComplianceGate port is bound by the compliance module (libs/compliance). */
 @Global()
 @Module({
-  providers: [ManuscriptsService, ReviewService, { provide: ComplianceGate, useClass: NoComplianceGate }],
-  exports: [ManuscriptsService, ReviewService, ComplianceGate],
+  providers: [ManuscriptsService, ReviewService],
+  exports: [ManuscriptsService, ReviewService],
 })
 export class ManuscriptsModule {}

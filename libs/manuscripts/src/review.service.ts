@@ -111,13 +111,10 @@ export class ReviewService {
       throw new ManuscriptException(ManuscriptError.NotSubmittable, { status: pre.status });
     }
     const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: pre.currentVersionId });
-    const verdict = await this.compliance.check({
-      title: version.title,
-      summary: version.summary,
-      bodyHtml: version.bodyHtml,
-      source: version.source,
-      unitPath: pre.unitPath,
-    });
+    const verdict = await this.compliance.check(
+      { title: version.title, summary: version.summary, bodyHtml: version.bodyHtml, source: version.source, unitPath: pre.unitPath },
+      { phase: 'submit' },
+    );
     if (verdict.blocking.length > 0) {
       throw new ManuscriptException(
         ManuscriptError.ComplianceBlocked,
@@ -164,7 +161,10 @@ export class ReviewService {
       }
       if (input.decision === 'approve') {
         const version = await m.findOneByOrFail(ManuscriptVersion, { id: ms.currentVersionId });
-        const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath });
+        const verdict = await this.compliance.check(
+          { ...version, unitPath: ms.unitPath },
+          { phase: 'approve', acknowledged: input.acknowledged ?? [] },
+        );
         if (verdict.blocking.length > 0) {
           throw new ManuscriptException(
             ManuscriptError.ComplianceBlocked,

@@ -104,18 +104,16 @@ export class PublicationWorker {
     } catch (e) {
       // An error of ours (database, claim lost): leave the row for the reconciler to re-examine.
       this.logger.error(`publish of target ${targetId} stopped: ${e instanceof Error ? e.message : String(e)}`);
-      await this.ds
-        .getRepository(PublicationTarget)
-        .update(
-          { id: target.id, claimedBy: this.workerId },
-          {
-            state: 'queued',
-            claimedBy: null,
-            claimedUntil: null,
-            mustCheckExisting: true,
-            nextAttemptAt: new Date(this.clock.now().getTime() + 5000),
-          },
-        );
+      await this.ds.getRepository(PublicationTarget).update(
+        { id: target.id, claimedBy: this.workerId },
+        {
+          state: 'queued',
+          claimedBy: null,
+          claimedUntil: null,
+          mustCheckExisting: true,
+          nextAttemptAt: new Date(this.clock.now().getTime() + 5000),
+        },
+      );
     }
   }
 

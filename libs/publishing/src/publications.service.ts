@@ -5,7 +5,7 @@ import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset
 import { pathInScope, whereInScope } from '@tongfa/database';
 import { Actor, Permission, Role } from '@tongfa/identity';
 import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
-import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion } from '@tongfa/manuscripts';
+import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion, ReviewDecision } from '@tongfa/manuscripts';
 import { Publication, PublicationAttempt, PublicationStatus, PublicationTarget, TargetState, TERMINAL_STATES } from './entities';
 import { PublishingError, PublishingException } from './publishing.exception';
 import { RenditionService } from './rendition.service';
@@ -99,7 +99,11 @@ export class PublicationsService {
     if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000)
       throw new PublishingException(PublishingError.ScheduleInPast);
 
-    const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath });
+    // Before publishing: the acknowledgements the reviewers recorded on this version still hold.
+    const acknowledged = (
+      await this.ds.getRepository(ReviewDecision).find({ where: { versionId: version.id }, select: { acknowledged: true } })
+    ).flatMap((d) => d.acknowledged);
+    const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath }, { phase: 'publish', acknowledged });
     if (verdict.blocking.length > 0) {
       throw new PublishingException(
         PublishingError.ComplianceBlocked,

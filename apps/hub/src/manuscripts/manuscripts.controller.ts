@@ -82,7 +82,7 @@ export class ManuscriptsController {
   @ApiOperation({ summary: '内容检查（五关）/ Run the compliance checks on the current version' })
   async check(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.manuscripts.get(actor, id);
-    const verdict = await this.compliance.check({ ...view.version, unitPath: view.unitPath });
+    const verdict = await this.compliance.check({ ...view.version, unitPath: view.unitPath }, { phase: 'preview' });
     return { versionId: view.version.id, ok: verdict.blocking.length === 0, ...verdict };
   }
 
