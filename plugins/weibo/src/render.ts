@@ -125,6 +125,11 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+// Only the start of a long body can fit in a weibo, and segmenting a whole article into graphemes takes seconds.
+function cap(text: string, units = STATUS_MAX * 8): string {
+  return text.length <= units ? text : text.slice(0, units).replace(/[\uD800-\uDBFF]$/, '');
+}
+
 function picAsset(input: ManuscriptInput, violations: ConstraintIssue[]): AssetRequest | undefined {
   const source: AssetDescriptor | undefined = input.cover ?? input.images[0];
   if (!source) return undefined;
@@ -145,8 +150,8 @@ export function renderWeibo(input: ManuscriptInput, ctx: RenderContext): Renditi
   const article = ctx.capability === 'article' || (ctx.capability !== 'short_post' && s.headlineArticle);
 
   if (!article) {
-    const lead = oneLine(input.summary) || bodyText;
-    const head = noTopics(title ? `【${title}】${lead}` : lead, warnings);
+    const lead = cap(oneLine(input.summary) || bodyText);
+    const head = noTopics(cap(title ? `【${title}】${lead}` : lead), warnings);
     const status = statusText(head, link ?? '', warnings, violations);
     const pic = picAsset(input, violations);
     if (!head) violations.push({ constraint: 'body.min', message: '微博正文为空 / the status is empty', limit: 1, actual: 0 });
@@ -163,9 +168,14 @@ export function renderWeibo(input: ManuscriptInput, ctx: RenderContext): Renditi
   const t = fitText('title', title, manifest.constraints.title, { truncate: false });
   if (t.violation) violations.push(t.violation);
   if (!title) violations.push({ constraint: 'title.min', message: '头条文章须有标题 / an article needs a title', limit: 1, actual: 0 });
-  const summary = fitText('summary', oneLine(input.summary) || truncate(bodyText, 60, 'codePoints'), manifest.constraints.summary, {
-    truncate: true,
-  });
+  const summary = fitText(
+    'summary',
+    cap(oneLine(input.summary), 4000) || truncate(cap(bodyText), 60, 'codePoints'),
+    manifest.constraints.summary,
+    {
+      truncate: true,
+    },
+  );
   if (summary.warning) warnings.push(summary.warning);
   const content = input.bodyHtml;
   const contentLength = countWith('codePoints', content);
@@ -178,7 +188,7 @@ export function renderWeibo(input: ManuscriptInput, ctx: RenderContext): Renditi
     });
   }
   if (!bodyText) violations.push({ constraint: 'content.min', message: '文章正文为空 / the article is empty', limit: 1, actual: 0 });
-  const text = statusText(noTopics(`【${title}】${summary.text}`, warnings), link ?? '', warnings, violations);
+  const text = statusText(noTopics(cap(`【${title}】${summary.text}`), warnings), link ?? '', warnings, violations);
   return {
     payload: {
       kind: 'article',
