@@ -100,20 +100,31 @@ export function truncate(
   const count: (s: string) => number = typeof counter === 'function' ? (s) => counter(s, options) : (s) => countWith(counter, s, options);
   if (count(text) <= max) return text;
   if (max <= 0) return '';
-  const parts = graphemes(text);
   const suffix = count(ellipsis) <= max ? ellipsis : '';
-  // Binary search over grapheme boundaries: counters grow with the prefix, so the longest prefix that
-  // fits is found in O(n log n) counts instead of one count per grapheme.
-  const prefix = (k: number) => parts.slice(0, k).join('');
+  // Binary search over code points (cheap), then back off to a grapheme boundary found by
+  // segmenting only a small window around the cut: Intl.Segmenter is slow per grapheme, and a
+  // long article must not be segmented whole to cut a 140-character post.
+  const cps = Array.from(text);
+  const prefixCp = (k: number) => cps.slice(0, k).join('');
   let lo = 0;
-  let hi = parts.length - 1;
+  let hi = cps.length - 1;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (count(prefix(mid) + suffix) <= max) lo = mid;
+    if (count(prefixCp(mid) + suffix) <= max) lo = mid;
     else hi = mid - 1;
   }
+  const windowStart = Math.max(0, lo - 32);
+  const windowText = cps.slice(windowStart, Math.min(cps.length, lo + 32)).join('');
+  let cut = windowStart;
+  let offset = 0;
+  for (const g of segmenter.segment(windowText)) {
+    const len = Array.from(g.segment).length;
+    if (windowStart + offset + len > lo) break;
+    offset += len;
+    cut = windowStart + offset;
+  }
   // Trailing whitespace before an ellipsis looks like a mistake in Chinese and English alike.
-  const head = suffix ? prefix(lo).replace(/\s+$/u, '') : prefix(lo);
+  const head = suffix ? prefixCp(cut).replace(/\s+$/u, '') : prefixCp(cut);
   return head + suffix;
 }
 
