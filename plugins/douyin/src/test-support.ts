@@ -1,0 +1,35 @@
+import { sampleManuscript } from '@tongfa/plugin-sdk/testing';
+import type { ManuscriptInput } from '@tongfa/plugin-sdk';
+import { buildTestMp4 } from './mp4';
+import type { VideoReader } from './video-upload';
+
+/** A reader over in-memory videos by ref, standing in for the host's `ctx.videos`. */
+export function memoryVideos(
+  files: Record<string, Buffer>,
+): VideoReader & { reads: Array<{ ref: string; offset: number; length: number }> } {
+  const reads: Array<{ ref: string; offset: number; length: number }> = [];
+  return {
+    reads,
+    async read(ref, offset, length) {
+      const f = files[ref];
+      if (!f) throw new Error(`no test video ${ref}`);
+      reads.push({ ref, offset, length });
+      return f.subarray(offset, offset + length);
+    },
+  };
+}
+
+export const MB = 1024 * 1024;
+
+/** A 10.5 MB, 30-second MP4: three parts at the 5 MB minimum part size. */
+export const testVideo = buildTestMp4(10.5 * MB, 30);
+
+/** Settings that force chunked upload with the smallest parts the platform allows. */
+export const chunkedSettings = { partBytes: 5 * MB, chunkAboveBytes: 0 };
+
+export function videoManuscript(overrides: Partial<ManuscriptInput> = {}): ManuscriptInput {
+  return sampleManuscript({
+    video: { ref: 'asset-video', bytes: testVideo.length, durationSec: 30, width: 720, height: 1280, format: 'mp4' },
+    ...overrides,
+  });
+}
