@@ -8,14 +8,20 @@ import { AccountConnection, AccountStatus } from './entities';
 import { AccountError, AccountException } from './accounts.exception';
 import { PlatformCatalog, PlatformInfo } from './platform-catalog';
 
-export interface MatrixCell {
-  accountId: string;
-  name: string;
-  status: AccountStatus;
-  connection: AccountConnection;
-  namingConsistent: boolean | null;
-  lastPostAt: string | null;
-}
+/**
+ * One account in a grid cell, as a tuple in the order of MATRIX_COLUMNS: a province's grid has
+ * ten thousand of them, and naming every field in every cell doubled the response.
+ */
+export type MatrixCell = [
+  accountId: string,
+  name: string,
+  status: AccountStatus,
+  connection: AccountConnection,
+  namingConsistent: boolean | null,
+  lastPostAt: string | null,
+];
+
+export const MATRIX_COLUMNS = ['accountId', 'name', 'status', 'connection', 'namingConsistent', 'lastPostAt'] as const;
 
 export interface MatrixRow {
   unitId: string;
@@ -23,12 +29,17 @@ export interface MatrixRow {
   level: UnitLevel;
   parentId: string | null;
   depth: number;
-  /** Per platform id: the unit's accounts there (none, one, or more by approved exception). */
+  /**
+   * Per platform id, the unit's accounts there (one, or more by approved exception). A platform
+   * where the unit has no account is absent, which keeps a province's grid small on the wire.
+   */
   cells: Record<string, MatrixCell[]>;
 }
 
 export interface MatrixView {
   platforms: PlatformInfo[];
+  /** The meaning of each position of a cell tuple. */
+  columns: typeof MATRIX_COLUMNS;
   rows: MatrixRow[];
   totals: { units: number; accounts: number; inconsistent: number; unitsWithout: Record<string, number> };
 }
@@ -57,11 +68,11 @@ export class MatrixService {
     }
     const like = prefixes.map(() => 'path LIKE ?').join(' OR ');
     const units = (await this.ds.query(
-      `SELECT id, name, level, parentId, depth, path FROM unit WHERE ${like} ORDER BY path`,
+      `SELECT id, name, level, parentId, depth FROM unit WHERE ${like} ORDER BY path`,
       prefixes.map((p) => `${p}%`),
-    )) as { id: string; name: string; level: UnitLevel; parentId: string | null; depth: number | string; path: string }[];
+    )) as { id: string; name: string; level: UnitLevel; parentId: string | null; depth: number | string }[];
     const accounts = (await this.ds.query(
-      `SELECT id, unitId, platform, name, status, connection, namingIssues, lastPostAt FROM account
+      `SELECT id, unitId, platform, name, status, connection, CASE WHEN namingIssues IS NULL THEN NULL WHEN namingIssues = '[]' THEN 1 ELSE 0 END AS naming, lastPostAt FROM account
        WHERE (${prefixes.map(() => 'unitPath LIKE ?').join(' OR ')}) AND status NOT IN ('rejected', 'cancelled')`,
       prefixes.map((p) => `${p}%`),
     )) as {
@@ -71,7 +82,7 @@ export class MatrixService {
       name: string;
       status: AccountStatus;
       connection: AccountConnection;
-      namingIssues: string | null;
+      naming: number | string | null;
       lastPostAt: Date | string | null;
     }[];
     const platforms = this.platforms.list();
@@ -85,28 +96,28 @@ export class MatrixService {
     const byUnit = new Map<string, MatrixRow>();
     const rows: MatrixRow[] = units.map((u) => {
       const row: MatrixRow = { unitId: u.id, name: u.name, level: u.level, parentId: u.parentId, depth: Number(u.depth), cells: {} };
-      for (const p of platforms) row.cells[p.id] = [];
       byUnit.set(u.id, row);
       return row;
     });
     let inconsistent = 0;
+    const covered = new Map<string, number>(platforms.map((p) => [p.id, 0]));
     for (const a of accounts) {
       const row = byUnit.get(a.unitId);
       if (!row) continue;
-      const consistent = a.namingIssues === null ? null : a.namingIssues === '[]';
+      const consistent = a.naming === null ? null : Number(a.naming) === 1;
       if (consistent === false) inconsistent++;
-      row.cells[a.platform]!.push({
-        accountId: a.id,
-        name: a.name,
-        status: a.status,
-        connection: a.connection,
-        namingConsistent: consistent,
-        lastPostAt: a.lastPostAt ? fromDbDate(a.lastPostAt).toISOString() : null,
-      });
+      const cell = (row.cells[a.platform] ??= []);
+      if (cell.length === 0) covered.set(a.platform, (covered.get(a.platform) ?? 0) + 1);
+      cell.push([a.id, a.name, a.status, a.connection, consistent, a.lastPostAt ? fromDbDate(a.lastPostAt).toISOString() : null]);
     }
     const unitsWithout: Record<string, number> = {};
-    for (const p of platforms) unitsWithout[p.id] = rows.filter((r) => r.cells[p.id]!.length === 0).length;
-    return { platforms, rows, totals: { units: rows.length, accounts: accounts.length, inconsistent, unitsWithout } };
+    for (const p of platforms) unitsWithout[p.id] = rows.length - (covered.get(p.id) ?? 0);
+    return {
+      platforms,
+      columns: MATRIX_COLUMNS,
+      rows,
+      totals: { units: rows.length, accounts: accounts.length, inconsistent, unitsWithout },
+    };
   }
 }
 

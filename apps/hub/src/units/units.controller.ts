@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Unit, UnitsService } from '@tongfa/identity';
+import { Actor, ActorLoader, Unit, UnitsService } from '@tongfa/identity';
 import { Page } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -17,6 +17,7 @@ export class UnitsController {
   constructor(
     private readonly units: UnitsService,
     private readonly trail: AuditTrail,
+    private readonly actors: ActorLoader,
   ) {}
 
   @Get()
@@ -54,6 +55,8 @@ export class UnitsController {
   @ApiOkResponse({ type: UnitResponseDto })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUnitDto): Promise<Unit> {
     const { before, after } = await this.units.update(actor, id, dto);
+    // A move rewrites unit paths that cached actors carry.
+    if (before.path !== after.path) this.actors.invalidate();
     await this.trail.record({
       action: 'unit.update',
       targetType: 'unit',

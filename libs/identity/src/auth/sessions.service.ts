@@ -114,7 +114,19 @@ export class SessionsService {
     await this.ds.getRepository(Session).update({ id: sessionId }, { restriction });
   }
 
+  private readonly listeners: ((e: { sessionId?: string; userId?: string }) => void)[] = [];
+
+  /** Lets caches of session-derived state (the actor cache) drop entries when sessions change. */
+  onChange(listener: (e: { sessionId?: string; userId?: string }) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(e: { sessionId?: string; userId?: string }): void {
+    for (const l of this.listeners) l(e);
+  }
+
   async revoke(sessionId: string, reason: string): Promise<void> {
+    this.changed({ sessionId });
     await this.ds
       .getRepository(Session)
       .createQueryBuilder()
@@ -125,6 +137,7 @@ export class SessionsService {
   }
 
   async revokeAllOf(userId: string, reason: string, exceptSessionId?: string): Promise<void> {
+    this.changed({ userId });
     const qb = this.ds
       .getRepository(Session)
       .createQueryBuilder()
