@@ -54,7 +54,11 @@ export async function startSandboxWorld(hub: TestHub): Promise<SandboxWorld> {
         appSet.add(platform);
       }
       const own = Object.fromEntries(Object.entries(simAccount.credentials).filter(([k]) => !appFields.has(k)));
-      await connections.connectInternally(account.id, own);
+      try {
+        await connections.connectInternally(account.id, own);
+      } catch (e) {
+        throw new Error(`connecting the ${platform} sandbox account failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
       return { account, simAccountId: simAccount.id };
     },
     settingsFor: (platform) => SANDBOX_SETTINGS[platform] ?? {},
@@ -63,7 +67,7 @@ export async function startSandboxWorld(hub: TestHub): Promise<SandboxWorld> {
 }
 
 /** What a unit configures per platform before publishing: links under its gov.cn site. */
-const SANDBOX_SETTINGS: Record<string, Record<string, string>> = {
+export const SANDBOX_SETTINGS: Record<string, Record<string, string>> = {
   weibo: { siteUrl: 'https://www.jiashi.gov.cn/', rip: '127.0.0.1' },
   wechat: { sourceUrl: 'https://www.jiashi.gov.cn/' },
 };

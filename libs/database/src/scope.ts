@@ -37,3 +37,15 @@ export function containsPattern(text: string): string {
 }
 
 export const LIKE_ESCAPE = "ESCAPE '!'";
+
+/**
+ * One page and the total of a single-table list query. The total is a plain COUNT(*) over the
+ * same conditions (TypeORM's getManyAndCount counts DISTINCT ids, which costs a province-wide
+ * scan a second time); LIMIT/OFFSET go straight into the SQL since there are no joins.
+ */
+export async function fetchPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, skip: number, take: number): Promise<[T[], number]> {
+  const count = qb.clone().select('COUNT(*)', 'n').orderBy();
+  const items = await qb.offset(skip).limit(take).getMany();
+  const raw = await count.getRawOne<{ n: string | number }>();
+  return [items, Number(raw?.n ?? 0)];
+}

@@ -34,15 +34,18 @@ export class DomainException extends Error {
     readonly details: ErrorDetail[] = [],
     readonly params: Record<string, string | number> = {},
   ) {
-    super(`${code}: ${spec.message.en}`);
+    super(`${code}: ${fill(spec.message.en, params)}`);
     this.name = new.target.name;
   }
 
   text(lang: 'zh' | 'en'): string {
-    let text = this.spec.message[lang];
-    for (const [k, v] of Object.entries(this.params)) text = text.replaceAll(`{${k}}`, String(v));
-    return text;
+    return fill(this.spec.message[lang], this.params);
   }
+}
+
+function fill(text: string, params: Record<string, string | number>): string {
+  for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
 }
 
 /** Declares a domain's exception class from its catalogue. */
