@@ -66,6 +66,12 @@ export interface PluginHostOptions {
   maxInlineWaitMs?: number;
   /** First transient backoff (default 500 ms), doubled per attempt, with full jitter. */
   baseBackoffMs?: number;
+  /**
+   * Whether sandbox accounts take tokens from the plugins' declared rate limits (default true).
+   * Load and fault suites turn it off: their simulators inject rate limits of their own, and the
+   * declared per-app quotas would only measure the bucket. Real accounts are always limited.
+   */
+  limitSandbox?: boolean;
 }
 
 export interface PluginHostDeps {
@@ -117,6 +123,7 @@ export class PluginHost {
       maxAttempts: 5,
       maxInlineWaitMs: 5_000,
       baseBackoffMs: 500,
+      limitSandbox: true,
       ...deps.options,
     };
   }
@@ -229,6 +236,8 @@ export class PluginHost {
                   deadlineMs: opts.deadlineMs,
                   idempotencyKey: target.idempotencyKey,
                   attempt: attempts,
+                  // Some platforms keep no marker; the plugin finds the post through what it checkpointed.
+                  lastCheckpoint: await checkpoints.load(),
                 },
               );
             } catch (fe) {
@@ -241,6 +250,36 @@ export class PluginHost {
       }
     }
     return { state: 'failed', error: last, attempts };
+  }
+
+  /**
+   * Asks the platform whether a post exists under the target's key (after an attempt that ended
+   * without an answer), with the target's last checkpoint in the context. Null: positively absent.
+   */
+  async findExisting(
+    target: PublishTarget,
+    checkpoints: CheckpointStore,
+    opts: { deadlineMs?: number } = {},
+  ): Promise<PublishResult | null> {
+    const account = await this.account(target.accountId);
+    const p = this.plugin(account.platform);
+    const run = async () => {
+      const creds = await this.openFor(account);
+      return this.invoke(p, account, creds.credentials, 'findExisting', (ctx) => p.plugin.findExisting(ctx, target.idempotencyKey), {
+        deadlineMs: opts.deadlineMs,
+        idempotencyKey: target.idempotencyKey,
+        attempt: (target.attemptsSoFar ?? 0) + 1,
+        lastCheckpoint: await checkpoints.load(),
+      });
+    };
+    try {
+      return await run();
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      if (err.kind !== 'auth_expired' || err.extra.notConnected) throw err;
+      await this.refresh(account.id);
+      return run();
+    }
   }
 
   publishStatus(accountId: string, remoteId: string): Promise<PublishStatus> {
@@ -363,6 +402,7 @@ export class PluginHost {
 
   /** Takes a token from the plugin's per-app and per-account buckets, waiting briefly if needed. */
   private async throttle(p: LoadedPlugin, account: HostAccount): Promise<void> {
+    if (account.sandbox === true && !this.opts.limitSandbox) return;
     const { perApp, perAccount } = p.manifest.rateLimits;
     const buckets = [
       { key: `${p.manifest.id}:app`, ...perApp },

@@ -48,12 +48,30 @@ export class PublicationWorker {
     const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
     const key = target.id;
     try {
+      const checkpoints = {
+        load: async () => {
+          const row = await this.ds
+            .getRepository(PublicationTarget)
+            .findOne({ where: { id: target.id }, select: { id: true, checkpoint: true } });
+          return (row?.checkpoint ?? undefined) as JsonValue | undefined;
+        },
+        save: async (state: JsonValue) => {
+          // Guarded by the claim: a worker whose lease lapsed cannot overwrite the new owner's progress.
+          const res = await this.ds
+            .getRepository(PublicationTarget)
+            .update({ id: target.id, claimedBy: this.workerId }, { checkpoint: state as never });
+          if (!res.affected) throw new Error('claim lost');
+        },
+      };
       if (target.mustCheckExisting) {
         // The last attempt ended without an answer (its worker died): the post may exist.
         const attempt = await this.startAttempt(target, 'check');
         let found;
         try {
-          found = await this.host.call(target.accountId, 'findExisting', (ctx, p) => p.plugin.findExisting(ctx, key));
+          found = await this.host.findExisting(
+            { accountId: target.accountId, idempotencyKey: key, attemptsSoFar: target.attempts },
+            checkpoints,
+          );
         } catch (e) {
           const err = PluginCallError.from(e, []);
           await this.finishAttempt(attempt, 'unconfirmed', err.message);
@@ -76,21 +94,6 @@ export class PublicationWorker {
         await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: this.workerId }, { mustCheckExisting: false });
       }
       const attempt = await this.startAttempt(target, 'publish');
-      const checkpoints = {
-        load: async () => {
-          const row = await this.ds
-            .getRepository(PublicationTarget)
-            .findOne({ where: { id: target.id }, select: { id: true, checkpoint: true } });
-          return (row?.checkpoint ?? undefined) as JsonValue | undefined;
-        },
-        save: async (state: JsonValue) => {
-          // Guarded by the claim: a worker whose lease lapsed cannot overwrite the new owner's progress.
-          const res = await this.ds
-            .getRepository(PublicationTarget)
-            .update({ id: target.id, claimedBy: this.workerId }, { checkpoint: state as never });
-          if (!res.affected) throw new Error('claim lost');
-        },
-      };
       const outcome = await this.host.publish(
         { accountId: target.accountId, idempotencyKey: key, attemptsSoFar: target.attempts },
         target.rendition as Rendition<unknown>,
