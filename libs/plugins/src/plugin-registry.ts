@@ -39,6 +39,8 @@ export interface PluginRegistryOptions {
 
 // dist/libs/plugins/src → dist/plugins
 const DEFAULT_BUILTIN_DIR = resolve(__dirname, '..', '..', '..', 'plugins');
+// dist/libs/plugins/src → dist/libs/plugin-sdk/src/testing
+const HOST_TESTING_KIT = resolve(__dirname, '..', '..', 'plugin-sdk', 'src', 'testing', 'index.js');
 
 type ModuleExports = Record<string, unknown>;
 
@@ -109,6 +111,28 @@ export class PluginRegistry {
       factory = fromExports(require(sibling) as ModuleExports);
     }
     return factory as (() => Simulator) | undefined;
+  }
+
+  /**
+   * The SDK testing kit the plugin's simulator was built with. The harness keeps per-simulator state
+   * in module-private maps, so a simulator must be served by its own copy of the kit (a third-party
+   * plugin bundles its own SDK); built-ins share the host's.
+   */
+  simulatorHarness(id: string): typeof import('@tongfa/plugin-sdk/testing') {
+    const p = this.loaded.get(id);
+    if (p?.origin.kind === 'third_party') {
+      try {
+        const own = require.resolve('@tongfa/plugin-sdk/testing', { paths: [dirname(p.entry)] });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(own) as typeof import('@tongfa/plugin-sdk/testing');
+      } catch {
+        // no copy of its own: it was built against the host's
+      }
+    }
+    // The host's compiled kit (dist/libs/plugin-sdk/src/testing), the one built-ins compile against;
+    // required lazily so production hubs never load the testing kit.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(HOST_TESTING_KIT) as typeof import('@tongfa/plugin-sdk/testing');
   }
 
   private resolveThirdParty(spec: string): string | undefined {

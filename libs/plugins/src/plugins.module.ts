@@ -54,7 +54,7 @@ const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
     AccountReauthService,
     {
       provide: PluginHost,
-      inject: [getDataSourceToken(), PluginRegistry, CredentialStore, RateLimiter, Clock, AccountReauthService],
+      inject: [getDataSourceToken(), PluginRegistry, CredentialStore, RateLimiter, Clock, AccountReauthService, AppConfig],
       useFactory: (
         ds: DataSource,
         registry: PluginRegistry,
@@ -62,6 +62,7 @@ const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
         limiter: RateLimiter,
         clock: Clock,
         reauth: AccountReauthService,
+        config: AppConfig,
       ) => {
         const logger = new Logger('Plugin');
         return new PluginHost({
@@ -82,6 +83,7 @@ const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
           onNeedsReauth: async (accountId, reason) => {
             await reauth.markNeedsReauth(accountId, reason);
           },
+          options: { limitSandbox: config.env.TONGFA_SANDBOX_RATE_LIMITS !== 'off' },
         });
       },
     },
