@@ -145,11 +145,9 @@ for (const driver of testDrivers()) {
       const id = await connectedAccount('deptA', 'good-bucket-03'); // the connection spent one token
       const host = hub.app.get(PluginHost);
       const results = await Promise.allSettled([1, 2, 3].map(() => host.getProfile(id)));
-      assert.deepEqual(
-        results.map((r) => r.status),
-        ['fulfilled', 'fulfilled', 'rejected'],
-      );
-      const err = (results[2] as PromiseRejectedResult).reason as PluginCallError;
+      // Concurrent calls: which one loses is a matter of timing, that exactly one does is not.
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2);
+      const err = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as PluginCallError;
       assert.equal(err.kind, 'rate_limited');
       assert.ok(err.retryAfterMs! > 5000 && err.retryAfterMs! <= 20_000);
       hub.clock.advance(20_001);

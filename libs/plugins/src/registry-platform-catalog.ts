@@ -1,5 +1,8 @@
-import { PlatformCatalog, type PlatformInfo } from '@tongfa/accounts';
+import { BUILT_IN_PLATFORMS, PlatformCatalog, type PlatformInfo } from '@tongfa/accounts';
 import type { PluginRegistry } from './plugin-registry';
+
+// The order units know from the policy documents (Weibo, WeChat, Douyin, …), third parties after.
+const RANK = new Map(BUILT_IN_PLATFORMS.map((p, i) => [p.id, i]));
 
 /** The accounts port filled from the loaded plugins: an account can be opened exactly on these. */
 export class RegistryPlatformCatalog extends PlatformCatalog {
@@ -10,6 +13,8 @@ export class RegistryPlatformCatalog extends PlatformCatalog {
   list(): PlatformInfo[] {
     return this.registry
       .list()
-      .map((p) => ({ id: p.manifest.id, name: { ...p.manifest.name }, settings: (p.manifest.settings ?? []).map((x) => x.name) }));
+      .map((p, i) => ({ p, rank: RANK.get(p.manifest.id) ?? RANK.size + i }))
+      .sort((a, b) => a.rank - b.rank)
+      .map(({ p }) => ({ id: p.manifest.id, name: { ...p.manifest.name }, settings: (p.manifest.settings ?? []).map((x) => x.name) }));
   }
 }
