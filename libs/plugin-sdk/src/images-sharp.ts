@@ -8,10 +8,14 @@ interface SharpInstance {
   jpeg(o: { quality: number; mozjpeg?: boolean }): SharpInstance;
   webp(o: { quality: number }): SharpInstance;
   png(o: { compressionLevel: number; palette?: boolean; quality?: number }): SharpInstance;
-  toBuffer(o: { resolveWithObject: true }): Promise<{ data: Buffer; info: { width: number; height: number } }>;
+  raw(): SharpInstance;
+  toBuffer(o: { resolveWithObject: true }): Promise<{ data: Buffer; info: { width: number; height: number; channels: number } }>;
   metadata(): Promise<{ width?: number; height?: number; orientation?: number; format?: string }>;
 }
-type SharpFactory = (input: Uint8Array, options?: { failOn?: string; limitInputPixels?: number }) => SharpInstance;
+type SharpFactory = (
+  input: Uint8Array,
+  options?: { failOn?: string; limitInputPixels?: number; raw?: { width: number; height: number; channels: number } },
+) => SharpInstance;
 
 let sharpModule: SharpFactory | undefined;
 
@@ -67,32 +71,62 @@ export class SharpImageFitter implements ImageFitter {
     const height = turned ? meta.width : meta.height;
     const crop = spec.aspect ? cropAround(width, height, spec.aspect, spec.focus ?? assetFocus) : undefined;
 
-    let maxW = spec.maxWidth;
-    let maxH = spec.maxHeight;
+    // Decode, orient, crop and scale once into raw pixels; every quality step then only re-encodes
+    // those pixels. Decoding a 24-megapixel JPEG again per step cost several times the work.
+    const pixels = async (w?: number, h?: number) => {
+      let img = open().rotate();
+      if (crop) img = img.extract(crop);
+      if (w || h) img = img.resize({ width: w, height: h, fit: 'inside', withoutEnlargement: true });
+      return img.raw().toBuffer({ resolveWithObject: true });
+    };
+    let frame = await pixels(spec.maxWidth, spec.maxHeight);
     for (let round = 0; round < 12; round++) {
-      const qualities = spec.format === 'png' ? [0] : this.steps;
-      for (const quality of qualities) {
-        let img = open().rotate();
-        if (crop) img = img.extract(crop);
-        if (maxW || maxH) img = img.resize({ width: maxW, height: maxH, fit: 'inside', withoutEnlargement: true });
-        if (spec.format === 'jpeg') img = img.jpeg({ quality, mozjpeg: true });
+      const { width: fw, height: fh, channels } = frame.info;
+      const encode = async (quality: number, final: boolean) => {
+        let img = sharp(frame.data, { raw: { width: fw, height: fh, channels } });
+        // The search encodes with plain libjpeg-turbo (fast); the kept image with mozjpeg, which is
+        // smaller at the same quality, so what fit during the search still fits.
+        if (spec.format === 'jpeg') img = img.jpeg({ quality, mozjpeg: final });
         else if (spec.format === 'webp') img = img.webp({ quality });
         else img = img.png({ compressionLevel: 9 });
-        const { data, info } = await img.toBuffer({ resolveWithObject: true });
-        if (!spec.maxBytes || data.length <= spec.maxBytes) {
-          return {
-            bytes: new Uint8Array(data.buffer, data.byteOffset, data.length),
-            format: spec.format,
-            width: info.width,
-            height: info.height,
-          };
+        return img.toBuffer({ resolveWithObject: true });
+      };
+      const done = (r: { data: Buffer; info: { width: number; height: number } }): FittedImage => ({
+        bytes: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length),
+        format: spec.format,
+        width: r.info.width,
+        height: r.info.height,
+      });
+      if (spec.format === 'png') {
+        const r = await encode(0, true);
+        if (!spec.maxBytes || r.data.length <= spec.maxBytes) return done(r);
+      } else {
+        const qualities = this.steps;
+        if (!spec.maxBytes) return done(await encode(qualities[0]!, true));
+        // Binary search for the highest quality step that fits: sizes fall as quality falls.
+        let lo = 0;
+        let hi = qualities.length - 1;
+        let found = -1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if ((await encode(qualities[mid]!, false)).data.length <= spec.maxBytes) {
+            found = mid;
+            hi = mid - 1;
+          } else lo = mid + 1;
         }
-        if (quality === qualities[qualities.length - 1]) {
-          // Lowest quality still too big: shrink the pixel bounds and start the qualities again.
-          maxW = Math.max(1, Math.floor(info.width * 0.85));
-          maxH = Math.max(1, Math.floor(info.height * 0.85));
+        for (let i = found; i >= 0 && i < qualities.length; i++) {
+          const r = await encode(qualities[i]!, true);
+          if (r.data.length <= spec.maxBytes) return done(r);
         }
       }
+      // Lowest quality still too big: shrink the pixels by 15 % and try the qualities again.
+      const next = sharp(frame.data, { raw: { width: fw, height: fh, channels } }).resize({
+        width: Math.max(1, Math.floor(fw * 0.85)),
+        height: Math.max(1, Math.floor(fh * 0.85)),
+        fit: 'inside',
+        withoutEnlargement: true,
+      });
+      frame = await next.raw().toBuffer({ resolveWithObject: true });
     }
     throw new Error(`图片无法压缩到 ${spec.maxBytes} 字节以内 / cannot fit the image under ${spec.maxBytes} bytes`);
   }
