@@ -13,7 +13,7 @@ COPY package.json package-lock.json ./
 COPY libs/plugin-sdk/package.json libs/plugin-sdk/package.json
 RUN npm ci
 COPY . .
-RUN npm run build
+RUN npm run build && node scripts/build-console.mjs --force
 
 # --- deps: production dependencies only ---------------------------------------------------------
 FROM node:20-bookworm-slim AS deps
@@ -34,6 +34,8 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=deps --chown=node:node /app/libs/plugin-sdk/package.json ./libs/plugin-sdk/package.json
 COPY --from=build --chown=node:node /app/dist ./dist
+# The web console, served by the hub at `/`.
+COPY --from=build --chown=node:node /app/apps/console/dist ./apps/console/dist
 COPY --chown=node:node package.json ./
 # Uploaded media (TONGFA_MEDIA_DIR=data/media) live here; compose mounts a volume on it.
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -188,6 +188,11 @@ for (const driver of testDrivers()) {
         403,
       );
 
+      // A script (the web console) cannot read a cross-origin redirect: asking for JSON returns the URL.
+      const asJson = seen(await hub.http.get(`/api/v1/accounts/${a}/connect`).set(as('cn.admin')).set('Accept', 'application/json'));
+      assert.equal(asJson.status, 200, asJson.text);
+      assert.equal(new URL(asJson.body.authorizeUrl).searchParams.get('client_id'), client_id);
+
       const authorize = async (accountId: string, uid: string): Promise<URL> => {
         const start = seen(await hub.http.get(`/api/v1/accounts/${accountId}/connect`).set(as('cn.admin')));
         assert.equal(start.status, 302, start.text);

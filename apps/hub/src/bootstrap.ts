@@ -10,6 +10,7 @@ import { HubModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { bodyParsers } from './common/body-parsers';
 import { QueueAdminGate } from './ops/queues-board';
+import { serveConsole } from './console/console-static';
 
 export const API_PREFIX = 'api/v1';
 
@@ -44,6 +45,8 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
       },
     }),
   );
+  // The web console (apps/console/dist) at `/`, when built; the API stays under /api.
+  serveConsole(app);
   app.use(...bodyParsers(config.env.TONGFA_BODY_LIMIT));
   app.enableCors({ origin: config.env.TONGFA_CORS_ORIGINS.length ? config.env.TONGFA_CORS_ORIGINS : false, credentials: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });

@@ -27,6 +27,14 @@ export class OidcController {
   ) {}
 
   @Public()
+  @Get('config')
+  @ApiOperation({ summary: '是否启用统一身份认证 / Whether single sign-on is configured (the sign-in page shows its button)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { enabled: { type: 'boolean', example: true } } } })
+  settings(): { enabled: boolean } {
+    return { enabled: this.oidc.enabled };
+  }
+
+  @Public()
   @Get('login')
   @Throttle({ login: { limit: 20, ttl: 60_000 } })
   @ApiOperation({ summary: '统一身份认证登录 / Redirect to the provincial identity provider (state, nonce, PKCE)' })

@@ -84,9 +84,16 @@ export class AccountConnectionsController {
   @ApiOperation({
     summary: '跳转到平台授权页（state 10 分钟内一次有效）/ Redirects to the platform’s authorization page (single-use state, 10 minutes)',
   })
-  async connect(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) res: Response) {
+  async connect(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { authorizeUrl, expiresAt } = await this.connections.startOAuth(actor, id, this.redirectUri);
     await this.trail.record({ action: 'account.connect_start', targetType: 'account', targetId: id, after: { expiresAt } });
+    // A script (the console) cannot read a cross-origin redirect: asking for JSON gets the URL instead.
+    if (req.accepts(['html', 'json']) === 'json') return { authorizeUrl, expiresAt };
     res.status(302).location(authorizeUrl);
     return { authorizeUrl, expiresAt };
   }

@@ -1,0 +1,76 @@
+import type { Lang } from './i18n';
+
+type L = Record<string, [string, string]>;
+
+export const CATEGORY: L = {
+  policy: ['政策解读', 'Policy explainer'],
+  news: ['工作动态', 'News'],
+  notice: ['通知公告', 'Notice'],
+  emergency: ['突发事件', 'Emergency'],
+  reprint: ['转载', 'Reprint'],
+};
+
+export const MANUSCRIPT_STATUS: L = {
+  draft: ['草稿', 'Draft'],
+  in_review: ['审核中', 'In review'],
+  approved: ['已通过', 'Approved'],
+  rejected: ['已退回', 'Rejected'],
+  archived: ['已归档', 'Archived'],
+};
+
+export const TARGET_STATE: L = {
+  pending: ['等待发布', 'Waiting'],
+  publishing: ['发布中', 'Publishing'],
+  processing: ['平台处理中', 'Processing at the platform'],
+  published: ['已发布', 'Published'],
+  failed: ['发布失败', 'Failed'],
+  rejected: ['平台拒绝', 'Rejected by the platform'],
+  retracting: ['撤回中', 'Retracting'],
+  retracted: ['已撤回', 'Retracted'],
+  retract_failed: ['撤回失败', 'Retraction failed'],
+  scheduled: ['定时发布', 'Scheduled'],
+  partial: ['部分发布', 'Partly published'],
+};
+
+export const ACCOUNT_STATUS: L = {
+  applying: ['申请中', 'Applying'],
+  opened: ['已开设', 'Opened'],
+  active: ['运行中', 'Active'],
+  suspended: ['已关停', 'Suspended'],
+  cancelled: ['已注销', 'Cancelled'],
+  rejected: ['未获批', 'Rejected'],
+  dormant: ['长期未更新', 'Dormant'],
+};
+
+export const CONNECTION: L = {
+  none: ['未连接', 'Not connected'],
+  connected: ['已连接', 'Connected'],
+  expired: ['授权过期', 'Authorization expired'],
+  reauth_required: ['需重新授权', 'Re-authorize'],
+  error: ['连接异常', 'Connection error'],
+};
+
+export const ROLE: L = {
+  platform_operator: ['系统管理员', 'Platform operator'],
+  security_admin: ['安全管理员', 'Security admin'],
+  auditor: ['审计管理员', 'Auditor'],
+  supervisor: ['主管单位', 'Supervisor'],
+  unit_admin: ['单位管理员', 'Unit admin'],
+  editor: ['采编', 'Editor'],
+  reviewer: ['审核', 'Reviewer'],
+  duty_officer: ['值班员', 'Duty officer'],
+};
+
+export const LEVEL: L = {
+  province: ['省级', 'Province'],
+  city: ['市级', 'City'],
+  county: ['县级', 'County'],
+  township: ['乡镇', 'Township'],
+  department: ['部门', 'Department'],
+};
+
+export function label(table: L, key: string | null | undefined, lang: Lang): string {
+  if (!key) return '';
+  const v = table[key];
+  return v ? v[lang === 'zh' ? 0 : 1] : key;
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { Alert, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { WarningOutlined } from '@ant-design/icons';
+import { api } from '../api/client';
+import type { Matrix as MatrixData, MatrixCell } from '../api/types';
+import { Loading } from '../components/Loading';
+import { PlatformIcon } from '../components/PlatformIcon';
+import { useLang, useT } from '../lib/i18n';
+import { ACCOUNT_STATUS, CONNECTION, LEVEL, label } from '../lib/labels';
+import { errorText } from '../lib/forms';
+
+type Row = MatrixData['rows'][number];
+
+/** The matrix grid (units × platforms): every account with its status, connection and naming verdict. */
+export default function Matrix() {
+  const t = useT();
+  const lang = useLang();
+  const [data, setData] = useState<MatrixData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<MatrixData>('/matrix')
+      .then(setData)
+      .catch((e) => setError(errorText(e)));
+  }, []);
+  if (error) return <Alert type="error" title={error} />;
+  if (!data) return <Loading />;
+
+  const decode = (c: MatrixCell | unknown[]): MatrixCell =>
+    Array.isArray(c) ? (Object.fromEntries((data.columns ?? []).map((k, i) => [k, c[i]])) as unknown as MatrixCell) : c;
+  const cell = (raw: (MatrixCell | unknown[])[] | undefined) => {
+    const cells = raw?.map(decode);
+    return !cells?.length ? (
+      <Typography.Text type="secondary">{t('未开设', 'none')}</Typography.Text>
+    ) : (
+      <Space orientation="vertical" size={2}>
+        {cells.map((c) => (
+          <span
+            key={c.accountId}
+            data-account={c.accountId}
+            style={{ display: 'inline-flex', gap: 4, flexWrap: 'wrap', alignItems: 'center' }}
+          >
+            <Link to={`/accounts/${c.accountId}`}>{c.name}</Link>
+            <Tag
+              color={c.status === 'active' ? 'green' : c.status === 'applying' ? 'blue' : 'default'}
+              style={{ color: 'rgba(0,0,0,0.88)' }}
+            >
+              {label(ACCOUNT_STATUS, c.status, lang)}
+            </Tag>
+            {c.connection !== 'connected' && (
+              <Tag color="orange" style={{ color: 'rgba(0,0,0,0.88)' }}>
+                {label(CONNECTION, c.connection, lang)}
+              </Tag>
+            )}
+            {c.namingConsistent === false && (
+              <Tooltip title={t('账号名称与单位其他账号不一致', 'The name differs from the unit’s other accounts')}>
+                <Tag color="red" icon={<WarningOutlined aria-hidden />} style={{ color: 'rgba(0,0,0,0.88)' }} data-testid="naming-warning">
+                  {t('名称不一致', 'Name mismatch')}
+                </Tag>
+              </Tooltip>
+            )}
+          </span>
+        ))}
+      </Space>
+    );
+  };
+
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+        {t('账号矩阵', 'Account matrix')}
+      </Typography.Title>
+      {data.totals && (
+        <Typography.Paragraph data-testid="matrix-totals">
+          {t(
+            `${data.totals.units} 个单位，${data.totals.accounts} 个账号，命名不一致 ${data.totals.inconsistent} 个`,
+            `${data.totals.units} units, ${data.totals.accounts} accounts, ${data.totals.inconsistent} with inconsistent names`,
+          )}
+        </Typography.Paragraph>
+      )}
+      <Card>
+        <Table<Row>
+          rowKey="unitId"
+          size="small"
+          data-testid="matrix"
+          scroll={{ x: 'max-content' }}
+          pagination={false}
+          dataSource={data.rows}
+          locale={{ emptyText: t('管辖范围内没有单位', 'No unit in your scope') }}
+          columns={[
+            {
+              title: t('单位', 'Unit'),
+              dataIndex: 'name',
+              fixed: 'left',
+              render: (n, r) => (
+                <span style={{ paddingLeft: r.depth * 16 }} data-unit={r.unitId}>
+                  {n} <Typography.Text type="secondary">{label(LEVEL, r.level, lang)}</Typography.Text>
+                </span>
+              ),
+            },
+            ...data.platforms.map((p) => ({
+              key: p.id,
+              title: <PlatformIcon platform={p.id} lang={lang} />,
+              render: (_: unknown, r: Row) => cell(r.cells[p.id]),
+            })),
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
