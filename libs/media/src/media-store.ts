@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +12,8 @@ export abstract class MediaStore {
   /** Moves a finished temporary file into the store under `key`. */
   abstract putFile(key: string, tempPath: string): Promise<void>;
   abstract get(key: string): Promise<Readable>;
+  /** Reads `length` bytes from `offset` (fewer at the end of the file). */
+  abstract read(key: string, offset: number, length: number): Promise<Buffer>;
   abstract size(key: string): Promise<number>;
   abstract delete(key: string): Promise<void>;
 }
@@ -44,6 +46,17 @@ export class DiskMediaStore extends MediaStore {
 
   async get(key: string): Promise<Readable> {
     return createReadStream(this.path(key));
+  }
+
+  async read(key: string, offset: number, length: number): Promise<Buffer> {
+    const fh = await open(this.path(key), 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
   }
 
   async size(key: string): Promise<number> {

@@ -14,6 +14,7 @@ import { Actor, Permission, Role } from '@tongfa/identity';
 import { Media, MediaKind } from './entities';
 import { MediaError, MediaException } from './media.exception';
 import { MediaStore } from './media-store';
+import { probeMp4 } from './mp4-probe';
 
 export interface MediaLimits {
   imageBytes: number;
@@ -64,6 +65,7 @@ export class MediaService {
       const id = newId();
       let finalPath = tempPath;
       let width: number | null = null;
+      let durationSec: number | null = null;
       let height: number | null = null;
       let ext: string = type.ext;
       if (kind === 'image') {
@@ -89,6 +91,12 @@ export class MediaService {
         }
         finalPath = out;
         ext = type.ext === 'jpg' ? 'jpg' : type.ext;
+      } else {
+        const info = await probeMp4(tempPath);
+        if (!info) throw new MediaException(MediaError.Corrupt);
+        width = info.width || null;
+        height = info.height || null;
+        durationSec = info.durationSec;
       }
       const sha256 = await hashFile(finalPath);
       const key = `${id}.${ext}`;
@@ -106,6 +114,7 @@ export class MediaService {
         bytes: size,
         width,
         height,
+        durationSec,
         originalName: originalName ? originalName.replace(/[\\/\0]/g, '_').slice(0, 255) : null,
         sha256,
         storageKey: key,
@@ -126,6 +135,13 @@ export class MediaService {
   async content(actor: Actor, id: string): Promise<{ media: Media; stream: Readable }> {
     const media = await this.get(actor, id);
     return { media, stream: await this.store.get(media.storageKey) };
+  }
+
+  /** For chunked video uploads (worker side): a range of a media item's bytes by id. */
+  async readRange(id: string, offset: number, length: number): Promise<Buffer> {
+    const media = await this.ds.getRepository(Media).findOneByOrFail({ id });
+    if (offset < 0 || length < 0) throw new RangeError('negative range');
+    return this.store.read(media.storageKey, offset, Math.min(length, Math.max(0, media.bytes - offset)));
   }
 
   /** For the host's image fitter: the bytes of a media item by id, without a caller (worker side). */

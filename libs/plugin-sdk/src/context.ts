@@ -96,8 +96,20 @@ export interface PluginContext {
   log: PluginLogger;
   clock: Clock;
   images: ImageService;
+  /**
+   * Reads the bytes of the manuscript's video (`VideoDescriptor.ref`) in ranges, for chunked
+   * uploads; the host streams them from its media store. Present in publish calls of a host that
+   * has videos to offer; absent elsewhere (render, auth, a test host without one).
+   */
+  videos?: VideoReader;
   /** Aborted when the host gives up on the call (shutdown, deadline); pass it to long waits. */
   signal: AbortSignal;
+}
+
+/** Ranged reads of a video the host holds. */
+export interface VideoReader {
+  /** Reads `length` bytes of video `ref` from `offset`; fewer only at the end of the file. */
+  read(ref: string, offset: number, length: number): Promise<Uint8Array>;
 }
 
 /** The narrower context for authorizeUrl/exchangeCode: app-level credentials, no account yet. */

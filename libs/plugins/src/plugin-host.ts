@@ -39,6 +39,9 @@ export interface PublishTarget {
   attemptsSoFar?: number;
 }
 
+/** Ranged reads of a manuscript video by reference (the media library implements it). */
+export type VideoSource = (ref: string, offset: number, length: number) => Promise<Uint8Array>;
+
 /** Resolves a manuscript asset reference to its bytes (the media library implements it). */
 export type AssetSource = (ref: string) => Promise<{ bytes: Uint8Array; focus?: FocusPoint }>;
 
@@ -53,6 +56,12 @@ export interface PublishOutcome {
   retryAt?: Date;
   /** Attempts made so far, earlier runs included. */
   attempts: number;
+  /**
+   * With `retry_wait`: an earlier call of this run may have created the post and the platform could
+   * not be asked just now (findExisting itself hit a rate limit or a 5xx); the next run must ask
+   * before it publishes again.
+   */
+  mustCheckExisting?: boolean;
 }
 
 export interface PluginHostOptions {
@@ -100,6 +109,7 @@ interface CallOptions {
   lastCheckpoint?: JsonValue;
   checkpoint?: (state: JsonValue) => Promise<void>;
   assets?: AssetSource;
+  videos?: VideoSource;
 }
 
 const noAssets: AssetSource = async (ref) => {
@@ -172,7 +182,7 @@ export class PluginHost {
     target: PublishTarget,
     rendition: Rendition<unknown>,
     checkpoints: CheckpointStore,
-    opts: { assets?: AssetSource; deadlineMs?: number; maxAttempts?: number } = {},
+    opts: { assets?: AssetSource; videos?: VideoSource; deadlineMs?: number; maxAttempts?: number } = {},
   ): Promise<PublishOutcome> {
     const account = await this.account(target.accountId);
     const p = this.plugin(account.platform);
@@ -191,6 +201,7 @@ export class PluginHost {
           lastCheckpoint: await checkpoints.load(),
           checkpoint: (s) => checkpoints.save(s),
           assets: opts.assets,
+          videos: opts.videos,
         });
         return { state: result.status === 'processing' ? 'processing' : 'published', result, attempts };
       } catch (e) {
@@ -241,7 +252,14 @@ export class PluginHost {
                 },
               );
             } catch (fe) {
-              return { state: 'unconfirmed', error: PluginCallError.from(fe, []), attempts };
+              const ferr = PluginCallError.from(fe, []);
+              // The platform did not answer the question this time; that is not "cannot tell". Ask
+              // again later rather than hand a person a target the platform could still settle.
+              if (ferr.kind === 'transient' || ferr.kind === 'rate_limited' || ferr.kind === 'ambiguous') {
+                const wait = Math.min(30_000, Math.max(ferr.retryAfterMs ?? 0, this.backoff(attempts)));
+                return { state: 'retry_wait', error: ferr, retryAt: new Date(this.deps.now() + wait), attempts, mustCheckExisting: true };
+              }
+              return { state: 'unconfirmed', error: ferr, attempts };
             }
             if (found) return { state: found.status === 'processing' ? 'processing' : 'published', result: found, attempts };
             continue; // positively absent: retry with the same key and checkpoints
@@ -464,6 +482,7 @@ export class PluginHost {
           return this.deps.fitter.fit(src.bytes, spec, spec.focus ?? src.focus);
         },
       },
+      ...(o.videos ? { videos: { read: (ref: string, offset: number, length: number) => o.videos!(ref, offset, length) } } : {}),
       signal: controller.signal,
     };
     let timer: NodeJS.Timeout | undefined;

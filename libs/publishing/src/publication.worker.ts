@@ -15,6 +15,8 @@ const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 60_000;
 const POLL_GIVE_UP_MS = 24 * 3600_000;
 const RETRACT_MAX_ATTEMPTS = 5;
+/** Checks for an existing post that may fail for want of an answer before a person is asked. */
+const MAX_EXISTENCE_CHECKS = 8;
 
 /**
  * The worker side of publishing. Every handler first claims its target row with a conditional
@@ -45,6 +47,10 @@ export class PublicationWorker {
     const now = this.clock.now();
     const claimed = await this.claim(targetId, ['queued', 'retry_wait', 'pending'], 'publishing', { dueBy: now });
     if (!claimed) return;
+    await this.holding(targetId, () => this.publishClaimed(targetId));
+  }
+
+  private async publishClaimed(targetId: string): Promise<void> {
     const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
     const key = target.id;
     try {
@@ -74,6 +80,22 @@ export class PublicationWorker {
           );
         } catch (e) {
           const err = PluginCallError.from(e, []);
+          // No answer this time (rate limit, 5xx, timeout) is not "the platform cannot tell": ask
+          // again later, a bounded number of times, before handing the target to a person.
+          const checks = await this.ds.getRepository(PublicationAttempt).count({ where: { targetId: target.id, kind: 'check' } });
+          const retryable = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
+          if (retryable && checks < MAX_EXISTENCE_CHECKS) {
+            await this.finishAttempt(attempt, 'error', err.message);
+            const next = new Date(this.clock.now().getTime() + Math.min(30_000, err.retryAfterMs ?? 1000 * 2 ** Math.min(5, checks)));
+            await this.settle(target, {
+              state: 'retry_wait',
+              nextAttemptAt: next,
+              lastErrorKind: err.kind,
+              lastError: `核实上次发布结果时平台暂时无响应，将于 ${next.toISOString()} 再次核实：${err.message}`,
+            });
+            await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
+            return;
+          }
           await this.finishAttempt(attempt, 'unconfirmed', err.message);
           await this.settle(target, {
             state: 'unconfirmed',
@@ -100,6 +122,7 @@ export class PublicationWorker {
         checkpoints,
         {
           assets: this.assets,
+          videos: async (ref, offset, length) => new Uint8Array(await this.media.readRange(ref, offset, length)),
         },
       );
       await this.finishAttempt(attempt, outcome.state, outcome.error?.message ?? null);
@@ -254,6 +277,8 @@ export class PublicationWorker {
           ...base,
           state: 'retry_wait',
           nextAttemptAt: next,
+          // The post may exist (an ambiguous call whose check could not be made): ask first next time.
+          ...(outcome.mustCheckExisting ? { mustCheckExisting: true } : {}),
           lastErrorKind: outcome.error?.kind ?? null,
           lastError: `暂时失败，将于 ${next.toISOString()} 重试：${outcome.error?.message ?? ''}`,
         });
@@ -283,6 +308,26 @@ export class PublicationWorker {
           lastErrorKind: outcome.error?.kind ?? 'permanent',
           lastError: `发布失败：${outcome.error?.message ?? ''}`,
         });
+    }
+  }
+
+  /**
+   * Runs `fn` while keeping this worker's claim alive. The lease is short so that a dead worker's
+   * targets recover quickly; a live worker renews it every third of the lease, so a slow platform
+   * call never lets the reconciler hand the same target to a second worker mid-publish (which
+   * would find no post yet and publish again). Renewal is conditional on still holding the claim.
+   */
+  private async holding<T>(targetId: string, fn: () => Promise<T>): Promise<T> {
+    const renew = () =>
+      this.ds
+        .getRepository(PublicationTarget)
+        .update({ id: targetId, claimedBy: this.workerId }, { claimedUntil: new Date(this.clock.now().getTime() + this.leaseMs()) })
+        .catch((e: unknown) => this.logger.warn(`lease renewal of ${targetId} failed: ${e instanceof Error ? e.message : String(e)}`));
+    const timer = setInterval(() => void renew(), Math.max(500, Math.floor(this.leaseMs() / 3)));
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
     }
   }
 

@@ -37,6 +37,10 @@ export class Media {
   @Column('int', { nullable: true })
   height: number | null;
 
+  /** Videos: length in seconds, read from the MP4's movie header. */
+  @Column('float', { nullable: true })
+  durationSec: number | null;
+
   /** The client's file name, for display only (trimmed, never used as a path). */
   @Column('varchar', { length: 255, nullable: true })
   originalName: string | null;

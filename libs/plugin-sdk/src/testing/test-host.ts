@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createHttpClient, createRedactingLogger, secretValues, type Clock, type JsonValue, type PluginContext } from '../context';
+import {
+  createHttpClient,
+  createRedactingLogger,
+  secretValues,
+  type Clock,
+  type JsonValue,
+  type PluginContext,
+  VideoReader,
+} from '../context';
 import { errorKind, type PluginErrorKind } from '../errors';
 import type { FittedImage, ImageFitSpec, ImageService } from '../images';
 import type { Plugin, PublishResult, Rendition } from '../plugin';
@@ -18,6 +26,8 @@ export interface TestHostOptions {
   /** Allow loopback hosts (default true: simulators run on 127.0.0.1). */
   allowLoopback?: boolean;
   images?: ImageService;
+  /** What the host hands plugins as `ctx.videos` (ranged reads of the manuscript's video). */
+  videos?: VideoReader;
   clock?: Clock;
   /** Attempts before a target fails (default 5). */
   maxAttempts?: number;
@@ -125,6 +135,7 @@ export class TestHost {
       log: createRedactingLogger((level, message, fields) => this.logs.push({ level, message, fields }), secrets),
       clock: this.options.clock ?? systemClock,
       images: this.options.images ?? placeholderImages,
+      videos: this.options.videos,
       signal,
     };
   }
