@@ -127,7 +127,7 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
     await page.getByTestId('image-input').setInputFiles(photo);
     await body.locator('img').waitFor();
     // Shown through a blob: URL (the bytes need the bearer token), not the bare API URL.
-    await page.waitForFunction(`document.querySelector('[data-testid=body-editor] img')?.getAttribute('src')?.startsWith('blob:')`);
+    await body.locator('img[src^="blob:"]').waitFor();
 
     const blocking = page.locator('[data-testid=findings] [data-severity=block]');
     await blocking.first().waitFor();
@@ -214,13 +214,10 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
     const rows = page.locator('[data-testid=targets] tr[data-platform]');
     await rows.first().waitFor();
     assert.equal(await rows.count(), platforms.length);
-    await page.waitForFunction(
-      `document.querySelectorAll('[data-testid=targets] tr[data-state=published]').length === ${platforms.length}`,
-      null,
-      {
-        timeout: 60_000,
-      },
-    );
+    // Locators, not page functions: the page's CSP rightly refuses string evaluation.
+    const published = page.locator('[data-testid=targets] tr[data-state=published]');
+    await published.nth(platforms.length - 1).waitFor({ timeout: 60_000 });
+    assert.equal(await published.count(), platforms.length);
     for (const p of platforms) {
       const row = page.locator(`[data-testid=targets] tr[data-platform="${p}"]`);
       assert.match(await row.innerText(), /已发布/);

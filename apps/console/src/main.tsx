@@ -29,6 +29,8 @@ function Root() {
             colorPrimaryActive: '#062e70',
             colorLink: '#0b57d0',
             colorSuccess: '#237804',
+            colorSuccessBg: '#f6ffed',
+            colorSuccessBorder: '#b7eb8f',
             colorWarning: '#ad6800',
             colorError: '#c41d1d',
             colorTextTertiary: 'rgba(0,0,0,0.62)',
