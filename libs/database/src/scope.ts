@@ -43,9 +43,37 @@ export const LIKE_ESCAPE = "ESCAPE '!'";
  * same conditions (TypeORM's getManyAndCount counts DISTINCT ids, which costs a province-wide
  * scan a second time); LIMIT/OFFSET go straight into the SQL since there are no joins.
  */
-export async function fetchPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, skip: number, take: number): Promise<[T[], number]> {
+export async function fetchPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  skip: number,
+  take: number,
+  opts: { cacheTotalFor?: string } = {},
+): Promise<[T[], number]> {
   const count = qb.clone().select('COUNT(*)', 'n').orderBy();
   const items = await qb.offset(skip).limit(take).getMany();
+  const [sql, params] = count.getQueryAndParameters();
+  const key = opts.cacheTotalFor ? `${opts.cacheTotalFor}\u0000${sql}\u0000${JSON.stringify(params)}` : null;
+  const cached = key ? totals.get(key) : undefined;
+  if (cached && cached.until > Date.now() && cached.generation === generations.get(opts.cacheTotalFor!)) return [items, cached.n];
   const raw = await count.getRawOne<{ n: string | number }>();
-  return [items, Number(raw?.n ?? 0)];
+  const n = Number(raw?.n ?? 0);
+  if (key) {
+    if (totals.size > 5000) totals.clear();
+    totals.set(key, { n, until: Date.now() + TOTAL_TTL_MS, generation: generations.get(opts.cacheTotalFor!) ?? 0 });
+  }
+  return [items, n];
+}
+
+/**
+ * Totals of the big scoped lists (users, units) are kept for a few seconds per query: a console
+ * paging through a province's 50,000 users should not count them all on every page. Any write to
+ * the table in this process moves its generation and drops them at once; other processes' writes
+ * show within TOTAL_TTL_MS.
+ */
+const TOTAL_TTL_MS = 5000;
+const totals = new Map<string, { n: number; until: number; generation: number }>();
+const generations = new Map<string, number>();
+
+export function invalidateTotals(table: string): void {
+  generations.set(table, (generations.get(table) ?? 0) + 1);
 }

@@ -108,7 +108,7 @@ export class UnitsService {
     if (q.level) qb.andWhere('u.level = :level', { level: q.level });
     if (q.q) qb.andWhere(`u.name LIKE :q ${LIKE_ESCAPE}`, { q: containsPattern(q.q) });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(qb.orderBy('u.path', 'ASC'), skip, take);
+    const [items, total] = await fetchPage(qb.orderBy('u.path', 'ASC'), skip, take, { cacheTotalFor: 'unit' });
     return { items, total };
   }
 

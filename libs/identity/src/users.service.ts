@@ -117,7 +117,9 @@ export class UsersService {
       qb.andWhere('EXISTS (SELECT 1 FROM role_assignment ra WHERE ra.userId = u.id AND ra.role = :role)', { role: q.role });
     }
     const { skip, take } = pageOffset(q);
-    const [users, total] = await fetchPage(qb.orderBy('u.unitPath', 'ASC').addOrderBy('u.id', 'ASC'), skip, take);
+    const [users, total] = await fetchPage(qb.orderBy('u.unitPath', 'ASC').addOrderBy('u.id', 'ASC'), skip, take, {
+      cacheTotalFor: 'user',
+    });
     return { items: await this.views(this.ds.manager, users), total };
   }
 

@@ -1,3 +1,4 @@
+import { invalidateTotals } from '@tongfa/database';
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, ActorLoader, Unit, UnitsService } from '@tongfa/identity';
@@ -32,6 +33,7 @@ export class UnitsController {
   @ApiCreatedResponse({ type: UnitResponseDto })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateUnitDto): Promise<Unit> {
     const unit = await this.units.create(actor, dto);
+    invalidateTotals('unit');
     await this.trail.record({
       action: 'unit.create',
       targetType: 'unit',
@@ -55,6 +57,8 @@ export class UnitsController {
   @ApiOkResponse({ type: UnitResponseDto })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUnitDto): Promise<Unit> {
     const { before, after } = await this.units.update(actor, id, dto);
+    invalidateTotals('unit');
+    invalidateTotals('user');
     // A move rewrites unit paths that cached actors carry.
     if (before.path !== after.path) this.actors.invalidate();
     await this.trail.record({

@@ -1,3 +1,4 @@
+import { invalidateTotals } from '@tongfa/database';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, ActorLoader, UsersService, UserView } from '@tongfa/identity';
@@ -32,6 +33,7 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserResponseDto })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserView> {
     const user = await this.users.create(actor, dto);
+    invalidateTotals('user');
     this.actors.invalidate();
     await this.trail.record({ action: 'user.create', targetType: 'user', targetId: user.id, unitId: user.unitId, after: summary(user) });
     return user;
@@ -49,6 +51,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     const { before, after } = await this.users.update(actor, id, dto);
+    invalidateTotals('user');
     await this.trail.record({
       action: dto.unlock ? 'user.unlock' : dto.password ? 'user.password.reset' : 'user.update',
       targetType: 'user',
@@ -66,6 +69,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   async setRoles(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() dto: SetRolesDto): Promise<UserView> {
     const { before, after } = await this.users.setRoles(actor, id, dto.roles);
+    invalidateTotals('user');
     this.actors.invalidate();
     await this.trail.record({
       action: 'user.roles.set',
