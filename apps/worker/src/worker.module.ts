@@ -6,6 +6,10 @@ import { AuditModule } from '@tongfa/audit';
 import { JobsModule } from '@tongfa/jobs';
 import { AccountsModule } from '@tongfa/accounts';
 import { PluginsModule } from '@tongfa/plugins';
+import { ManuscriptsModule } from '@tongfa/manuscripts';
+import { MediaModule } from '@tongfa/media';
+import { ComplianceModule } from '@tongfa/compliance';
+import { PublishingModule } from '@tongfa/publishing';
 
 /**
  * The job edge: no HTTP, only the libraries whose handlers it runs. Each library module
@@ -31,7 +35,13 @@ export class WorkerModule {
         AuditModule,
         AccountsModule,
         PluginsModule,
+        // What the publication worker reaches: media bytes for image fitting, the compliance gate
+        // behind PublicationsService, and the reconciler that rebuilds the queue from the outbox.
+        ManuscriptsModule,
+        MediaModule,
+        ComplianceModule,
         JobsModule.forRoot({ consume: true }),
+        PublishingModule.forRoot({ consume: true }),
       ],
     };
   }

@@ -18,6 +18,8 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     private readonly prefix: string,
     private readonly consume: boolean,
     private readonly registry: JobRegistry,
+    /** Jobs of a name run at once in this process (default 4); Bull sums them over a queue's names. */
+    private readonly concurrency: Partial<Record<JobName, number>> = {},
   ) {
     super();
     for (const name of QUEUE_NAMES) this.queues.set(name, new Bull(name, redisUrl, { prefix }));
@@ -32,7 +34,7 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     for (const [queue, jobs] of byQueue) {
       for (const job of jobs) {
         if (!this.registry.has(job)) continue;
-        void this.queues.get(queue)!.process(job, 4, async (j) => this.registry.run(job, j.data as never));
+        void this.queues.get(queue)!.process(job, this.concurrency[job] ?? 4, async (j) => this.registry.run(job, j.data as never));
       }
     }
     this.logger.log(`consuming ${[...byQueue.keys()].join(', ')}`);

@@ -26,7 +26,10 @@ export class JobsModule {
           inject: [AppConfig, JobRegistry, getDataSourceToken(), Clock],
           useFactory: (config: AppConfig, registry: JobRegistry, ds: DataSource, clock: Clock) =>
             config.env.REDIS_URL
-              ? new BullJobQueue(config.env.REDIS_URL, config.env.TONGFA_QUEUE_PREFIX, opts.consume, registry)
+              ? new BullJobQueue(config.env.REDIS_URL, config.env.TONGFA_QUEUE_PREFIX, opts.consume, registry, {
+                  // A publish mostly waits on a platform: many run at once per process.
+                  'publication.publish': config.env.TONGFA_PUBLISH_CONCURRENCY,
+                })
               : new EmbeddedJobQueue(ds, registry, clock, opts.consume),
         },
       ],

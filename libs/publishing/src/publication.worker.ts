@@ -171,7 +171,10 @@ export class PublicationWorker {
           });
           return;
         }
-        const wait = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** Math.min(10, attempt.number));
+        // Back off by the polls made so far, not by every attempt of the target: retries of the
+        // publish itself (faults) must not push the first status checks minutes apart.
+        const polls = await this.ds.getRepository(PublicationAttempt).count({ where: { targetId: target.id, kind: 'poll' } });
+        const wait = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** Math.min(10, polls - 1));
         const next = new Date(now.getTime() + wait);
         await this.settle(target, { state: 'publishing', nextAttemptAt: next });
         await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);

@@ -46,9 +46,21 @@ const envFields = z.object({
   TONGFA_PLUGINS: csv.default([]),
   TONGFA_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (used to sign tokens and derive keys)').optional(),
   TONGFA_PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /** Publishing jobs one worker process runs at once (platform calls are mostly waiting on the network). */
+  TONGFA_PUBLISH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** `off` lifts the plugins' declared rate limits for sandbox accounts only (load and fault suites); real accounts are always limited. */
+  TONGFA_SANDBOX_RATE_LIMITS: z.enum(['declared', 'off']).default('declared'),
   TONGFA_MEDIA_DIR: z.string().min(1).default('data/media'),
-  TONGFA_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
-  TONGFA_MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
+  TONGFA_MEDIA_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(30 * 1024 * 1024),
+  TONGFA_MEDIA_MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
   TONGFA_MEDIA_MAX_PIXELS: z.coerce.number().int().min(10_000).default(100_000_000),
   TONGFA_VAULT_KEYS: z
     .string()

@@ -22,6 +22,11 @@ export interface FaultConfig {
   slowMs?: number;
   /** Retry-After of a `rate_limit` response (default 1 s). */
   retryAfterSec?: number;
+  /**
+   * Added to every platform API call, faulted or not (token endpoints included), like the network
+   * and processing time of a real platform; for load tests. Default 0.
+   */
+  latencyMs?: number;
 }
 
 /** A parsed request as a route handler sees it. */
@@ -426,6 +431,7 @@ export function createSandboxHandler(simulators: Simulator[], options: SandboxHa
       const count = inflightCounters.get(sim)!;
       count(1);
       try {
+        if (sim.faults.latencyMs) await delay(sim.faults.latencyMs, undefined, { signal: options.signal }).catch(() => undefined);
         await respond(res, sim, route, simReq, fault, options.signal);
       } finally {
         count(-1);
@@ -523,6 +529,7 @@ function inspect(
       after: opt('after'),
       slowMs: opt('slowMs'),
       retryAfterSec: opt('retryAfterSec'),
+      latencyMs: opt('latencyMs'),
     });
     return { json: sim.faults };
   }
