@@ -90,7 +90,7 @@ for (const driver of testDrivers()) {
       const done = await pollUntil(
         async () => {
           const v = await hub.http.get(`/api/v1/publications/${res.body.id}`).set(as('tpp.editor'));
-          return v.body.targets?.[0]?.state === 'published' ? v.body : null;
+          return v.body.status === 'published' && v.body.targets?.[0]?.state === 'published' ? v.body : null;
         },
         { timeoutMs: 30_000, intervalMs: 100, what: 'the third-party target published' },
       );

@@ -7,7 +7,7 @@ import { pollUntil } from './poll';
 export const WORKER_MAIN = resolve(__dirname, '../../apps/worker/src/main.js');
 
 /** Uploads a cover photo as the editor and returns its media id. */
-export async function uploadCover(hub: TestHub, editorToken: string, color = '#2a7'): Promise<string> {
+export async function uploadCover(hub: Pick<TestHub, 'http'>, editorToken: string, color = '#2a7'): Promise<string> {
   const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: color } })
     .jpeg()
     .toBuffer();
@@ -24,7 +24,7 @@ export async function uploadCover(hub: TestHub, editorToken: string, color = '#2
  * (policy interpretation), ready to publish.
  */
 export async function approvedManuscript(
-  hub: TestHub,
+  hub: Pick<TestHub, 'http'>,
   tokens: { editor: string; reviewers: string[] },
   opts: { title: string; coverMediaId?: string },
 ): Promise<string> {
