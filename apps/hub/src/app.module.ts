@@ -17,6 +17,8 @@ import { PublicationsController } from './publications/publications.controller';
 import { ManuscriptsModule } from '@tongfa/manuscripts';
 import { MediaModule } from '@tongfa/media';
 import { ComplianceModule } from '@tongfa/compliance';
+import { AlertsModule } from '@tongfa/alerts';
+import { AlertsController } from './alerts/alerts.controller';
 import { LexiconsController } from './compliance/lexicons.controller';
 import { ComplianceController } from './compliance/compliance.controller';
 import { MediaController } from './media/media.controller';
@@ -102,10 +104,12 @@ export class HubModule implements NestModule {
         ManuscriptsModule,
         MediaModule,
         ComplianceModule,
+        AlertsModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
         PublishingModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
       ],
       controllers: [
+        AlertsController,
         PublicationsController,
         MediaController,
         LexiconsController,

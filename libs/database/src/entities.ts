@@ -10,6 +10,7 @@ import { Publication, PublicationTarget, PublicationAttempt } from '../../publis
 import { Media } from '../../media/src/entities/media.entity';
 import { Manuscript, ManuscriptVersion, ReviewChain, ReviewDecision } from '../../manuscripts/src/entities';
 import { LexiconVersion, LexiconEntry } from '../../compliance/src/entities';
+import { DutyAlert } from '../../alerts/src/entities';
 
 export const ALL_ENTITIES = [
   Unit,
@@ -43,4 +44,5 @@ export const ALL_ENTITIES = [
   Publication,
   PublicationTarget,
   PublicationAttempt,
+  DutyAlert,
 ];

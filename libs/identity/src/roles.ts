@@ -48,6 +48,8 @@ export enum Permission {
   ReviewChainManage = 'review-chain:manage',
   LexiconManage = 'lexicon:manage',
   ComplianceCheck = 'compliance:check',
+  AlertRead = 'alert:read',
+  AlertAck = 'alert:ack',
 }
 
 const R = Role;
@@ -78,4 +80,7 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   // Granted at the root only: the lexicon service refuses the role held lower in the tree (one lexicon per province).
   [Permission.LexiconManage]: [R.PlatformOperator, R.SecurityAdmin],
   [Permission.ComplianceCheck]: [R.Editor, R.Reviewer],
+  // 值班提醒: the duty officers over the unit read and acknowledge them.
+  [Permission.AlertRead]: [R.DutyOfficer],
+  [Permission.AlertAck]: [R.DutyOfficer],
 };

@@ -11,6 +11,9 @@ export interface JobPayloads {
   'publication.publish': { targetId: string };
   'publication.poll': { targetId: string };
   'publication.retract': { targetId: string };
+  'publication.edit': { targetId: string };
+  'review.escalate': { manuscriptId: string; versionId: string; step: number };
+  'review.escalation-sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -24,6 +27,9 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'publication.publish': 'publishing',
   'publication.poll': 'publishing',
   'publication.retract': 'publishing',
+  'publication.edit': 'publishing',
+  'review.escalate': 'reviews',
+  'review.escalation-sweep': 'reviews',
 };
 
 export const QUEUE_NAMES = [...new Set(Object.values(JOB_QUEUES))];

@@ -1,11 +1,14 @@
 import { Global, Module } from '@nestjs/common';
+import { AlertsModule } from '@tongfa/alerts';
 import { ManuscriptsService } from './manuscripts.service';
 import { ReviewService } from './review.service';
+import { ReviewEscalation, ReviewEscalationScheduler } from './review-escalation.service';
 
 /** The ComplianceGate port is bound by the compliance module (libs/compliance). */
 @Global()
 @Module({
-  providers: [ManuscriptsService, ReviewService],
-  exports: [ManuscriptsService, ReviewService],
+  imports: [AlertsModule],
+  providers: [ManuscriptsService, ReviewService, ReviewEscalation, ReviewEscalationScheduler],
+  exports: [ManuscriptsService, ReviewService, ReviewEscalation],
 })
 export class ManuscriptsModule {}

@@ -98,6 +98,8 @@ export class ManuscriptsService {
         manuscript.status = ManuscriptStatus.Draft;
         manuscript.chain = null;
         manuscript.approvedSteps = null;
+        manuscript.escalatedSteps = null;
+        manuscript.escalationDueAt = null;
       }
       await m.save(manuscript);
       return { view: { ...manuscript, version: next }, reopened };

@@ -8,6 +8,8 @@ import { ChainStep, Manuscript, ManuscriptCategory, ManuscriptStatus, Manuscript
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
 import { ManuscriptsService } from './manuscripts.service';
 import { ComplianceGate, ComplianceVerdict } from './compliance-gate';
+import { ReviewEscalation } from './review-escalation.service';
+import { mayDecide, nextEscalationDue, openSteps } from './review-steps';
 
 export interface ChainView {
   category: ManuscriptCategory;
@@ -43,6 +45,8 @@ export interface PendingItem {
   step: number;
   stepName: string;
   level: number;
+  /** Overdue and escalated: a reviewer one level up may decide it. */
+  escalated: boolean;
   submittedAt: Date | null;
 }
 
@@ -58,6 +62,7 @@ export class ReviewService {
     private readonly clock: Clock,
     private readonly manuscripts: ManuscriptsService,
     private readonly compliance: ComplianceGate,
+    private readonly escalation: ReviewEscalation,
   ) {}
 
   async chains(actor: Actor, unitId: string): Promise<ChainView[]> {
@@ -130,9 +135,12 @@ export class ReviewService {
       ms.status = ManuscriptStatus.InReview;
       ms.chain = { steps: chain.steps, parallel: chain.parallel };
       ms.approvedSteps = [];
+      ms.escalatedSteps = [];
       ms.submittedAt = this.clock.now();
+      ms.escalationDueAt = nextEscalationDue(ms, ms.submittedAt);
       return m.save(ms);
     });
+    await this.escalation.schedule(manuscript);
     return { manuscript, verdict };
   }
 
@@ -145,7 +153,7 @@ export class ReviewService {
     id: string,
     input: { decision: 'approve' | 'reject'; comment?: string | null; versionId?: string; acknowledged?: string[] },
   ): Promise<{ manuscript: Manuscript; decision: ReviewDecision }> {
-    return this.ds.transaction(async (m) => {
+    const result = await this.ds.transaction(async (m) => {
       const ms = await this.manuscripts.find(m, actor, id);
       if (ms.status !== ManuscriptStatus.InReview || !ms.chain) throw new ManuscriptException(ManuscriptError.NotInReview);
       if (input.versionId && input.versionId !== ms.currentVersionId) {
@@ -156,7 +164,7 @@ export class ReviewService {
       if (already.some((d) => d.reviewerId === actor.userId)) throw new ManuscriptException(ManuscriptError.TwoSteps);
       const step = this.stepFor(actor, ms);
       if (step === null) {
-        const next = this.openSteps(ms)[0];
+        const next = openSteps(ms)[0];
         throw new ManuscriptException(ManuscriptError.NotYourStep, { level: next !== undefined ? ms.chain.steps[next]!.level : '-' });
       }
       if (input.decision === 'approve') {
@@ -203,16 +211,27 @@ export class ReviewService {
           ms.approvedVersionId = ms.currentVersionId;
         }
       }
+      // The next sequential step opens now; parallel steps keep the deadlines of their submission.
+      ms.escalationDueAt =
+        ms.status === ManuscriptStatus.InReview ? nextEscalationDue(ms, ms.chain.parallel ? ms.submittedAt! : this.clock.now()) : null;
       // The revision column turns a concurrent change into an error instead of a lost update.
       const res = await m
         .createQueryBuilder()
         .update(Manuscript)
-        .set({ status: ms.status, approvedSteps: ms.approvedSteps, approvedVersionId: ms.approvedVersionId, revision: ms.revision + 1 })
+        .set({
+          status: ms.status,
+          approvedSteps: ms.approvedSteps,
+          approvedVersionId: ms.approvedVersionId,
+          escalationDueAt: ms.escalationDueAt,
+          revision: ms.revision + 1,
+        })
         .where('id = :id AND revision = :rev', { id: ms.id, rev: ms.revision })
         .execute();
       if (!res.affected) throw new ManuscriptException(ManuscriptError.Concurrent);
       return { manuscript: await m.findOneByOrFail(Manuscript, { id: ms.id }), decision };
     });
+    await this.escalation.schedule(result.manuscript);
+    return result;
   }
 
   async history(actor: Actor, id: string): Promise<ReviewDecision[]> {
@@ -251,23 +270,24 @@ export class ReviewService {
         step,
         stepName: ms.chain!.steps[step]!.name,
         level: ms.chain!.steps[step]!.level,
+        escalated: (ms.escalatedSteps ?? []).includes(step),
         submittedAt: ms.submittedAt,
       });
     }
     return out;
   }
 
-  /** Steps not yet approved; in a sequential chain only the first of them is open. */
-  private openSteps(ms: Manuscript): number[] {
-    const done = new Set(ms.approvedSteps ?? []);
-    const open = ms.chain!.steps.map((_, i) => i).filter((i) => !done.has(i));
-    return ms.chain!.parallel ? open : open.slice(0, 1);
-  }
-
-  /** The open step this actor may decide, by reviewer level over the manuscript's unit. */
+  /**
+   * The open step this actor may decide, by reviewer level over the manuscript's unit. Overdue
+   * (escalated) steps come first: a reviewer who may take either takes the one holding things up.
+   */
   private stepFor(actor: Actor, ms: Manuscript): number | null {
     const levels = actor.grants.filter((g) => g.role === Role.Reviewer && ms.unitPath.startsWith(g.unitPath)).map((g) => g.level);
-    for (const i of this.openSteps(ms)) if (levels.includes(ms.chain!.steps[i]!.level)) return i;
+    const open = openSteps(ms);
+    const escalated = new Set(ms.escalatedSteps ?? []);
+    for (const i of [...open.filter((i) => escalated.has(i)), ...open.filter((i) => !escalated.has(i))]) {
+      if (mayDecide(ms, i, levels)) return i;
+    }
     return null;
   }
 

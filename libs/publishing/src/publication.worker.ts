@@ -10,6 +10,8 @@ import { AssetSource, PluginCallError, PluginHost, PublishOutcome } from '@tongf
 import { PublicationAttempt, PublicationTarget, TargetState } from './entities';
 import { PublicationsService } from './publications.service';
 import { Dispatcher } from './dispatcher';
+import { AlertsService } from '@tongfa/alerts';
+import { raisePublishFailedAlert } from './publish-failed.alert';
 
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 60_000;
@@ -36,6 +38,7 @@ export class PublicationWorker {
     private readonly media: MediaService,
     private readonly publications: PublicationsService,
     private readonly dispatcher: Dispatcher,
+    private readonly alerts: AlertsService,
   ) {}
 
   private leaseMs(): number {
@@ -355,10 +358,12 @@ export class PublicationWorker {
 
   /** Writes the outcome and releases the claim, only if this worker still holds it. */
   private async settle(target: PublicationTarget, patch: Partial<PublicationTarget>): Promise<void> {
-    await this.ds
+    const res = await this.ds
       .getRepository(PublicationTarget)
       .update({ id: target.id, claimedBy: this.workerId }, { ...patch, claimedBy: null, claimedUntil: null } as never);
     await this.publications.refreshStatus(target.publicationId);
+    // 值班提醒 when a person must act (failed, needs_reauth, unconfirmed); only the claim holder's write counts.
+    if (res.affected) await raisePublishFailedAlert(this.ds, this.alerts, target, patch);
   }
 
   private async startAttempt(target: PublicationTarget, kind: string): Promise<PublicationAttempt> {

@@ -71,6 +71,18 @@ export class Manuscript {
   @Column('simple-json', { nullable: true })
   approvedSteps: number[] | null;
 
+  /**
+   * Steps of the current submission not decided within their limit (indices into chain.steps):
+   * a reviewer one level up may decide them too. Reset on every submission.
+   */
+  @Column('simple-json', { nullable: true })
+  escalatedSteps: number[] | null;
+
+  /** When the next open step with a limit runs out; the escalation sweep finds overdue rows by it. */
+  @Index('idx_manuscript_escalation_due')
+  @Column('datetime', { precision: 6, nullable: true })
+  escalationDueAt: Date | null;
+
   /** When it was last submitted; null while it has never left the editors' hands. */
   @Column('datetime', { precision: 6, nullable: true })
   submittedAt: Date | null;

@@ -1,0 +1,75 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** What happened; the console groups and filters by it. */
+export enum DutyAlertKind {
+  ReviewEscalated = 'review_escalated',
+  PublishFailed = 'publish_failed',
+  AccountNeedsReauth = 'account_needs_reauth',
+}
+
+export enum DutyAlertSeverity {
+  Info = 'info',
+  Warning = 'warning',
+  Critical = 'critical',
+}
+
+/**
+ * 值班提醒: something the duty officers over a unit must see and acknowledge. Scoped by the unit
+ * path like every other record, so a county's duty officer sees the county's subtree only.
+ */
+@Entity('duty_alert')
+@Index('idx_duty_alert_unit_path', ['unitPath', 'createdAt'])
+@Index('idx_duty_alert_open', ['acknowledgedAt', 'unitPath'])
+export class DutyAlert {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Column('varchar', { length: 32 })
+  kind: DutyAlertKind;
+
+  @Column('varchar', { length: 16 })
+  severity: DutyAlertSeverity;
+
+  @Column('varchar', { length: 36 })
+  unitId: string;
+
+  @Column('varchar', { length: 400 })
+  unitPath: string;
+
+  @Column('varchar', { length: 200 })
+  titleZh: string;
+
+  @Column('varchar', { length: 200 })
+  titleEn: string;
+
+  @Column('varchar', { length: 1000 })
+  messageZh: string;
+
+  @Column('varchar', { length: 1000 })
+  messageEn: string;
+
+  /** What the alert is about, for the console to link to: `manuscript`, `publication`, `account`. */
+  @Column('varchar', { length: 32 })
+  resourceType: string;
+
+  @Column('varchar', { length: 36 })
+  resourceId: string;
+
+  /**
+   * One alert per occurrence: the raiser names the occurrence (e.g. version + step), and the unique
+   * index makes a late or repeated job raise nothing more.
+   */
+  @Index('uq_duty_alert_dedupe', { unique: true })
+  @Column('varchar', { length: 191 })
+  dedupeKey: string;
+
+  /** From the clock port, not the database, so tests that move time see consistent times. */
+  @Column('datetime', { precision: 6 })
+  createdAt: Date;
+
+  @Column('datetime', { precision: 6, nullable: true })
+  acknowledgedAt: Date | null;
+
+  @Column('varchar', { length: 36, nullable: true })
+  acknowledgedBy: string | null;
+}

@@ -1,0 +1,1 @@
+export * from './duty-alert.entity';
