@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
 import { newId } from '@tongfa/core';
-import { AccountsService } from '@tongfa/accounts';
+import { Account, AccountConnection, AccountsService } from '@tongfa/accounts';
+import { AccountReauthService } from '@tongfa/plugins';
 import { BullJobQueue, JobQueue } from '@tongfa/jobs';
 import { ReviewEscalation } from '@tongfa/manuscripts';
 import { Publication, PublicationTarget, PublicationWorker } from '@tongfa/publishing';
@@ -239,6 +240,23 @@ for (const driver of testDrivers()) {
       assert.equal(seen.total, 1, JSON.stringify(seen.items));
       assert.deepEqual(seen.items[0]!.link, { type: 'publication', id: pub.id });
       assert.equal((await alerts('es.dutyB', { kind: 'publish_failed' })).total, 0);
+    });
+
+    it('raises an account_needs_reauth alert once when a connected account’s authorization dies', async () => {
+      const actors = hub.app.get(ActorLoader);
+      const { account } = await hub.app.get(AccountsService).create(await actors.forUser(world.users.get('es.admin')!.id), {
+        unitId: world.units.countyA1.id,
+        platform: 'wechat',
+        name: '甲市一县发布',
+      });
+      await hub.ds.getRepository(Account).update({ id: account.id }, { connection: AccountConnection.Connected });
+      const reauth = hub.app.get(AccountReauthService);
+      assert.equal(await reauth.markNeedsReauth(account.id, 'invalid refresh token'), true);
+      assert.equal(await reauth.markNeedsReauth(account.id, 'invalid refresh token'), false);
+      const seen = await alerts('es.duty', { kind: 'account_needs_reauth' });
+      assert.equal(seen.total, 1);
+      assert.deepEqual(seen.items[0]!.link, { type: 'account', id: account.id });
+      assert.equal((await alerts('es.dutyB', { kind: 'account_needs_reauth' })).total, 0);
     });
   });
 }

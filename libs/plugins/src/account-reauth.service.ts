@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock, newId } from '@tongfa/core';
 import { Account, AccountConnection, AccountCredential } from '@tongfa/accounts';
 import { AuditService } from '@tongfa/audit';
+import { AlertsService, DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
 import { AccountAlert } from './entities';
 
 /**
@@ -17,6 +18,7 @@ export class AccountReauthService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsService,
   ) {}
 
   async markNeedsReauth(accountId: string, reason: string): Promise<boolean> {
@@ -39,6 +41,23 @@ export class AccountReauthService {
         message: `账号“${account.name}”（${account.platform}）的授权已失效，请单位管理员重新连接 / the authorization expired: a unit admin must reconnect it`,
         resolvedAt: null,
       });
+      // The duty officers hear of it too: every publish to the account fails until it is reconnected.
+      await this.alerts.raise(
+        {
+          kind: DutyAlertKind.AccountNeedsReauth,
+          severity: DutyAlertSeverity.Warning,
+          unitId: account.unitId,
+          unitPath: account.unitPath,
+          title: { zh: `账号授权失效：${account.name}`, en: `Account needs reconnecting: ${account.name}` },
+          message: {
+            zh: `账号“${account.name}”（${account.platform}）的授权已失效，请通知单位管理员重新连接。`,
+            en: `The authorization of "${account.name}" (${account.platform}) expired; a unit admin must reconnect it.`,
+          },
+          link: { type: 'account', id: accountId },
+          dedupeKey: `account_needs_reauth:${accountId}:${this.clock.now().getTime()}`,
+        },
+        m,
+      );
       await this.audit.record(
         {
           actorId: null,

@@ -13,6 +13,7 @@ import { PluginHost } from './plugin-host';
 import { AccountReauthService } from './account-reauth.service';
 import { AccountConnectionsService } from './account-connections.service';
 import { AccountCredentialJobs, CredentialRefreshScheduler } from './account-credential.jobs';
+import { AlertsModule } from '@tongfa/alerts';
 
 const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
 
@@ -23,6 +24,7 @@ const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
  */
 @Global()
 @Module({
+  imports: [AlertsModule],
   providers: [
     {
       provide: PluginRegistry,
