@@ -316,7 +316,8 @@ export class PluginHost {
     accountId: string,
     method: string,
     fn: (ctx: PluginContext, p: LoadedPlugin) => Promise<T>,
-    opts: { deadlineMs?: number } = {},
+    // assets and idempotencyKey: an edit renders images and may carry the key like a publish.
+    opts: Pick<CallOptions, 'deadlineMs' | 'assets' | 'idempotencyKey'> = {},
   ): Promise<T> {
     const account = await this.account(accountId);
     const p = this.plugin(account.platform);

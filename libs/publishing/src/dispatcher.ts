@@ -28,11 +28,20 @@ export class Dispatcher {
     for (const id of targetIds) await this.enqueue('publication.retract', id, null);
   }
 
+  /** Corrections that edit the existing post in place (targets in `editing`). */
+  async dispatchEdit(targets: Pick<PublicationTarget, 'id' | 'nextAttemptAt'>[]): Promise<void> {
+    for (const t of targets) await this.enqueue('publication.edit', t.id, t.nextAttemptAt);
+  }
+
   async dispatchPoll(targetId: string, at: Date): Promise<void> {
     await this.enqueue('publication.poll', targetId, at);
   }
 
-  async enqueue(job: 'publication.publish' | 'publication.retract' | 'publication.poll', targetId: string, at: Date | null): Promise<void> {
+  async enqueue(
+    job: 'publication.publish' | 'publication.retract' | 'publication.poll' | 'publication.edit',
+    targetId: string,
+    at: Date | null,
+  ): Promise<void> {
     const now = this.clock.now().getTime();
     const res = await this.ds
       .createQueryBuilder()

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './publishing.exception';
 export * from './publications.service';
+export * from './corrections.service';
 export * from './rendition.service';
 export * from './dispatcher';
 export * from './publication.worker';

@@ -12,11 +12,13 @@ import { PublicationsService } from './publications.service';
 import { Dispatcher } from './dispatcher';
 import { AlertsService } from '@tongfa/alerts';
 import { raisePublishFailedAlert } from './publish-failed.alert';
+import { CorrectionsService } from './corrections.service';
 
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 60_000;
 const POLL_GIVE_UP_MS = 24 * 3600_000;
 const RETRACT_MAX_ATTEMPTS = 5;
+const EDIT_MAX_ATTEMPTS = 5;
 /** Checks for an existing post that may fail for want of an answer before a person is asked. */
 const MAX_EXISTENCE_CHECKS = 8;
 
@@ -39,6 +41,7 @@ export class PublicationWorker {
     private readonly publications: PublicationsService,
     private readonly dispatcher: Dispatcher,
     private readonly alerts: AlertsService,
+    private readonly corrections: CorrectionsService,
   ) {}
 
   private leaseMs(): number {
@@ -215,6 +218,8 @@ export class PublicationWorker {
         lastError: null,
         lastErrorKind: null,
       });
+      // A correction waiting on this post to be gone may publish now (the reconciler repeats this).
+      await this.corrections.afterRetract(target.id);
     } catch (e) {
       const err = PluginCallError.from(e, []);
       await this.finishAttempt(attempt, 'error', err.message);
@@ -235,7 +240,84 @@ export class PublicationWorker {
           lastErrorKind: err.kind,
           lastError: `撤回失败，请到平台手动删除：${err.message}`,
         });
+        await this.corrections.afterRetract(target.id);
       }
+    }
+  }
+
+  /**
+   * A correction that edits the post in place. `editing` is both the waiting and the running state
+   * (as `retracting` is): an edit is idempotent, it replaces the content of the same remote post, so
+   * a duplicate delivery or a lapsed claim simply runs it again and never makes a second post.
+   */
+  @JobHandler('publication.edit')
+  async handleEdit({ targetId }: JobPayloads['publication.edit']): Promise<void> {
+    const now = this.clock.now();
+    const claimed = await this.claim(targetId, ['editing'], 'editing', { dueBy: now, requireRemote: true });
+    if (!claimed) return;
+    await this.holding(targetId, () => this.editClaimed(targetId));
+  }
+
+  private async editClaimed(targetId: string): Promise<void> {
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    const attempt = await this.startAttempt(target, 'edit');
+    try {
+      const result = await this.host.call(
+        target.accountId,
+        'edit',
+        (ctx, p) => p.plugin.edit!(ctx, target.remoteId!, target.rendition as Rendition<unknown>),
+        { assets: this.assets, idempotencyKey: target.id },
+      );
+      await this.finishAttempt(attempt, result.status, null);
+      const now = this.clock.now();
+      if (result.status === 'processing') {
+        // The platform reviews the edit: poll it like a publish that is processing.
+        const next = new Date(now.getTime() + POLL_FIRST_MS);
+        await this.settle(target, {
+          state: 'publishing',
+          attempts: target.attempts + 1,
+          remoteId: result.remoteId || target.remoteId,
+          url: result.url ?? target.url,
+          nextAttemptAt: next,
+          lastError: null,
+        });
+        await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+        return;
+      }
+      await this.settle(target, {
+        state: 'published',
+        attempts: target.attempts + 1,
+        remoteId: result.remoteId || target.remoteId,
+        url: result.url ?? target.url,
+        publishedAt: now,
+        lastError: null,
+        lastErrorKind: null,
+      });
+      await this.touchAccount(target.accountId);
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      await this.finishAttempt(attempt, 'error', err.message);
+      // Ambiguous is retryable here, unlike a publish: repeating an edit cannot duplicate the post.
+      const retryable = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
+      if (retryable && target.attempts + 1 < EDIT_MAX_ATTEMPTS) {
+        const next = new Date(this.clock.now().getTime() + (err.retryAfterMs ?? 2000 * 2 ** target.attempts));
+        await this.settle(target, {
+          state: 'editing',
+          attempts: target.attempts + 1,
+          nextAttemptAt: next,
+          lastErrorKind: err.kind,
+          lastError: `更正（修改原稿）暂时失败，将于 ${next.toISOString()} 重试：${err.message}`,
+        });
+        await this.dispatcher.dispatchEdit([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
+        return;
+      }
+      await this.settle(target, {
+        state: err.kind === 'auth_expired' ? 'needs_reauth' : 'failed',
+        attempts: target.attempts + 1,
+        lastErrorKind: err.kind,
+        lastError: `更正未生效，平台上仍是原稿：${err.message}`,
+      });
+      await this.corrections.editFailed(target);
     }
   }
 

@@ -6,9 +6,17 @@ import { pathInScope, whereInScope, fetchPage } from '@tongfa/database';
 import { Actor, Permission, Role } from '@tongfa/identity';
 import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
 import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion, ReviewDecision } from '@tongfa/manuscripts';
-import { Publication, PublicationAttempt, PublicationStatus, PublicationTarget, TargetState, TERMINAL_STATES } from './entities';
+import {
+  CorrectionMode,
+  Publication,
+  PublicationAttempt,
+  PublicationStatus,
+  PublicationTarget,
+  TargetState,
+  TERMINAL_STATES,
+} from './entities';
 import { PublishingError, PublishingException } from './publishing.exception';
-import { RenditionService } from './rendition.service';
+import { RenderedFor, RenditionService } from './rendition.service';
 import { Dispatcher } from './dispatcher';
 
 export interface CreatePublicationInput {
@@ -29,6 +37,12 @@ export interface TargetView {
   nextAttemptAt: Date | null;
   publishedAt: Date | null;
   retractedAt: Date | null;
+  /** Corrections: how this target corrects the original post, and which target it replaces. */
+  correctionMode: CorrectionMode | null;
+  replacesTargetId: string | null;
+  /** On an original: the correction target that took over its post. */
+  supersededBy: string | null;
+  note: string | null;
   updatedAt: Date;
 }
 
@@ -43,6 +57,8 @@ export function summarize(states: TargetState[], scheduled: boolean): Publicatio
   if (states.every((s) => s === 'retracted' || s === 'retract_failed') && states.some((s) => s === 'retracted')) return 'retracted';
   if (!states.every((s) => TERMINAL_STATES.includes(s))) return 'publishing';
   if (states.every((s) => s === 'published')) return 'published';
+  // Corrected: no target of its own is live any more; a correction publication carries the posts.
+  if (states.some((s) => s === 'superseded') && !states.includes('published')) return 'superseded';
   if (states.some((s) => s === 'published' || s === 'retracted')) return 'partial';
   return 'failed';
 }
@@ -99,6 +115,77 @@ export class PublicationsService {
     if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000)
       throw new PublishingException(PublishingError.ScheduleInPast);
 
+    const rendered = await this.prepare(ms, version, accounts, ids);
+
+    const scheduled = !!input.scheduledAt && input.scheduledAt.getTime() > now.getTime();
+    const publication = this.ds.getRepository(Publication).create({
+      id: newId(),
+      manuscriptId: ms.id,
+      versionId: version.id,
+      unitId: ms.unitId,
+      unitPath: ms.unitPath,
+      createdBy: actor.userId,
+      idempotencyKey: idempotencyKey ?? newId(),
+      status: scheduled ? 'scheduled' : 'publishing',
+      scheduledAt: input.scheduledAt ?? null,
+      retractReason: null,
+      retractedBy: null,
+      correctionOf: null,
+      correctionReason: null,
+    });
+    const targets = rendered.map((r) =>
+      this.ds.getRepository(PublicationTarget).create({
+        id: newId(),
+        publicationId: publication.id,
+        accountId: r.account.id,
+        platform: r.account.platform,
+        state: scheduled ? 'pending' : 'queued',
+        rendition: r.rendition,
+        checkpoint: null,
+        remoteId: null,
+        url: null,
+        attempts: 0,
+        lastErrorKind: null,
+        lastError: null,
+        nextAttemptAt: scheduled ? input.scheduledAt! : now,
+        claimedBy: null,
+        claimedUntil: null,
+        mustCheckExisting: false,
+        dispatchedAt: null,
+        dispatches: 0,
+        publishedAt: null,
+        retractedAt: null,
+        correctionMode: null,
+        replacesTargetId: null,
+        supersededBy: null,
+        note: null,
+      }),
+    );
+    try {
+      // The outbox: the publication and every target commit together, or nothing does.
+      await this.ds.transaction(async (m) => {
+        await m.insert(Publication, publication);
+        for (const t of targets) await m.insert(PublicationTarget, t as never);
+      });
+    } catch (e) {
+      // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
+      if (idempotencyKey) {
+        const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
+        if (existing) return { view: await this.view(existing), created: false };
+      }
+      throw e;
+    }
+    // After commit: a lost enqueue here is found by the reconciler, so this is only a fast path.
+    await this.dispatcher.dispatch(targets).catch(() => undefined);
+    return { view: await this.view(publication), created: true };
+  }
+
+  /**
+   * The checks every publication of a version passes before its outbox is written (corrections
+   * too): the five checks at the publish phase, then each account's rendition without violations.
+   * `ids` orders the accounts for the error details.
+   */
+  async prepare(ms: Manuscript, version: ManuscriptVersion, accounts: Account[], ids: string[]): Promise<RenderedFor[]> {
     // Before publishing: the acknowledgements the reviewers recorded on this version still hold.
     const acknowledged = (
       await this.ds.getRepository(ReviewDecision).find({ where: { versionId: version.id }, select: { acknowledged: true } })
@@ -126,62 +213,7 @@ export class PublicationsService {
         ),
       );
     }
-
-    const scheduled = !!input.scheduledAt && input.scheduledAt.getTime() > now.getTime();
-    const publication = this.ds.getRepository(Publication).create({
-      id: newId(),
-      manuscriptId: ms.id,
-      versionId: version.id,
-      unitId: ms.unitId,
-      unitPath: ms.unitPath,
-      createdBy: actor.userId,
-      idempotencyKey: idempotencyKey ?? newId(),
-      status: scheduled ? 'scheduled' : 'publishing',
-      scheduledAt: input.scheduledAt ?? null,
-      retractReason: null,
-      retractedBy: null,
-    });
-    const targets = rendered.map((r) =>
-      this.ds.getRepository(PublicationTarget).create({
-        id: newId(),
-        publicationId: publication.id,
-        accountId: r.account.id,
-        platform: r.account.platform,
-        state: scheduled ? 'pending' : 'queued',
-        rendition: r.rendition,
-        checkpoint: null,
-        remoteId: null,
-        url: null,
-        attempts: 0,
-        lastErrorKind: null,
-        lastError: null,
-        nextAttemptAt: scheduled ? input.scheduledAt! : now,
-        claimedBy: null,
-        claimedUntil: null,
-        mustCheckExisting: false,
-        dispatchedAt: null,
-        dispatches: 0,
-        publishedAt: null,
-        retractedAt: null,
-      }),
-    );
-    try {
-      // The outbox: the publication and every target commit together, or nothing does.
-      await this.ds.transaction(async (m) => {
-        await m.insert(Publication, publication);
-        for (const t of targets) await m.insert(PublicationTarget, t as never);
-      });
-    } catch (e) {
-      // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
-      if (idempotencyKey) {
-        const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
-        if (existing) return { view: await this.view(existing), created: false };
-      }
-      throw e;
-    }
-    // After commit: a lost enqueue here is found by the reconciler, so this is only a fast path.
-    await this.dispatcher.dispatch(targets).catch(() => undefined);
-    return { view: await this.view(publication), created: true };
+    return rendered;
   }
 
   async get(actor: Actor, id: string): Promise<PublicationView> {
@@ -216,6 +248,13 @@ export class PublicationsService {
     const notRetractable: { targetId: string; reason: string }[] = [];
     const toRetract: PublicationTarget[] = [];
     for (const t of targets) {
+      if (t.state === 'superseded') {
+        notRetractable.push({
+          targetId: t.id,
+          reason: '已由更正稿接替，请撤回更正稿 / superseded by a correction; retract the correction',
+        });
+        continue;
+      }
       if (t.state !== 'published') {
         if (!['retracted', 'retracting'].includes(t.state))
           notRetractable.push({ targetId: t.id, reason: `状态为 ${t.state}，无需撤回 / not published` });
@@ -293,6 +332,10 @@ export class PublicationsService {
         nextAttemptAt: t.nextAttemptAt,
         publishedAt: t.publishedAt,
         retractedAt: t.retractedAt,
+        correctionMode: t.correctionMode,
+        replacesTargetId: t.replacesTargetId,
+        supersededBy: t.supersededBy,
+        note: t.note,
         updatedAt: t.updatedAt,
       })),
     };

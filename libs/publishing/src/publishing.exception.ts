@@ -8,6 +8,9 @@ export enum PublishingError {
   RenditionViolations = 'RENDITION_VIOLATIONS',
   ComplianceBlocked = 'PUBLICATION_COMPLIANCE_BLOCKED',
   ScheduleInPast = 'SCHEDULE_IN_PAST',
+  CorrectionNotApproved = 'CORRECTION_NOT_APPROVED',
+  NothingToCorrect = 'CORRECTION_NOTHING_TO_CORRECT',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
 }
 
 export class PublishingException extends defineDomainErrors<PublishingError>({
@@ -30,4 +33,22 @@ export class PublishingException extends defineDomainErrors<PublishingError>({
     message: { zh: '发布前检查发现 {count} 处必须修改的问题', en: 'The pre-publish checks found {count} blocking problems' },
   },
   [PublishingError.ScheduleInPast]: { kind: ErrorKind.Invalid, message: { zh: '定时发布时间已过', en: 'scheduledAt is in the past' } },
+  [PublishingError.CorrectionNotApproved]: {
+    kind: ErrorKind.Conflict,
+    message: {
+      zh: '先审后发：稿件没有比已发布版本（第 {published} 版）更新且审核通过的版本，请修改稿件并送审通过后再更正',
+      en: 'Review first: the manuscript has no approved version newer than the published one (v{published}); edit it and have it approved first',
+    },
+  },
+  [PublishingError.NothingToCorrect]: {
+    kind: ErrorKind.Conflict,
+    message: {
+      zh: '该发布没有仍在平台上的稿件可更正（可能已撤回或已被更正）',
+      en: 'The publication has no live post to correct (retracted or already corrected)',
+    },
+  },
+  [PublishingError.IdempotencyKeyReused]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '该 Idempotency-Key 已用于另一个请求', en: 'This Idempotency-Key was already used for a different request' },
+  },
 }) {}

@@ -4,6 +4,7 @@ import { RenditionService } from './rendition.service';
 import { Dispatcher } from './dispatcher';
 import { PublicationWorker } from './publication.worker';
 import { Reconciler } from './reconciler';
+import { CorrectionsService } from './corrections.service';
 
 /** `consume`: this process runs the publishing jobs and the reconciler (worker, or embedded hub). */
 @Global()
@@ -17,11 +18,12 @@ export class PublishingModule {
         RenditionService,
         Dispatcher,
         Reconciler,
+        CorrectionsService,
         ...(opts.consume
           ? [PublicationWorker, { provide: 'PUBLISHING_CONSUMER', inject: [Reconciler], useFactory: (r: Reconciler) => r.enable() }]
           : []),
       ],
-      exports: [PublicationsService, RenditionService, Dispatcher, Reconciler],
+      exports: [PublicationsService, RenditionService, Dispatcher, Reconciler, CorrectionsService],
     };
   }
 }

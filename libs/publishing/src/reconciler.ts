@@ -4,6 +4,7 @@ import { DataSource, In, LessThan } from 'typeorm';
 import { Clock } from '@tongfa/core';
 import { PublicationTarget } from './entities';
 import { Dispatcher } from './dispatcher';
+import { CorrectionsService } from './corrections.service';
 
 /** Due work whose job has not claimed it this long after its time is re-enqueued. */
 const GRACE_MS = 1000;
@@ -28,6 +29,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly dispatcher: Dispatcher,
+    private readonly corrections: CorrectionsService,
   ) {}
 
   /** Turned on in processes that run jobs (the worker, or the embedded hub). */
@@ -61,7 +63,10 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     let touched = 0;
 
     // Lapsed claims: the worker died or hung past its lease.
-    const lapsed = await repo.find({ where: { claimedUntil: LessThan(now), state: In(['publishing', 'retracting']) }, take: BATCH });
+    const lapsed = await repo.find({
+      where: { claimedUntil: LessThan(now), state: In(['publishing', 'retracting', 'editing']) },
+      take: BATCH,
+    });
     for (const t of lapsed) {
       const publishInFlight = t.state === 'publishing' && !t.remoteId;
       const res = await this.ds
@@ -84,14 +89,23 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       .createQueryBuilder('t')
       .select(['t.id', 't.state', 't.nextAttemptAt', 't.remoteId'])
       .where('t.claimedBy IS NULL')
-      .andWhere("(t.state IN ('queued', 'retry_wait', 'pending', 'retracting') OR (t.state = 'publishing' AND t.remoteId IS NOT NULL))")
+      .andWhere(
+        "(t.state IN ('queued', 'retry_wait', 'pending', 'retracting', 'editing') OR (t.state = 'publishing' AND t.remoteId IS NOT NULL))",
+      )
       .andWhere('(t.nextAttemptAt IS NULL OR t.nextAttemptAt <= :due)', { due })
       .andWhere('(t.dispatchedAt IS NULL OR t.dispatchedAt < :stale)', { stale })
       .orderBy('t.nextAttemptAt', 'ASC')
       .take(BATCH)
       .getMany();
     for (const t of waiting) {
-      const job = t.state === 'retracting' ? 'publication.retract' : t.state === 'publishing' ? 'publication.poll' : 'publication.publish';
+      const job =
+        t.state === 'retracting'
+          ? 'publication.retract'
+          : t.state === 'editing'
+            ? 'publication.edit'
+            : t.state === 'publishing'
+              ? 'publication.poll'
+              : 'publication.publish';
       try {
         await this.dispatcher.enqueue(job, t.id, null);
         touched++;
@@ -100,6 +114,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
         break;
       }
     }
+    // Corrections whose original's retract ended while nobody moved them on (crash in between).
+    touched += await this.corrections.sweepAwaiting(BATCH);
     return touched;
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, Sse, MessageEvent } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { DataSource, In } from 'typeorm';
@@ -7,10 +7,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor } from '@tongfa/identity';
 import { CommonError, CommonException } from '@tongfa/core';
 import { Manuscript, ManuscriptsService } from '@tongfa/manuscripts';
-import { PublicationsService, RenditionService, TERMINAL_STATES } from '@tongfa/publishing';
+import { CorrectionsService, PublicationsService, RenditionService, TERMINAL_STATES } from '@tongfa/publishing';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
-import { CreatePublicationDto, PublicationListQueryDto, RenditionQueryDto, RetractDto } from './publications.dto';
+import { CorrectionDto, CreatePublicationDto, PublicationListQueryDto, RenditionQueryDto, RetractDto } from './publications.dto';
 
 @ApiTags('publications')
 @ApiBearerAuth()
@@ -18,6 +18,7 @@ import { CreatePublicationDto, PublicationListQueryDto, RenditionQueryDto, Retra
 export class PublicationsController {
   constructor(
     private readonly publications: PublicationsService,
+    private readonly corrections: CorrectionsService,
     private readonly renditions: RenditionService,
     private readonly manuscripts: ManuscriptsService,
     private readonly trail: AuditTrail,
@@ -109,6 +110,63 @@ export class PublicationsController {
       after: { reason: dto.reason, notRetractable: result.notRetractable.length },
     });
     return result;
+  }
+
+  @Post('publications/:id/corrections')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key returns the same correction, never a second one' })
+  @ApiOperation({
+    summary: '更正已发布稿件（新版本须已审核通过）/ Correct the published posts with a newer approved version',
+    description: [
+      'Allowed only when the manuscript’s current version is approved and newer than the version this publication sent (先审后发); otherwise 409 `CORRECTION_NOT_APPROVED`. 409 `CORRECTION_NOTHING_TO_CORRECT` when none of its posts is live.',
+      'Creates a correction publication (`correctionOf` = this publication) with one target per target of this publication that is `published`; its `correctionMode` says the path:',
+      '- `edit`: the plugin declares `edit`; the post is changed in place, its remote id stays (state `editing` → `published`). On failure the original target takes the post back.',
+      '- `replace`: the plugin can retract but not edit; the original target is retracted (`retracting` → `retracted`), the correction target waits in `awaiting_retract` and only then publishes (`queued` → … → `published`). If the retract fails the correction target fails too, so two versions are never live at once.',
+      '- `republish`: the platform can do neither; a new post is published and the target carries a `note` that the old post must be removed by hand.',
+      'Original targets record `supersededBy` (and end `superseded`, or `retracted` when replaced).',
+      'Built-in platforms today: weibo, wechat, douyin, toutiao, nanfang and own-app all take `replace`. Weibo has no edit API (statuses/destroy + share); WeChat’s draft/update only edits drafts, a free-published article cannot be edited (freepublish/delete + a new draft and submit); Douyin has no edit of a posted video (video/delete + create); Toutiao, 南方号 and own-app have no documented update call (their delete, then a new push). A third-party plugin that declares `edit` gets the `edit` path.',
+    ].join('\n\n'),
+  })
+  @ApiConflictResponse({
+    description:
+      'no newer approved version (CORRECTION_NOT_APPROVED), nothing live to correct, or the Idempotency-Key was used for another request',
+  })
+  async correct(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CorrectionDto,
+    @Headers('idempotency-key') idemKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (idemKey !== undefined && !/^[\w.:-]{1,128}$/.test(idemKey)) {
+      throw new CommonException(CommonError.ValidationFailed, { fields: 'Idempotency-Key' }, [
+        { field: 'Idempotency-Key', message: '1–128 of letters, digits, _ . : -' },
+      ]);
+    }
+    const { view, created, original } = await this.corrections.correct(actor, id, dto.reason, idemKey);
+    if (!created) {
+      res.status(200);
+      return view;
+    }
+    await this.trail.record({
+      action: 'publication.correct',
+      targetType: 'publication',
+      targetId: view.id,
+      unitId: view.unitId,
+      unitPath: view.unitPath,
+      before: { publicationId: original.id, versionId: original.versionId },
+      after: {
+        correctionOf: original.id,
+        versionId: view.versionId,
+        reason: dto.reason,
+        targets: view.targets.map((t) => ({
+          accountId: t.accountId,
+          platform: t.platform,
+          mode: t.correctionMode,
+          replaces: t.replacesTargetId,
+        })),
+      },
+    });
+    return view;
   }
 
   @Sse('publications/:id/events')

@@ -25,6 +25,16 @@ export class RetractDto {
   reason: string;
 }
 
+export class CorrectionDto {
+  @ApiProperty({
+    example: '第二段数据有误（“十项”应为“十二项”），已重新审核',
+    description: 'why the posts are corrected (recorded in the audit)',
+  })
+  @IsString()
+  @Length(2, 500)
+  reason: string;
+}
+
 export class RenditionQueryDto {
   @ApiPropertyOptional({ description: 'comma-separated account ids (default: every account of the unit)' })
   @IsOptional()

@@ -4,6 +4,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
  * pending (scheduled) → queued → publishing → published | retry_wait → queued | failed |
  * needs_reauth | unconfirmed; published → retracting → retracted | retract_failed.
  * `publishing` with a remoteId means the platform accepted it and is still processing.
+ *
+ * Corrections (更正) add three states. A correction target that edits the post in place waits and
+ * runs in `editing` (like `retracting`: the edit is idempotent, so a lapsed claim just repeats it)
+ * and ends `published` with the same remoteId. One that must replace the post waits in
+ * `awaiting_retract` until the original target's retract has ended: `retracted` lets it go on to
+ * `queued` (an ordinary publish), `retract_failed` fails it (never two live posts). The original
+ * target of an edited or unretractable post becomes `superseded` (terminal).
  */
 export type TargetState =
   | 'pending'
@@ -16,9 +23,27 @@ export type TargetState =
   | 'unconfirmed'
   | 'retracting'
   | 'retracted'
-  | 'retract_failed';
+  | 'retract_failed'
+  | 'editing'
+  | 'awaiting_retract'
+  | 'superseded';
 
-export const TERMINAL_STATES: TargetState[] = ['published', 'failed', 'needs_reauth', 'unconfirmed', 'retracted', 'retract_failed'];
+export const TERMINAL_STATES: TargetState[] = [
+  'published',
+  'failed',
+  'needs_reauth',
+  'unconfirmed',
+  'retracted',
+  'retract_failed',
+  'superseded',
+];
+
+/**
+ * How a correction target reaches the platform: `edit` the existing post in place; `replace` it
+ * (retract the old post, then publish the new version); `republish` when the platform can neither
+ * edit nor retract (a new post, and the old one must be removed by hand).
+ */
+export type CorrectionMode = 'edit' | 'replace' | 'republish';
 
 @Entity('publication_target')
 @Index('idx_target_due', ['state', 'nextAttemptAt'])
@@ -91,6 +116,23 @@ export class PublicationTarget {
 
   @Column('datetime', { precision: 6, nullable: true })
   retractedAt: Date | null;
+
+  /** On a correction's target: how it corrects the original post. Null on ordinary publications. */
+  @Column('varchar', { length: 16, nullable: true })
+  correctionMode: CorrectionMode | null;
+
+  /** On a correction's target: the original publication's target whose post it corrects. */
+  @Index('idx_target_replaces')
+  @Column('varchar', { length: 36, nullable: true })
+  replacesTargetId: string | null;
+
+  /** On an original target: the correction target that took over (or replaced) its post. */
+  @Column('varchar', { length: 36, nullable: true })
+  supersededBy: string | null;
+
+  /** A standing note for the editor (e.g. the old post must be removed by hand), Chinese first. */
+  @Column('varchar', { length: 500, nullable: true })
+  note: string | null;
 
   @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;

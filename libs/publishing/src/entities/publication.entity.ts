@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** The summary of a publication's targets, recomputed whenever one of them changes. */
-export type PublicationStatus = 'scheduled' | 'publishing' | 'published' | 'partial' | 'failed' | 'retracting' | 'retracted';
+export type PublicationStatus = 'scheduled' | 'publishing' | 'published' | 'partial' | 'failed' | 'retracting' | 'retracted' | 'superseded';
 
 /** One approved version sent to a set of accounts; its targets are the outbox. */
 @Entity('publication')
@@ -42,6 +42,14 @@ export class Publication {
 
   @Column('varchar', { length: 36, nullable: true })
   retractedBy: string | null;
+
+  /** A correction (更正) points at the publication whose posts it corrects; null otherwise. */
+  @Index('idx_publication_correction_of')
+  @Column('varchar', { length: 36, nullable: true })
+  correctionOf: string | null;
+
+  @Column('varchar', { length: 500, nullable: true })
+  correctionReason: string | null;
 
   @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
