@@ -191,6 +191,13 @@ export interface Plugin<P = unknown> {
   reply?(ctx: PluginContext, remoteId: string, commentId: string, text: string): Promise<{ id: string }>;
 }
 
+/**
+ * A plugin whose payload type is not known here (hosts, the testing kit): payloads pass through
+ * them opaquely, from render() to publish().
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the payload type varies per plugin
+export type AnyPlugin = Plugin<any>;
+
 const requiredByCapability: Array<[Capability, Array<keyof Plugin>]> = [
   ['retract', ['retract']],
   ['edit', ['edit']],

@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { errorKind, isPluginError, type ConstraintIssue, type PluginErrorKind } from '../errors';
 import { isSdkCompatible, SDK_VERSION, validateManifest, type Constraints, type TextLimit } from '../manifest';
-import type { AssetDescriptor, ManuscriptInput, Plugin, RenderContext, Rendition } from '../plugin';
+import type { AnyPlugin, AssetDescriptor, ManuscriptInput, RenderContext, Rendition } from '../plugin';
 import { countWith } from '../text';
 import { SandboxClient } from './sandbox-client';
 import { startSimulators, type FaultKind, type RunningSimulators, type Simulator } from './simulator-harness';
@@ -136,7 +136,7 @@ const issueNames = (issues: ConstraintIssue[]) => issues.map((i) => i.constraint
 const names = (r: Rendition) => [...issueNames(r.violations)];
 
 /** Calls render with fetch, Math.random and Date.now disabled, so impurity fails loudly. */
-function renderPurely(plugin: Plugin<any>, input: ManuscriptInput, ctx: RenderContext): Rendition {
+function renderPurely(plugin: AnyPlugin, input: ManuscriptInput, ctx: RenderContext): Rendition {
   const saved = { fetch: globalThis.fetch, random: Math.random, now: Date.now };
   const forbid = (what: string) => () => {
     throw new Error(`render() must be pure but called ${what}`);
@@ -231,7 +231,7 @@ async function expectKind(p: Promise<unknown>, kinds: PluginErrorKind[], secrets
  * and retract / metrics / comments when declared. Call it at the top level of a test file.
  */
 export function describeConformance(
-  plugin: Plugin<any>,
+  plugin: AnyPlugin,
   simulatorFactory: () => Simulator | Simulator[],
   options: ConformanceOptions = {},
 ): void {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { initPlugin } from '../cli/init';
-import type { Plugin } from '../plugin';
+import type { AnyPlugin } from '../plugin';
 import type { Simulator } from './simulator-harness';
 
 /**
@@ -11,7 +11,7 @@ import type { Simulator } from './simulator-harness';
  * (transpiled without type-checking, for speed; the init spec type-checks it with tsc). Lets the SDK's
  * own specs run the conformance suite on the very plugin every third party starts from.
  */
-export function loadScaffoldedPlugin(id = 'demo-platform'): { plugin: Plugin<any>; createSimulator: () => Simulator; dir: string } {
+export function loadScaffoldedPlugin(id = 'demo-platform'): { plugin: AnyPlugin; createSimulator: () => Simulator; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tongfa-scaffold-'));
   initPlugin({ name: id, dir: join(dir, 'pkg'), nameZh: '演示平台', nameEn: 'Demo Platform' });
   const sdkMain = resolve(__dirname, '..', 'index.js');
@@ -31,7 +31,7 @@ export function loadScaffoldedPlugin(id = 'demo-platform'): { plugin: Plugin<any
     );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const plugin = (require(join(out, 'index.js')) as { default: Plugin<any> }).default;
+  const plugin = (require(join(out, 'index.js')) as { default: AnyPlugin }).default;
   const pascal = id
     .split('-')
     .map((w) => w[0].toUpperCase() + w.slice(1))

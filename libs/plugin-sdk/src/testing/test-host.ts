@@ -11,11 +11,11 @@ import {
 } from '../context';
 import { errorKind, type PluginErrorKind } from '../errors';
 import type { FittedImage, ImageFitSpec, ImageService } from '../images';
-import type { Plugin, PublishResult, Rendition } from '../plugin';
+import type { AnyPlugin, PublishResult, Rendition } from '../plugin';
 
 /** Options of the in-process test host. */
 export interface TestHostOptions {
-  plugin: Plugin<any>;
+  plugin: AnyPlugin;
   /** The account's credentials, e.g. from `POST /_sandbox/<platform>/accounts`. */
   credentials: Record<string, string>;
   /** The endpoint map (e.g. `simulator.endpointsFor(url, names)`); defaults to the manifest's endpoints. */
@@ -94,7 +94,7 @@ export class TestHost {
     this.credentials = { ...options.credentials };
   }
 
-  get plugin(): Plugin<any> {
+  get plugin(): AnyPlugin {
     return this.options.plugin;
   }
 
@@ -167,7 +167,7 @@ export class TestHost {
   }
 
   /** Publishes one target by the host rules above. */
-  async publish(rendition: Rendition<any>, opts: { idempotencyKey?: string } = {}): Promise<PublishOutcome> {
+  async publish(rendition: Rendition<unknown>, opts: { idempotencyKey?: string } = {}): Promise<PublishOutcome> {
     const key = opts.idempotencyKey ?? `tf-${randomUUID()}`;
     const max = this.options.maxAttempts ?? 5;
     let refreshed = false;
