@@ -4,15 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/**',
-      'node_modules/**',
-      '**/dist/**',
-      'data/**',
-      'coverage/**',
-      'test-output/**',
-      'libs/database/src/migrations/**',
-    ],
+    ignores: ['dist/**', 'node_modules/**', '**/dist/**', 'data/**', 'coverage/**', 'test-output/**', 'libs/database/src/migrations/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

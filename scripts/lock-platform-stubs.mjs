@@ -11,8 +11,28 @@ const lock = JSON.parse(readFileSync(path, 'utf8'));
 const pkgs = lock.packages;
 
 function platformOf(name) {
-  const os = /darwin/.test(name) ? 'darwin' : /win32/.test(name) ? 'win32' : /linux/.test(name) ? 'linux' : /freebsd/.test(name) ? 'freebsd' : null;
-  const cpu = /arm64/.test(name) ? 'arm64' : /ia32/.test(name) ? 'ia32' : /x64/.test(name) ? 'x64' : /ppc64/.test(name) ? 'ppc64' : /s390x/.test(name) ? 's390x' : /arm/.test(name) ? 'arm' : null;
+  const os = /darwin/.test(name)
+    ? 'darwin'
+    : /win32/.test(name)
+      ? 'win32'
+      : /linux/.test(name)
+        ? 'linux'
+        : /freebsd/.test(name)
+          ? 'freebsd'
+          : null;
+  const cpu = /arm64/.test(name)
+    ? 'arm64'
+    : /ia32/.test(name)
+      ? 'ia32'
+      : /x64/.test(name)
+        ? 'x64'
+        : /ppc64/.test(name)
+          ? 'ppc64'
+          : /s390x/.test(name)
+            ? 's390x'
+            : /arm/.test(name)
+              ? 'arm'
+              : null;
   const libc = /musl/.test(name) ? 'musl' : /gnu/.test(name) ? 'glibc' : null;
   return { os, cpu, libc };
 }

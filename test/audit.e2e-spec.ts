@@ -40,14 +40,18 @@ for (const driver of testDrivers()) {
 
       const list = await hub.http.get('/api/v1/audit?pageSize=100').set(auditor());
       assert.equal(list.status, 200);
-      const update = list.body.items.find((e: { action: string; targetId: string }) => e.action === 'unit.update' && e.targetId === world.units.deptA.id);
+      const update = list.body.items.find(
+        (e: { action: string; targetId: string }) => e.action === 'unit.update' && e.targetId === world.units.deptA.id,
+      );
       assert.ok(update, 'unit.update recorded');
       assert.equal(update.actorName, 'aud.admin');
       assert.equal(update.before.name, '甲市教育局');
       assert.equal(update.after.name, '甲市教育局（审计）');
       assert.ok(update.ip, 'client address recorded');
       assert.ok(update.requestId, 'request id recorded');
-      const loginFail = list.body.items.find((e: { action: string; result: string }) => e.action === 'auth.login' && e.result === 'failure');
+      const loginFail = list.body.items.find(
+        (e: { action: string; result: string }) => e.action === 'auth.login' && e.result === 'failure',
+      );
       assert.ok(loginFail, 'failed sign-in recorded');
       assert.equal(loginFail.after.reason, 'wrong_password');
       for (const e of list.body.items) assert.ok(!JSON.stringify(e).includes('wrong-Password1'), 'a password reached the audit log');

@@ -87,7 +87,9 @@ for (const driver of testDrivers()) {
       const r3 = await hub.http.post('/api/v1/media').set(as('md.editor')).attach('file', bomb, 'bomb.png');
       assert.equal(r3.status, 400, JSON.stringify(r3.body));
       assert.equal(r3.body.code, 'MEDIA_TOO_MANY_PIXELS');
-      const big = await sharp({ create: { width: 999, height: 999, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
+      const big = await sharp({
+        create: { width: 999, height: 999, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 90 } },
+      })
         .png({ compressionLevel: 0 })
         .toBuffer();
       const r4 = await hub.http.post('/api/v1/media').set(as('md.editor')).attach('file', big, 'big.png');
