@@ -329,5 +329,40 @@ for (const driver of testDrivers()) {
       assert.equal(res.status, 409);
       assert.equal(res.body.code, 'CORRECTION_NOTHING_TO_CORRECT');
     });
+    it('hands the post back to the original target when the platform refuses the edit', async () => {
+      const edit = await hub.http
+        .patch(`/api/v1/manuscripts/${manuscriptId}`)
+        .set(as('co.editor'))
+        .send({ summary: '县政务服务中心推出十二项便民举措（再次更正）' });
+      assert.equal(edit.status, 200, JSON.stringify(edit.body));
+      assert.equal((await hub.http.post(`/api/v1/manuscripts/${manuscriptId}/submit`).set(as('co.editor'))).status, 200);
+      await review(manuscriptId);
+      // The platform stops accepting the account's key: the edit cannot be made.
+      await fxClient.setFaults(EDITABLE.id, { rate: 1, kinds: ['token_expired'] });
+      try {
+        const res = await hub.http
+          .post(`/api/v1/publications/${correctionId}/corrections`)
+          .set(as('co.editor'))
+          .send({ reason: '摘要补充说明' });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        const done = await pollUntil(
+          async () => {
+            const v = await hub.http.get(`/api/v1/publications/${res.body.id}`).set(as('co.editor'));
+            return v.body.targets.every((x: TargetBody) => ['published', 'failed', 'needs_reauth'].includes(x.state)) ? v.body : null;
+          },
+          { timeoutMs: 60_000, intervalMs: 100, what: 'the second correction settled' },
+        );
+        const edited = done.targets.find((x: TargetBody) => x.platform === EDITABLE.id);
+        assert.equal(edited.state, 'needs_reauth');
+        assert.match(edited.lastError, /更正未生效，平台上仍是原稿/);
+        const prior = await hub.http.get(`/api/v1/publications/${correctionId}`).set(as('co.editor'));
+        const back = prior.body.targets.find((x: TargetBody) => x.platform === EDITABLE.id);
+        assert.equal(back.state, 'published', 'the earlier target holds the live post again');
+        assert.equal(back.supersededBy, null);
+        assert.ok(done.targets.filter((x: TargetBody) => x.platform !== EDITABLE.id).every((x: TargetBody) => x.state === 'published'));
+      } finally {
+        await fxClient.setFaults(EDITABLE.id, { rate: 0, kinds: [] });
+      }
+    });
   });
 }
