@@ -121,7 +121,7 @@ export async function seedSandboxAccounts(
       opts.onSkip?.(platform, probe);
       continue;
     }
-    await mapLimit(rows.slice(1), 16, (r) =>
+    await mapLimit(rows.slice(1), 48, (r) =>
       host.getProfile(r.account.id).catch((e: Error) => {
         throw new Error(`${platform} account ${r.account.name}: ${e.message}`);
       }),
