@@ -13,7 +13,7 @@ export class AccountApproval {
   accountId: string;
 
   @Index('idx_account_approval_unit_path')
-  @Column('varchar', { length: 400 })
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Column('varchar', { length: 36 })

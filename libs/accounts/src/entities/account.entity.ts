@@ -31,7 +31,7 @@ export class Account {
   @Column('varchar', { length: 36 })
   unitId: string;
 
-  @Column('varchar', { length: 400 })
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   /** The plugin id: weibo, wechat, douyin, toutiao, nanfang, own-app or a third party's. */

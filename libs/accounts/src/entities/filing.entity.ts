@@ -25,7 +25,7 @@ export class Filing {
   @Column('varchar', { length: 36 })
   unitId: string;
 
-  @Column('varchar', { length: 400 })
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Column('varchar', { length: 16 })

@@ -37,7 +37,7 @@ export class Manuscript {
   @Column('varchar', { length: 36 })
   unitId: string;
 
-  @Column('varchar', { length: 400 })
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Index('idx_manuscript_author')

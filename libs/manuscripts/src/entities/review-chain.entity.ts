@@ -11,7 +11,7 @@ export class ReviewChain {
   @Column('varchar', { length: 36 })
   unitId: string;
 
-  @Column('varchar', { length: 400 })
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   @Column('varchar', { length: 16 })

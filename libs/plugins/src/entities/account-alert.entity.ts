@@ -18,7 +18,7 @@ export class AccountAlert {
   @Column('varchar', { length: 36 })
   unitId: string;
 
-  @Column('varchar', { length: 400 })
+  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
   unitPath: string;
 
   /** `needs_reauth` for now. */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795458460450 implements MigrationInterface {
-  name = 'Init1795458460450';
+export class Init1795462666108 implements MigrationInterface {
+  name = 'Init1795462666108';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "unit" ("id" varchar(36) PRIMARY KEY NOT NULL, "name" varchar(100) NOT NULL, "level" varchar(16) NOT NULL, "parentId" varchar(36), "path" varchar(400) NOT NULL, "depth" integer NOT NULL, "creditCode" varchar(18) NOT NULL, "regionCode" varchar(6) NOT NULL, "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
@@ -42,7 +42,7 @@ export class Init1795458460450 implements MigrationInterface {
     await q.query(`CREATE TABLE "job_record" ("id" varchar(36) PRIMARY KEY NOT NULL, "queue" varchar(64) NOT NULL, "name" varchar(64) NOT NULL, "jobKey" varchar(191) NOT NULL, "payload" text NOT NULL, "state" varchar(16) NOT NULL, "runAt" datetime(6) NOT NULL, "attempts" integer NOT NULL DEFAULT (0), "maxAttempts" integer NOT NULL DEFAULT (3), "lastError" text, "lockedBy" varchar(64), "lockedUntil" datetime(6), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
     await q.query(`CREATE UNIQUE INDEX "uq_job_key" ON "job_record" ("jobKey") `);
     await q.query(`CREATE INDEX "idx_job_due" ON "job_record" ("state", "runAt") `);
-    await q.query(`CREATE TABLE "account" ("id" varchar(36) PRIMARY KEY NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "platform" varchar(64) NOT NULL, "name" varchar(100) NOT NULL, "platformAccountId" varchar(128), "profileName" varchar(100), "verifiedSubject" varchar(200), "avatarUrl" varchar(500), "followers" integer, "profileCheckedAt" datetime(6), "status" varchar(16) NOT NULL, "connection" varchar(16) NOT NULL DEFAULT ('none'), "exceptionReason" varchar(500), "namingIssues" text, "lastPostAt" datetime(6), "openedAt" datetime(6), "closedAt" datetime(6), "createdBy" varchar(36) NOT NULL, "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE TABLE "account" ("id" varchar(36) PRIMARY KEY NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "platform" varchar(64) NOT NULL, "name" varchar(100) NOT NULL, "platformAccountId" varchar(128), "profileName" varchar(100), "verifiedSubject" varchar(200), "avatarUrl" varchar(500), "followers" integer, "profileCheckedAt" datetime(6), "status" varchar(16) NOT NULL, "connection" varchar(16) NOT NULL DEFAULT ('none'), "exceptionReason" varchar(500), "namingIssues" text, "settings" text, "lastPostAt" datetime(6), "endpoints" text, "sandbox" boolean NOT NULL DEFAULT (0), "openedAt" datetime(6), "closedAt" datetime(6), "createdBy" varchar(36) NOT NULL, "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
     await q.query(`CREATE INDEX "idx_account_unit_platform" ON "account" ("unitId", "platform") `);
     await q.query(`CREATE INDEX "idx_account_unit_path" ON "account" ("unitPath", "platform") `);
     await q.query(`CREATE TABLE "account_approval" ("id" varchar(36) PRIMARY KEY NOT NULL, "accountId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "requestedBy" varchar(36) NOT NULL, "reason" varchar(500), "exception" boolean NOT NULL DEFAULT (0), "decision" varchar(16) NOT NULL, "decidedBy" varchar(36), "decidedAt" datetime(6), "comment" varchar(500), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
@@ -52,8 +52,29 @@ export class Init1795458460450 implements MigrationInterface {
     await q.query(`CREATE INDEX "idx_filing_account" ON "filing" ("accountId") `);
     await q.query(`CREATE INDEX "idx_filing_unit_path_due" ON "filing" ("unitPath", "dueAt") `);
     await q.query(`CREATE TABLE "account_credential" ("accountId" varchar(36) PRIMARY KEY NOT NULL, "keyId" varchar(32) NOT NULL, "algorithm" varchar(32) NOT NULL, "sealed" text NOT NULL, "expiresAt" datetime(6), "refreshAt" datetime(6), "refreshFailures" integer NOT NULL DEFAULT (0), "version" integer NOT NULL DEFAULT (1), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
-    await q.query(`CREATE TABLE "manuscript" ("id" varchar(36) PRIMARY KEY NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "authorId" varchar(36) NOT NULL, "title" varchar(200) NOT NULL, "category" varchar(16) NOT NULL, "status" varchar(16) NOT NULL, "currentVersionId" varchar(36) NOT NULL, "currentVersionNumber" integer NOT NULL, "approvedVersionId" varchar(36), "chain" text, "approvedSteps" text, "submittedAt" datetime(6), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "revision" integer NOT NULL)`);
+    await q.query(`CREATE TABLE "oauth_state" ("id" varchar(36) PRIMARY KEY NOT NULL, "stateHash" varchar(64) NOT NULL, "accountId" varchar(36) NOT NULL, "userId" varchar(36) NOT NULL, "platform" varchar(64) NOT NULL, "redirectUri" varchar(500) NOT NULL, "expiresAt" datetime(6) NOT NULL, "usedAt" datetime(6), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE UNIQUE INDEX "idx_oauth_state_hash" ON "oauth_state" ("stateHash") `);
+    await q.query(`CREATE TABLE "platform_app_credential" ("platform" varchar(64) PRIMARY KEY NOT NULL, "keyId" varchar(32) NOT NULL, "algorithm" varchar(32) NOT NULL, "sealed" text NOT NULL, "version" integer NOT NULL DEFAULT (1), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE TABLE "account_alert" ("id" varchar(36) PRIMARY KEY NOT NULL, "accountId" varchar(36) NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "kind" varchar(32) NOT NULL, "message" varchar(500) NOT NULL, "resolvedAt" datetime(6), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE INDEX "idx_account_alert_account" ON "account_alert" ("accountId") `);
+    await q.query(`CREATE INDEX "idx_account_alert_unit_path" ON "account_alert" ("unitPath", "resolvedAt") `);
+    await q.query(`CREATE TABLE "publication" ("id" varchar(36) PRIMARY KEY NOT NULL, "manuscriptId" varchar(36) NOT NULL, "versionId" varchar(36) NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "createdBy" varchar(36) NOT NULL, "idempotencyKey" varchar(128) NOT NULL, "status" varchar(16) NOT NULL, "scheduledAt" datetime(6), "retractReason" varchar(500), "retractedBy" varchar(36), "correctionOf" varchar(36), "correctionReason" varchar(500), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE INDEX "idx_publication_manuscript" ON "publication" ("manuscriptId") `);
+    await q.query(`CREATE INDEX "idx_publication_correction_of" ON "publication" ("correctionOf") `);
+    await q.query(`CREATE UNIQUE INDEX "uq_publication_idempotency" ON "publication" ("createdBy", "idempotencyKey") `);
+    await q.query(`CREATE INDEX "idx_publication_unit_path" ON "publication" ("unitPath", "createdAt") `);
+    await q.query(`CREATE TABLE "publication_target" ("id" varchar(36) PRIMARY KEY NOT NULL, "publicationId" varchar(36) NOT NULL, "accountId" varchar(36) NOT NULL, "platform" varchar(64) NOT NULL, "state" varchar(16) NOT NULL, "rendition" text NOT NULL, "checkpoint" text, "remoteId" varchar(128), "url" varchar(1000), "attempts" integer NOT NULL DEFAULT (0), "lastErrorKind" varchar(32), "lastError" varchar(1000), "nextAttemptAt" datetime(6), "claimedBy" varchar(64), "claimedUntil" datetime(6), "mustCheckExisting" boolean NOT NULL DEFAULT (0), "dispatchedAt" datetime(6), "dispatches" integer NOT NULL DEFAULT (0), "publishedAt" datetime(6), "retractedAt" datetime(6), "correctionMode" varchar(16), "replacesTargetId" varchar(36), "supersededBy" varchar(36), "note" varchar(500), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE INDEX "idx_target_publication" ON "publication_target" ("publicationId") `);
+    await q.query(`CREATE INDEX "idx_target_replaces" ON "publication_target" ("replacesTargetId") `);
+    await q.query(`CREATE UNIQUE INDEX "uq_target_account" ON "publication_target" ("publicationId", "accountId") `);
+    await q.query(`CREATE INDEX "idx_target_due" ON "publication_target" ("state", "nextAttemptAt") `);
+    await q.query(`CREATE TABLE "publication_attempt" ("id" varchar(36) PRIMARY KEY NOT NULL, "targetId" varchar(36) NOT NULL, "number" integer NOT NULL, "kind" varchar(16) NOT NULL, "idempotencyKey" varchar(128) NOT NULL, "worker" varchar(64) NOT NULL, "startedAt" datetime(6) NOT NULL, "finishedAt" datetime(6), "outcome" varchar(32), "error" varchar(1000))`);
+    await q.query(`CREATE INDEX "idx_attempt_target" ON "publication_attempt" ("targetId", "number") `);
+    await q.query(`CREATE TABLE "media" ("id" varchar(36) PRIMARY KEY NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "uploaderId" varchar(36) NOT NULL, "kind" varchar(8) NOT NULL, "mime" varchar(64) NOT NULL, "ext" varchar(8) NOT NULL, "bytes" integer NOT NULL, "width" integer, "height" integer, "durationSec" float, "originalName" varchar(255), "sha256" varchar(64) NOT NULL, "storageKey" varchar(255) NOT NULL, "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
+    await q.query(`CREATE INDEX "idx_media_unit_path" ON "media" ("unitPath", "createdAt") `);
+    await q.query(`CREATE TABLE "manuscript" ("id" varchar(36) PRIMARY KEY NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "authorId" varchar(36) NOT NULL, "title" varchar(200) NOT NULL, "category" varchar(16) NOT NULL, "status" varchar(16) NOT NULL, "currentVersionId" varchar(36) NOT NULL, "currentVersionNumber" integer NOT NULL, "approvedVersionId" varchar(36), "chain" text, "approvedSteps" text, "escalatedSteps" text, "escalationDueAt" datetime(6), "submittedAt" datetime(6), "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(6) NOT NULL DEFAULT (datetime('now')), "revision" integer NOT NULL)`);
     await q.query(`CREATE INDEX "idx_manuscript_author" ON "manuscript" ("authorId") `);
+    await q.query(`CREATE INDEX "idx_manuscript_escalation_due" ON "manuscript" ("escalationDueAt") `);
     await q.query(`CREATE INDEX "idx_manuscript_status" ON "manuscript" ("status", "unitPath") `);
     await q.query(`CREATE INDEX "idx_manuscript_unit_path" ON "manuscript" ("unitPath", "updatedAt") `);
     await q.query(`CREATE TABLE "manuscript_version" ("id" varchar(36) PRIMARY KEY NOT NULL, "manuscriptId" varchar(36) NOT NULL, "number" integer NOT NULL, "title" varchar(200) NOT NULL, "summary" varchar(1000) NOT NULL, "bodyHtml" text NOT NULL, "category" varchar(16) NOT NULL, "source" text NOT NULL, "coverMediaId" varchar(36), "mediaIds" text NOT NULL, "authorId" varchar(36) NOT NULL, "contentHash" varchar(64) NOT NULL, "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
@@ -63,9 +84,27 @@ export class Init1795458460450 implements MigrationInterface {
     await q.query(`CREATE TABLE "review_decision" ("id" varchar(36) PRIMARY KEY NOT NULL, "manuscriptId" varchar(36) NOT NULL, "versionId" varchar(36) NOT NULL, "step" integer NOT NULL, "level" integer NOT NULL, "reviewerId" varchar(36) NOT NULL, "decision" varchar(16) NOT NULL, "comment" varchar(2000), "acknowledged" text NOT NULL, "createdAt" datetime(6) NOT NULL DEFAULT (datetime('now')))`);
     await q.query(`CREATE UNIQUE INDEX "uq_review_decision_step" ON "review_decision" ("versionId", "step") `);
     await q.query(`CREATE INDEX "idx_review_decision_manuscript" ON "review_decision" ("manuscriptId", "createdAt") `);
+    await q.query(`CREATE TABLE "lexicon_version" ("id" varchar(36) PRIMARY KEY NOT NULL, "number" integer NOT NULL, "status" varchar(16) NOT NULL, "basedOnId" varchar(36), "entryCount" integer NOT NULL, "note" varchar(500), "createdBy" varchar(36), "createdAt" datetime(6) NOT NULL, "publishedBy" varchar(36), "publishedAt" datetime(6))`);
+    await q.query(`CREATE INDEX "idx_lexicon_version_status" ON "lexicon_version" ("status", "number") `);
+    await q.query(`CREATE UNIQUE INDEX "uq_lexicon_version_number" ON "lexicon_version" ("number") `);
+    await q.query(`CREATE TABLE "lexicon_entry" ("versionId" varchar(36) NOT NULL, "seq" integer NOT NULL, "kind" varchar(24) NOT NULL, "term" varchar(200) NOT NULL, "replacement" varchar(500), "severity" varchar(8), "note" varchar(500), PRIMARY KEY ("versionId", "seq"))`);
+    await q.query(`CREATE INDEX "idx_lexicon_entry_kind" ON "lexicon_entry" ("versionId", "kind", "seq") `);
+    await q.query(`CREATE TABLE "duty_alert" ("id" varchar(36) PRIMARY KEY NOT NULL, "kind" varchar(32) NOT NULL, "severity" varchar(16) NOT NULL, "unitId" varchar(36) NOT NULL, "unitPath" varchar(400) NOT NULL, "titleZh" varchar(200) NOT NULL, "titleEn" varchar(200) NOT NULL, "messageZh" varchar(1000) NOT NULL, "messageEn" varchar(1000) NOT NULL, "resourceType" varchar(32) NOT NULL, "resourceId" varchar(36) NOT NULL, "dedupeKey" varchar(191) NOT NULL, "createdAt" datetime(6) NOT NULL, "acknowledgedAt" datetime(6), "acknowledgedBy" varchar(36))`);
+    await q.query(`CREATE UNIQUE INDEX "uq_duty_alert_dedupe" ON "duty_alert" ("dedupeKey") `);
+    await q.query(`CREATE INDEX "idx_duty_alert_open" ON "duty_alert" ("acknowledgedAt", "unitPath") `);
+    await q.query(`CREATE INDEX "idx_duty_alert_unit_path" ON "duty_alert" ("unitPath", "createdAt") `);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "idx_duty_alert_unit_path"`);
+    await q.query(`DROP INDEX "idx_duty_alert_open"`);
+    await q.query(`DROP INDEX "uq_duty_alert_dedupe"`);
+    await q.query(`DROP TABLE "duty_alert"`);
+    await q.query(`DROP INDEX "idx_lexicon_entry_kind"`);
+    await q.query(`DROP TABLE "lexicon_entry"`);
+    await q.query(`DROP INDEX "uq_lexicon_version_number"`);
+    await q.query(`DROP INDEX "idx_lexicon_version_status"`);
+    await q.query(`DROP TABLE "lexicon_version"`);
     await q.query(`DROP INDEX "idx_review_decision_manuscript"`);
     await q.query(`DROP INDEX "uq_review_decision_step"`);
     await q.query(`DROP TABLE "review_decision"`);
@@ -75,8 +114,29 @@ export class Init1795458460450 implements MigrationInterface {
     await q.query(`DROP TABLE "manuscript_version"`);
     await q.query(`DROP INDEX "idx_manuscript_unit_path"`);
     await q.query(`DROP INDEX "idx_manuscript_status"`);
+    await q.query(`DROP INDEX "idx_manuscript_escalation_due"`);
     await q.query(`DROP INDEX "idx_manuscript_author"`);
     await q.query(`DROP TABLE "manuscript"`);
+    await q.query(`DROP INDEX "idx_media_unit_path"`);
+    await q.query(`DROP TABLE "media"`);
+    await q.query(`DROP INDEX "idx_attempt_target"`);
+    await q.query(`DROP TABLE "publication_attempt"`);
+    await q.query(`DROP INDEX "idx_target_due"`);
+    await q.query(`DROP INDEX "uq_target_account"`);
+    await q.query(`DROP INDEX "idx_target_replaces"`);
+    await q.query(`DROP INDEX "idx_target_publication"`);
+    await q.query(`DROP TABLE "publication_target"`);
+    await q.query(`DROP INDEX "idx_publication_unit_path"`);
+    await q.query(`DROP INDEX "uq_publication_idempotency"`);
+    await q.query(`DROP INDEX "idx_publication_correction_of"`);
+    await q.query(`DROP INDEX "idx_publication_manuscript"`);
+    await q.query(`DROP TABLE "publication"`);
+    await q.query(`DROP INDEX "idx_account_alert_unit_path"`);
+    await q.query(`DROP INDEX "idx_account_alert_account"`);
+    await q.query(`DROP TABLE "account_alert"`);
+    await q.query(`DROP TABLE "platform_app_credential"`);
+    await q.query(`DROP INDEX "idx_oauth_state_hash"`);
+    await q.query(`DROP TABLE "oauth_state"`);
     await q.query(`DROP TABLE "account_credential"`);
     await q.query(`DROP INDEX "idx_filing_unit_path_due"`);
     await q.query(`DROP INDEX "idx_filing_account"`);
