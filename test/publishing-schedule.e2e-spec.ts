@@ -182,37 +182,30 @@ for (const driver of testDrivers()) {
       assert.equal((await posts()).length, before + 1, 'one post on the platform');
     });
 
-    // Known failure on MariaDB (found by this test): concurrent creates with one key answer 500 to
-    // some requests (the unique-index race in PublicationsService.create is not caught there);
-    // marked todo on mysql until the service handles it, so the rest of the suite stays a gate.
-    it(
-      'returns one publication to concurrent requests with the same Idempotency-Key',
-      { todo: driver === 'mysql' ? 'MariaDB: concurrent same-key creates answer 500' : false },
-      async () => {
-        const before = (await posts()).length;
-        const ms = await approvedManuscript({ http: http() }, tokens(), { title: '甲市一县幂等键测试' });
-        const key = `same-key-${ms}`;
-        const all = await Promise.all(Array.from({ length: 6 }, () => publish(ms, {}, key)));
-        assert.deepEqual(
-          all.map((r) => r.status).sort(),
-          [200, 200, 200, 200, 200, 201],
-          JSON.stringify(all.map((r) => [r.status, r.body.code])),
-        );
-        assert.equal(new Set(all.map((r) => r.body.id)).size, 1, 'every answer names the same publication');
-        assert.equal(
-          await ds()
-            .getRepository(Publication)
-            .count({ where: { manuscriptId: ms } }),
-          1,
-        );
-        await pollUntil(async () => (await posts()).length === before + 1, { timeoutMs: 15_000, what: 'the one post' });
-        assert.equal(
-          await ds()
-            .getRepository(PublicationTarget)
-            .count({ where: { publicationId: all[0]!.body.id } }),
-          1,
-        );
-      },
-    );
+    it('returns one publication to concurrent requests with the same Idempotency-Key', async () => {
+      const before = (await posts()).length;
+      const ms = await approvedManuscript({ http: http() }, tokens(), { title: '甲市一县幂等键测试' });
+      const key = `same-key-${ms}`;
+      const all = await Promise.all(Array.from({ length: 6 }, () => publish(ms, {}, key)));
+      assert.deepEqual(
+        all.map((r) => r.status).sort(),
+        [200, 200, 200, 200, 200, 201],
+        JSON.stringify(all.map((r) => [r.status, r.body.code])),
+      );
+      assert.equal(new Set(all.map((r) => r.body.id)).size, 1, 'every answer names the same publication');
+      assert.equal(
+        await ds()
+          .getRepository(Publication)
+          .count({ where: { manuscriptId: ms } }),
+        1,
+      );
+      await pollUntil(async () => (await posts()).length === before + 1, { timeoutMs: 15_000, what: 'the one post' });
+      assert.equal(
+        await ds()
+          .getRepository(PublicationTarget)
+          .count({ where: { publicationId: all[0]!.body.id } }),
+        1,
+      );
+    });
   });
 }

@@ -38,7 +38,7 @@ export async function startTestHub(
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
-    TONGFA_LOG_LEVEL: 'silent',
+    TONGFA_LOG_LEVEL: process.env.TONGFA_TEST_LOGS ? 'error' : 'silent',
     TONGFA_LOGIN_RATE_LIMIT: '100000',
     TONGFA_DEMO: '0',
     TONGFA_QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}`,
@@ -53,7 +53,7 @@ export async function startTestHub(
     await mig.destroy();
   }
   const clock = new ManualClock();
-  const app = await createHub(config, { clock, consumeJobs: opts.consumeJobs ?? true, quiet: true });
+  const app = await createHub(config, { clock, consumeJobs: opts.consumeJobs ?? true, quiet: !process.env.TONGFA_TEST_LOGS });
   await app.init();
   const ds = app.get(DataSource);
   return {

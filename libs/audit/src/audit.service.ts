@@ -139,7 +139,7 @@ export class AuditService {
   }
 
   private async lockHead(m: EntityManager): Promise<AuditHead> {
-    const mysql = m.connection.options.type === 'mysql';
+    const mysql = m.connection.options.type === 'mysql' || m.connection.options.type === 'mariadb';
     const find = () =>
       mysql
         ? m.getRepository(AuditHead).createQueryBuilder('h').setLock('pessimistic_write').where('h.id = 1').getOne()

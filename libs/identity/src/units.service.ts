@@ -189,7 +189,7 @@ export class UnitsService {
   }
 
   private async rewritePaths(m: EntityManager, oldPrefix: string, newPrefix: string, depthDelta: number): Promise<void> {
-    const mysql = m.connection.options.type === 'mysql';
+    const mysql = m.connection.options.type === 'mysql' || m.connection.options.type === 'mariadb';
     const expr = (col: string) => (mysql ? `CONCAT(:np, SUBSTRING(${col}, :cut))` : `:np || SUBSTR(${col}, :cut)`);
     const params = { np: newPrefix, cut: oldPrefix.length + 1, like: `${oldPrefix}%` };
     await m

@@ -143,7 +143,7 @@ export class CorrectionsService {
     } catch (e) {
       // A concurrent request with the same Idempotency-Key won the unique index: return its correction.
       if (idempotencyKey && !(e instanceof PublishingException)) {
-        const replay = await this.replay(actor, publicationId, idempotencyKey);
+        const replay = await this.replay(actor, publicationId, idempotencyKey, true);
         if (replay) return replay;
       }
       throw e;
@@ -221,8 +221,11 @@ export class CorrectionsService {
     actor: Actor,
     publicationId: string,
     idempotencyKey: string,
+    waitForWinner = false,
   ): Promise<{ view: PublicationView; created: boolean; original: Publication } | null> {
-    const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
+    const existing = waitForWinner
+      ? await this.publications.awaitIdempotent(actor.userId, idempotencyKey)
+      : await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
     if (!existing) return null;
     if (existing.correctionOf !== publicationId) throw new PublishingException(PublishingError.IdempotencyKeyReused);
     const original = await this.publications.find(actor, publicationId);

@@ -170,7 +170,7 @@ export class PublicationsService {
     } catch (e) {
       // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
       if (idempotencyKey) {
-        const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
+        const existing = await this.awaitIdempotent(actor.userId, idempotencyKey);
         if (existing) return { view: await this.view(existing), created: false };
       }
       throw e;
@@ -178,6 +178,20 @@ export class PublicationsService {
     // After commit: a lost enqueue here is found by the reconciler, so this is only a fast path.
     await this.dispatcher.dispatch(targets).catch(() => undefined);
     return { view: await this.view(publication), created: true };
+  }
+
+  /**
+   * After losing the unique-index race on (createdBy, Idempotency-Key), the winner's transaction
+   * may not have committed yet (InnoDB can also end the loser with a deadlock before the winner
+   * commits): wait for its row rather than answer an error for a request that will have succeeded.
+   */
+  async awaitIdempotent(createdBy: string, idempotencyKey: string, timeoutMs = 5000): Promise<Publication | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy, idempotencyKey } });
+      if (existing || Date.now() > deadline) return existing;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /**
