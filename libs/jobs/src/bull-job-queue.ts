@@ -51,6 +51,26 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     });
   }
 
+  override async addMany<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; opts?: JobOptions }[]): Promise<void> {
+    const queue = this.queues.get(JOB_QUEUES[name])!;
+    for (let i = 0; i < jobs.length; i += 500) {
+      await queue.addBulk(
+        jobs.slice(i, i + 500).map((j) => ({
+          name,
+          data: j.payload,
+          opts: {
+            jobId: j.opts?.jobId,
+            delay: j.opts?.delayMs,
+            attempts: j.opts?.attempts ?? 3,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: 1000,
+            removeOnFail: 5000,
+          },
+        })),
+      );
+    }
+  }
+
   async depth(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const [name, q] of this.queues) {

@@ -6,6 +6,10 @@ import { JobName, JobOptions, JobPayloads } from './job-catalogue';
  */
 export abstract class JobQueue {
   abstract add<N extends JobName>(name: N, payload: JobPayloads[N], opts?: JobOptions): Promise<void>;
+  /** Many jobs of one name in as few round trips as the adapter allows (an outbox of thousands). */
+  async addMany<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; opts?: JobOptions }[]): Promise<void> {
+    for (const j of jobs) await this.add(name, j.payload, j.opts);
+  }
   /** Jobs waiting or delayed per queue, for /metrics. */
   abstract depth(): Promise<Record<string, number>>;
   abstract readonly kind: 'bull' | 'embedded';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Clock } from '@tongfa/core';
 import { JobQueue } from '@tongfa/jobs';
 import { PublicationTarget } from './entities';
@@ -21,7 +21,35 @@ export class Dispatcher {
   ) {}
 
   async dispatch(targets: Pick<PublicationTarget, 'id' | 'nextAttemptAt'>[]): Promise<void> {
-    for (const t of targets) await this.enqueue('publication.publish', t.id, t.nextAttemptAt);
+    if (targets.length <= 3) {
+      for (const t of targets) await this.enqueue('publication.publish', t.id, t.nextAttemptAt);
+      return;
+    }
+    // A publication's outbox at once: one UPDATE and one read per chunk, then bulk enqueues.
+    const now = this.clock.now();
+    for (let i = 0; i < targets.length; i += 500) {
+      const chunk = targets.slice(i, i + 500);
+      const ids = chunk.map((t) => t.id);
+      await this.ds
+        .createQueryBuilder()
+        .update(PublicationTarget)
+        .set({ dispatchedAt: now, dispatches: () => 'dispatches + 1' })
+        .where({ id: In(ids) })
+        .execute();
+      const rows = await this.ds.getRepository(PublicationTarget).find({ where: { id: In(ids) }, select: { id: true, dispatches: true } });
+      const seq = new Map(rows.map((r) => [r.id, r.dispatches]));
+      await this.queue.addMany(
+        'publication.publish',
+        chunk.map((t) => ({
+          payload: { targetId: t.id },
+          opts: {
+            jobId: `publication.publish:${t.id}:${seq.get(t.id) ?? 0}`,
+            delayMs: t.nextAttemptAt ? Math.max(0, t.nextAttemptAt.getTime() - now.getTime()) : 0,
+            attempts: 1,
+          },
+        })),
+      );
+    }
   }
 
   async dispatchRetract(targetIds: string[]): Promise<void> {

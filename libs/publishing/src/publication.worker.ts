@@ -443,7 +443,7 @@ export class PublicationWorker {
     const res = await this.ds
       .getRepository(PublicationTarget)
       .update({ id: target.id, claimedBy: this.workerId }, { ...patch, claimedBy: null, claimedUntil: null } as never);
-    await this.publications.refreshStatus(target.publicationId);
+    this.publications.scheduleStatusRefresh(target.publicationId);
     // 值班提醒 when a person must act (failed, needs_reauth, unconfirmed); only the claim holder's write counts.
     if (res.affected) await raisePublishFailedAlert(this.ds, this.alerts, target, patch);
   }

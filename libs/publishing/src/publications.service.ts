@@ -311,12 +311,44 @@ export class PublicationsService {
   async refreshStatus(publicationId: string): Promise<void> {
     const pub = await this.ds.getRepository(Publication).findOneBy({ id: publicationId });
     if (!pub) return;
-    const rows = await this.ds.getRepository(PublicationTarget).find({ where: { publicationId }, select: { state: true } });
+    // The distinct states suffice for the summary: one grouped read instead of every target row.
+    const rows = (await this.ds
+      .getRepository(PublicationTarget)
+      .createQueryBuilder('t')
+      .select('t.state', 'state')
+      .where('t.publicationId = :publicationId', { publicationId })
+      .groupBy('t.state')
+      .getRawMany()) as { state: TargetState }[];
     const status = summarize(
       rows.map((r) => r.state),
       !!pub.scheduledAt,
     );
     if (status !== pub.status) await this.ds.getRepository(Publication).update({ id: publicationId }, { status });
+  }
+
+  private readonly statusTimers = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * Asks for a summary refresh soon, coalescing: a publication to ten thousand accounts settles a
+   * target many times a second, and recomputing its summary on each would read the whole
+   * publication every time. Views compute the summary from the targets they read anyway, so only
+   * lists see the stored value, at most half a second late.
+   */
+  scheduleStatusRefresh(publicationId: string): void {
+    if (this.statusTimers.has(publicationId)) return;
+    const timer = setTimeout(() => {
+      this.statusTimers.delete(publicationId);
+      this.refreshStatus(publicationId).catch(() => undefined);
+    }, 500);
+    timer.unref();
+    this.statusTimers.set(publicationId, timer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const ids = [...this.statusTimers.keys()];
+    for (const t of this.statusTimers.values()) clearTimeout(t);
+    this.statusTimers.clear();
+    for (const id of ids) await this.refreshStatus(id).catch(() => undefined);
   }
 
   async find(actor: Actor, id: string): Promise<Publication> {
@@ -333,6 +365,13 @@ export class PublicationsService {
       : [];
     return {
       ...fresh,
+      // Computed from the rows just read, so a view is never behind its own targets.
+      status: targets.length
+        ? summarize(
+            targets.map((t) => t.state),
+            !!fresh.scheduledAt,
+          )
+        : fresh.status,
       targets: targets.map((t) => ({
         id: t.id,
         accountId: t.accountId,
