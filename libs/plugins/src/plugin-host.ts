@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import {
+  type ImageFitSpec,
   createHttpClient,
   createRedactingLogger,
   secretValues,
@@ -161,11 +162,43 @@ export class PluginHost {
   /** Fits every asset a rendition asks for (sharp), e.g. ahead of a preview or a publish. */
   async prepareAssets(rendition: Rendition<unknown>, source: AssetSource): Promise<Map<string, FittedImage>> {
     const out = new Map<string, FittedImage>();
-    for (const a of rendition.assets) {
-      const src = await source(a.ref);
-      out.set(a.key, await this.deps.fitter.fit(src.bytes, a.spec, a.spec.focus ?? src.focus));
-    }
+    for (const a of rendition.assets) out.set(a.key, await this.fitCached(a.ref, a.spec, source));
     return out;
+  }
+
+  /**
+   * Fitting is deterministic in (asset, spec): a matrix-wide publication fits the same cover for
+   * thousands of accounts, so results are kept (bounded by bytes, oldest dropped first) and a fit
+   * already running is shared instead of repeated.
+   */
+  private readonly fits = new Map<string, { promise: Promise<FittedImage>; bytes: number }>();
+  private fitBytes = 0;
+  private static readonly FIT_CACHE_BYTES = 256 * 1024 * 1024;
+
+  private fitCached(ref: string, spec: ImageFitSpec, source: AssetSource): Promise<FittedImage> {
+    const key = `${ref}\u0000${JSON.stringify(spec)}`;
+    const hit = this.fits.get(key);
+    if (hit) return hit.promise;
+    const entry = { promise: Promise.resolve(null as unknown as FittedImage), bytes: 0 };
+    entry.promise = (async () => {
+      const src = await source(ref);
+      const fitted = await this.deps.fitter.fit(src.bytes, spec, spec.focus ?? src.focus);
+      entry.bytes = fitted.bytes.length;
+      this.fitBytes += entry.bytes;
+      for (const [k, e] of this.fits) {
+        if (this.fitBytes <= PluginHost.FIT_CACHE_BYTES) break;
+        if (k === key) continue;
+        this.fits.delete(k);
+        this.fitBytes -= e.bytes;
+      }
+      return fitted;
+    })();
+    // A failed fit is not remembered: the next call tries again.
+    entry.promise.catch(() => {
+      if (this.fits.get(key) === entry) this.fits.delete(key);
+    });
+    this.fits.set(key, entry);
+    return entry.promise;
   }
 
   async account(accountId: string): Promise<HostAccount> {
@@ -478,10 +511,7 @@ export class PluginHost {
       log,
       clock: { now: () => this.deps.now() },
       images: {
-        fit: async (ref, spec) => {
-          const src = await assets(ref);
-          return this.deps.fitter.fit(src.bytes, spec, spec.focus ?? src.focus);
-        },
+        fit: (ref, spec) => this.fitCached(ref, spec, assets),
       },
       ...(o.videos ? { videos: { read: (ref: string, offset: number, length: number) => o.videos!(ref, offset, length) } } : {}),
       signal: controller.signal,
