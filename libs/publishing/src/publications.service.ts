@@ -165,7 +165,8 @@ export class PublicationsService {
       // The outbox: the publication and every target commit together, or nothing does.
       await this.ds.transaction(async (m) => {
         await m.insert(Publication, publication);
-        for (const t of targets) await m.insert(PublicationTarget, t as never);
+        // Multi-row inserts: a matrix-wide publication has thousands of targets.
+        for (let i = 0; i < targets.length; i += 200) await m.insert(PublicationTarget, targets.slice(i, i + 200) as never);
       });
     } catch (e) {
       // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
