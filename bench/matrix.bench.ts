@@ -9,6 +9,7 @@ import { createDataSource, testMysqlBase } from '@tongfa/database';
 import { ActorLoader, Argon2PasswordHasher, makeCreditCode, Role } from '@tongfa/identity';
 import { MatrixService } from '@tongfa/accounts';
 import { createHub } from '../apps/hub/src/bootstrap';
+import { insertMany, percentile } from './support/bench-db';
 
 /**
  * The matrix grid (GET /api/v1/matrix) for a province of 2,000 units and 10,000 accounts on
@@ -22,21 +23,9 @@ const RUNS = 60;
 const PASSWORD = 'Bench#Pass2026';
 const PLATFORMS = ['weibo', 'wechat', 'douyin', 'toutiao', 'nanfang', 'own-app'];
 
-async function insertMany(ds: DataSource, table: string, cols: string[], rows: unknown[][]): Promise<void> {
-  const one = `(${cols.map(() => '?').join(',')})`;
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    await ds.query(
-      `INSERT INTO \`${table}\` (${cols.map((c) => `\`${c}\``).join(',')}) VALUES ${chunk.map(() => one).join(',')}`,
-      chunk.flat(),
-    );
-  }
-}
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: pct(s, 50), p99: pct(s, 99) };
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: percentile(s, 50), p99: percentile(s, 99) };
 };
 
 async function seed(ds: DataSource): Promise<{ rootPath: string }> {

@@ -11,6 +11,7 @@ import { AppConfig, newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase, whereInScope } from '@tongfa/database';
 import { Argon2PasswordHasher, makeCreditCode, Role, User } from '@tongfa/identity';
 import { createHub } from '../apps/hub/src/bootstrap';
+import { insertMany, percentile } from './support/bench-db';
 
 /**
  * GET /api/v1/users?page=1&pageSize=20 as a province-level supervisor over 10,000 units and
@@ -65,18 +66,6 @@ class BareModule {}
 async function listen(app: INestApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');
   return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-}
-
-/** Multi-row INSERTs of `rows` in chunks (one round trip per 1,000 rows). */
-async function insertMany(ds: DataSource, table: string, cols: string[], rows: unknown[][]): Promise<void> {
-  const one = `(${cols.map(() => '?').join(',')})`;
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    await ds.query(
-      `INSERT INTO \`${table}\` (${cols.map((c) => `\`${c}\``).join(',')}) VALUES ${chunk.map(() => one).join(',')}`,
-      chunk.flat(),
-    );
-  }
 }
 
 interface Seeded {
@@ -137,10 +126,6 @@ async function seed(ds: DataSource): Promise<Seeded> {
   await insertMany(ds, 'role_assignment', ['id', 'userId', 'role', 'unitId', 'unitPath', 'level'], roles);
   await ds.query('ANALYZE TABLE `unit`, `user`, `role_assignment`');
   return { rootPath: root.path, supervisor: 'bench.supervisor' };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** The count and the first page of the scoped list, as UsersService.list issues them. */
