@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { pathInScope, whereInScope, fetchPage } from '@tongfa/database';
+import { pathInScope, whereInScope, fetchPage, orderList } from '@tongfa/database';
 import { Actor, Permission, Role, Unit } from '@tongfa/identity';
 import { Account, AccountApproval, AccountConnection, AccountStatus, Filing, FilingKind } from './entities';
 import { AccountError, AccountException } from './accounts.exception';
@@ -272,7 +272,28 @@ export class AccountsService {
     if (q.naming === 'inconsistent') qb.andWhere("a.namingIssues IS NOT NULL AND a.namingIssues <> '[]'");
     if (q.naming === 'consistent') qb.andWhere("a.namingIssues = '[]'");
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(qb.orderBy('a.unitPath', 'ASC').addOrderBy('a.platform', 'ASC'), skip, take);
+    const [items, total] = await fetchPage(
+      orderList(
+        qb,
+        q.sort,
+        {
+          name: 'a.name',
+          platform: 'a.platform',
+          status: 'a.status',
+          connection: 'a.connection',
+          lastPostAt: 'a.lastPostAt',
+          openedAt: 'a.openedAt',
+          createdAt: 'a.createdAt',
+        },
+        [
+          ['a.unitPath', 'ASC'],
+          ['a.platform', 'ASC'],
+        ],
+        'a.id',
+      ),
+      skip,
+      take,
+    );
     return { items, total };
   }
 
@@ -300,7 +321,17 @@ export class AccountsService {
         break;
     }
     const { skip, take } = pageOffset(q);
-    const [rows, total] = await fetchPage(qb.orderBy('f.dueAt', 'ASC'), skip, take);
+    const [rows, total] = await fetchPage(
+      orderList(
+        qb,
+        q.sort,
+        { dueAt: 'f.dueAt', effectiveAt: 'f.effectiveAt', filedAt: 'f.filedAt', kind: 'f.kind' },
+        [['f.dueAt', 'ASC']],
+        'f.id',
+      ),
+      skip,
+      take,
+    );
     return { items: rows.map((f) => this.filingView(f, now)), total };
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { Clock, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { whereInScope, fetchPage } from '@tongfa/database';
+import { whereInScope, fetchPage, orderList } from '@tongfa/database';
 import { AuditEntry, AuditHead, AuditResult } from './entities';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -166,7 +166,11 @@ export class AuditService {
     if (q.from) qb.andWhere('a.at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.at < :to', { to: q.to });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(qb.orderBy('a.seq', 'DESC'), skip, take);
+    const [items, total] = await fetchPage(
+      orderList(qb, q.sort, { seq: 'a.seq', at: 'a.at', action: 'a.action', result: 'a.result' }, [['a.seq', 'DESC']], 'a.seq'),
+      skip,
+      take,
+    );
     return { items, total };
   }
 

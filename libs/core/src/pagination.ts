@@ -7,6 +7,8 @@ export interface Page<T> {
 export interface PageQuery {
   page: number;
   pageSize: number;
+  /** `field` ascending or `-field` descending, among the fields a list allows. */
+  sort?: string;
 }
 
 export function pageOffset(q: PageQuery): { skip: number; take: number } {

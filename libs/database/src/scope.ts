@@ -1,4 +1,5 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { CommonError, CommonException } from '@tongfa/core';
 
 /**
  * Restricts a query to rows whose materialized unit path lies under one of `paths`.
@@ -76,4 +77,30 @@ const generations = new Map<string, number>();
 
 export function invalidateTotals(table: string): void {
   generations.set(table, (generations.get(table) ?? 0) + 1);
+}
+
+/**
+ * Orders a list by the caller's `sort` (`field` or `-field`) when the list allows that field,
+ * else by its default; the id breaks ties so pages never overlap or skip rows.
+ */
+export function orderList<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  sort: string | undefined,
+  allowed: Record<string, string>,
+  fallback: [column: string, dir: 'ASC' | 'DESC'][],
+  tiebreak: string,
+): SelectQueryBuilder<T> {
+  if (sort) {
+    const desc = sort.startsWith('-');
+    const column = allowed[desc ? sort.slice(1) : sort];
+    if (!column) {
+      const fields = Object.keys(allowed).join(', ');
+      throw new CommonException(CommonError.ValidationFailed, { fields: 'sort' }, [
+        { field: 'sort', message: `可排序字段 / sortable fields: ${fields}` },
+      ]);
+    }
+    return qb.orderBy(column, desc ? 'DESC' : 'ASC').addOrderBy(tiebreak, desc ? 'DESC' : 'ASC');
+  }
+  fallback.forEach(([c, d], i) => (i === 0 ? qb.orderBy(c, d) : qb.addOrderBy(c, d)));
+  return qb.addOrderBy(tiebreak, fallback[0]?.[1] ?? 'ASC');
 }

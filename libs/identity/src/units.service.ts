@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId, Page, PageQuery, pageOffset, CommonError, CommonException } from '@tongfa/core';
-import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage } from '@tongfa/database';
+import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList } from '@tongfa/database';
 import { Unit, UnitLevel, User, RoleAssignment, ApiKey } from './entities';
 import { Actor } from './actor';
 import { Permission } from './roles';
@@ -108,7 +108,18 @@ export class UnitsService {
     if (q.level) qb.andWhere('u.level = :level', { level: q.level });
     if (q.q) qb.andWhere(`u.name LIKE :q ${LIKE_ESCAPE}`, { q: containsPattern(q.q) });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(qb.orderBy('u.path', 'ASC'), skip, take, { cacheTotalFor: 'unit' });
+    const [items, total] = await fetchPage(
+      orderList(
+        qb,
+        q.sort,
+        { name: 'u.name', level: 'u.level', depth: 'u.depth', regionCode: 'u.regionCode', createdAt: 'u.createdAt' },
+        [['u.path', 'ASC']],
+        'u.id',
+      ),
+      skip,
+      take,
+      { cacheTotalFor: 'unit' },
+    );
     return { items, total };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage } from '@tongfa/database';
+import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList } from '@tongfa/database';
 import { Unit, User, UserStatus, RoleAssignment, PasswordHistory, Session } from './entities';
 import { Actor } from './actor';
 import { Permission, Role, SEPARATED_ROLES } from './roles';
@@ -117,9 +117,26 @@ export class UsersService {
       qb.andWhere('EXISTS (SELECT 1 FROM role_assignment ra WHERE ra.userId = u.id AND ra.role = :role)', { role: q.role });
     }
     const { skip, take } = pageOffset(q);
-    const [users, total] = await fetchPage(qb.orderBy('u.unitPath', 'ASC').addOrderBy('u.id', 'ASC'), skip, take, {
-      cacheTotalFor: 'user',
-    });
+    const [users, total] = await fetchPage(
+      orderList(
+        qb,
+        q.sort,
+        {
+          username: 'u.username',
+          displayName: 'u.displayName',
+          status: 'u.status',
+          createdAt: 'u.createdAt',
+          lastLoginAt: 'u.lastLoginAt',
+        },
+        [['u.unitPath', 'ASC']],
+        'u.id',
+      ),
+      skip,
+      take,
+      {
+        cacheTotalFor: 'user',
+      },
+    );
     return { items: await this.views(this.ds.manager, users), total };
   }
 

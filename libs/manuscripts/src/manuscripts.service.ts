@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { pathInScope, fetchPage } from '@tongfa/database';
+import { pathInScope, fetchPage, orderList } from '@tongfa/database';
 import { Actor, Permission, Role, Unit } from '@tongfa/identity';
 import { Manuscript, ManuscriptCategory, ManuscriptSource, ManuscriptStatus, ManuscriptVersion } from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
@@ -148,7 +148,24 @@ export class ManuscriptsService {
     if (q.mine) qb.andWhere('m.authorId = :me2', { me2: actor.userId });
     if (q.q) qb.andWhere('m.title LIKE :q', { q: `%${q.q.replace(/[\\%_]/g, '')}%` });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(qb.orderBy('m.updatedAt', 'DESC'), skip, take);
+    const [items, total] = await fetchPage(
+      orderList(
+        qb,
+        q.sort,
+        {
+          title: 'm.title',
+          status: 'm.status',
+          category: 'm.category',
+          createdAt: 'm.createdAt',
+          updatedAt: 'm.updatedAt',
+          submittedAt: 'm.submittedAt',
+        },
+        [['m.updatedAt', 'DESC']],
+        'm.id',
+      ),
+      skip,
+      take,
+    );
     return { items, total };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { pathInScope, whereInScope, fetchPage } from '@tongfa/database';
+import { pathInScope, whereInScope, fetchPage, orderList } from '@tongfa/database';
 import { Actor, Permission, Role } from '@tongfa/identity';
 import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
 import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion, ReviewDecision } from '@tongfa/manuscripts';
@@ -242,7 +242,17 @@ export class PublicationsService {
     whereInScope(qb, 'p.unitPath', scope);
     if (q.manuscriptId) qb.andWhere('p.manuscriptId = :mid', { mid: q.manuscriptId });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(qb.orderBy('p.createdAt', 'DESC'), skip, take);
+    const [items, total] = await fetchPage(
+      orderList(
+        qb,
+        q.sort,
+        { createdAt: 'p.createdAt', status: 'p.status', scheduledAt: 'p.scheduledAt' },
+        [['p.createdAt', 'DESC']],
+        'p.id',
+      ),
+      skip,
+      take,
+    );
     return { items, total };
   }
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 /** `?page=&pageSize=` of every list. */
 export class PageQueryDto {
@@ -19,4 +19,9 @@ export class PageQueryDto {
   @Min(1)
   @Max(200)
   pageSize: number = 20;
+
+  @ApiPropertyOptional({ example: '-createdAt', description: 'sort by a field of the list, ascending, or descending with a leading "-"' })
+  @IsOptional()
+  @Matches(/^-?[A-Za-z]{1,32}$/, { message: 'sort must be a field name, optionally prefixed with "-"' })
+  sort?: string;
 }
