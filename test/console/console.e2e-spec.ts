@@ -242,4 +242,18 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
     await page.getByRole('heading', { name: /甲市一县发布/ }).waitFor();
     await check(page, 'account-detail');
   });
+  it('unit admin: sorts the users list on the server by clicking a column header', async () => {
+    const page = await as('c.admin');
+    await page.getByRole('menuitem', { name: /用户管理/ }).click();
+    const table = page.locator('.ant-table');
+    await table.locator('tbody tr').first().waitFor();
+    const header = table.getByRole('columnheader', { name: /用户名/ });
+    const sorted = (order: string) => page.waitForResponse((r) => r.url().includes('/api/v1/users') && r.url().includes(`sort=${order}`));
+    await Promise.all([sorted('username'), header.click()]);
+    await Promise.all([sorted('-username'), header.click()]);
+    const names = await table.locator('tbody tr td:first-child').allInnerTexts();
+    assert.ok(names.length >= 2, names.join(','));
+    assert.deepEqual(names, [...names].sort().reverse(), 'descending, as the server sorted it');
+    await check(page, 'users-sorted');
+  });
 });

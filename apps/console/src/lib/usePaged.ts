@@ -4,9 +4,20 @@ import type { Page } from '../api/types';
 
 type Params = Record<string, string | number | boolean | undefined | null>;
 
-/** A server-paginated list: page, pageSize and filters go to the API, never filtered here. */
+/** What antd's Table reports when a sortable column header is clicked. */
+interface SorterInfo {
+  field?: unknown;
+  columnKey?: unknown;
+  order?: 'ascend' | 'descend' | null;
+}
+
+/**
+ * A server-paginated list: page, pageSize, sort and filters go to the API, never sorted or
+ * filtered here. Give the Table `onChange={list.onTableChange}` and columns `sorter: true`.
+ */
 export function usePaged<T>(path: string | null, filters: Params = {}, initialPageSize = 10) {
   const [page, setPage] = useState(1);
+  const [sort, setSort] = useState<string | undefined>(undefined);
   const [pageSize, setPageSize] = useState(initialPageSize);
   const [data, setData] = useState<Page<T>>({ items: [], total: 0 });
   const [loading, setLoading] = useState(true);
@@ -17,14 +28,14 @@ export function usePaged<T>(path: string | null, filters: Params = {}, initialPa
     if (!path) return;
     setLoading(true);
     try {
-      setData(await api<Page<T>>(`${path}${qs({ ...JSON.parse(key), page, pageSize })}`));
+      setData(await api<Page<T>>(`${path}${qs({ ...JSON.parse(key), page, pageSize, sort })}`));
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setLoading(false);
     }
-  }, [path, key, page, pageSize]);
+  }, [path, key, page, pageSize, sort]);
 
   useEffect(() => {
     void load();
@@ -36,6 +47,17 @@ export function usePaged<T>(path: string | null, filters: Params = {}, initialPa
     loading,
     error,
     reload: load,
+    sort,
+    onTableChange: (_p: unknown, _f: unknown, sorter: SorterInfo | SorterInfo[], extra?: { action?: string }) => {
+      // Paging is handled by `pagination.onChange`; only a header click changes the sort.
+      if (extra?.action && extra.action !== 'sort') return;
+      const one = Array.isArray(sorter) ? sorter[0] : sorter;
+      const field = String(one?.columnKey ?? one?.field ?? '');
+      const next = one?.order && field ? `${one.order === 'descend' ? '-' : ''}${field}` : undefined;
+      if (next === sort) return;
+      setSort(next);
+      setPage(1);
+    },
     pagination: {
       current: page,
       pageSize,

@@ -79,16 +79,18 @@ export default function Audit() {
           loading={list.loading}
           dataSource={list.items}
           pagination={list.pagination}
+          onChange={list.onTableChange}
           locale={{ emptyText: t('没有记录', 'No entries') }}
           columns={[
-            { title: '#', dataIndex: 'seq' },
+            { title: '#', dataIndex: 'seq', sorter: true },
             {
               title: t('时间', 'Time'),
               dataIndex: 'at',
+              sorter: true,
               render: (v) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—'),
             },
             { title: t('操作人', 'Actor'), dataIndex: 'actorName', render: (v) => v ?? '—' },
-            { title: t('操作', 'Action'), dataIndex: 'action', render: (v) => <Typography.Text code>{v}</Typography.Text> },
+            { title: t('操作', 'Action'), dataIndex: 'action', sorter: true, render: (v) => <Typography.Text code>{v}</Typography.Text> },
             { title: t('对象', 'Target'), render: (_, r) => (r.targetType ? `${r.targetType} ${r.targetId?.slice(0, 8) ?? ''}` : '—') },
             {
               title: t('结果', 'Result'),

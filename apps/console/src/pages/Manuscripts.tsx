@@ -72,15 +72,17 @@ export default function Manuscripts() {
           loading={list.loading}
           dataSource={list.items}
           pagination={list.pagination}
+          onChange={list.onTableChange}
           locale={{ emptyText: t('没有符合条件的稿件', 'No matching manuscript') }}
           columns={[
-            { title: t('标题', 'Title'), dataIndex: 'title', render: (v, r) => <Link to={`/manuscripts/${r.id}`}>{v}</Link> },
-            { title: t('类别', 'Category'), dataIndex: 'category', render: (v) => label(CATEGORY, v, lang) },
-            { title: t('状态', 'Status'), dataIndex: 'status', render: (v) => <StatusTag kind="manuscript" status={v} /> },
+            { title: t('标题', 'Title'), dataIndex: 'title', sorter: true, render: (v, r) => <Link to={`/manuscripts/${r.id}`}>{v}</Link> },
+            { title: t('类别', 'Category'), dataIndex: 'category', sorter: true, render: (v) => label(CATEGORY, v, lang) },
+            { title: t('状态', 'Status'), dataIndex: 'status', sorter: true, render: (v) => <StatusTag kind="manuscript" status={v} /> },
             { title: t('版本', 'Version'), dataIndex: 'currentVersionNumber', render: (v) => `v${v}` },
             {
               title: t('更新时间', 'Updated'),
               dataIndex: 'updatedAt',
+              sorter: true,
               render: (v) => new Date(v).toLocaleString('zh-CN', { hour12: false }),
             },
           ]}

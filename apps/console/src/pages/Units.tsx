@@ -81,10 +81,11 @@ export default function Units() {
           loading={list.loading}
           dataSource={list.items}
           pagination={list.pagination}
+          onChange={list.onTableChange}
           locale={{ emptyText: t('没有符合条件的单位', 'No matching unit') }}
           columns={[
-            { title: t('名称', 'Name'), dataIndex: 'name' },
-            { title: t('级别', 'Level'), dataIndex: 'level', render: (l) => label(LEVEL, l, lang) },
+            { title: t('名称', 'Name'), dataIndex: 'name', sorter: true },
+            { title: t('级别', 'Level'), dataIndex: 'level', sorter: true, render: (l) => label(LEVEL, l, lang) },
             { title: t('统一社会信用代码', 'Credit code'), dataIndex: 'creditCode' },
             { title: t('行政区划', 'Region'), dataIndex: 'regionCode' },
             {

@@ -131,10 +131,11 @@ export default function Users() {
           loading={list.loading}
           dataSource={list.items}
           pagination={list.pagination}
+          onChange={list.onTableChange}
           locale={{ emptyText: t('没有符合条件的用户', 'No matching user') }}
           columns={[
-            { title: t('用户名', 'Username'), dataIndex: 'username' },
-            { title: t('姓名', 'Name'), dataIndex: 'displayName' },
+            { title: t('用户名', 'Username'), dataIndex: 'username', sorter: true },
+            { title: t('姓名', 'Name'), dataIndex: 'displayName', sorter: true },
             { title: t('单位', 'Unit'), dataIndex: 'unitId', render: unitName },
             {
               title: t('角色', 'Roles'),
@@ -150,6 +151,7 @@ export default function Users() {
             {
               title: t('状态', 'Status'),
               dataIndex: 'status',
+              sorter: true,
               render: (s, u) =>
                 `${s === 'active' ? t('正常', 'Active') : t('已停用', 'Disabled')}${u.locked ? t('（已锁定）', ' (locked)') : ''}`,
             },
