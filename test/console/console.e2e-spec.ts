@@ -66,6 +66,8 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
       await world.user(u, role, 'countyA1', { level: level || undefined });
     }
     await world.user('c.sup', Role.Supervisor, 'cityA');
+    await world.user('c.aud', Role.Auditor, 'province');
+    await world.user('c.newcomer', Role.Editor, 'countyA1', { temporary: true });
     sw = await startSandboxWorld(hub);
     const actors = hub.app.get(ActorLoader);
     const admin = await actors.forUser(world.users.get('c.admin')!.id);
@@ -255,5 +257,43 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
     assert.ok(names.length >= 2, names.join(','));
     assert.deepEqual(names, [...names].sort().reverse(), 'descending, as the server sorted it');
     await check(page, 'users-sorted');
+  });
+  it('unit admin: the units page, and the console in English', async () => {
+    const page = await as('c.admin');
+    await page.getByRole('menuitem', { name: /单位管理/ }).click();
+    await page.locator('.ant-table tbody tr').first().waitFor();
+    await check(page, 'units');
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('menuitem', { name: /Workbench/ }).waitFor();
+    assert.equal(await page.getByRole('menuitem', { name: /工作台/ }).count(), 0, 'no Chinese menu left');
+    await check(page, 'units-english');
+  });
+
+  it('auditor: reads the audit log and verifies the chain', async () => {
+    const page = await as('c.aud');
+    await page.getByRole('menuitem', { name: /审计日志/ }).click();
+    await page.locator('.ant-table tbody tr').first().waitFor();
+    await page.getByRole('button', { name: /校验审计链/ }).click();
+    await page.getByText(/审计链完整/).waitFor();
+    await check(page, 'audit-verified');
+  });
+
+  it('newcomer with a temporary password: must set a new one before anything else', async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    await page.goto(`${base}/`);
+    await page.getByLabel('用户名').fill('c.newcomer');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByLabel('当前密码').waitFor();
+    await check(page, 'change-password');
+    await page.getByLabel('当前密码').fill(PASSWORD);
+    await page.getByLabel('新密码', { exact: true }).fill('Newcomer#Pass2026');
+    await page.getByLabel('确认新密码').fill('Newcomer#Pass2026');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('whoami').waitFor();
+    await page.getByRole('menuitem', { name: /工作台/ }).waitFor();
   });
 });

@@ -59,7 +59,7 @@ export default function ChangePassword() {
         <Form.Item
           label={t('新密码', 'New password')}
           name="newPassword"
-          extra={t('至少 12 位，含大小写字母、数字和符号中的三类', 'At least 12 characters, three of: upper, lower, digit, symbol')}
+          extra={t('至少 10 位，含大小写字母、数字和符号中的三类', 'At least 10 characters, three of: upper, lower, digit, symbol')}
           rules={[{ required: true, message: t('请输入新密码', 'Required') }]}
         >
           <Input.Password autoComplete="new-password" />
