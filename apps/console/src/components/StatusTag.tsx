@@ -17,6 +17,13 @@ const COLORS: Record<string, string> = {
   processing: 'processing',
   pending: 'default',
   retracting: 'warning',
+  queued: 'default',
+  retry_wait: 'warning',
+  needs_reauth: 'error',
+  unconfirmed: 'warning',
+  editing: 'processing',
+  awaiting_retract: 'processing',
+  superseded: 'default',
 };
 
 export function StatusTag({ status, kind }: { status: string; kind: 'manuscript' | 'target' }) {

@@ -30,6 +30,13 @@ export const TARGET_STATE: L = {
   retract_failed: ['撤回失败', 'Retraction failed'],
   scheduled: ['定时发布', 'Scheduled'],
   partial: ['部分发布', 'Partly published'],
+  queued: ['排队中', 'Queued'],
+  retry_wait: ['等待重试', 'Waiting to retry'],
+  needs_reauth: ['需重新授权', 'Needs re-authorisation'],
+  unconfirmed: ['待人工核实', 'Unconfirmed: check on the platform'],
+  editing: ['更正中（修改原帖）', 'Correcting (editing the post)'],
+  awaiting_retract: ['更正中（先撤回原帖）', 'Correcting (retracting the old post first)'],
+  superseded: ['已被更正替代', 'Superseded by a correction'],
 };
 
 export const ACCOUNT_STATUS: L = {
