@@ -6,3 +6,4 @@ export * from './job-registry';
 export * from './embedded-job-queue';
 export * from './bull-job-queue';
 export * from './jobs.module';
+export * from './recurring-job';

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThanOrEqual } from 'typeorm';
 import { Clock } from '@tongfa/core';
@@ -151,35 +151,5 @@ export class ReviewEscalation {
       },
       m,
     );
-  }
-}
-
-/** Enqueues the escalation sweep every minute; the job id makes several processes enqueue it once. */
-@Injectable()
-export class ReviewEscalationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private readonly logger = new Logger('ReviewEscalationScheduler');
-
-  constructor(
-    private readonly queue: JobQueue,
-    private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  async tick(): Promise<void> {
-    const minute = Math.floor(this.clock.now().getTime() / 60_000);
-    try {
-      await this.queue.add('review.escalation-sweep', {}, { jobId: `review.escalation-sweep:${minute}` });
-    } catch (e) {
-      this.logger.warn(`could not schedule the escalation sweep: ${e instanceof Error ? e.message : String(e)}`);
-    }
   }
 }

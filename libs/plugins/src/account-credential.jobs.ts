@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { Clock } from '@tongfa/core';
@@ -90,35 +90,5 @@ export class AccountCredentialJobs {
     }
     this.logger.log(`vault rotation re-sealed ${total} credential rows`);
     return total;
-  }
-}
-
-/** Enqueues the refresh sweep every minute; the job id makes several processes enqueue it once. */
-@Injectable()
-export class CredentialRefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private readonly logger = new Logger('CredentialRefreshScheduler');
-
-  constructor(
-    private readonly queue: JobQueue,
-    private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  async tick(): Promise<void> {
-    const minute = Math.floor(this.clock.now().getTime() / 60_000);
-    try {
-      await this.queue.add('account.refresh-sweep', {}, { jobId: `account.refresh-sweep:${minute}` });
-    } catch (e) {
-      this.logger.warn(`could not schedule the refresh sweep: ${e instanceof Error ? e.message : String(e)}`);
-    }
   }
 }

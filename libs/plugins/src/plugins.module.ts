@@ -12,7 +12,8 @@ import { CredentialStore } from './credential-store';
 import { PluginHost } from './plugin-host';
 import { AccountReauthService } from './account-reauth.service';
 import { AccountConnectionsService } from './account-connections.service';
-import { AccountCredentialJobs, CredentialRefreshScheduler } from './account-credential.jobs';
+import { recurringJob } from '@tongfa/jobs';
+import { AccountCredentialJobs } from './account-credential.jobs';
 import { AlertsModule } from '@tongfa/alerts';
 
 const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
@@ -91,7 +92,7 @@ const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
     },
     AccountConnectionsService,
     AccountCredentialJobs,
-    CredentialRefreshScheduler,
+    recurringJob('account.refresh-sweep', {}, 60_000),
   ],
   exports: [
     PluginRegistry,
