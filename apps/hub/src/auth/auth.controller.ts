@@ -50,7 +50,9 @@ export class AuthController {
   @ApiOperation({ summary: '账号密码登录 / Sign in with username and password (and a TOTP code when enrolled)' })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiTooManyRequestsResponse({ description: 'more than TONGFA_LOGIN_RATE_LIMIT attempts from one address, or for one username, in a minute' })
+  @ApiTooManyRequestsResponse({
+    description: 'more than TONGFA_LOGIN_RATE_LIMIT attempts from one address, or for one username, in a minute',
+  })
   login(@Req() req: Request & { user: TokenPair }): TokenResponseDto {
     return req.user;
   }

@@ -108,7 +108,8 @@ export class ApiKeysService {
     ApiKeysService.assertSignedIn(actor);
     return this.ds.transaction(async (m) => {
       const key = await m.findOne(ApiKey, { where: { id } });
-      if (!key || !pathInScope(key.unitPath, actor.scope(Permission.ApiKeyManage))) throw new IdentityException(IdentityError.ApiKeyNotFound);
+      if (!key || !pathInScope(key.unitPath, actor.scope(Permission.ApiKeyManage)))
+        throw new IdentityException(IdentityError.ApiKeyNotFound);
       // Someone else's key is part of their account: the rules of changing that user apply.
       if (key.ownerId !== actor.userId) {
         const owner = await m.findOne(User, { where: { id: key.ownerId } });

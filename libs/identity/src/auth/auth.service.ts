@@ -116,7 +116,10 @@ export class AuthService {
    * (temporary or expired) or a second factor the user's roles require. The app gets nothing until
    * the user has done that in Tongfa, since only Tongfa's console can do it.
    */
-  async authenticateForApp(input: LoginInput, outcome: LoginOutcome = { userId: null, unitPath: null }): Promise<{ user: User; method: string }> {
+  async authenticateForApp(
+    input: LoginInput,
+    outcome: LoginOutcome = { userId: null, unitPath: null },
+  ): Promise<{ user: User; method: string }> {
     const result = await this.authenticate(input, outcome);
     const restriction = await this.restrictionFor(result.user);
     if (restriction === 'password_change') {
