@@ -151,7 +151,7 @@ export class UsersService {
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<{ before: UserView; after: UserView }> {
     let passwordHash: string | undefined;
     return this.ds.transaction(async (m) => {
-      const user = await this.findInScope(m, actor, Permission.UserWrite, id);
+      const user = await this.findInScope(m, actor, Permission.UserWrite, id, true);
       await this.assertMayManage(m, actor, user);
       const before = await this.view(m, user);
       if (input.displayName !== undefined) user.displayName = input.displayName;
@@ -192,7 +192,7 @@ export class UsersService {
    */
   async setRoles(actor: Actor, id: string, roles: RoleInput[]): Promise<{ before: UserView; after: UserView }> {
     return this.ds.transaction(async (m) => {
-      const user = await this.findInScope(m, actor, Permission.UserRead, id);
+      const user = await this.findInScope(m, actor, Permission.UserRead, id, true);
       const now = await this.assertMayManage(m, actor, user);
       const before = await this.view(m, user);
       await m.delete(RoleAssignment, { userId: user.id });
@@ -201,8 +201,14 @@ export class UsersService {
     });
   }
 
-  async findInScope(m: EntityManager, actor: Actor, permission: Permission, id: string): Promise<User> {
-    const user = await m.findOne(User, { where: { id } });
+  /**
+   * The user if inside the actor's scope for `permission`. `forChange` locks the row (MySQL; SQLite
+   * has one writer): two changes to one user run one after the other, so a role granted meanwhile
+   * is seen by the rule that decides whether a reset is allowed.
+   */
+  async findInScope(m: EntityManager, actor: Actor, permission: Permission, id: string, forChange = false): Promise<User> {
+    const lock = forChange && m.connection.options.type !== 'better-sqlite3';
+    const user = await m.findOne(User, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!user || !pathInScope(user.unitPath, actor.scope(permission))) throw new IdentityException(IdentityError.UserNotFound);
     return user;
   }
