@@ -491,7 +491,28 @@ for (const driver of testDrivers()) {
         assert.equal(list.body.total, 0, 'nothing was created');
       });
 
-      it('refuses to add a second separated role to an existing holder, even at another unit', async () => {
+      it('refuses to give an existing user two separated roles, even at different units', async () => {
+        const editor = world.users.get('a.editor')!;
+        const res = await w.call('post', `/api/v1/users/${editor.id}/roles`, {
+          token: await sec(),
+          body: {
+            roles: [
+              { role: 'editor', unitId: world.units.cityA.id },
+              { role: 'auditor', unitId: world.units.province.id },
+              { role: 'platform_operator', unitId: world.units.cityB.id },
+            ],
+          },
+        });
+        assert.equal(res.status, 409);
+        assert.equal(res.body.code, 'SEPARATION_OF_DUTIES');
+        const view = await w.call('get', `/api/v1/users/${editor.id}`, { token: await sec() });
+        assert.deepEqual(
+          view.body.roles.map((r: { role: string }) => r.role),
+          ['editor'],
+        );
+      });
+
+      it('refuses to add a role to another holder of a separated role: their accounts are not one another’s', async () => {
         const auditor = world.users.get('a.auditor')!;
         const res = await w.call('post', `/api/v1/users/${auditor.id}/roles`, {
           token: await sec(),
@@ -502,7 +523,8 @@ for (const driver of testDrivers()) {
             ],
           },
         });
-        assert.equal(res.status, 409);
+        assert.equal(res.status, 403);
+        assert.equal(res.body.code, 'SEPARATED_ROLE_TARGET');
         const view = await w.call('get', `/api/v1/users/${auditor.id}`, { token: await sec() });
         assert.deepEqual(
           view.body.roles.map((r: { role: string }) => r.role),
@@ -558,6 +580,8 @@ for (const driver of testDrivers()) {
       assert.equal(off.status, 403);
       assert.equal(off.body.code, 'MFA_REQUIRED_BY_ROLE');
       assert.equal((await api.login('q.sec')).body.code, 'MFA_REQUIRED');
+      // The enrolment spent this window's code: the next one signs in.
+      hub.clock.advance(30_000);
       const next = await api.login('q.sec', PASSWORD, { otp: totpAt(hub, secret) });
       assert.equal(next.status, 200);
       assert.equal(next.body.mfaEnrollmentRequired, false);
@@ -571,6 +595,7 @@ for (const driver of testDrivers()) {
 
     it('after a temporary password is changed, a role that needs MFA stays restricted until enrolment', async () => {
       assert.ok(secSecret, 'q.sec enrolled in the first test');
+      hub.clock.advance(30_000); // a code is good once; the last one was used in the first test
       const otp = totpAt(hub, secSecret);
       const created = await w.call('post', '/api/v1/users', {
         token: (await api.login('q.sec', PASSWORD, { otp })).body.accessToken,
@@ -640,6 +665,18 @@ for (const driver of testDrivers()) {
           body: { username, displayName: username, unitId: rootUnit, password: TEMP, roles: [{ role, unitId: rootUnit }] },
         });
       assert.equal((await mk('b.auditor', 'auditor')).status, 201);
+      assert.equal((await mk('b.clerk', 'editor')).status, 201);
+      const clerk = (await hub.ds.getRepository(User).findOneByOrFail({ username: 'b.clerk' })).id;
+      const twoSeparated = await w.call('post', `/api/v1/users/${clerk}/roles`, {
+        token: root.accessToken,
+        body: {
+          roles: [
+            { role: 'auditor', unitId: rootUnit },
+            { role: 'security_admin', unitId: rootUnit },
+          ],
+        },
+      });
+      assert.equal(twoSeparated.status, 409, 'not even the bootstrap operator may give one user two separated roles');
       const self = await w.call(
         'post',
         `/api/v1/users/${(await hub.ds.getRepository(User).findOneByOrFail({ username: 'root' })).id}/roles`,
@@ -653,7 +690,8 @@ for (const driver of testDrivers()) {
           },
         },
       );
-      assert.equal(self.status, 409, 'not even the bootstrap operator may hold two separated roles');
+      assert.equal(self.status, 403, 'nor change its own roles');
+      assert.equal(self.body.code, 'SELF_ADMINISTRATION');
       assert.equal((await mk('b.sec', 'security_admin')).status, 201);
       const late = await mk('b.editor', 'editor');
       assert.equal(late.status, 403, JSON.stringify(late.body));

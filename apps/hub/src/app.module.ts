@@ -35,6 +35,7 @@ import { AuthController } from './auth/auth.controller';
 import { OidcController } from './auth/oidc.controller';
 import { OidcProviderMount } from './auth/oidc-provider.mount';
 import { LocalStrategy } from './auth/local.strategy';
+import { LoginThrottle, LoginThrottleGuard } from './auth/login-throttle';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { UnitsController } from './units/units.controller';
 import { UsersController } from './users/users.controller';
@@ -93,6 +94,7 @@ export class HubModule implements NestModule {
               : {}),
           },
         }),
+        // Provides the counters' storage; LoginThrottle applies the sign-in limits itself.
         ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: config.env.TONGFA_LOGIN_RATE_LIMIT }]),
         TerminusModule,
         DatabaseModule,
@@ -133,6 +135,8 @@ export class HubModule implements NestModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         AuditTrail,
         LocalStrategy,
+        LoginThrottle,
+        LoginThrottleGuard,
         RedisProbe,
         MetricsRegistry,
         QueueAdminGate,

@@ -157,9 +157,14 @@ export class AuditService {
     return head!;
   }
 
-  async list(scopePaths: string[], q: AuditListQuery): Promise<Page<AuditEntry>> {
+  /**
+   * Entries within `scopePaths`; null is the whole log, including entries that belong to no unit
+   * (sign-ins of unknown usernames, refresh-token reuse, failed single sign-on): only an auditor of
+   * the whole tree may see those, since no lower unit can be told they are its own.
+   */
+  async list(scopePaths: string[] | null, q: AuditListQuery): Promise<Page<AuditEntry>> {
     const qb = this.ds.getRepository(AuditEntry).createQueryBuilder('a');
-    whereInScope(qb, 'a.unitPath', scopePaths);
+    if (scopePaths) whereInScope(qb, 'a.unitPath', scopePaths);
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });
     if (q.targetId) qb.andWhere('a.targetId = :targetId', { targetId: q.targetId });

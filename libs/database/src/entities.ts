@@ -1,6 +1,6 @@
 // The whole schema, in one list: migrations are generated from it and both drivers load it.
 // Relative imports of each context's entities folder keep this file free of service code.
-import { Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode } from '../../identity/src/entities';
+import { Unit, User, RoleAssignment, Session, ApiKey, PasswordHistory, RecoveryCode, SystemFlag } from '../../identity/src/entities';
 import { OidcLoginState, OidcLoginTicket, OidcProviderRecord, OidcSigningKey } from '../../identity/src/entities';
 import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
@@ -20,6 +20,7 @@ export const ALL_ENTITIES = [
   ApiKey,
   PasswordHistory,
   RecoveryCode,
+  SystemFlag,
   OidcLoginState,
   OidcLoginTicket,
   OidcProviderRecord,

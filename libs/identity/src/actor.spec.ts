@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Actor, minimalPaths } from './actor';
+import { Actor, isRootPath, minimalPaths } from './actor';
 import { Permission, Role } from './roles';
 
 const grant = (role: Role, unitPath: string) => ({ role, unitId: unitPath, unitPath, level: null });
@@ -20,6 +20,14 @@ describe('Actor scope', () => {
     const a = new Actor('u', 'u', 'x', '/p/', [grant(Role.Editor, '/p/')]);
     assert.deepEqual(a.scope(Permission.AuditRead), []);
     assert.equal(a.can(Permission.AuditRead), false);
+  });
+
+  it('holds a permission over the whole tree only when it is held at the root', () => {
+    assert.equal(isRootPath('/p/'), true);
+    assert.equal(isRootPath('/p/a/'), false);
+    assert.equal(new Actor('u', 'u', 'x', '/p/', [grant(Role.Auditor, '/p/')]).holdsAtRoot(Permission.AuditRead), true);
+    assert.equal(new Actor('u', 'u', 'x', '/p/a/', [grant(Role.Auditor, '/p/a/')]).holdsAtRoot(Permission.AuditRead), false);
+    assert.equal(new Actor('u', 'u', 'x', '/p/', [grant(Role.Editor, '/p/')]).holdsAtRoot(Permission.AuditRead), false);
   });
 
   it('does not treat a sibling whose id shares a prefix as inside the subtree', () => {

@@ -45,6 +45,16 @@ export class Actor {
   canAt(permission: Permission, unitPath: string): boolean {
     return this.scope(permission).some((p) => unitPath.startsWith(p));
   }
+
+  /** Whether `permission` holds over the whole tree: at the root unit (the province), whose path is one id. */
+  holdsAtRoot(permission: Permission): boolean {
+    return this.scope(permission).some(isRootPath);
+  }
+}
+
+/** The root's materialized path is `/<id>/`; every other unit's has its ancestors' ids too. */
+export function isRootPath(path: string): boolean {
+  return /^\/[^/]+\/$/.test(path);
 }
 
 export function minimalPaths(paths: readonly string[]): string[] {

@@ -39,6 +39,10 @@ export enum IdentityError {
   ApiKeyNoGrants = 'API_KEY_NO_GRANTS',
   MfaRequiredByRole = 'MFA_REQUIRED_BY_ROLE',
   MfaCodeWrong = 'MFA_CODE_WRONG',
+  MfaReplayed = 'MFA_REPLAYED',
+  UserNotManageable = 'USER_NOT_MANAGEABLE',
+  SelfAdministration = 'SELF_ADMINISTRATION',
+  SeparatedRoleTarget = 'SEPARATED_ROLE_TARGET',
 }
 
 export class IdentityException extends defineDomainErrors<IdentityError>({
@@ -205,6 +209,34 @@ export class IdentityException extends defineDomainErrors<IdentityError>({
   [IdentityError.MfaCodeWrong]: {
     kind: ErrorKind.Invalid,
     message: { zh: '动态验证码不正确，请核对手机时间后重试', en: 'The one-time code is wrong; check the phone’s clock and retry' },
+  },
+  [IdentityError.MfaReplayed]: {
+    kind: ErrorKind.Unauthenticated,
+    message: {
+      zh: '该动态验证码已使用过，请等待身份验证器显示新的验证码后重试',
+      en: 'That one-time code was already used; wait for the next code and retry',
+    },
+  },
+  [IdentityError.UserNotManageable]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '您无权管理该用户：该用户担任您无权授予的角色，或在您管辖范围之外的单位担任角色',
+      en: 'You may not manage this user: they hold a role you may not grant, or a role at a unit outside your subtree',
+    },
+  },
+  [IdentityError.SelfAdministration]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '不能通过用户管理修改本人的账号或角色；修改本人密码请使用“修改密码”',
+      en: 'You cannot change your own account or roles through user administration; change your password under “Change password”',
+    },
+  },
+  [IdentityError.SeparatedRoleTarget]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '三权分立：系统管理员、安全管理员、审计管理员不能修改、停用、解锁、重置密码或调整角色其他“三员”账号',
+      en: 'Separation of duties: the platform operator, security admin and auditor may not edit, disable, unlock, reset or re-role one another',
+    },
   },
   [IdentityError.MfaRequiredByRole]: {
     kind: ErrorKind.Forbidden,

@@ -10,6 +10,7 @@ import { IdentityError, IdentityException } from './identity.exception';
 import { PasswordHasher } from './auth/password-hasher';
 import { checkPasswordComplexity } from './auth/password-policy';
 import { UnitsService } from './units.service';
+import { setSystemFlag, SystemFlagName, systemFlagIsSet } from './system-flags';
 
 export interface RoleInput {
   role: Role;
@@ -73,6 +74,7 @@ export class UsersService {
     checkPasswordComplexity(input.password, input.username);
     const passwordHash = await this.hasher.hash(input.password);
     return this.ds.transaction(async (m) => {
+      actor = await this.asOfNow(m, actor);
       const unit = actor
         ? await this.units.findInScope(m, actor, Permission.UserWrite, input.unitId)
         : await m.findOneOrFail(Unit, { where: { id: input.unitId } });
@@ -92,6 +94,7 @@ export class UsersService {
         lockedUntil: null,
         totpSecret: null,
         totpEnabled: false,
+        totpLastStep: null,
         oidcIssuer: null,
         oidcSubject: null,
         lastLoginAt: null,
@@ -148,7 +151,8 @@ export class UsersService {
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<{ before: UserView; after: UserView }> {
     let passwordHash: string | undefined;
     return this.ds.transaction(async (m) => {
-      const user = await this.findInScope(m, actor, Permission.UserWrite, id);
+      const user = await this.findInScope(m, actor, Permission.UserWrite, id, true);
+      await this.assertMayManage(m, actor, user);
       const before = await this.view(m, user);
       if (input.displayName !== undefined) user.displayName = input.displayName;
       if (input.status !== undefined) user.status = input.status;
@@ -182,25 +186,53 @@ export class UsersService {
   }
 
   /**
-   * Sets the roles the caller manages on a user: assignments the caller could grant are replaced
-   * by `roles`; assignments outside the caller's reach are left untouched.
+   * Replaces a user's roles with `roles`. Only someone who may manage the user (assertMayManage:
+   * who could grant every role they hold now) may do it, so every current assignment is theirs
+   * to replace.
    */
   async setRoles(actor: Actor, id: string, roles: RoleInput[]): Promise<{ before: UserView; after: UserView }> {
     return this.ds.transaction(async (m) => {
-      const user = await this.findInScope(m, actor, Permission.UserRead, id);
+      const user = await this.findInScope(m, actor, Permission.UserRead, id, true);
+      const now = await this.assertMayManage(m, actor, user);
       const before = await this.view(m, user);
-      const existing = await m.find(RoleAssignment, { where: { userId: user.id } });
-      const removable = existing.filter((a) => this.canGrant(actor, a.role, a.unitPath));
-      if (removable.length) await m.delete(RoleAssignment, { id: In(removable.map((a) => a.id)) });
-      await this.applyRoles(m, actor, user, roles);
+      await m.delete(RoleAssignment, { userId: user.id });
+      await this.applyRoles(m, now, user, roles);
       return { before, after: await this.view(m, user) };
     });
   }
 
-  async findInScope(m: EntityManager, actor: Actor, permission: Permission, id: string): Promise<User> {
-    const user = await m.findOne(User, { where: { id } });
+  /**
+   * The user if inside the actor's scope for `permission`. `forChange` locks the row (MySQL; SQLite
+   * has one writer): two changes to one user run one after the other, so a role granted meanwhile
+   * is seen by the rule that decides whether a reset is allowed.
+   */
+  async findInScope(m: EntityManager, actor: Actor, permission: Permission, id: string, forChange = false): Promise<User> {
+    const lock = forChange && m.connection.options.type !== 'better-sqlite3';
+    const user = await m.findOne(User, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!user || !pathInScope(user.unitPath, actor.scope(permission))) throw new IdentityException(IdentityError.UserNotFound);
     return user;
+  }
+
+  /**
+   * The one rule every operation that changes an existing user consults (edit, disable, unlock,
+   * password reset, roles, revoking their API keys):
+   * - nobody changes their own account or roles here (one's own password: POST /auth/password);
+   * - 三权分立: a platform operator, security admin or auditor changes no other holder of those roles
+   *   (their accounts are repaired by the break-glass command line, not by one another);
+   * - otherwise the caller must be able to grant every role the user holds, at every unit where
+   *   they hold it: a unit admin cannot reset a supervisor above it, nor an editor who also works
+   *   for a sibling unit.
+   * Returns the caller as the grant rules see it inside this transaction (see asOfNow).
+   */
+  async assertMayManage(m: EntityManager, actor: Actor, target: User): Promise<Actor> {
+    if (target.id === actor.userId) throw new IdentityException(IdentityError.SelfAdministration);
+    const now = (await this.asOfNow(m, actor))!;
+    const held = await m.find(RoleAssignment, { where: { userId: target.id } });
+    if (SEPARATED_ROLES.some((r) => actor.hasRole(r)) && held.some((a) => SEPARATED_ROLES.includes(a.role))) {
+      throw new IdentityException(IdentityError.SeparatedRoleTarget);
+    }
+    if (!held.every((a) => this.canGrant(now, a.role, a.unitPath))) throw new IdentityException(IdentityError.UserNotManageable);
+    return now;
   }
 
   /** Whether `actor` may grant `role` at a unit with `unitPath`. Null actor: the system itself. */
@@ -208,6 +240,17 @@ export class UsersService {
     if (!actor) return true;
     if (actor.canAt(Permission.RoleGrant, unitPath)) return true;
     return BUSINESS_ROLES.includes(role) && actor.canAt(Permission.UserWrite, unitPath) && actor.hasRole(Role.UnitAdmin);
+  }
+
+  /**
+   * The actor with the bootstrap operator's grant power checked again inside the transaction: the
+   * loaded actor may be a few seconds old, and that power ends the moment a security admin is granted.
+   */
+  private async asOfNow(m: EntityManager, actor: Actor | null): Promise<Actor | null> {
+    if (!actor?.extra.includes(Permission.RoleGrant)) return actor;
+    if (!(await systemFlagIsSet(m, SystemFlagName.SecurityAdminGranted))) return actor;
+    const extra = actor.extra.filter((p) => p !== Permission.RoleGrant);
+    return new Actor(actor.userId, actor.username, actor.unitId, actor.unitPath, actor.grants, actor.via, extra);
   }
 
   private async applyRoles(m: EntityManager, actor: Actor | null, user: User, roles: RoleInput[]): Promise<void> {
@@ -238,6 +281,7 @@ export class UsersService {
     const separated = new Set([...current, ...rows].map((r) => r.role).filter((r) => SEPARATED_ROLES.includes(r)));
     if (separated.size > 1) throw new IdentityException(IdentityError.SeparationOfDuties);
     if (rows.length) await m.save(rows);
+    if (rows.some((r) => r.role === Role.SecurityAdmin)) await setSystemFlag(m, SystemFlagName.SecurityAdminGranted);
   }
 
   async view(m: EntityManager, user: User): Promise<UserView> {

@@ -8,6 +8,7 @@ export enum ManuscriptError {
   ComplianceBlocked = 'COMPLIANCE_BLOCKED',
   NotInReview = 'MANUSCRIPT_NOT_IN_REVIEW',
   OwnManuscript = 'REVIEW_OWN_MANUSCRIPT',
+  OwnVersion = 'REVIEW_OWN_VERSION',
   NotYourStep = 'REVIEW_NOT_YOUR_STEP',
   TwoSteps = 'REVIEW_TWO_STEPS',
   StaleVersion = 'REVIEW_STALE_VERSION',
@@ -40,6 +41,13 @@ export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
   [ManuscriptError.OwnManuscript]: {
     kind: ErrorKind.Forbidden,
     message: { zh: '不能审核本人撰写的稿件', en: 'You cannot review your own manuscript' },
+  },
+  [ManuscriptError.OwnVersion]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '您撰写或修改过本轮送审的稿件（第 {versions} 版），不能审核本稿件：审核须由未参与撰写的人进行',
+      en: 'You wrote or edited this review round’s version {versions}, so you cannot review it',
+    },
   },
   [ManuscriptError.NotYourStep]: {
     kind: ErrorKind.Forbidden,

@@ -52,8 +52,8 @@ export interface PendingItem {
 
 /**
  * Review in order (三审): submit runs the compliance checks and fixes the unit's chain on the
- * manuscript; each step needs a reviewer of its level over the unit, never the author, never one
- * person for two steps of a version. The last approval makes the version publishable.
+ * manuscript; each step needs a reviewer of its level over the unit, never the author nor anyone
+ * who wrote a version of the current cycle, never one person for two steps of a version. The last approval makes the version publishable.
  */
 @Injectable()
 export class ReviewService {
@@ -160,6 +160,8 @@ export class ReviewService {
         throw new ManuscriptException(ManuscriptError.StaleVersion, { current: ms.currentVersionNumber });
       }
       if (ms.authorId === actor.userId) throw new ManuscriptException(ManuscriptError.OwnManuscript);
+      const written = (await this.writtenThisCycle(m, [ms], actor.userId)).get(ms.id);
+      if (written) throw new ManuscriptException(ManuscriptError.OwnVersion, { versions: written.join('、') });
       const already = await m.find(ReviewDecision, { where: { versionId: ms.currentVersionId } });
       if (already.some((d) => d.reviewerId === actor.userId)) throw new ManuscriptException(ManuscriptError.TwoSteps);
       const step = this.stepFor(actor, ms);
@@ -255,9 +257,11 @@ export class ReviewService {
           .getRepository(ReviewDecision)
           .find({ where: { versionId: In(rows.map((r) => r.currentVersionId)), reviewerId: actor.userId } })
       : [];
+    const written = await this.writtenThisCycle(this.ds.manager, rows, actor.userId);
     const out: PendingItem[] = [];
     for (const ms of rows) {
       if (decided.some((d) => d.versionId === ms.currentVersionId)) continue;
+      if (written.has(ms.id)) continue;
       const step = this.stepFor(actor, ms);
       if (step === null) continue;
       out.push({
@@ -273,6 +277,32 @@ export class ReviewService {
         escalated: (ms.escalatedSteps ?? []).includes(step),
         submittedAt: ms.submittedAt,
       });
+    }
+    return out;
+  }
+
+  /**
+   * The version numbers `userId` wrote in each manuscript's current review cycle, for those where
+   * there is one. The cycle is every version after the last one the whole chain approved (all of
+   * them when none was): a rejection does not end it, since the rejected text is still what the
+   * next version builds on, so whoever wrote any of it is no independent reviewer (审核独立).
+   */
+  private async writtenThisCycle(m: EntityManager, manuscripts: Manuscript[], userId: string): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (manuscripts.length === 0) return out;
+    const approvedIds = manuscripts.map((ms) => ms.approvedVersionId).filter((v): v is string => !!v);
+    const approved = approvedIds.length
+      ? await m.find(ManuscriptVersion, { where: { id: In(approvedIds) }, select: { id: true, number: true } })
+      : [];
+    const mine = await m.find(ManuscriptVersion, {
+      where: { manuscriptId: In(manuscripts.map((ms) => ms.id)), authorId: userId },
+      select: { manuscriptId: true, number: true },
+      order: { number: 'ASC' },
+    });
+    for (const ms of manuscripts) {
+      const since = approved.find((v) => v.id === ms.approvedVersionId)?.number ?? 0;
+      const numbers = mine.filter((v) => v.manuscriptId === ms.id && v.number > since).map((v) => v.number);
+      if (numbers.length) out.set(ms.id, numbers);
     }
     return out;
   }

@@ -52,7 +52,7 @@ export class AuditController {
   list(@CurrentActor() actor: Actor, @Query() q: AuditQueryDto) {
     const scope = actor.scope(Permission.AuditRead);
     if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
-    return this.audit.list(scope, q);
+    return this.audit.list(actor.holdsAtRoot(Permission.AuditRead) ? null : scope, q);
   }
 
   @Get('verify')

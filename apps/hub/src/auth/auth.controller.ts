@@ -8,7 +8,6 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
 import {
   Actor,
@@ -29,6 +28,7 @@ import { AuditTrail } from '../common/audit-trail';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto, TotpCodeDto, TotpDisableDto } from './auth.dto';
 import { AccessTokenDto, MeResponseDto, TotpActivatedDto, TotpSetupDto } from './auth.responses';
 import { LocalAuthGuard } from './local-auth.guard';
+import { LoginThrottleGuard } from './login-throttle';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -45,12 +45,14 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  // The throttler runs first, so a flood of guesses is refused before any password is hashed.
-  @UseGuards(ThrottlerGuard, LocalAuthGuard)
+  // The throttle runs first, so a flood of guesses is refused before any password is hashed.
+  @UseGuards(LoginThrottleGuard, LocalAuthGuard)
   @ApiOperation({ summary: '账号密码登录 / Sign in with username and password (and a TOTP code when enrolled)' })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiTooManyRequestsResponse({ description: 'more than TONGFA_LOGIN_RATE_LIMIT attempts from one address in a minute' })
+  @ApiTooManyRequestsResponse({
+    description: 'more than TONGFA_LOGIN_RATE_LIMIT attempts from one address, or for one username, in a minute',
+  })
   login(@Req() req: Request & { user: TokenPair }): TokenResponseDto {
     return req.user;
   }

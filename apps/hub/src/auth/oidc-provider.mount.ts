@@ -2,10 +2,12 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Interaction } from 'oidc-provider';
+import { ThrottlerException } from '@nestjs/throttler';
 import { AuditService } from '@tongfa/audit';
 import { DomainException, pickLang } from '@tongfa/core';
 import { AuthService, IdentityError, LoginOutcome, OIDC_PROVIDER_PATH, OidcProvider, OidcProviderService } from '@tongfa/identity';
 import { consentPage, interactionErrorPage, loginPage } from './oidc-interaction.pages';
+import { LoginThrottle } from './login-throttle';
 
 interface LoginForm {
   username?: string;
@@ -27,6 +29,7 @@ export class OidcProviderMount implements OnModuleInit {
     private readonly op: OidcProviderService,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -109,17 +112,23 @@ export class OidcProviderMount implements OnModuleInit {
       ip: req.ip ?? null,
     };
     try {
+      // Same buckets as POST /auth/login: the form is no side door around the rate limit.
+      await this.throttle.consume(req.ip, username);
+    } catch (e) {
+      if (!(e instanceof ThrottlerException)) throw e;
+      res.setHeader('Retry-After', '60');
+      const error = '登录尝试过于频繁，请一分钟后再试';
+      this.html(res, 429, loginPage({ uid: details.uid, clientName: this.clientName(details), username, error }));
+      return;
+    }
+    try {
       if (!username || !password) throw new EmptyForm();
-      const { user, method } = await this.auth.authenticate({ username, password, otp: otp || undefined }, outcome);
-      if (user.mustChangePassword) {
-        outcome.reason = 'password_change_required';
-        throw new PasswordChangeFirst();
-      }
+      const { user, method } = await this.auth.authenticateForApp({ username, password, otp: otp || undefined }, outcome);
       await this.audit.record({ ...entry, actorId: user.id, unitId: user.unitId, unitPath: user.unitPath, after: { method } });
       const amr = method.includes('totp') ? ['pwd', 'otp'] : ['pwd'];
       await provider.interactionFinished(req, res, { login: { accountId: user.id, amr } }, { mergeWithLastSubmission: false });
     } catch (e) {
-      if (!(e instanceof DomainException) && !(e instanceof EmptyForm) && !(e instanceof PasswordChangeFirst)) throw e;
+      if (!(e instanceof DomainException) && !(e instanceof EmptyForm)) throw e;
       await this.audit.record({
         ...entry,
         actorId: outcome.userId,
@@ -127,14 +136,10 @@ export class OidcProviderMount implements OnModuleInit {
         result: 'failure',
         after: { reason: outcome.reason ?? (e instanceof EmptyForm ? 'empty_form' : 'error') },
       });
-      const message =
-        e instanceof EmptyForm
-          ? '请输入用户名和密码'
-          : e instanceof PasswordChangeFirst
-            ? '请先登录统发修改临时密码，再登录其他应用'
-            : e.text('zh');
-      const otpRequired = e instanceof DomainException && (e.code === IdentityError.MfaRequired || e.code === IdentityError.MfaInvalid);
-      const status = e instanceof DomainException && e.code === IdentityError.AccountLocked ? 423 : e instanceof EmptyForm ? 400 : 401;
+      const code = e instanceof DomainException ? e.code : null;
+      const message = e instanceof EmptyForm ? '请输入用户名和密码' : (FORM_MESSAGES.get(code ?? '') ?? e.text('zh'));
+      const otpRequired = code === IdentityError.MfaRequired || code === IdentityError.MfaInvalid || code === IdentityError.MfaReplayed;
+      const status = e instanceof EmptyForm ? 400 : (FORM_STATUS.get(code ?? '') ?? 401);
       this.html(res, status, loginPage({ uid: details.uid, clientName: this.clientName(details), username, error: message, otpRequired }));
     }
   }
@@ -189,4 +194,16 @@ export class OidcProviderMount implements OnModuleInit {
 }
 
 class EmptyForm extends Error {}
-class PasswordChangeFirst extends Error {}
+
+/** What the user must do in Tongfa's console before another app may sign them in. */
+const FORM_MESSAGES = new Map<string, string>([
+  [IdentityError.PasswordChangeRequired, '您的密码是临时密码或已过期：请先登录统发修改密码，再登录其他应用'],
+  [IdentityError.MfaEnrollmentRequired, '您的角色要求双因素认证：请先登录统发绑定动态口令，再登录其他应用'],
+]);
+
+const FORM_STATUS = new Map<string, number>([
+  [IdentityError.AccountLocked, 423],
+  [IdentityError.AccountDisabled, 403],
+  [IdentityError.PasswordChangeRequired, 403],
+  [IdentityError.MfaEnrollmentRequired, 403],
+]);

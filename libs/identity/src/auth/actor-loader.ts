@@ -8,6 +8,7 @@ import { Permission, Role } from '../roles';
 import { IdentityError, IdentityException } from '../identity.exception';
 import { SessionsService } from './sessions.service';
 import { ApiKeysService, grantCovers } from './api-keys.service';
+import { SystemFlagName, systemFlagIsSet } from '../system-flags';
 
 /** How long a session's actor is reused before its session, user and roles are read again. */
 export const ACTOR_CACHE_MS = 2000;
@@ -20,7 +21,7 @@ export const ACTOR_CACHE_MS = 2000;
  */
 @Injectable()
 export class ActorLoader {
-  /** Cached for a few seconds: whether any security admin exists (see bootstrap grant below). */
+  /** Cached for a few seconds while false: whether a security admin was ever granted (see bootstrap grant below). */
   private securityAdminSeen: { value: boolean; at: number } | null = null;
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
 
@@ -68,8 +69,11 @@ export class ActorLoader {
       .find({ where: { userId }, select: { role: true, unitId: true, unitPath: true, level: true } });
     const grants: ActorGrant[] = rows.map((r) => ({ role: r.role, unitId: r.unitId, unitPath: r.unitPath, level: r.level }));
     const extra: Permission[] = [];
-    // The bootstrap operator may grant roles until a security admin exists (DESIGN.md).
-    if (grants.some((g) => g.role === Role.PlatformOperator) && !(await this.securityAdminExists())) extra.push(Permission.RoleGrant);
+    // The bootstrap operator may grant roles until a security admin is first granted (DESIGN.md),
+    // never again after: removing or disabling every security admin does not bring it back.
+    if (grants.some((g) => g.role === Role.PlatformOperator) && !(await this.securityAdminEverGranted())) {
+      extra.push(Permission.RoleGrant);
+    }
     return new Actor(user.id, user.username, user.unitId, user.unitPath, grants, via, extra);
   }
 
@@ -79,12 +83,13 @@ export class ActorLoader {
     this.cache.clear();
   }
 
-  private async securityAdminExists(): Promise<boolean> {
+  private async securityAdminEverGranted(): Promise<boolean> {
     const now = Date.now();
+    // True is final (the flag is never cleared), so it is kept; false is read again after 5 s.
     if (this.securityAdminSeen && (this.securityAdminSeen.value || now - this.securityAdminSeen.at < 5000)) {
       return this.securityAdminSeen.value;
     }
-    const value = await this.ds.getRepository(RoleAssignment).exists({ where: { role: Role.SecurityAdmin } });
+    const value = await systemFlagIsSet(this.ds.manager, SystemFlagName.SecurityAdminGranted);
     this.securityAdminSeen = { value, at: now };
     return value;
   }

@@ -4,7 +4,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { whereInScope, pathInScope } from '@tongfa/database';
-import { ApiKey, ApiKeyGrant, Unit } from '../entities';
+import { ApiKey, ApiKeyGrant, Unit, User } from '../entities';
+import { UsersService } from '../users.service';
 import { Actor } from '../actor';
 import { Permission, Role } from '../roles';
 import { IdentityError, IdentityException } from '../identity.exception';
@@ -45,6 +46,7 @@ export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly users: UsersService,
   ) {}
 
   static looksLikeKey(token: string): boolean {
@@ -104,12 +106,19 @@ export class ApiKeysService {
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyView> {
     ApiKeysService.assertSignedIn(actor);
-    const repo = this.ds.getRepository(ApiKey);
-    const key = await repo.findOne({ where: { id } });
-    if (!key || !pathInScope(key.unitPath, actor.scope(Permission.ApiKeyManage))) throw new IdentityException(IdentityError.ApiKeyNotFound);
-    key.revokedAt ??= this.clock.now();
-    await repo.save(key);
-    return this.view(key);
+    return this.ds.transaction(async (m) => {
+      const key = await m.findOne(ApiKey, { where: { id } });
+      if (!key || !pathInScope(key.unitPath, actor.scope(Permission.ApiKeyManage)))
+        throw new IdentityException(IdentityError.ApiKeyNotFound);
+      // Someone else's key is part of their account: the rules of changing that user apply.
+      if (key.ownerId !== actor.userId) {
+        const owner = await m.findOne(User, { where: { id: key.ownerId } });
+        if (owner) await this.users.assertMayManage(m, actor, owner);
+      }
+      key.revokedAt ??= this.clock.now();
+      await m.save(key);
+      return this.view(key);
+    });
   }
 
   async authenticate(token: string): Promise<ApiKey> {

@@ -99,14 +99,38 @@ export class AuthService {
         throw new IdentityException(IdentityError.MfaRequired);
       }
       const factor = await this.totp.verify(user, input.otp, input.recoveryCode);
-      if (!factor) {
-        outcome.reason = 'mfa_invalid';
-        await this.failOrLock(user, outcome, IdentityError.MfaInvalid);
+      if (!factor || factor === 'replayed') {
+        // A replayed code counts as a failure: whoever sends it has the password and a watched code.
+        outcome.reason = factor === 'replayed' ? 'mfa_replayed' : 'mfa_invalid';
+        await this.failOrLock(user, outcome, factor === 'replayed' ? IdentityError.MfaReplayed : IdentityError.MfaInvalid);
       }
       method = `password+${factor}`;
     }
     await repo.update({ id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
     return { user, method };
+  }
+
+  /**
+   * Signs a user in for another app of the matrix (Tongfa's OpenID provider): the password sign-in,
+   * then what a console session would demand before anything else — a due password change
+   * (temporary or expired) or a second factor the user's roles require. The app gets nothing until
+   * the user has done that in Tongfa, since only Tongfa's console can do it.
+   */
+  async authenticateForApp(
+    input: LoginInput,
+    outcome: LoginOutcome = { userId: null, unitPath: null },
+  ): Promise<{ user: User; method: string }> {
+    const result = await this.authenticate(input, outcome);
+    const restriction = await this.restrictionFor(result.user);
+    if (restriction === 'password_change') {
+      outcome.reason = 'password_change_required';
+      throw new IdentityException(IdentityError.PasswordChangeRequired);
+    }
+    if (restriction === 'mfa_enrollment') {
+      outcome.reason = 'mfa_enrollment_required';
+      throw new IdentityException(IdentityError.MfaEnrollmentRequired);
+    }
+    return result;
   }
 
   /** Opens a session for a user already authenticated elsewhere (OIDC); the caller checked status. */

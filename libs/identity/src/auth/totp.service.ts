@@ -11,7 +11,15 @@ import { SecretBox } from './secret-box';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** TOTP second factor (RFC 6238, 30 s, 6 digits, ±1 step) with ten one-time recovery codes. */
+const STEP_MS = 30_000;
+
+/** Outcome of checking a second factor: which one passed, a replayed code, or nothing. */
+export type SecondFactor = 'totp' | 'recovery' | 'replayed' | null;
+
+/**
+ * TOTP second factor (RFC 6238, 30 s, 6 digits, ±1 step) with ten one-time recovery codes. Every
+ * accepted code spends its time step for the user, so each code works once (RFC 6238 §5.2).
+ */
 @Injectable()
 export class TotpService {
   private readonly box: SecretBox;
@@ -29,7 +37,8 @@ export class TotpService {
     const user = await this.ds.getRepository(User).findOneOrFail({ where: { id: userId } });
     if (user.totpEnabled) throw new IdentityException(IdentityError.MfaAlreadyEnabled);
     const secret = authenticator.generateSecret(20);
-    await this.ds.getRepository(User).update({ id: userId }, { totpSecret: this.box.seal(secret) });
+    // A new secret starts a new sequence of codes: the last step spent belongs to the old one.
+    await this.ds.getRepository(User).update({ id: userId }, { totpSecret: this.box.seal(secret), totpLastStep: null });
     return { secret, otpauthUrl: authenticator.keyuri(user.username, 'Tongfa 统发', secret) };
   }
 
@@ -38,8 +47,11 @@ export class TotpService {
     const user = await this.ds.getRepository(User).findOneOrFail({ where: { id: userId } });
     if (user.totpEnabled) throw new IdentityException(IdentityError.MfaAlreadyEnabled);
     if (!user.totpSecret) throw new IdentityException(IdentityError.MfaNotEnrolled);
-    if (!this.check(user.totpSecret, code))
+    // The enrolment code is spent too: whoever watched it being typed cannot sign in with it.
+    const step = this.matchStep(user.totpSecret, code);
+    if (step === null || !(await this.spend(userId, step))) {
       throw new IdentityException(IdentityError.MfaCodeWrong, {}, [{ field: 'code', message: '验证码不正确' }]);
+    }
     const codes = Array.from({ length: 10 }, () =>
       randomBytes(5)
         .toString('hex')
@@ -65,9 +77,19 @@ export class TotpService {
     });
   }
 
-  /** Verifies a login's second factor: a current TOTP code, or an unused recovery code (spent). */
-  async verify(user: User, otp?: string, recoveryCode?: string): Promise<'totp' | 'recovery' | null> {
-    if (otp && user.totpSecret && this.check(user.totpSecret, otp)) return 'totp';
+  /**
+   * Verifies a sign-in's second factor: a current TOTP code whose time step was not used before,
+   * or an unused recovery code; either is spent. 'replayed': the code was right but already used.
+   */
+  async verify(user: User, otp?: string, recoveryCode?: string): Promise<SecondFactor> {
+    let replayed = false;
+    if (otp && user.totpSecret) {
+      const step = this.matchStep(user.totpSecret, otp);
+      if (step !== null) {
+        if (await this.spend(user.id, step)) return 'totp';
+        replayed = true;
+      }
+    }
     if (recoveryCode) {
       const hash = sha256(recoveryCode.trim().toUpperCase());
       // Conditional update: a recovery code can be spent once even under concurrent logins.
@@ -79,12 +101,28 @@ export class TotpService {
         .execute();
       if (res.affected) return 'recovery';
     }
-    return null;
+    return replayed ? 'replayed' : null;
   }
 
-  private check(sealed: string, code: string): boolean {
-    const secret = this.box.open(sealed);
-    const t = authenticator.clone({ window: 1, epoch: this.clock.now().getTime() });
-    return /^\d{6}$/.test(code) && t.check(code, secret);
+  /** The time step `code` belongs to (now, or one step either side), or null for a wrong code. */
+  private matchStep(sealed: string, code: string): number | null {
+    if (!/^\d{6}$/.test(code)) return null;
+    const now = this.clock.now().getTime();
+    const delta = authenticator.clone({ window: 1, epoch: now }).checkDelta(code, this.box.open(sealed));
+    return delta === null ? null : Math.floor(now / STEP_MS) + delta;
+  }
+
+  /**
+   * Spends a time step for the user. Conditional update: of two sign-ins racing with one code only
+   * one moves the step, and a code older than the last one spent is refused as well.
+   */
+  private async spend(userId: string, step: number): Promise<boolean> {
+    const res = await this.ds
+      .createQueryBuilder()
+      .update(User)
+      .set({ totpLastStep: step })
+      .where('id = :id AND (totpLastStep IS NULL OR totpLastStep < :step)', { id: userId, step })
+      .execute();
+    return !!res.affected;
   }
 }

@@ -9,3 +9,4 @@ export * from './oidc-login-state.entity';
 export * from './oidc-login-ticket.entity';
 export * from './oidc-provider-record.entity';
 export * from './oidc-signing-key.entity';
+export * from './system-flag.entity';

@@ -53,6 +53,13 @@ export class User {
   @Column('boolean', { default: false })
   totpEnabled: boolean;
 
+  /**
+   * The 30-second time step of the last TOTP code accepted: a code is good once, so one seen over
+   * a shoulder or replayed from a proxy log within its window is refused (RFC 6238 §5.2).
+   */
+  @Column('int', { nullable: true })
+  totpLastStep: number | null;
+
   @Column('varchar', { length: 255, nullable: true })
   oidcIssuer: string | null;
 

@@ -5,7 +5,8 @@ import { DataSource, EntityManager, IsNull, LessThan, MoreThan, QueryFailedError
 import { AppConfig, Clock, newId, OidcMapping } from '@tongfa/core';
 import { OidcLoginState, OidcLoginTicket, RoleAssignment, Unit, User, UserStatus } from '../entities';
 import { IdentityError, IdentityException } from '../identity.exception';
-import { SEPARATED_ROLES } from '../roles';
+import { Role, SEPARATED_ROLES } from '../roles';
+import { setSystemFlag, SystemFlagName } from '../system-flags';
 import { AuthService, ClientMeta, TokenPair } from '../auth/auth.service';
 import { mapClaims, MappedIdentity } from './claim-mapping';
 import { RelyingPartyError, RelyingPartyPort } from './relying-party.port';
@@ -227,6 +228,7 @@ export class OidcLoginService {
         lockedUntil: null,
         totpSecret: null,
         totpEnabled: false,
+        totpLastStep: null,
         oidcIssuer: issuer,
         oidcSubject: subject,
         lastLoginAt: null,
@@ -257,6 +259,7 @@ export class OidcLoginService {
     const separated = new Set([...current, ...rows].map((r) => r.role).filter((r) => SEPARATED_ROLES.includes(r)));
     if (separated.size > 1) throw new IdentityException(IdentityError.SeparationOfDuties);
     await m.insert(RoleAssignment, rows);
+    if (rows.some((r) => r.role === Role.SecurityAdmin)) await setSystemFlag(m, SystemFlagName.SecurityAdminGranted);
   }
 
   private mapping(): OidcMapping {
