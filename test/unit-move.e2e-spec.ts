@@ -41,6 +41,7 @@ for (const driver of testDrivers()) {
       apiKeys: [] as string[],
     };
     let townId = '';
+    const versionOf = new Map<string, string>();
     let auditBefore: number[] = [];
 
     const officials: Record<Side, Record<Who, string>> = {
@@ -137,6 +138,11 @@ for (const driver of testDrivers()) {
       );
       s['GET /manuscripts/:id'] = await gettable(o.sup, ids.manuscripts, (id) => `/manuscripts/${id}`);
       s['GET /manuscripts/:id/versions'] = await gettable(o.sup, ids.manuscripts, (id) => `/manuscripts/${id}/versions`);
+      s['GET /manuscripts/:id/versions/:versionId'] = await gettable(
+        o.sup,
+        ids.manuscripts,
+        (id) => `/manuscripts/${id}/versions/${versionOf.get(id)}`,
+      );
       s['GET /manuscripts/:id/reviews'] = await gettable(o.sup, ids.manuscripts, (id) => `/manuscripts/${id}/reviews`);
       s['GET /manuscripts/:id/renditions'] = await gettable(o.ed, ids.manuscripts, (id) => `/manuscripts/${id}/renditions`);
       const pending = (await get(o.rev, '/reviews/pending')).body as { items: { manuscriptId: string }[] };
@@ -189,6 +195,7 @@ for (const driver of testDrivers()) {
       'GET /manuscripts (editor above)': [...ids.manuscripts].sort(),
       'GET /manuscripts/:id': ids.manuscripts,
       'GET /manuscripts/:id/versions': ids.manuscripts,
+      'GET /manuscripts/:id/versions/:versionId': ids.manuscripts,
       'GET /manuscripts/:id/reviews': ids.manuscripts,
       'GET /manuscripts/:id/renditions': ids.manuscripts,
       'GET /reviews/pending': [...ids.pending].sort(),
@@ -301,6 +308,7 @@ for (const driver of testDrivers()) {
           });
         assert.equal(res.status, 201, JSON.stringify(res.body));
         ids.manuscripts.push(res.body.id);
+        versionOf.set(res.body.id, res.body.version.id);
         return res.body.id as string;
       };
       // Submitted, since a draft never submitted is its own unit's editors' alone.
