@@ -116,14 +116,20 @@ export class AuditService {
   }
 
   private async append(m: EntityManager, input: AuditRecordInput): Promise<AuditEntry> {
+    const unitId = input.unitId ?? unitIdOfPath(input.unitPath);
+    // The path the unit had at the time, for the record (scoped reads join the unit's current one).
+    const unitPath =
+      input.unitPath ??
+      (unitId ? ((await m.query('SELECT path FROM unit WHERE id = ?', [unitId])) as { path: string }[])[0]?.path : undefined) ??
+      null;
     const head = await this.lockHead(m);
     const partial: Omit<AuditEntry, 'hash'> = {
       seq: head.lastSeq + 1,
       at: this.clock.now(),
       actorId: input.actorId ?? null,
       actorName: input.actorName ?? null,
-      unitId: input.unitId ?? unitIdOfPath(input.unitPath),
-      unitPath: input.unitPath ?? null,
+      unitId,
+      unitPath,
       action: input.action,
       targetType: input.targetType ?? null,
       targetId: input.targetId ?? null,

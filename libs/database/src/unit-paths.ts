@@ -11,6 +11,11 @@ import { EntityManager, EntityMetadata, EntitySubscriberInterface, InsertEvent, 
  * - a path-like column that is not a copy must be named in UNIT_PATH_NOT_COPIED with the reason.
  *
  * `unit-paths.spec.ts` fails when an entity gains a path-like column that is neither.
+ *
+ * Copies are kept (rather than joining the unit on every read) because the big scoped lists —
+ * a province's users, accounts, manuscripts, publications — page through one index range on
+ * (unitPath, …); a join would read the subtree's units and look each row up. Moves are rare
+ * (机构改革) and rewrite a subtree's rows once. Only the audit log joins, since it is never rewritten.
  */
 export const UNIT_PATH_COLUMN = 'unitPath';
 

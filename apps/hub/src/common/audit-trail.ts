@@ -19,7 +19,8 @@ export class AuditTrail {
     // the recorded path must name the same unit: an entry about another unit than the actor's
     // does not borrow the actor's path.
     const unitId = input.unitId !== undefined ? input.unitId : input.unitPath ? unitIdOfPath(input.unitPath) : (actor?.unitId ?? null);
-    const unitPath = input.unitPath !== undefined ? input.unitPath : unitId && unitId === actor?.unitId ? actor.unitPath : null;
+    // An entry about another unit than the actor's gets that unit's path from the audit service.
+    const unitPath = input.unitPath !== undefined ? input.unitPath : unitId && unitId === actor?.unitId ? actor.unitPath : undefined;
     await this.audit.record({
       actorId: actor?.userId ?? null,
       actorName: actor?.username ?? null,
