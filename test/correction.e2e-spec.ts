@@ -205,7 +205,9 @@ for (const driver of testDrivers()) {
         .set(as('co.editor'))
         .set('Idempotency-Key', key)
         .send({ accountIds });
-      assert.equal(otherKey.body.id, correctionId, 'the key stays bound to what it first made');
+      // The key stays bound to what it first made: a publication request with it is refused.
+      assert.equal(otherKey.status, 409, JSON.stringify(otherKey.body));
+      assert.equal(otherKey.body.code, 'IDEMPOTENCY_KEY_REUSED');
     });
 
     it('leaves exactly one live, corrected post per account where the platform allows it', async () => {

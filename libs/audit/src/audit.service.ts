@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { Brackets, DataSource, EntityManager, LessThan } from 'typeorm';
 import { Clock, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { whereInScope, fetchPage, orderList } from '@tongfa/database';
+import { fetchPage, orderList } from '@tongfa/database';
 import { AuditEntry, AuditHead, AuditResult } from './entities';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -43,6 +43,11 @@ export interface AuditListQuery extends PageQuery {
   targetId?: string;
   from?: Date;
   to?: Date;
+}
+
+/** The unit a materialized path ends in (`/root/city/county/` → county): entries are scoped by it. */
+export function unitIdOfPath(path: string | null | undefined): string | null {
+  return path?.split('/').filter(Boolean).pop() ?? null;
 }
 
 /** Field names that must never be written into the log, whatever a caller passes. */
@@ -111,14 +116,20 @@ export class AuditService {
   }
 
   private async append(m: EntityManager, input: AuditRecordInput): Promise<AuditEntry> {
+    const unitId = input.unitId ?? unitIdOfPath(input.unitPath);
+    // The path the unit had at the time, for the record (scoped reads join the unit's current one).
+    const unitPath =
+      input.unitPath ??
+      (unitId ? ((await m.query('SELECT path FROM unit WHERE id = ?', [unitId])) as { path: string }[])[0]?.path : undefined) ??
+      null;
     const head = await this.lockHead(m);
     const partial: Omit<AuditEntry, 'hash'> = {
       seq: head.lastSeq + 1,
       at: this.clock.now(),
       actorId: input.actorId ?? null,
       actorName: input.actorName ?? null,
-      unitId: input.unitId ?? null,
-      unitPath: input.unitPath ?? null,
+      unitId,
+      unitPath,
       action: input.action,
       targetType: input.targetType ?? null,
       targetId: input.targetId ?? null,
@@ -164,7 +175,21 @@ export class AuditService {
    */
   async list(scopePaths: string[] | null, q: AuditListQuery): Promise<Page<AuditEntry>> {
     const qb = this.ds.getRepository(AuditEntry).createQueryBuilder('a');
-    if (scopePaths) whereInScope(qb, 'a.unitPath', scopePaths);
+    // Scoped by where the entry's unit is now, not by the path recorded with it: entries are
+    // hash-chained and never rewritten, and a unit that moves (机构改革) takes its history along,
+    // out of sight of its old supervisors. Entries from before unitId was always filled fall back
+    // to their recorded path. The join is one row per entry (unit.id is the key).
+    if (scopePaths?.length === 0) qb.andWhere('1 = 0');
+    else if (scopePaths) {
+      qb.leftJoin('unit', 'scope_u', 'scope_u.id = a.unitId');
+      qb.andWhere(
+        new Brackets((w) =>
+          scopePaths.forEach((p, i) =>
+            w.orWhere(`(scope_u.path LIKE :sp${i} OR (a.unitId IS NULL AND a.unitPath LIKE :sp${i}))`, { [`sp${i}`]: `${p}%` }),
+          ),
+        ),
+      );
+    }
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });
     if (q.targetId) qb.andWhere('a.targetId = :targetId', { targetId: q.targetId });

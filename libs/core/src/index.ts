@@ -8,3 +8,4 @@ export * from './clock';
 export * from './ids';
 export * from './pagination';
 export * from './config/oidc-settings';
+export * from './own-key';

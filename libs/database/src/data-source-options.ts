@@ -2,6 +2,7 @@ import { join, resolve, dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ALL_ENTITIES } from './entities';
+import { UnitPathSubscriber } from './unit-paths';
 
 export type DatabaseDriver = 'mysql' | 'sqlite';
 
@@ -23,6 +24,7 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean; flavo
       type: 'better-sqlite3',
       database: file,
       entities: ALL_ENTITIES,
+      subscribers: [UnitPathSubscriber],
       migrations,
       migrationsRun: false,
       synchronize: false,
@@ -51,6 +53,7 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean; flavo
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     entities: ALL_ENTITIES,
+    subscribers: [UnitPathSubscriber],
     migrations,
     migrationsRun: false,
     synchronize: false,

@@ -8,7 +8,7 @@ import { Account, AccountApproval, Filing, AccountCredential } from '../../accou
 import { OAuthState, PlatformAppCredential, AccountAlert } from '../../plugins/src/entities';
 import { Publication, PublicationTarget, PublicationAttempt } from '../../publishing/src/entities';
 import { Media } from '../../media/src/entities/media.entity';
-import { Manuscript, ManuscriptVersion, ReviewChain, ReviewDecision } from '../../manuscripts/src/entities';
+import { Manuscript, ManuscriptVersion, ReviewChain, ReviewChainMinimum, ReviewDecision } from '../../manuscripts/src/entities';
 import { LexiconVersion, LexiconEntry } from '../../compliance/src/entities';
 import { DutyAlert } from '../../alerts/src/entities';
 
@@ -38,6 +38,7 @@ export const ALL_ENTITIES = [
   Manuscript,
   ManuscriptVersion,
   ReviewChain,
+  ReviewChainMinimum,
   ReviewDecision,
   Media,
   LexiconVersion,

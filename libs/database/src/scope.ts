@@ -1,5 +1,5 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { CommonError, CommonException } from '@tongfa/core';
+import { CommonError, CommonException, ownValue } from '@tongfa/core';
 
 /**
  * Restricts a query to rows whose materialized unit path lies under one of `paths`.
@@ -92,7 +92,7 @@ export function orderList<T extends ObjectLiteral>(
 ): SelectQueryBuilder<T> {
   if (sort) {
     const desc = sort.startsWith('-');
-    const column = allowed[desc ? sort.slice(1) : sort];
+    const column = ownValue(allowed, desc ? sort.slice(1) : sort);
     if (!column) {
       const fields = Object.keys(allowed).join(', ');
       throw new CommonException(CommonError.ValidationFailed, { fields: 'sort' }, [

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId, Page, PageQuery, pageOffset, CommonError, CommonException } from '@tongfa/core';
-import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList } from '@tongfa/database';
-import { Unit, UnitLevel, User, RoleAssignment, ApiKey } from './entities';
+import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList, rewriteUnitPaths } from '@tongfa/database';
+import { Unit, UnitLevel } from './entities';
 import { Actor } from './actor';
 import { Permission } from './roles';
 import { IdentityError, IdentityException } from './identity.exception';
@@ -78,6 +78,10 @@ export class UnitsService {
     if (!input.parentId) throw new IdentityException(IdentityError.ParentRequired);
     this.validateCodes(input.creditCode, input.regionCode);
     return this.ds.transaction(async (m) => {
+      // The parent's row is share-locked first: a concurrent move of the parent's subtree (which
+      // locks it for update) either finishes before this reads the parent's path or waits for the
+      // new child, which it then moves along.
+      await this.lockUnits(m, 'share', 'u.id = :id', { id: input.parentId });
       const parent = actor
         ? await this.findInScope(m, actor, Permission.UnitWrite, input.parentId!)
         : await m.findOne(Unit, { where: { id: input.parentId! } });
@@ -144,10 +148,16 @@ export class UnitsService {
 
   /**
    * Renames or re-codes a unit, or moves it under another parent (机构改革). A move rewrites the
-   * materialized path of the whole subtree and of every row that copies it, in one transaction.
+   * materialized path of the whole subtree and every copy of it (see @tongfa/database unit-paths),
+   * in one transaction.
    */
   async update(actor: Actor, id: string, input: UpdateUnitInput): Promise<{ before: Unit; after: Unit }> {
     return this.ds.transaction(async (m) => {
+      const moving = input.parentId !== undefined;
+      // Moves are rare and run one at a time: each locks the root row first, so two moves cannot
+      // each pass the cycle check against the other's old paths. Taken before any plain read, so
+      // on MySQL this transaction's snapshot already holds the previous move's paths.
+      if (moving) await this.lockUnits(m, 'update', 'u.depth = 0');
       const unit = await this.findInScope(m, actor, Permission.UnitWrite, id);
       const before = { ...unit };
       if (input.creditCode !== undefined || input.regionCode !== undefined) {
@@ -159,16 +169,24 @@ export class UnitsService {
       }
       if (input.name !== undefined) unit.name = input.name;
       if (input.regionCode !== undefined) unit.regionCode = input.regionCode;
-      if (input.parentId !== undefined && input.parentId !== unit.parentId) {
-        if (unit.depth === 0) throw new IdentityException(IdentityError.LevelNotAllowed, { parent: '-', level: LEVEL_ZH[unit.level] });
-        const parent = await this.findInScope(m, actor, Permission.UnitWrite, input.parentId);
+      if (moving && input.parentId !== unit.parentId) {
+        if (unit.depth === 0)
+          throw new IdentityException(IdentityError.LevelNotAllowed, { parent: '任何单位', level: LEVEL_ZH[unit.level] });
+        const parent = await this.findInScope(m, actor, Permission.UnitWrite, input.parentId!);
         if (parent.path.startsWith(unit.path)) throw new IdentityException(IdentityError.MoveIntoOwnSubtree);
         if (!ALLOWED_CHILD[parent.level].includes(unit.level)) {
           throw new IdentityException(IdentityError.LevelNotAllowed, { parent: LEVEL_ZH[parent.level], level: LEVEL_ZH[unit.level] });
         }
-        await this.rewritePaths(m, unit.path, `${parent.path}${unit.id}/`, parent.depth + 1 - unit.depth);
+        // The subtree's rows are locked for update: a unit created under it, or a record copying
+        // one of its paths (both share-lock the unit they read), waits for the move and then reads
+        // the new path; one that read first has committed, and the rewrite below moves it along.
+        await this.lockUnits(m, 'update', 'u.path LIKE :like', { like: `${unit.path}%` });
+        const oldPath = unit.path;
+        const newPath = `${parent.path}${unit.id}/`;
+        await this.rewriteTree(m, oldPath, newPath, parent.depth + 1 - unit.depth);
+        await rewriteUnitPaths(m, oldPath, newPath);
         unit.parentId = parent.id;
-        unit.path = `${parent.path}${unit.id}/`;
+        unit.path = newPath;
         unit.depth = parent.depth + 1;
       }
       const after = await m.save(unit);
@@ -199,25 +217,29 @@ export class UnitsService {
     if (await m.exists(Unit, { where: { creditCode } })) throw new IdentityException(IdentityError.CreditCodeTaken);
   }
 
-  private async rewritePaths(m: EntityManager, oldPrefix: string, newPrefix: string, depthDelta: number): Promise<void> {
+  /** Locks unit rows (MySQL/MariaDB; SQLite has a single writer) until the transaction ends. */
+  private async lockUnits(m: EntityManager, mode: 'share' | 'update', where: string, params: Record<string, unknown> = {}): Promise<void> {
+    const type = m.connection.options.type;
+    if (type !== 'mysql' && type !== 'mariadb') return;
+    await m
+      .getRepository(Unit)
+      .createQueryBuilder('u')
+      .select('u.id')
+      .where(where, params)
+      .setLock(mode === 'share' ? 'pessimistic_read' : 'pessimistic_write')
+      .getRawMany();
+  }
+
+  /** Moves the units of the subtree themselves: their paths and depths. */
+  private async rewriteTree(m: EntityManager, oldPrefix: string, newPrefix: string, depthDelta: number): Promise<void> {
     const mysql = m.connection.options.type === 'mysql' || m.connection.options.type === 'mariadb';
-    const expr = (col: string) => (mysql ? `CONCAT(:np, SUBSTRING(${col}, :cut))` : `:np || SUBSTR(${col}, :cut)`);
-    const params = { np: newPrefix, cut: oldPrefix.length + 1, like: `${oldPrefix}%` };
+    const expr = mysql ? 'CONCAT(:np, SUBSTRING(path, :cut))' : ':np || SUBSTR(path, :cut)';
     await m
       .createQueryBuilder()
       .update(Unit)
-      .set({ path: () => expr('path'), depth: () => `depth + ${Number(depthDelta)}` })
+      .set({ path: () => expr, depth: () => `depth + ${Number(depthDelta)}` })
       .where('path LIKE :like')
-      .setParameters(params)
+      .setParameters({ np: newPrefix, cut: oldPrefix.length + 1, like: `${oldPrefix}%` })
       .execute();
-    for (const entity of [User, RoleAssignment, ApiKey]) {
-      await m
-        .createQueryBuilder()
-        .update(entity)
-        .set({ unitPath: () => expr('unitPath') })
-        .where('unitPath LIKE :like')
-        .setParameters(params)
-        .execute();
-    }
   }
 }

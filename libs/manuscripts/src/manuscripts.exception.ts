@@ -15,6 +15,8 @@ export enum ManuscriptError {
   WarningsUnacknowledged = 'WARNINGS_UNACKNOWLEDGED',
   Concurrent = 'MANUSCRIPT_CHANGED_CONCURRENTLY',
   ChainInvalid = 'REVIEW_CHAIN_INVALID',
+  ChainBelowMinimum = 'REVIEW_CHAIN_BELOW_MINIMUM',
+  MinimumProvinceOnly = 'REVIEW_CHAIN_MINIMUM_PROVINCE_ONLY',
   UnitNotFound = 'MANUSCRIPT_UNIT_NOT_FOUND',
   SourceRequired = 'SOURCE_REQUIRED',
 }
@@ -72,6 +74,20 @@ export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
   [ManuscriptError.ChainInvalid]: {
     kind: ErrorKind.Invalid,
     message: { zh: '审核流程设置有误：{reason}', en: 'Invalid review chain: {reason}' },
+  },
+  [ManuscriptError.ChainBelowMinimum]: {
+    kind: ErrorKind.Invalid,
+    message: {
+      zh: '“{category}”类稿件的审核流程不能少于 {min} 个环节（全省最低要求）',
+      en: 'The review chain for {categoryEn} needs at least {min} steps (the province’s minimum)',
+    },
+  },
+  [ManuscriptError.MinimumProvinceOnly]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '审核环节最低要求只能由省级单位管理员设置',
+      en: 'Only a unit admin of the province may set the minimum review steps',
+    },
   },
   [ManuscriptError.UnitNotFound]: { kind: ErrorKind.NotFound, message: { zh: '单位不存在或无权访问', en: 'Unit not found' } },
   [ManuscriptError.SourceRequired]: {

@@ -4,7 +4,16 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock, CommonError, CommonException, newId } from '@tongfa/core';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission, Role, Unit } from '@tongfa/identity';
-import { ChainStep, Manuscript, ManuscriptCategory, ManuscriptStatus, ManuscriptVersion, ReviewChain, ReviewDecision } from './entities';
+import {
+  ChainStep,
+  Manuscript,
+  ManuscriptCategory,
+  ManuscriptStatus,
+  ManuscriptVersion,
+  ReviewChain,
+  ReviewChainMinimum,
+  ReviewDecision,
+} from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
 import { ManuscriptsService } from './manuscripts.service';
 import { ComplianceGate, ComplianceVerdict } from './compliance-gate';
@@ -18,6 +27,32 @@ export interface ChainView {
   /** Where the chain comes from: this unit, an ancestor, or the built-in default. */
   inheritedFrom: string | null;
   isDefault: boolean;
+  /** The province's minimum number of steps for the category; shorter chains are never applied. */
+  minSteps: number;
+}
+
+export const CATEGORY_NAMES: Record<ManuscriptCategory, { zh: string; en: string }> = {
+  [ManuscriptCategory.Policy]: { zh: '政策解读', en: 'policy interpretation' },
+  [ManuscriptCategory.News]: { zh: '工作动态', en: 'work news' },
+  [ManuscriptCategory.Notice]: { zh: '通知公告', en: 'notices' },
+  [ManuscriptCategory.Emergency]: { zh: '突发事件', en: 'emergencies' },
+  [ManuscriptCategory.Reprint]: { zh: '转载', en: 'reprints' },
+};
+
+/** The highest reviewer level (终审): a chain has at most this many steps. */
+export const MAX_REVIEW_LEVEL = 3;
+
+/** Built-in minimum steps per category until the province sets its own: 三审 for policy and emergencies. */
+export function defaultMinimum(category: ManuscriptCategory): number {
+  return category === ManuscriptCategory.Policy || category === ManuscriptCategory.Emergency ? 3 : 1;
+}
+
+export interface ChainMinimumView {
+  category: ManuscriptCategory;
+  minSteps: number;
+  isDefault: boolean;
+  updatedBy: string | null;
+  updatedAt: Date | null;
 }
 
 const STEP_NAMES: Record<number, string> = { 1: '初审', 2: '复审', 3: '终审' };
@@ -67,7 +102,8 @@ export class ReviewService {
 
   async chains(actor: Actor, unitId: string): Promise<ChainView[]> {
     const unit = await this.unitIn(actor, Permission.ManuscriptRead, unitId, Permission.ReviewChainManage);
-    return Promise.all(Object.values(ManuscriptCategory).map((c) => this.resolveChain(this.ds.manager, unit, c)));
+    const minimums = await this.minimumSteps(this.ds.manager);
+    return Promise.all(Object.values(ManuscriptCategory).map((c) => this.resolveChain(this.ds.manager, unit, c, minimums)));
   }
 
   async setChains(
@@ -76,13 +112,21 @@ export class ReviewService {
     chains: { category: ManuscriptCategory; steps: ChainStep[]; parallel?: boolean }[],
   ): Promise<ChainView[]> {
     const unit = await this.unitIn(actor, Permission.ReviewChainManage, unitId);
-    for (const c of chains) {
+    const minimums = await this.minimumSteps(this.ds.manager);
+    chains.forEach((c, i) => {
       if (c.steps.length === 0)
         throw new ManuscriptException(ManuscriptError.ChainInvalid, { reason: '至少一个审核环节 / at least one step' });
       const levels = c.steps.map((s) => s.level);
       if (new Set(levels).size !== levels.length)
         throw new ManuscriptException(ManuscriptError.ChainInvalid, { reason: '级别不能重复 / levels repeat' });
-    }
+      const min = minimums[c.category];
+      if (c.steps.length < min) {
+        const name = CATEGORY_NAMES[c.category];
+        throw new ManuscriptException(ManuscriptError.ChainBelowMinimum, { category: name.zh, categoryEn: name.en, min }, [
+          { field: `chains[${i}].steps`, message: `“${name.zh}”至少 ${min} 个审核环节 / at least ${min} steps` },
+        ]);
+      }
+    });
     await this.ds.transaction(async (m) => {
       for (const c of chains) {
         const existing = await m.findOne(ReviewChain, { where: { unitId: unit.id, category: c.category } });
@@ -321,11 +365,24 @@ export class ReviewService {
     return null;
   }
 
-  private async resolveChain(m: EntityManager, unit: Unit, category: ManuscriptCategory): Promise<ChainView> {
+  /**
+   * The chain a manuscript of `category` gets at `unit`: the nearest unit's own chain (the deepest
+   * ancestor's), skipping any with fewer steps than the province's minimum (set before the minimum
+   * was raised), else the built-in default with the missing levels added up to the minimum.
+   */
+  private async resolveChain(
+    m: EntityManager,
+    unit: Unit,
+    category: ManuscriptCategory,
+    minimums?: Record<ManuscriptCategory, number>,
+  ): Promise<ChainView> {
+    const minSteps = (minimums ?? (await this.minimumSteps(m)))[category];
     const ancestorIds = unit.path.split('/').filter(Boolean);
     const rows = await m.find(ReviewChain, { where: { unitId: In(ancestorIds), category } });
-    // The nearest unit's chain wins: the deepest ancestor (longest path).
-    const nearest = rows.sort((a, b) => b.unitPath.length - a.unitPath.length)[0];
+    // Ordered by the unit's place in the current path (not the copied path's length): nearest first.
+    const nearest = rows
+      .filter((r) => r.steps.length >= minSteps)
+      .sort((a, b) => ancestorIds.indexOf(b.unitId) - ancestorIds.indexOf(a.unitId))[0];
     if (nearest)
       return {
         category,
@@ -333,8 +390,56 @@ export class ReviewService {
         parallel: nearest.parallel,
         inheritedFrom: nearest.unitId === unit.id ? null : nearest.unitId,
         isDefault: false,
+        minSteps,
       };
-    return { category, ...defaultChain(category), inheritedFrom: null, isDefault: true };
+    const base = defaultChain(category);
+    for (let level = 1; base.steps.length < minSteps && level <= MAX_REVIEW_LEVEL; level++) {
+      if (!base.steps.some((s) => s.level === level)) base.steps.push({ ...base.steps[0]!, level, name: STEP_NAMES[level]! });
+    }
+    base.steps.sort((a, b) => a.level - b.level);
+    return { category, ...base, inheritedFrom: null, isDefault: true, minSteps };
+  }
+
+  /** Minimum steps per category: the province's settings over the built-in ones. */
+  async minimumSteps(m: EntityManager = this.ds.manager): Promise<Record<ManuscriptCategory, number>> {
+    const rows = await m.find(ReviewChainMinimum);
+    const out = {} as Record<ManuscriptCategory, number>;
+    for (const c of Object.values(ManuscriptCategory)) out[c] = rows.find((r) => r.category === c)?.minSteps ?? defaultMinimum(c);
+    return out;
+  }
+
+  async minimums(): Promise<ChainMinimumView[]> {
+    const rows = await this.ds.getRepository(ReviewChainMinimum).find();
+    return Object.values(ManuscriptCategory).map((category) => {
+      const row = rows.find((r) => r.category === category);
+      return row
+        ? { category, minSteps: row.minSteps, isDefault: false, updatedBy: row.updatedBy, updatedAt: row.updatedAt }
+        : { category, minSteps: defaultMinimum(category), isDefault: true, updatedBy: null, updatedAt: null };
+    });
+  }
+
+  /**
+   * Sets the province's minimum steps. Only a unit admin at the root may: review policy
+   * (分级分类审核) is the province's own content decision, made by whoever manages the province's
+   * review chains. A platform operator runs the system and does not decide how much review
+   * content needs (三权分立); a city or county admin would lower the floor over itself.
+   */
+  async setMinimums(actor: Actor, items: { category: ManuscriptCategory; minSteps: number }[]): Promise<ChainMinimumView[]> {
+    const root = await this.ds.getRepository(Unit).findOne({ where: { depth: 0 } });
+    if (!root || !actor.grants.some((g) => g.role === Role.UnitAdmin && g.unitId === root.id)) {
+      throw new ManuscriptException(ManuscriptError.MinimumProvinceOnly);
+    }
+    items.forEach((it, i) => {
+      if (!Number.isInteger(it.minSteps) || it.minSteps < 1 || it.minSteps > MAX_REVIEW_LEVEL) {
+        throw new ManuscriptException(ManuscriptError.ChainInvalid, { reason: `最少环节须为 1–${MAX_REVIEW_LEVEL}` }, [
+          { field: `minimums[${i}].minSteps`, message: `1–${MAX_REVIEW_LEVEL}` },
+        ]);
+      }
+    });
+    await this.ds.transaction(async (m) => {
+      for (const it of items) await m.save(ReviewChainMinimum, { category: it.category, minSteps: it.minSteps, updatedBy: actor.userId });
+    });
+    return this.minimums();
   }
 
   private async unitIn(actor: Actor, permission: Permission, unitId: string, orPermission?: Permission): Promise<Unit> {

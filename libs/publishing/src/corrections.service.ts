@@ -10,6 +10,7 @@ import { CorrectionMode, Publication, PublicationTarget } from './entities';
 import { PublishingError, PublishingException } from './publishing.exception';
 import { PublicationsService, PublicationView } from './publications.service';
 import { Dispatcher } from './dispatcher';
+import { assertSameRequest, IdempotentRequest, requestHash } from './idempotency';
 
 /** The standing note on a correction target whose platform can neither edit nor retract. */
 export const MANUAL_REMOVAL_NOTE =
@@ -49,8 +50,10 @@ export class CorrectionsService {
     reason: string,
     idempotencyKey?: string,
   ): Promise<{ view: PublicationView; created: boolean; original: Publication }> {
+    const request: IdempotentRequest = { kind: 'correction', resourceId: publicationId, body: { reason } };
+    const hash = requestHash(request);
     if (idempotencyKey) {
-      const replay = await this.replay(actor, publicationId, idempotencyKey);
+      const replay = await this.replay(actor, request, hash, idempotencyKey);
       if (replay) return replay;
     }
     const original = await this.publications.find(actor, publicationId);
@@ -83,6 +86,7 @@ export class CorrectionsService {
       unitPath: original.unitPath,
       createdBy: actor.userId,
       idempotencyKey: idempotencyKey ?? newId(),
+      requestHash: hash,
       status: 'publishing',
       scheduledAt: null,
       retractReason: null,
@@ -143,7 +147,7 @@ export class CorrectionsService {
     } catch (e) {
       // A concurrent request with the same Idempotency-Key won the unique index: return its correction.
       if (idempotencyKey && !(e instanceof PublishingException)) {
-        const replay = await this.replay(actor, publicationId, idempotencyKey, true);
+        const replay = await this.replay(actor, request, hash, idempotencyKey, true);
         if (replay) return replay;
       }
       throw e;
@@ -219,7 +223,8 @@ export class CorrectionsService {
 
   private async replay(
     actor: Actor,
-    publicationId: string,
+    request: IdempotentRequest,
+    hash: string,
     idempotencyKey: string,
     waitForWinner = false,
   ): Promise<{ view: PublicationView; created: boolean; original: Publication } | null> {
@@ -227,8 +232,8 @@ export class CorrectionsService {
       ? await this.publications.awaitIdempotent(actor.userId, idempotencyKey)
       : await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
     if (!existing) return null;
-    if (existing.correctionOf !== publicationId) throw new PublishingException(PublishingError.IdempotencyKeyReused);
-    const original = await this.publications.find(actor, publicationId);
+    assertSameRequest(existing, request, hash);
+    const original = await this.publications.find(actor, request.resourceId);
     return { view: await this.publications.view(existing), created: false, original };
   }
 }

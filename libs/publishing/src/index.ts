@@ -1,5 +1,6 @@
 export * from './entities';
 export * from './publishing.exception';
+export * from './idempotency';
 export * from './publications.service';
 export * from './corrections.service';
 export * from './rendition.service';

@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import type { JsonValue, Rendition } from '@tongfa/plugin-sdk';
 import { AppConfig, Clock, newId } from '@tongfa/core';
 import { JobHandler, JobPayloads } from '@tongfa/jobs';
-import { Account } from '@tongfa/accounts';
+import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
 import { MediaService } from '@tongfa/media';
 import { AssetSource, PluginCallError, PluginHost, PublishOutcome } from '@tongfa/plugins';
 import { PublicationAttempt, PublicationTarget, TargetState } from './entities';
@@ -60,6 +60,14 @@ export class PublicationWorker {
     const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
     const key = target.id;
     try {
+      // The account was fit to publish when the editor asked; a scheduled (or retried) target
+      // runs later, and a unit may have suspended (关停) or cancelled (注销) the account, or lost
+      // its authorization, in between. Such an account gets nothing.
+      const unfit = await this.accountUnfit(target);
+      if (unfit) {
+        await this.settle(target, unfit);
+        return;
+      }
       const checkpoints = {
         load: async () => {
           const row = await this.ds
@@ -319,6 +327,43 @@ export class PublicationWorker {
       });
       await this.corrections.editFailed(target);
     }
+  }
+
+  /** Why the target's account may not publish now, as the target's end state; null when it may. */
+  private async accountUnfit(target: PublicationTarget): Promise<Partial<PublicationTarget> | null> {
+    const account = await this.ds
+      .getRepository(Account)
+      .findOne({ where: { id: target.accountId }, select: { id: true, name: true, status: true, connection: true } });
+    const name = account ? `账号“${account.name}”` : '账号';
+    let end: Partial<PublicationTarget> | null = null;
+    if (!account || account.status === AccountStatus.Cancelled) {
+      end = { state: 'failed', lastErrorKind: 'account_cancelled', lastError: `${name}已注销，本次发布未执行` };
+    } else if (account.status === AccountStatus.Suspended) {
+      end = {
+        state: 'failed',
+        lastErrorKind: 'account_suspended',
+        lastError: `${name}已关停，本次发布未执行；账号恢复后如仍需发布，请重新发布`,
+      };
+    } else if (![AccountStatus.Active, AccountStatus.Opened].includes(account.status)) {
+      end = { state: 'failed', lastErrorKind: 'account_unavailable', lastError: `${name}当前不能发布，本次发布未执行` };
+    } else if (account.connection === AccountConnection.NeedsReauth) {
+      end = {
+        state: 'needs_reauth',
+        lastErrorKind: 'auth_expired',
+        lastError: `${name}的授权已失效，本次发布未执行；请单位管理员重新授权后重新发布`,
+      };
+    } else if (account.connection !== AccountConnection.Connected) {
+      end = { state: 'failed', lastErrorKind: 'account_disconnected', lastError: `${name}未连接平台，本次发布未执行` };
+    }
+    if (end && target.mustCheckExisting) {
+      // An earlier attempt ended without an answer: the post may be out, and no one may ask the platform now.
+      return {
+        state: 'unconfirmed',
+        lastErrorKind: end.lastErrorKind,
+        lastError: `${end.lastError!.replace('本次发布未执行', '上次发布是否成功无法确认')}，请到平台核实`,
+      };
+    }
+    return end;
   }
 
   /** Fetches media bytes for the host's image fitting. */

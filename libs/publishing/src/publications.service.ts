@@ -18,6 +18,7 @@ import {
 import { PublishingError, PublishingException } from './publishing.exception';
 import { RenderedFor, RenditionService } from './rendition.service';
 import { Dispatcher } from './dispatcher';
+import { assertSameRequest, IdempotentRequest, requestHash } from './idempotency';
 
 export interface CreatePublicationInput {
   accountIds: string[];
@@ -83,15 +84,27 @@ export class PublicationsService {
     input: CreatePublicationInput,
     idempotencyKey?: string,
   ): Promise<{ view: PublicationView; created: boolean }> {
-    if (idempotencyKey) {
-      const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
-      if (existing) return { view: await this.view(existing), created: false };
-    }
     const ms = await this.ds.getRepository(Manuscript).findOne({ where: { id: manuscriptId } });
     const isEditor = ms && actor.grants.some((g) => g.role === Role.Editor && g.unitId === ms.unitId);
     if (!ms || !isEditor) {
       if (ms && pathInScope(ms.unitPath, actor.scope(Permission.ManuscriptRead))) throw new CommonException(CommonError.Forbidden);
       throw new PublishingException(PublishingError.ManuscriptNotFound);
+    }
+    // An Idempotency-Key replays only the request it was first used for, and only to a caller who
+    // may still publish the manuscript (checked above): keys are per caller (createdBy), so no
+    // unit can probe or replay another's.
+    const request: IdempotentRequest = {
+      kind: 'publication',
+      resourceId: manuscriptId,
+      body: { accountIds: [...new Set(input.accountIds)].sort(), scheduledAt: input.scheduledAt ?? null },
+    };
+    const hash = requestHash(request);
+    if (idempotencyKey) {
+      const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
+      if (existing) {
+        assertSameRequest(existing, request, hash);
+        return { view: await this.view(existing), created: false };
+      }
     }
     // 先审后发: only the version the review approved, and only while it is still the current one.
     if (ms.status !== ManuscriptStatus.Approved || !ms.approvedVersionId || ms.approvedVersionId !== ms.currentVersionId) {
@@ -126,6 +139,7 @@ export class PublicationsService {
       unitPath: ms.unitPath,
       createdBy: actor.userId,
       idempotencyKey: idempotencyKey ?? newId(),
+      requestHash: hash,
       status: scheduled ? 'scheduled' : 'publishing',
       scheduledAt: input.scheduledAt ?? null,
       retractReason: null,
@@ -172,7 +186,10 @@ export class PublicationsService {
       // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
       if (idempotencyKey) {
         const existing = await this.awaitIdempotent(actor.userId, idempotencyKey);
-        if (existing) return { view: await this.view(existing), created: false };
+        if (existing) {
+          assertSameRequest(existing, request, hash);
+          return { view: await this.view(existing), created: false };
+        }
       }
       throw e;
     }

@@ -49,6 +49,9 @@ export class PublishingException extends defineDomainErrors<PublishingError>({
   },
   [PublishingError.IdempotencyKeyReused]: {
     kind: ErrorKind.Conflict,
-    message: { zh: '该 Idempotency-Key 已用于另一个请求', en: 'This Idempotency-Key was already used for a different request' },
+    message: {
+      zh: '该 Idempotency-Key 已用于另一个请求（另一稿件、另一发布或不同的请求内容），新的请求请使用新的 Idempotency-Key',
+      en: 'This Idempotency-Key was already used for a different request (another manuscript, publication or body); use a new key',
+    },
   },
 }) {}

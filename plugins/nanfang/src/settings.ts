@@ -31,12 +31,13 @@ function parseMap(raw: unknown, what: string): Record<string, string> {
 /** The wire field names: defaults overridden by the `fieldMap` setting. */
 export function fieldMapOf(settings: Readonly<Record<string, unknown>>): FieldMap {
   const over = parseMap(settings.fieldMap, 'fieldMap');
-  const unknown = Object.keys(over).filter((k) => !(k in DEFAULT_FIELDS));
+  const unknown = Object.keys(over).filter((k) => !Object.hasOwn(DEFAULT_FIELDS, k));
   if (unknown.length) throw new Error(`fieldMap 含未知字段 / fieldMap has unknown keys: ${unknown.join(', ')}`);
   return { ...DEFAULT_FIELDS, ...over };
 }
 
 /** The platform's column for a manuscript category (the category itself when unmapped). */
 export function categoryOf(settings: Readonly<Record<string, unknown>>, category: string): string {
-  return parseMap(settings.categoryMap, 'categoryMap')[category] ?? category;
+  const map = parseMap(settings.categoryMap, 'categoryMap');
+  return Object.hasOwn(map, category) ? map[category]! : category;
 }

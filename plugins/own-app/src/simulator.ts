@@ -86,7 +86,7 @@ export function createOwnAppSimulator(options: OwnAppSimulatorOptions = {}): Sim
       const o = (img ?? {}) as Record<string, unknown>;
       const type = typeof o.contentType === 'string' ? o.contentType : '';
       const data = typeof o.data === 'string' ? Buffer.from(o.data, 'base64') : Buffer.alloc(0);
-      if (!MAGIC[type]) v.push({ field: `${field}.formats`, message: `unsupported contentType ${type}` });
+      if (!Object.hasOwn(MAGIC, type)) v.push({ field: `${field}.formats`, message: `unsupported contentType ${type}` });
       else if (!MAGIC[type](data)) v.push({ field: `${field}.formats`, message: `data is not ${type}` });
       if (data.length > LIMITS.imageBytes) v.push({ field: `${field}.maxBytes`, message: 'image too large' });
     };

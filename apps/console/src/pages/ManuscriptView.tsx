@@ -13,6 +13,13 @@ import { useLang, useT } from '../lib/i18n';
 import { CATEGORY, CONNECTION, label } from '../lib/labels';
 import { errorText } from '../lib/forms';
 
+/** FNV-1a of a string, in base 36: a short, stable name for a choice of accounts. */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
 const when = (s: string | null | undefined) => (s ? new Date(s).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 export default function ManuscriptView() {
@@ -60,7 +67,9 @@ export default function ManuscriptView() {
     try {
       const pub = await api<Publication>(`/manuscripts/${id}/publications`, {
         body: { accountIds: chosen },
-        headers: { 'Idempotency-Key': `console-${id}-${ms!.currentVersionId}-${chosen.length}` },
+        // A retry of the same choice replays the first publication; another choice is another
+        // request, so its key differs (the hub answers 409 to a key reused with another body).
+        headers: { 'Idempotency-Key': `console-${id}-${ms!.currentVersionId}-${digest([...chosen].sort().join(','))}` },
       });
       message.success(t('已提交发布', 'Publishing started'));
       nav(`/publications/${pub.id}`);

@@ -1,3 +1,4 @@
+import { ownValue } from '@tongfa/core';
 import { escapeHtml } from '@tongfa/identity';
 
 const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f6f8;margin:0;color:#1f2329}
@@ -61,7 +62,7 @@ export function consentPage(p: { uid: string; clientName: string; scopes: string
     roles: '您在统发中的角色',
     offline_access: '在您离开后继续访问',
   };
-  const items = p.scopes.map((s) => `<li>${escapeHtml(names[s] ?? s)}</li>`).join('');
+  const items = p.scopes.map((s) => `<li>${escapeHtml(ownValue(names, s) ?? s)}</li>`).join('');
   return page(
     '授权确认',
     `<h1>授权确认</h1>

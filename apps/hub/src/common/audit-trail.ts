@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditRecordInput, AuditService } from '@tongfa/audit';
+import { AuditRecordInput, AuditService, unitIdOfPath } from '@tongfa/audit';
 import { currentRequest } from './request-context';
 
 /**
@@ -15,12 +15,18 @@ export class AuditTrail {
   async record(input: Omit<AuditRecordInput, 'ip' | 'requestId'>): Promise<void> {
     const rc = currentRequest();
     const actor = rc?.actor ?? null;
+    // The entry is scoped by its unit id (the list joins the unit's current path), so the id and
+    // the recorded path must name the same unit: an entry about another unit than the actor's
+    // does not borrow the actor's path.
+    const unitId = input.unitId !== undefined ? input.unitId : input.unitPath ? unitIdOfPath(input.unitPath) : (actor?.unitId ?? null);
+    // An entry about another unit than the actor's gets that unit's path from the audit service.
+    const unitPath = input.unitPath !== undefined ? input.unitPath : unitId && unitId === actor?.unitId ? actor.unitPath : undefined;
     await this.audit.record({
       actorId: actor?.userId ?? null,
       actorName: actor?.username ?? null,
-      unitId: actor?.unitId ?? null,
-      unitPath: actor?.unitPath ?? null,
       ...input,
+      unitId,
+      unitPath,
       ip: rc?.ip ?? null,
       requestId: rc?.requestId ?? null,
     });

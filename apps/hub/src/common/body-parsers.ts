@@ -3,6 +3,26 @@ import { json, urlencoded } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { pickLang } from '@tongfa/core';
 
+/**
+ * The deepest nesting of arrays and objects a JSON body may have. No request of the API needs more
+ * than a handful; V8's JSON.parse takes any depth, but what reads the value next (validation,
+ * class-transformer, JSON.stringify in the logs and the audit) recurses and overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when `value` nests arrays and objects more than `max` deep; walks without recursion. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** What body-parser attaches to the errors it raises. */
 interface ParserError extends Error {
   type?: string;
@@ -24,6 +44,12 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; zh: string; 
     en: 'Body length does not match Content-Length',
   },
   'parameters.too.many': { status: 413, code: 'TOO_MANY_PARAMETERS', zh: '表单字段过多', en: 'Too many form fields' },
+  'entity.too.deep': {
+    status: 400,
+    code: 'JSON_TOO_DEEP',
+    zh: `请求体 JSON 嵌套过深，最多 ${MAX_JSON_DEPTH} 层`,
+    en: `The JSON body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`,
+  },
 };
 
 /**
@@ -44,15 +70,30 @@ export function toBodyException(err: ParserError, lang: 'zh' | 'en' = 'zh'): Htt
   );
 }
 
-function wrap(parser: RequestHandler): RequestHandler {
+function wrap(parser: RequestHandler, opts: { maxDepth?: number } = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) =>
     parser(req, res, (err?: unknown) => {
-      if (!err) return next();
-      next(toBodyException(err as ParserError, pickLang(req.headers['accept-language'])));
+      const lang = pickLang(req.headers['accept-language']);
+      if (err) return next(toBodyException(err as ParserError, lang));
+      // Checked here, before any validation or logging touches the value.
+      if (opts.maxDepth && req.body !== null && typeof req.body === 'object' && nestedDeeperThan(req.body, opts.maxDepth)) {
+        req.body = undefined;
+        return next(toBodyException({ name: 'Error', message: 'too deep', type: 'entity.too.deep' }, lang));
+      }
+      next();
     });
 }
 
-/** JSON and form bodies up to `limit` (TONGFA_BODY_LIMIT); JSON must be an object or an array. */
+/**
+ * A JSON body parser with the API's limits: up to `limit` bytes (TONGFA_BODY_LIMIT), an object or
+ * an array, nested at most MAX_JSON_DEPTH deep. Every route that reads JSON (a platform's
+ * webhook too) goes through this one.
+ */
+export function jsonBodyParser(limit: string): RequestHandler {
+  return wrap(json({ limit, strict: true }), { maxDepth: MAX_JSON_DEPTH });
+}
+
+/** JSON and form bodies up to `limit` (TONGFA_BODY_LIMIT); form bodies are flat (no nesting at all). */
 export function bodyParsers(limit: string): RequestHandler[] {
-  return [wrap(json({ limit, strict: true })), wrap(urlencoded({ extended: false, limit, parameterLimit: 200 }))];
+  return [jsonBodyParser(limit), wrap(urlencoded({ extended: false, limit, parameterLimit: 200 }))];
 }

@@ -4,7 +4,14 @@ import { ComplianceGate, Manuscript, ManuscriptsService, ReviewService } from '@
 import { Actor } from '@tongfa/identity';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
-import { CreateManuscriptDto, ManuscriptListQueryDto, ReviewDto, SetChainsDto, UpdateManuscriptDto } from './manuscripts.dto';
+import {
+  CreateManuscriptDto,
+  ManuscriptListQueryDto,
+  ReviewDto,
+  SetChainMinimumsDto,
+  SetChainsDto,
+  UpdateManuscriptDto,
+} from './manuscripts.dto';
 
 const brief = (m: Manuscript) => ({ title: m.title, status: m.status, version: m.currentVersionNumber, category: m.category });
 
@@ -149,5 +156,23 @@ export class ManuscriptsController {
     const chains = await this.review.setChains(actor, id, dto.chains);
     await this.trail.record({ action: 'review-chain.set', targetType: 'unit', targetId: id, unitId: id, after: { chains: dto.chains } });
     return chains;
+  }
+
+  @Get('review-chain-minimums')
+  @ApiOperation({ summary: '全省审核环节最低要求 / The province’s minimum review steps per category' })
+  minimums() {
+    return this.review.minimums();
+  }
+
+  @Put('review-chain-minimums')
+  @ApiOperation({
+    summary: '设置全省审核环节最低要求（仅省级单位管理员）/ Set the minimum review steps (the province’s unit admin only)',
+    description:
+      'No unit may set a chain of a category with fewer steps (400 REVIEW_CHAIN_BELOW_MINIMUM naming the category), and a shorter chain set earlier is no longer inherited: the nearest chain that meets the minimum applies, else the default one extended to it.',
+  })
+  async setMinimums(@CurrentActor() actor: Actor, @Body() dto: SetChainMinimumsDto) {
+    const minimums = await this.review.setMinimums(actor, dto.minimums);
+    await this.trail.record({ action: 'review-chain.minimums', targetType: 'review_chain_minimum', after: { minimums: dto.minimums } });
+    return minimums;
   }
 }

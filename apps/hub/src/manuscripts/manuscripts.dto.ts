@@ -220,3 +220,24 @@ export class SetChainsDto {
   @Type(() => ChainDto)
   chains: ChainDto[];
 }
+
+export class ChainMinimumDto {
+  @ApiProperty({ enum: ManuscriptCategory, example: ManuscriptCategory.Policy })
+  @IsEnum(ManuscriptCategory)
+  category: ManuscriptCategory;
+
+  @ApiProperty({ example: 3, minimum: 1, maximum: 3, description: 'no unit’s chain of the category may have fewer steps' })
+  @IsInt()
+  @Min(1)
+  @Max(3)
+  minSteps: number;
+}
+
+export class SetChainMinimumsDto {
+  @ApiProperty({ type: [ChainMinimumDto] })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ChainMinimumDto)
+  minimums: ChainMinimumDto[];
+}

@@ -1,4 +1,4 @@
-import { ErrorDetail } from '@tongfa/core';
+import { ErrorDetail, ownValue } from '@tongfa/core';
 import { SEVERITIES, Severity } from '../finding';
 import { normalizeTerm } from '../text/normalize';
 import { LexiconKind, LexiconTerm } from './lexicon-kind';
@@ -45,12 +45,13 @@ export function parseLexiconList(kind: LexiconKind, text: string): ParsedList {
       if (kind === LexiconKind.LeaderTitle && !replacement)
         return err('领导职务名录须在第二列填写现职务 / a leader needs the current title in column 2');
       if (kind === LexiconKind.Typo && !replacement) return err('错别字须在第二列填写正确写法 / a typo needs its correction in column 2');
-      if (sev && !SEVERITY_ALIASES[sev]) return err(`级别应为 ${SEVERITIES.join('/')} / severity must be block or warn`);
+      const severity = sev ? ownValue(SEVERITY_ALIASES, sev) : null;
+      if (severity === undefined) return err(`级别应为 ${SEVERITIES.join('/')} / severity must be block or warn`);
       byTerm.set(`${normalizeTerm(term)}\u0000${term.toLowerCase()}`, {
         kind,
         term,
         replacement,
-        severity: sev ? SEVERITY_ALIASES[sev] : null,
+        severity,
       });
     });
   return { terms: [...byTerm.values()], errors };

@@ -32,6 +32,13 @@ describe('OIDC claim mapping', () => {
     assert.deepEqual(b.roles, [{ role: Role.Editor, level: null }]);
   });
 
+  it('ignores group values and claim paths that name Object.prototype members', () => {
+    const m = mapClaims(mapping, { groups: ['constructor', 'toString', '__proto__', 'editors'] }, 's1');
+    assert.deepEqual(m.roles, [{ role: Role.Editor, level: null }]);
+    assert.equal(claimAt({}, 'constructor'), undefined);
+    assert.equal(claimAt({ org: {} }, 'org.constructor'), undefined);
+  });
+
   it('yields no unit and no roles when the claims are missing', () => {
     const m = mapClaims(mapping, {}, 's1');
     assert.equal(m.unit, null);

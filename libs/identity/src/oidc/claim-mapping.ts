@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OidcMapping } from '@tongfa/core';
+import { ownValue, type OidcMapping } from '@tongfa/core';
 import { Role } from '../roles';
 
 /** What the claims of an upstream identity say about the Tongfa user it should be. */
@@ -12,11 +12,11 @@ export interface MappedIdentity {
 
 /** Reads a claim by name or by dotted path into nested claims (`org.credit_code`). */
 export function claimAt(claims: Record<string, unknown>, path: string): unknown {
-  if (path in claims) return claims[path];
+  if (Object.hasOwn(claims, path)) return claims[path];
   let v: unknown = claims;
   for (const part of path.split('.')) {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[part];
+    v = Object.hasOwn(v, part) ? (v as Record<string, unknown>)[part] : undefined;
   }
   return v;
 }
@@ -39,7 +39,7 @@ export function mapClaims(mapping: OidcMapping, claims: Record<string, unknown>,
 
   const byRole = new Map<Role, number | null>();
   for (const value of strings(claimAt(claims, mapping.roles.claim))) {
-    const target = mapping.roles.map[value];
+    const target = ownValue(mapping.roles.map, value);
     if (!target) continue;
     for (const t of target) {
       const role = t.role as Role;

@@ -31,6 +31,13 @@ export class Publication {
   @Column('varchar', { length: 128 })
   idempotencyKey: string;
 
+  /**
+   * SHA-256 of what the key was first used for (operation, manuscript or original publication,
+   * canonical body): the same key with anything else is refused. Null on rows written before it.
+   */
+  @Column('varchar', { length: 64, nullable: true })
+  requestHash: string | null;
+
   @Column('varchar', { length: 16 })
   status: PublicationStatus;
 
