@@ -16,6 +16,7 @@ export enum ManuscriptError {
   ChainInvalid = 'REVIEW_CHAIN_INVALID',
   UnitNotFound = 'MANUSCRIPT_UNIT_NOT_FOUND',
   SourceRequired = 'SOURCE_REQUIRED',
+  MediaNotOwned = 'MANUSCRIPT_MEDIA_NOT_OWNED',
 }
 
 export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
@@ -69,5 +70,12 @@ export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
   [ManuscriptError.SourceRequired]: {
     kind: ErrorKind.Invalid,
     message: { zh: '转载稿件须注明来源单位（source.unitName）', en: 'A reprint needs source.unitName' },
+  },
+  [ManuscriptError.MediaNotOwned]: {
+    kind: ErrorKind.Invalid,
+    message: {
+      zh: '{labels}不存在或不属于本单位，只能使用本单位上传的图片和视频',
+      en: 'The manuscript refers to media that is not its unit’s ({labels}); use the unit’s own uploads',
+    },
   },
 }) {}

@@ -137,6 +137,12 @@ export class MediaService {
     return { media, stream: await this.store.get(media.storageKey) };
   }
 
+  /** The unit a media item belongs to, or null when there is no such item (worker side). */
+  async unitOf(id: string): Promise<string | null> {
+    const media = await this.ds.getRepository(Media).findOne({ where: { id }, select: { id: true, unitId: true } });
+    return media?.unitId ?? null;
+  }
+
   /** For chunked video uploads (worker side): a range of a media item's bytes by id. */
   async readRange(id: string, offset: number, length: number): Promise<Buffer> {
     const media = await this.ds.getRepository(Media).findOneByOrFail({ id });
