@@ -8,7 +8,7 @@ import { Actor, Permission, Unit } from '@tongfa/identity';
 import { Account, AccountApproval, AccountConnection, AccountStatus } from './entities';
 import { AccountError, AccountException } from './accounts.exception';
 import { PlatformCatalog } from './platform-catalog';
-import { AccountsService } from './accounts.service';
+import { AccountsService, STATUS_ZH } from './accounts.service';
 
 /** Column headings of the inventory sheet, as provinces collected it in 2019 (English accepted too). */
 const COLUMNS = {
@@ -60,13 +60,16 @@ export interface ImportError extends ErrorDetail {
 export interface ImportResult {
   imported: number;
   accountIds: string[];
+  /** Rows that became applications awaiting a supervisor's approval. */
+  pendingApproval: number;
 }
 
 /**
  * Imports an existing account inventory from an Excel sheet. Every row is validated first; one
  * bad row rejects the whole file with every error listed by row and column, and nothing is
- * written. Imported accounts existed before Tongfa: they carry their opening date, skip the
- * approval (recorded as imported) and owe no filing.
+ * written. A sheet is only the importer's word: every live row becomes an application (待审批)
+ * that a supervisor above the unit approves like any new account, keeping the sheet's opening
+ * date; a row already cancelled is kept as a closed record, which can do nothing.
  */
 @Injectable()
 export class AccountImportService {
@@ -196,10 +199,12 @@ export class AccountImportService {
         throw new AccountException(AccountError.ImportInvalid, { count: errors.length }, errors);
       }
       const accountIds: string[] = [];
+      let pendingApproval = 0;
       for (const p of parsed) {
         const unit = unitByCode.get(p.creditCode)!;
         const id = newId();
         accountIds.push(id);
+        const closed = p.status === AccountStatus.Cancelled;
         await m.insert(Account, {
           id,
           unitId: unit.id,
@@ -212,30 +217,34 @@ export class AccountImportService {
           avatarUrl: null,
           followers: null,
           profileCheckedAt: null,
-          status: p.status,
+          status: closed ? AccountStatus.Cancelled : AccountStatus.Applying,
           connection: AccountConnection.None,
           exceptionReason: p.exceptionReason,
           namingIssues: null,
           lastPostAt: null,
           openedAt: p.openedAt,
-          closedAt: p.status === AccountStatus.Cancelled ? now : null,
+          closedAt: closed ? now : null,
           createdBy: actor.userId,
         });
+        if (closed) continue;
+        pendingApproval++;
         await m.insert(AccountApproval, {
           id: newId(),
           accountId: id,
           unitPath: unit.path,
           requestedBy: actor.userId,
-          reason: `导入存量账号（第 ${p.row} 行）/ imported inventory row ${p.row}`,
+          reason:
+            `导入存量账号（第 ${p.row} 行，表中状态：${STATUS_ZH[p.status]}）/ imported inventory row ${p.row}` +
+            (p.exceptionReason ? `；例外说明：${p.exceptionReason}` : ''),
           exception: !!p.exceptionReason,
-          decision: 'approved',
-          decidedBy: actor.userId,
-          decidedAt: now,
-          comment: 'imported',
+          decision: 'pending',
+          decidedBy: null,
+          decidedAt: null,
+          comment: null,
         });
       }
       for (const unitId of new Set(parsed.map((p) => unitByCode.get(p.creditCode)!.id))) await this.accounts.recheckNaming(m, unitId);
-      return { imported: accountIds.length, accountIds };
+      return { imported: accountIds.length, accountIds, pendingApproval };
     });
   }
 }
