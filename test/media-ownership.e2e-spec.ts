@@ -179,13 +179,14 @@ for (const driver of testDrivers()) {
         .send({ accountIds: [accountId], scheduledAt: new Date(hub.clock.now().getTime() + 1500).toISOString() });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       await hub.ds.getRepository(Media).update({ id: mine }, { unitId: world.units.countyB1.id, unitPath: world.units.countyB1.path });
-      const target = await pollUntil(
+      const target = await pollUntil<PublicationTarget | false>(
         async () => {
           const row = await hub.ds.getRepository(PublicationTarget).findOneBy({ publicationId: res.body.id });
           return row && ['failed', 'published'].includes(row.state) ? row : false;
         },
         { timeoutMs: 20_000, what: 'the scheduled target settled' },
       );
+      if (!target) throw new Error('unreachable');
       assert.equal(target.state, 'failed');
       assert.match(target.lastError ?? '', /不属于本单位/);
       const posts = (await sw.sim.posts('own-app', simAccountId)).filter((p) => p.title === '甲市一县定时发布图片易主');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
 import { DataSource, In } from 'typeorm';
-import { Clock, ErrorDetail, newId } from '@tongfa/core';
+import { assertSafeXlsx, Clock, DEFAULT_XLSX_LIMITS, ErrorDetail, newId, XlsxLimits } from '@tongfa/core';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission, Unit } from '@tongfa/identity';
 import { Account, AccountApproval, AccountConnection, AccountStatus } from './entities';
@@ -23,6 +23,9 @@ const COLUMNS = {
 } as const;
 
 type Column = keyof typeof COLUMNS;
+
+/** A province's whole inventory fits in one sheet; anything larger is split by the importer. */
+const IMPORT_LIMITS: XlsxLimits = { ...DEFAULT_XLSX_LIMITS, maxRows: 10_000 };
 
 const PLATFORM_ALIASES: Record<string, string> = {
   微博: 'weibo',
@@ -81,6 +84,8 @@ export class AccountImportService {
   ) {}
 
   async import(actor: Actor, file: Buffer): Promise<ImportResult> {
+    // Before exceljs inflates anything: a few hundred kilobytes of zip must not become gigabytes.
+    await assertSafeXlsx(file, IMPORT_LIMITS);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(file as unknown as ArrayBuffer);

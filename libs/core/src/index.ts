@@ -7,4 +7,5 @@ export * from './errors/common.exception';
 export * from './clock';
 export * from './ids';
 export * from './pagination';
+export * from './files/xlsx-guard';
 export * from './config/oidc-settings';

@@ -5,6 +5,7 @@ export enum CommonError {
   NotFound = 'NOT_FOUND',
   Forbidden = 'FORBIDDEN',
   Unauthenticated = 'UNAUTHENTICATED',
+  SpreadsheetRefused = 'SPREADSHEET_REFUSED',
 }
 
 export class CommonException extends defineDomainErrors<CommonError>({
@@ -23,5 +24,9 @@ export class CommonException extends defineDomainErrors<CommonError>({
   [CommonError.Unauthenticated]: {
     kind: ErrorKind.Unauthenticated,
     message: { zh: '请先登录', en: 'Sign-in required' },
+  },
+  [CommonError.SpreadsheetRefused]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '表格文件超出可处理的范围：{reason}', en: 'The spreadsheet is beyond what can be processed: {reason}' },
   },
 }) {}
