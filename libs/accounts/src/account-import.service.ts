@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
 import { DataSource, In } from 'typeorm';
-import { assertSafeXlsx, Clock, DEFAULT_XLSX_LIMITS, ErrorDetail, newId, XlsxLimits } from '@tongfa/core';
+import { assertSafeXlsx, Clock, CommonError, CommonException, DEFAULT_XLSX_LIMITS, ErrorDetail, newId, XlsxLimits } from '@tongfa/core';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission, Unit } from '@tongfa/identity';
 import { Account, AccountApproval, AccountConnection, AccountStatus } from './entities';
@@ -85,7 +85,14 @@ export class AccountImportService {
 
   async import(actor: Actor, file: Buffer): Promise<ImportResult> {
     // Before exceljs inflates anything: a few hundred kilobytes of zip must not become gigabytes.
-    await assertSafeXlsx(file, IMPORT_LIMITS);
+    try {
+      await assertSafeXlsx(file, IMPORT_LIMITS);
+    } catch (e) {
+      if (e instanceof CommonException && e.code === CommonError.SpreadsheetUnreadable) {
+        throw new AccountException(AccountError.ImportUnreadable, { reason: String(e.params.reason) });
+      }
+      throw e;
+    }
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(file as unknown as ArrayBuffer);

@@ -6,6 +6,7 @@ export enum CommonError {
   Forbidden = 'FORBIDDEN',
   Unauthenticated = 'UNAUTHENTICATED',
   SpreadsheetRefused = 'SPREADSHEET_REFUSED',
+  SpreadsheetUnreadable = 'SPREADSHEET_UNREADABLE',
 }
 
 export class CommonException extends defineDomainErrors<CommonError>({
@@ -28,5 +29,9 @@ export class CommonException extends defineDomainErrors<CommonError>({
   [CommonError.SpreadsheetRefused]: {
     kind: ErrorKind.Invalid,
     message: { zh: '表格文件超出可处理的范围：{reason}', en: 'The spreadsheet is beyond what can be processed: {reason}' },
+  },
+  [CommonError.SpreadsheetUnreadable]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '无法读取表格文件：{reason}', en: 'The spreadsheet cannot be read: {reason}' },
   },
 }) {}

@@ -18,12 +18,12 @@ async function withSheet(xml: Buffer): Promise<Buffer> {
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }
 
-async function refusal(file: Buffer, limits?: Partial<XlsxLimits>): Promise<string> {
+async function refusal(file: Buffer, limits?: Partial<XlsxLimits>, code = 'SPREADSHEET_REFUSED'): Promise<string> {
   try {
     await assertSafeXlsx(file, { ...DEFAULT_XLSX_LIMITS, ...limits });
   } catch (e) {
     assert.ok(e instanceof CommonException, `a CommonException, got ${String(e)}`);
-    assert.equal(e.code, 'SPREADSHEET_REFUSED');
+    assert.equal(e.code, code);
     return e.text('zh');
   }
   assert.fail('accepted');
@@ -51,7 +51,7 @@ describe('xlsx guard', () => {
   });
 
   it('refuses what is not a zip', async () => {
-    assert.match(await refusal(Buffer.from('not a workbook at all')), /不是有效的 \.xlsx 文件/);
+    assert.match(await refusal(Buffer.from('not a workbook at all'), {}, 'SPREADSHEET_UNREADABLE'), /不是有效的 \.xlsx 文件/);
   });
 
   it('refuses an archive that inflates past the size cap, from the directory alone', async () => {

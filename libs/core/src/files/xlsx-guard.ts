@@ -37,15 +37,20 @@ const RATIO_FLOOR_BYTES = 1024 * 1024;
  * to gigabytes in memory: the entry count, the declared sizes and compression ratios from the
  * central directory, then every entry inflated with its declared size as a hard ceiling (a
  * directory that lies about sizes is caught there), counting worksheet rows and cells on the
- * way. Throws CommonException(SpreadsheetRefused) naming the limit in Chinese.
+ * way. Throws CommonException(SpreadsheetRefused) naming the limit in Chinese, or
+ * (SpreadsheetUnreadable) for what is not a zip this reader can follow.
  */
 export async function assertSafeXlsx(file: Buffer, limits: XlsxLimits = DEFAULT_XLSX_LIMITS): Promise<{ rows: number; cells: number }> {
   const refuse = (reason: string): never => {
     throw new CommonException(CommonError.SpreadsheetRefused, { reason });
   };
+  // Whatever this reader cannot follow is not handed to a more lenient one: it is refused too.
+  const unreadable = (reason: string): never => {
+    throw new CommonException(CommonError.SpreadsheetUnreadable, { reason });
+  };
   const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
   const eocd = findEndOfCentralDirectory(file);
-  if (eocd < 0) refuse('不是有效的 .xlsx 文件');
+  if (eocd < 0) unreadable('不是有效的 .xlsx 文件');
   const count = file.readUInt16LE(eocd + 10);
   const cdSize = file.readUInt32LE(eocd + 12);
   const cdOffset = file.readUInt32LE(eocd + 16);
@@ -53,7 +58,7 @@ export async function assertSafeXlsx(file: Buffer, limits: XlsxLimits = DEFAULT_
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff)
     refuse(`文件内条目过多或过大（上限 ${limits.maxEntries} 个、${mb(limits.maxUncompressedBytes)}）`);
   if (count > limits.maxEntries) refuse(`文件内条目超过 ${limits.maxEntries} 个`);
-  if (cdOffset + cdSize > eocd) refuse('不是有效的 .xlsx 文件');
+  if (cdOffset + cdSize > eocd) unreadable('不是有效的 .xlsx 文件');
 
   interface Entry {
     name: string;
@@ -67,7 +72,7 @@ export async function assertSafeXlsx(file: Buffer, limits: XlsxLimits = DEFAULT_
   let total = 0;
   let packed = 0;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > file.length || file.readUInt32LE(p) !== CENTRAL) refuse('不是有效的 .xlsx 文件');
+    if (p + 46 > file.length || file.readUInt32LE(p) !== CENTRAL) unreadable('不是有效的 .xlsx 文件');
     const e: Entry = {
       method: file.readUInt16LE(p + 10),
       compressed: file.readUInt32LE(p + 20),
@@ -76,7 +81,7 @@ export async function assertSafeXlsx(file: Buffer, limits: XlsxLimits = DEFAULT_
       name: file.toString('utf8', p + 46, p + 46 + file.readUInt16LE(p + 28)),
     };
     p += 46 + file.readUInt16LE(p + 28) + file.readUInt16LE(p + 30) + file.readUInt16LE(p + 32);
-    if (e.method !== 0 && e.method !== 8) refuse('文件使用了不支持的压缩方式');
+    if (e.method !== 0 && e.method !== 8) unreadable('文件使用了不支持的压缩方式');
     total += e.uncompressed;
     packed += e.compressed;
     if (total > limits.maxUncompressedBytes) refuse(`解压后超过 ${mb(limits.maxUncompressedBytes)}`);
@@ -92,9 +97,9 @@ export async function assertSafeXlsx(file: Buffer, limits: XlsxLimits = DEFAULT_
   let cells = 0;
   for (const e of entries) {
     const at = e.localOffset;
-    if (at + 30 > file.length || file.readUInt32LE(at) !== LOCAL) refuse('不是有效的 .xlsx 文件');
+    if (at + 30 > file.length || file.readUInt32LE(at) !== LOCAL) unreadable('不是有效的 .xlsx 文件');
     const start = at + 30 + file.readUInt16LE(at + 26) + file.readUInt16LE(at + 28);
-    if (start + e.compressed > file.length) refuse('文件不完整');
+    if (start + e.compressed > file.length) unreadable('文件不完整');
     const raw = file.subarray(start, start + e.compressed);
     let data: Buffer;
     if (e.method === 0) data = raw;
@@ -104,7 +109,7 @@ export async function assertSafeXlsx(file: Buffer, limits: XlsxLimits = DEFAULT_
         data = await inflate(raw, { maxOutputLength: e.uncompressed + 1 });
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') refuse('实际解压大小与声明不符，疑似压缩炸弹');
-        return refuse('文件已损坏');
+        return unreadable('文件已损坏');
       }
     }
     if (data.length !== e.uncompressed) refuse('实际解压大小与声明不符，疑似压缩炸弹');
