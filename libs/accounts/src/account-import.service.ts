@@ -83,7 +83,13 @@ export class AccountImportService {
     private readonly accounts: AccountsService,
   ) {}
 
+  /** Only someone who may register accounts somewhere may send a sheet (asked before it is read). */
+  assertCanImport(actor: Actor): void {
+    if (actor.scope(Permission.AccountWrite).length === 0) throw new CommonException(CommonError.Forbidden);
+  }
+
   async import(actor: Actor, file: Buffer): Promise<ImportResult> {
+    this.assertCanImport(actor);
     // Before exceljs inflates anything: a few hundred kilobytes of zip must not become gigabytes.
     try {
       await assertSafeXlsx(file, IMPORT_LIMITS);
