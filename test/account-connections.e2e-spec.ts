@@ -69,6 +69,7 @@ for (const driver of testDrivers()) {
       hub.app.useLogger(logs);
       hub.app.flushLogs(); // the test hub buffers Nest's logs; from here on they come to `logs`
       sandbox = await startSandbox(hub.app.get(PluginRegistry));
+      hub.app.get(PluginHost).allowSandboxOrigin(sandbox.url);
       sim = new SandboxClient(sandbox.url);
       world = await World.build(hub.app);
       await world.user('cn.operator', Role.PlatformOperator, 'province');

@@ -227,5 +227,58 @@ for (const driver of testDrivers()) {
       assert.equal(notXlsx.status, 400);
       assert.equal(notXlsx.body.code, 'IMPORT_UNREADABLE');
     });
+
+    it('imports an inventory as applications: nothing is active until a supervisor above approves, never the importer', async () => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('账号清单');
+      ws.addRow(['主办单位统一社会信用代码', '平台', '账号名称', '平台账号ID', '认证主体', '开设日期', '状态']);
+      const code = world.units.countyB1.creditCode;
+      ws.addRow([code, '微信公众号', '乙市一县发布', 'wx-9201', world.units.countyB1.name, '2018-04-02', '正常']);
+      ws.addRow([code, '抖音', '乙市一县发布', 'dy-9202', world.units.countyB1.name, '2018-05-03', '关停']);
+      ws.addRow([code, '南方号', '乙市一县旧号', 'nf-9203', world.units.countyB1.name, '2017-01-01', '注销']);
+      const file = Buffer.from(await wb.xlsx.writeBuffer());
+      const activeBefore = (await hub.http.get('/api/v1/accounts?status=active&pageSize=200').set(as('acc.supB'))).body.total as number;
+
+      const res = await hub.http.post('/api/v1/accounts/import').set(as('acc.adminB')).attach('file', file, 'inventory.xlsx');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.imported, 3);
+      assert.equal(res.body.pendingApproval, 2);
+      const [wechat, douyin, nanfang] = res.body.accountIds as string[];
+      const get = async (id: string) => (await hub.http.get(`/api/v1/accounts/${id}`).set(as('acc.supB'))).body;
+      for (const id of [wechat!, douyin!]) {
+        const a = await get(id);
+        assert.equal(a.status, 'applying', 'an imported row waits for approval');
+        assert.equal(a.approvals.length, 1);
+        assert.equal(a.approvals[0].decision, 'pending');
+      }
+      assert.equal((await get(nanfang!)).status, 'cancelled', 'a cancelled row stays a closed record');
+      assert.equal(
+        (await hub.http.get('/api/v1/accounts?status=active&pageSize=200').set(as('acc.supB'))).body.total,
+        activeBefore,
+        'no account became active by import',
+      );
+      const connect = await hub.http
+        .post(`/api/v1/accounts/${wechat}/credentials`)
+        .set(as('acc.adminB'))
+        .send({ credentials: { appid: 'wx0123456789abcdef', secret: 'x'.repeat(32) } });
+      assert.equal(connect.status, 409, 'an application cannot be connected to its platform');
+
+      const own = await hub.http.post(`/api/v1/accounts/${wechat}/approval`).set(as('acc.adminB')).send({ decision: 'approve' });
+      assert.equal(own.status, 403, 'the importing unit admin cannot approve its own import');
+      assert.equal((await get(wechat!)).status, 'applying');
+
+      const approved = await hub.http.post(`/api/v1/accounts/${wechat}/approval`).set(as('acc.supB')).send({ decision: 'approve' });
+      assert.equal(approved.status, 200, JSON.stringify(approved.body));
+      assert.equal(approved.body.status, 'opened');
+      assert.equal(approved.body.filing.kind, 'open', 'approval owes the opening filing like any new account');
+      assert.equal(
+        new Date(approved.body.openedAt).toISOString(),
+        new Date('2018-04-01T16:00:00.000Z').toISOString(),
+        'the sheet’s date kept',
+      );
+      const rejected = await hub.http.post(`/api/v1/accounts/${douyin}/approval`).set(as('acc.supB')).send({ decision: 'reject' });
+      assert.equal(rejected.status, 200);
+      assert.equal(rejected.body.status, 'rejected');
+    });
   });
 }

@@ -6,7 +6,7 @@ import { ActorLoader, Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
 import { AuditEntry } from '@tongfa/audit';
 import { AccountsService } from '@tongfa/accounts';
-import { AccountConnectionsService } from '@tongfa/plugins';
+import { AccountConnectionsService, PluginHost } from '@tongfa/plugins';
 import { MANUAL_REMOVAL_NOTE, Publication, PublicationTarget, Reconciler } from '@tongfa/publishing';
 import { SandboxClient, startSimulators, type RunningSimulators, type InspectedPost } from '@tongfa/plugin-sdk/testing';
 import { startTestHub, TestHub } from './support/test-hub';
@@ -95,6 +95,7 @@ for (const driver of testDrivers()) {
       // The fixture platforms run on the host's simulator harness, beside the sandbox.
       fx = await startSimulators([restPlatformSimulator(EDITABLE), restPlatformSimulator(PERMANENT)]);
       fxClient = new SandboxClient(fx.url);
+      hub.app.get(PluginHost).allowSandboxOrigin(fx.url);
       const accounts = hub.app.get(AccountsService);
       const connections = hub.app.get(AccountConnectionsService);
       for (const platform of [EDITABLE.id, PERMANENT.id]) {

@@ -61,6 +61,7 @@ for (const driver of testDrivers()) {
     before(async () => {
       hub = await startTestHub(driver, { TONGFA_PLUGINS: external.pkg });
       sandbox = await startSandbox(hub.app.get(PluginRegistry));
+      hub.app.get(PluginHost).allowSandboxOrigin(sandbox.url);
       world = await World.build(hub.app);
       await world.user('tp.admin', Role.UnitAdmin, 'countyA1');
       await world.user('tp.sup', Role.Supervisor, 'cityA');

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
 import { Dispatcher, Publication, PublicationAttempt, PublicationTarget, PublicationWorker } from '@tongfa/publishing';
+import { PluginHost } from '@tongfa/plugins';
 import { createHub } from '../apps/hub/src/bootstrap';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
@@ -113,6 +114,7 @@ for (const driver of testDrivers()) {
       await app.close();
       app = await createHub(hub.config, { clock: hub.clock, consumeJobs: true, quiet: true });
       await app.init();
+      app.get(PluginHost).allowSandboxOrigin(sw.sandbox.url);
       assert.ok(hub.clock.now().getTime() < scheduledAt.getTime(), 'restarted before the due time');
       assert.equal((await ds().getRepository(PublicationTarget).findOneByOrFail({ publicationId: res.body.id })).state, 'pending');
       const target = await pollUntil<PublicationTarget | false>(

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
-import { AccountConnectionsService, PluginRegistry } from '@tongfa/plugins';
+import { AccountConnectionsService, PluginHost, PluginRegistry } from '@tongfa/plugins';
 import { SandboxClient } from '@tongfa/plugin-sdk/testing';
 import { startSandbox, type RunningSandbox } from '../apps/sandbox/src/sandbox';
 import { startTestHub, TestHub } from './support/test-hub';
@@ -31,6 +31,7 @@ for (const driver of testDrivers()) {
     before(async () => {
       hub = await startTestHub(driver, { TONGFA_PLUGINS: external.pkg });
       sandbox = await startSandbox(hub.app.get(PluginRegistry));
+      hub.app.get(PluginHost).allowSandboxOrigin(sandbox.url);
       world = await World.build(hub.app);
       for (const [u, role, unit, level] of [
         ['tpp.editor', Role.Editor, 'countyA1', 0],

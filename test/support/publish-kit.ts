@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
+import { PluginHost } from '@tongfa/plugins';
 import type { TestHub } from './test-hub';
 import { pollUntil } from './poll';
 
@@ -64,6 +65,7 @@ export interface WorkerProcess {
 
 export function spawnWorker(hub: TestHub, env: Record<string, string> = {}): WorkerProcess {
   const e = hub.config.env;
+  const sandbox = hub.app.get(PluginHost).allowedSandboxOrigins;
   const proc = spawn(process.execPath, ['--enable-source-maps', WORKER_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -78,6 +80,8 @@ export function spawnWorker(hub: TestHub, env: Record<string, string> = {}): Wor
       TONGFA_SANDBOX_RATE_LIMITS: e.TONGFA_SANDBOX_RATE_LIMITS,
       ...(e.TONGFA_PLUGINS.length ? { TONGFA_PLUGINS: e.TONGFA_PLUGINS.join(',') } : {}),
       TONGFA_LOG_LEVEL: 'info',
+      // The worker may reach the simulators the hub's sandbox accounts use, and nothing else.
+      ...(sandbox.length ? { TONGFA_SANDBOX_URL: sandbox[0]! } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

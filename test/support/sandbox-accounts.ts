@@ -1,4 +1,4 @@
-import { AccountConnectionsService, PluginRegistry } from '@tongfa/plugins';
+import { AccountConnectionsService, PluginHost, PluginRegistry } from '@tongfa/plugins';
 import { SandboxClient } from '@tongfa/plugin-sdk/testing';
 import { Account, AccountsService } from '@tongfa/accounts';
 import { Actor } from '@tongfa/identity';
@@ -31,6 +31,8 @@ export interface SandboxWorld {
 export async function startSandboxWorld(hub: TestHub): Promise<SandboxWorld> {
   const registry = hub.app.get(PluginRegistry);
   const sandbox = await startSandbox(registry);
+  // The one origin sandbox accounts may reach from this hub.
+  hub.app.get(PluginHost).allowSandboxOrigin(sandbox.url);
   const sim = new SandboxClient(sandbox.url);
   const connections = hub.app.get(AccountConnectionsService);
   const accounts = hub.app.get(AccountsService);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AppConfig, ConfigError } from '@tongfa/core';
 import { createHub } from './bootstrap';
 import { StartupService } from './startup.service';
-import { PluginRegistry } from '@tongfa/plugins';
+import { PluginHost, PluginRegistry } from '@tongfa/plugins';
 import { startSandbox } from '../../sandbox/src/sandbox';
 import { connectDemoAccounts } from './demo/demo-accounts';
 
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       port: config.env.SANDBOX_PORT,
       onProblem: (l) => process.stderr.write(`${l}\n`),
     });
+    // Sandbox accounts may reach exactly this origin (it may differ from SANDBOX_PORT's default).
+    app.get(PluginHost).allowSandboxOrigin(sandbox.url);
     banner.push(...(await connectDemoAccounts(app, sandbox)));
   }
   const url = `http://localhost:${config.env.PORT}`;

@@ -2,13 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
 import { DataSource, In } from 'typeorm';
-import { Clock, ErrorDetail, newId, ownValue } from '@tongfa/core';
+import {
+  assertSafeXlsx,
+  Clock,
+  CommonError,
+  CommonException,
+  DEFAULT_XLSX_LIMITS,
+  ErrorDetail,
+  newId,
+  ownValue,
+  XlsxLimits,
+} from '@tongfa/core';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission, Unit } from '@tongfa/identity';
 import { Account, AccountApproval, AccountConnection, AccountStatus } from './entities';
 import { AccountError, AccountException } from './accounts.exception';
 import { PlatformCatalog } from './platform-catalog';
-import { AccountsService } from './accounts.service';
+import { AccountsService, STATUS_ZH } from './accounts.service';
 
 /** Column headings of the inventory sheet, as provinces collected it in 2019 (English accepted too). */
 const COLUMNS = {
@@ -23,6 +33,9 @@ const COLUMNS = {
 } as const;
 
 type Column = keyof typeof COLUMNS;
+
+/** A province's whole inventory fits in one sheet; anything larger is split by the importer. */
+const IMPORT_LIMITS: XlsxLimits = { ...DEFAULT_XLSX_LIMITS, maxRows: 10_000 };
 
 const PLATFORM_ALIASES: Record<string, string> = {
   微博: 'weibo',
@@ -60,13 +73,16 @@ export interface ImportError extends ErrorDetail {
 export interface ImportResult {
   imported: number;
   accountIds: string[];
+  /** Rows that became applications awaiting a supervisor's approval. */
+  pendingApproval: number;
 }
 
 /**
  * Imports an existing account inventory from an Excel sheet. Every row is validated first; one
  * bad row rejects the whole file with every error listed by row and column, and nothing is
- * written. Imported accounts existed before Tongfa: they carry their opening date, skip the
- * approval (recorded as imported) and owe no filing.
+ * written. A sheet is only the importer's word: every live row becomes an application (待审批)
+ * that a supervisor above the unit approves like any new account, keeping the sheet's opening
+ * date; a row already cancelled is kept as a closed record, which can do nothing.
  */
 @Injectable()
 export class AccountImportService {
@@ -77,7 +93,22 @@ export class AccountImportService {
     private readonly accounts: AccountsService,
   ) {}
 
+  /** Only someone who may register accounts somewhere may send a sheet (asked before it is read). */
+  assertCanImport(actor: Actor): void {
+    if (actor.scope(Permission.AccountWrite).length === 0) throw new CommonException(CommonError.Forbidden);
+  }
+
   async import(actor: Actor, file: Buffer): Promise<ImportResult> {
+    this.assertCanImport(actor);
+    // Before exceljs inflates anything: a few hundred kilobytes of zip must not become gigabytes.
+    try {
+      await assertSafeXlsx(file, IMPORT_LIMITS);
+    } catch (e) {
+      if (e instanceof CommonException && e.code === CommonError.SpreadsheetUnreadable) {
+        throw new AccountException(AccountError.ImportUnreadable, { reason: String(e.params.reason) });
+      }
+      throw e;
+    }
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(file as unknown as ArrayBuffer);
@@ -196,10 +227,12 @@ export class AccountImportService {
         throw new AccountException(AccountError.ImportInvalid, { count: errors.length }, errors);
       }
       const accountIds: string[] = [];
+      let pendingApproval = 0;
       for (const p of parsed) {
         const unit = unitByCode.get(p.creditCode)!;
         const id = newId();
         accountIds.push(id);
+        const closed = p.status === AccountStatus.Cancelled;
         await m.insert(Account, {
           id,
           unitId: unit.id,
@@ -212,30 +245,34 @@ export class AccountImportService {
           avatarUrl: null,
           followers: null,
           profileCheckedAt: null,
-          status: p.status,
+          status: closed ? AccountStatus.Cancelled : AccountStatus.Applying,
           connection: AccountConnection.None,
           exceptionReason: p.exceptionReason,
           namingIssues: null,
           lastPostAt: null,
           openedAt: p.openedAt,
-          closedAt: p.status === AccountStatus.Cancelled ? now : null,
+          closedAt: closed ? now : null,
           createdBy: actor.userId,
         });
+        if (closed) continue;
+        pendingApproval++;
         await m.insert(AccountApproval, {
           id: newId(),
           accountId: id,
           unitPath: unit.path,
           requestedBy: actor.userId,
-          reason: `导入存量账号（第 ${p.row} 行）/ imported inventory row ${p.row}`,
+          reason:
+            `导入存量账号（第 ${p.row} 行，表中状态：${STATUS_ZH[p.status]}）/ imported inventory row ${p.row}` +
+            (p.exceptionReason ? `；例外说明：${p.exceptionReason}` : ''),
           exception: !!p.exceptionReason,
-          decision: 'approved',
-          decidedBy: actor.userId,
-          decidedAt: now,
-          comment: 'imported',
+          decision: 'pending',
+          decidedBy: null,
+          decidedAt: null,
+          comment: null,
         });
       }
       for (const unitId of new Set(parsed.map((p) => unitByCode.get(p.creditCode)!.id))) await this.accounts.recheckNaming(m, unitId);
-      return { imported: accountIds.length, accountIds };
+      return { imported: accountIds.length, accountIds, pendingApproval };
     });
   }
 }

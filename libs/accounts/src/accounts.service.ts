@@ -157,7 +157,8 @@ export class AccountsService {
       let filing: Filing | null = null;
       if (decision === 'approve') {
         account.status = AccountStatus.Opened;
-        account.openedAt = now;
+        // An imported inventory row keeps the opening date its sheet gave.
+        account.openedAt = account.openedAt ?? now;
         filing = await this.owe(m, account, FilingKind.Open, now, { name: account.name, platform: account.platform });
       } else {
         account.status = AccountStatus.Rejected;

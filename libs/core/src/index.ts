@@ -7,5 +7,6 @@ export * from './errors/common.exception';
 export * from './clock';
 export * from './ids';
 export * from './pagination';
+export * from './files/xlsx-guard';
 export * from './config/oidc-settings';
 export * from './own-key';

@@ -6,4 +6,5 @@ export * from './review-steps';
 export * from './review-escalation.service';
 export * from './compliance-gate';
 export * from './sanitize';
+export * from './media-references';
 export * from './manuscripts.module';

@@ -19,6 +19,7 @@ export enum ManuscriptError {
   MinimumProvinceOnly = 'REVIEW_CHAIN_MINIMUM_PROVINCE_ONLY',
   UnitNotFound = 'MANUSCRIPT_UNIT_NOT_FOUND',
   SourceRequired = 'SOURCE_REQUIRED',
+  MediaNotOwned = 'MANUSCRIPT_MEDIA_NOT_OWNED',
 }
 
 export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
@@ -93,5 +94,12 @@ export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
   [ManuscriptError.SourceRequired]: {
     kind: ErrorKind.Invalid,
     message: { zh: '转载稿件须注明来源单位（source.unitName）', en: 'A reprint needs source.unitName' },
+  },
+  [ManuscriptError.MediaNotOwned]: {
+    kind: ErrorKind.Invalid,
+    message: {
+      zh: '{labels}不存在或不属于本单位，只能使用本单位上传的图片和视频',
+      en: 'The manuscript refers to media that is not its unit’s ({labels}); use the unit’s own uploads',
+    },
   },
 }) {}

@@ -8,6 +8,7 @@ import { Actor, Permission, Role, Unit } from '@tongfa/identity';
 import { Manuscript, ManuscriptCategory, ManuscriptSource, ManuscriptStatus, ManuscriptVersion } from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
 import { sanitizeBody } from './sanitize';
+import { assertOwnMedia } from './media-references';
 
 export interface ManuscriptInput {
   title: string;
@@ -49,6 +50,7 @@ export class ManuscriptsService {
       const unit = await this.editorUnit(m, actor, input.unitId);
       const id = newId();
       const version = this.makeVersion(m, id, 1, actor.userId, input);
+      await assertOwnMedia(m, unit.id, version);
       const manuscript = m.create(Manuscript, {
         id,
         unitId: unit.id,
@@ -86,6 +88,7 @@ export class ManuscriptsService {
         mediaIds: input.mediaIds ?? current.mediaIds,
       };
       const next = this.makeVersion(m, manuscript.id, manuscript.currentVersionNumber + 1, actor.userId, merged);
+      await assertOwnMedia(m, manuscript.unitId, next);
       if (next.contentHash === current.contentHash) return { view: { ...manuscript, version: current }, reopened: false };
       const reopened = !DRAFT_STATES.includes(manuscript.status);
       await m.save(next);

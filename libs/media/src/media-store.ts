@@ -38,8 +38,13 @@ export class DiskMediaStore extends MediaStore {
     try {
       await rename(tempPath, dest);
     } catch {
-      // Across devices rename fails: copy, then remove the temporary file.
-      await pipeline(createReadStream(tempPath), createWriteStream(dest));
+      // Across devices rename fails: copy, then remove the temporary file (and a partial copy).
+      try {
+        await pipeline(createReadStream(tempPath), createWriteStream(dest));
+      } catch (e) {
+        await rm(dest, { force: true });
+        throw e;
+      }
       await rm(tempPath, { force: true });
     }
   }

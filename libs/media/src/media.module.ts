@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@tongfa/core';
-import { MediaService, MEDIA_LIMITS } from './media.service';
+import { join, resolve } from 'node:path';
+import { MediaService, MEDIA_INCOMING_DIR, MEDIA_LIMITS } from './media.service';
 import { DiskMediaStore, MediaStore } from './media-store';
 
 @Global()
@@ -15,6 +16,11 @@ import { DiskMediaStore, MediaStore } from './media-store';
         videoBytes: c.env.TONGFA_MEDIA_MAX_VIDEO_BYTES,
         imagePixels: c.env.TONGFA_MEDIA_MAX_PIXELS,
       }),
+    },
+    {
+      provide: MEDIA_INCOMING_DIR,
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => join(resolve(c.env.TONGFA_MEDIA_DIR), '.incoming'),
     },
     MediaService,
   ],

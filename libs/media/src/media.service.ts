@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -25,30 +24,73 @@ export interface MediaLimits {
 
 export const MEDIA_LIMITS = 'tongfa:media-limits';
 
+/**
+ * Where uploads are written while they arrive and are checked: a directory beside the store (so
+ * accepting a file is a rename on the same volume, and a 1 GB video never fills a small /tmp).
+ */
+export const MEDIA_INCOMING_DIR = 'tongfa:media-incoming-dir';
+
 export const DEFAULT_MEDIA_LIMITS: MediaLimits = { imageBytes: 30 * 1024 * 1024, videoBytes: 1024 * 1024 * 1024, imagePixels: 100_000_000 };
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 const VIDEO_TYPES = new Set(['video/mp4']);
 
+// A file left in the incoming directory this long belongs to no upload still running.
+const STALE_INCOMING_MS = 24 * 3600_000;
+
 /**
  * Media upload: the type is sniffed from the bytes, sizes and pixel counts are limited, SVG is
  * refused, and every image is re-encoded without metadata (EXIF GPS never enters the store),
- * upright as its EXIF orientation says.
+ * upright as its EXIF orientation says. Whatever fails, no file is left behind.
  */
 @Injectable()
-export class MediaService {
+export class MediaService implements OnModuleInit {
+  private readonly logger = new Logger('MediaService');
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly store: MediaStore,
     @Inject(MEDIA_LIMITS) private readonly limits: MediaLimits,
+    @Inject(MEDIA_INCOMING_DIR) readonly incomingDir: string,
   ) {}
 
+  async onModuleInit(): Promise<void> {
+    await mkdir(this.incomingDir, { recursive: true });
+    // Leftovers of a process that died mid-upload; other processes' uploads in flight are younger.
+    const now = Date.now();
+    for (const name of await readdir(this.incomingDir)) {
+      const p = join(this.incomingDir, name);
+      const st = await stat(p).catch(() => null);
+      if (st?.isFile() && now - st.mtimeMs > STALE_INCOMING_MS) await rm(p, { force: true });
+    }
+  }
+
+  /** The largest body an upload may have: the larger of the image and video limits. */
+  get maxUploadBytes(): number {
+    return Math.max(this.limits.imageBytes, this.limits.videoBytes);
+  }
+
+  /** The upload's size limit in the words of the error. */
+  tooLarge(limitBytes = this.maxUploadBytes): MediaException {
+    return new MediaException(MediaError.TooLarge, { limit: `${Math.round(limitBytes / 1024 / 1024)} MB` });
+  }
+
+  /**
+   * The unit an upload belongs to: `unitId` when given, else the caller's first editor unit. Only
+   * an editor of that unit may upload; asked before the body is read, and again on ingest.
+   */
+  uploadUnit(actor: Actor, unitId?: string): string {
+    const editors = actor.grants.filter((g) => g.role === Role.Editor);
+    const grant = unitId ? editors.find((g) => g.unitId === unitId) : editors[0];
+    if (!grant) throw new CommonException(CommonError.Forbidden);
+    return grant.unitId;
+  }
+
   /** Takes a temporary file written by the upload and stores it; the temporary file is always removed. */
-  async ingest(actor: Actor, tempPath: string, originalName: string | null): Promise<Media> {
-    const editor = actor.grants.find((g) => g.role === Role.Editor);
-    if (!editor) throw new CommonException(CommonError.Forbidden);
+  async ingest(actor: Actor, tempPath: string, originalName: string | null, unitId?: string): Promise<Media> {
     const cleanup: string[] = [tempPath];
     try {
+      const ownerUnitId = this.uploadUnit(actor, unitId);
       const head = await readHead(tempPath, 4100);
       const text = head.toString('utf8').trimStart().slice(0, 512).toLowerCase();
       if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) throw new MediaException(MediaError.SvgRefused);
@@ -60,7 +102,7 @@ export class MediaService {
       if (!kind || !type) throw new MediaException(MediaError.UnsupportedType, { type: mime });
       const bytes = (await stat(tempPath)).size;
       const limit = kind === 'image' ? this.limits.imageBytes : this.limits.videoBytes;
-      if (bytes > limit) throw new MediaException(MediaError.TooLarge, { limit: `${Math.round(limit / 1024 / 1024)} MB` });
+      if (bytes > limit) throw this.tooLarge(limit);
 
       const id = newId();
       let finalPath = tempPath;
@@ -69,7 +111,7 @@ export class MediaService {
       let height: number | null = null;
       let ext: string = type.ext;
       if (kind === 'image') {
-        const out = join(tmpdir(), `tongfa-media-${id}.${type.ext}`);
+        const out = join(this.incomingDir, `tongfa-media-${id}.${type.ext}`);
         cleanup.push(out);
         try {
           const img = sharp(tempPath, { limitInputPixels: this.limits.imagePixels, animated: mime === 'image/gif' });
@@ -101,11 +143,10 @@ export class MediaService {
       const sha256 = await hashFile(finalPath);
       const key = `${id}.${ext}`;
       const size = (await stat(finalPath)).size;
-      const unit = await this.ds.query('SELECT path FROM unit WHERE id = ?', [editor.unitId]);
-      await this.store.putFile(key, finalPath);
+      const unit = await this.ds.query('SELECT path FROM unit WHERE id = ?', [ownerUnitId]);
       const media = this.ds.getRepository(Media).create({
         id,
-        unitId: editor.unitId,
+        unitId: ownerUnitId,
         unitPath: (unit as { path: string }[])[0]!.path,
         uploaderId: actor.userId,
         kind,
@@ -119,7 +160,14 @@ export class MediaService {
         sha256,
         storageKey: key,
       });
-      await this.ds.getRepository(Media).save(media);
+      await this.store.putFile(key, finalPath);
+      try {
+        await this.ds.getRepository(Media).save(media);
+      } catch (e) {
+        // No row, no file: a stored file nobody can reference would only take space.
+        await this.store.delete(key).catch((de: unknown) => this.logger.error(`orphan media file ${key} not removed: ${String(de)}`));
+        throw e;
+      }
       return media;
     } finally {
       await Promise.all(cleanup.map((p) => rm(p, { force: true })));
@@ -135,6 +183,12 @@ export class MediaService {
   async content(actor: Actor, id: string): Promise<{ media: Media; stream: Readable }> {
     const media = await this.get(actor, id);
     return { media, stream: await this.store.get(media.storageKey) };
+  }
+
+  /** The unit a media item belongs to, or null when there is no such item (worker side). */
+  async unitOf(id: string): Promise<string | null> {
+    const media = await this.ds.getRepository(Media).findOne({ where: { id }, select: { id: true, unitId: true } });
+    return media?.unitId ?? null;
   }
 
   /** For chunked video uploads (worker side): a range of a media item's bytes by id. */

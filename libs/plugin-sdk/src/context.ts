@@ -1,6 +1,8 @@
-import { AmbiguousError, PermanentError, TransientError } from './errors';
+import { AmbiguousError, TransientError } from './errors';
+import { CLASS_ZH, classifyAddress, EgressRefusedError, guardedLookup, systemResolver, type EgressResolver } from './egress';
 import type { ImageService } from './images';
 import { hostAllowed } from './manifest';
+import { nodeTransport, TransportError } from './node-transport';
 
 /** JSON data a plugin may checkpoint. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -174,9 +176,29 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Secret values (the account's credential values) to redact from every error message. */
   redact?: readonly string[];
-  /** Allow 127.0.0.1, ::1 and localhost. Only the sandbox and tests set this; production plugins never call loopback. */
+  /**
+   * Allow loopback: `localhost` and addresses in 127.0.0.0/8 and ::1, on any port. Only a plugin's
+   * own tests set this (the testing kit's host does); a hub gives its sandbox accounts
+   * `allowedOrigins` instead, never a general loopback allowance.
+   */
   allowLoopback?: boolean;
-  /** The fetch implementation (default the global one). */
+  /**
+   * Exact origins (`http://127.0.0.1:3001`: scheme, host and port) the client may reach whatever
+   * `allowedHosts` says and whatever address they have: the sandbox simulators a host runs itself.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Resolves host names (default: the system resolver). Every address a name resolves to must be
+   * public (not loopback, private, shared, link-local, multicast, unspecified or reserved, nor an
+   * IPv4 address of those kinds inside IPv6), and the socket connects only to an address checked so.
+   */
+  resolver?: EgressResolver;
+  /**
+   * The fetch implementation. When given, it carries the request instead of the client's own
+   * transport: IP literals are still checked, and names when a `resolver` is given too, but the
+   * connection is the fetch's, so the client cannot pin the address it connects to. Hosts do not
+   * pass one; it exists for tests that fake the network.
+   */
   fetch?: typeof fetch;
   /** Aborts every request made through this client (the call's signal). */
   signal?: AbortSignal;
@@ -212,20 +234,88 @@ function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
-function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+function isLoopbackName(host: string): boolean {
+  const h = host
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost') || classifyAddress(h) === 'loopback';
+}
+
+function isIpLiteral(host: string): boolean {
+  return classifyAddress(host) !== 'invalid';
+}
+
+function originOf(u: string): string | null {
+  try {
+    return new URL(u).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an error (or one it wraps) is an egress refusal from this or another copy of the SDK. */
+export function isEgressRefusal(e: unknown): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
+    if ((cur as { egressRefused?: unknown }).egressRefused === true) return true;
+    cur = (cur as { original?: unknown; cause?: unknown }).original ?? (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function refusal(host: string, address?: string): EgressRefusedError {
+  if (address === undefined) {
+    return new EgressRefusedError({
+      zh: `插件无权访问主机 ${host}（不在 allowedHosts 中）`,
+      en: `egress to ${host} refused: not in the plugin's allowedHosts`,
+    });
+  }
+  const kind = classifyAddress(address);
+  return new EgressRefusedError({
+    zh: `出于安全原因，插件不能访问主机 ${host}（${CLASS_ZH[kind]}地址）`,
+    en: `egress to ${host} refused: ${address} is a ${kind} address`,
+  });
+}
+
+/** The request body as bytes, with the content type it implies. */
+async function encodeBody(req: HttpRequest, headers: Record<string, string>): Promise<Buffer | undefined> {
+  if (req.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    return Buffer.from(JSON.stringify(req.json));
+  }
+  if (req.form) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.form)) if (v !== undefined) p.set(k, String(v));
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    return Buffer.from(p.toString());
+  }
+  if (req.multipart) {
+    const fd = new FormData();
+    for (const part of req.multipart) {
+      if ('data' in part) fd.append(part.name, new Blob([part.data], { type: part.contentType }), part.filename);
+      else fd.append(part.name, part.value);
+    }
+    // The platform's own encoder writes the boundary and the parts.
+    const encoded = new Response(fd);
+    headers['content-type'] ??= encoded.headers.get('content-type')!;
+    return Buffer.from(await encoded.arrayBuffer());
+  }
+  if (req.body !== undefined) return typeof req.body === 'string' ? Buffer.from(req.body) : Buffer.from(req.body);
+  return undefined;
 }
 
 /**
- * The reference HttpClient on global fetch. Refuses hosts outside the allowlist (PermanentError: it is a
- * plugin or configuration bug, retrying cannot help), maps network failures to typed errors and keeps
- * secrets out of every message it produces.
+ * The reference HttpClient. Refuses hosts outside the allowlist, and any address that is not
+ * public, at connect time (EgressRefusedError, a PermanentError: retrying cannot help); follows no
+ * redirect; maps network failures to typed errors; keeps secrets and response bodies out of every
+ * message it produces.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const doFetch = options.fetch ?? globalThis.fetch;
   const defaultTimeout = options.timeoutMs ?? 15_000;
   const secrets = [...(options.redact ?? [])];
+  const origins = new Set((options.allowedOrigins ?? []).map(originOf).filter((o): o is string => !!o));
+  const resolver = options.resolver ?? systemResolver;
 
   return {
     async request(req: HttpRequest): Promise<HttpResponse> {
@@ -235,35 +325,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const shownUrl = redactUrl(url.toString(), secrets);
       const host = url.hostname;
-      const allowed = (options.allowLoopback && isLoopback(host)) || (!isLoopback(host) && hostAllowed(host, options.allowedHosts));
-      if (!allowed || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new PermanentError({
-          zh: `插件无权访问主机 ${host}（不在 allowedHosts 中）`,
-          en: `egress to ${host} refused: not in the plugin's allowedHosts`,
-        });
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refusal(host);
+      // An origin the host configured (its own simulators) is the one exception to the address rules.
+      const explicit = origins.has(url.origin);
+      const loopbackOk = options.allowLoopback === true;
+      if (!explicit && !(loopbackOk && isLoopbackName(host)) && (isLoopbackName(host) || !hostAllowed(host, options.allowedHosts))) {
+        throw refusal(host);
       }
+      const permit = (address: string) => {
+        if (explicit) return true;
+        const kind = classifyAddress(address);
+        return kind === 'public' || (loopbackOk && kind === 'loopback');
+      };
+      if (isIpLiteral(host) && !permit(host)) throw refusal(host, host.replace(/^\[|\]$/g, ''));
 
       const headers: Record<string, string> = { ...options.headers, ...req.headers };
-      let body: RequestInit['body'];
-      if (req.json !== undefined) {
-        body = JSON.stringify(req.json);
-        headers['content-type'] ??= 'application/json';
-      } else if (req.form) {
-        const p = new URLSearchParams();
-        for (const [k, v] of Object.entries(req.form)) if (v !== undefined) p.set(k, String(v));
-        body = p.toString();
-        headers['content-type'] ??= 'application/x-www-form-urlencoded';
-      } else if (req.multipart) {
-        const fd = new FormData();
-        for (const part of req.multipart) {
-          if ('data' in part) fd.append(part.name, new Blob([part.data], { type: part.contentType }), part.filename);
-          else fd.append(part.name, part.value);
-        }
-        body = fd;
-      } else if (req.body !== undefined) {
-        body = req.body;
-      }
-
+      const body = await encodeBody(req, headers);
       const timeoutMs = req.timeoutMs ?? defaultTimeout;
       const signals = [AbortSignal.timeout(timeoutMs)];
       if (options.signal) signals.push(options.signal);
@@ -271,18 +348,53 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const safe = SAFE_METHODS.has(req.method);
       const what = `${req.method} ${shownUrl}`;
 
-      let res: Response;
+      let status: number;
+      let resHeaders: Record<string, string>;
       let bytes: Uint8Array;
       try {
-        res = await doFetch(url, { method: req.method, headers, body, signal, redirect: 'manual' });
-        bytes = new Uint8Array(await res.arrayBuffer());
+        if (options.fetch) {
+          if (!explicit && !isIpLiteral(host) && options.resolver) {
+            const bad = (await resolver(host)).find((a) => !permit(a.address));
+            if (bad) throw refusal(host, bad.address);
+          }
+          // As before this transport existed: text bodies as strings, raw bodies as given.
+          const fetchBody = req.json !== undefined || req.form ? body?.toString('utf8') : req.body !== undefined ? req.body : body;
+          const res = await options.fetch(url, { method: req.method, headers, body: fetchBody, signal, redirect: 'manual' });
+          bytes = new Uint8Array(await res.arrayBuffer());
+          status = res.status;
+          resHeaders = {};
+          res.headers.forEach((v, k) => {
+            resHeaders[k] = v;
+          });
+        } else {
+          ({
+            status,
+            headers: resHeaders,
+            bytes,
+          } = await nodeTransport({
+            method: req.method,
+            url,
+            headers,
+            body,
+            signal,
+            lookup: guardedLookup(resolver, permit),
+            permitSocket: (address) => (permit(address) ? null : refusal(host, address)),
+          }));
+        }
       } catch (e) {
-        const code = errorCode(e);
-        const detail = redactSecrets(`${(e as Error)?.message ?? String(e)}${code ? ` (${code})` : ''}`, secrets);
-        const timedOut = (e as Error)?.name === 'TimeoutError' || signal.reason?.name === 'TimeoutError';
+        if (isEgressRefusal(e)) throw e instanceof TransportError ? e.original : e;
+        const connected = e instanceof TransportError ? e.connected : undefined;
+        const inner = e instanceof TransportError ? e.original : e;
+        const code = errorCode(inner);
+        const detail = redactSecrets(`${(inner as Error)?.message ?? String(inner)}${code ? ` (${code})` : ''}`, secrets);
+        const timedOut = (inner as Error)?.name === 'TimeoutError' || signal.reason?.name === 'TimeoutError';
         const cause = new Error(detail);
-        if (code && NOT_SENT_CODES.has(code)) {
-          throw new TransientError({ zh: `无法连接平台：${what}`, en: `could not reach the platform: ${what}: ${detail}`, cause });
+        if ((code && NOT_SENT_CODES.has(code)) || connected === false) {
+          throw new TransientError({
+            zh: `${timedOut ? '连接超时，' : ''}无法连接平台：${what}`,
+            en: `could not reach the platform: ${what}: ${timedOut ? `timed out after ${timeoutMs} ms` : detail}`,
+            cause,
+          });
         }
         if (safe) {
           throw new TransientError({
@@ -299,13 +411,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
       }
 
-      const resHeaders: Record<string, string> = {};
-      res.headers.forEach((v, k) => {
-        resHeaders[k] = v;
-      });
       const text = Buffer.from(bytes).toString('utf8');
       return {
-        status: res.status,
+        status,
         headers: resHeaders,
         body: text,
         bytes,
@@ -313,9 +421,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           try {
             return JSON.parse(text) as T;
           } catch {
+            // The body itself stays out of the message: it may be anything (a proxy's page, another service).
             throw new TransientError({
-              zh: `平台返回的不是 JSON（HTTP ${res.status}）：${what}`,
-              en: `platform returned non-JSON (HTTP ${res.status}): ${what}: ${redactSecrets(text.slice(0, 200), secrets)}`,
+              zh: `平台返回的不是 JSON（HTTP ${status}）：${what}`,
+              en: `platform returned non-JSON (HTTP ${status}, ${bytes.length} bytes): ${what}`,
+              cause: new Error(`body starts: ${redactSecrets(text.slice(0, 200), secrets)}`),
             });
           }
         },

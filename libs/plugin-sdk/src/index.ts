@@ -8,5 +8,6 @@ export * from './errors';
 export * from './text';
 export * from './images';
 export * from './context';
+export * from './egress';
 export * from './plugin';
 export * from './render';

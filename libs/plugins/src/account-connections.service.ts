@@ -202,20 +202,36 @@ export class AccountConnectionsService {
     return p.manifest;
   }
 
-  /** Plugin failures become domain errors carrying the (already redacted) reason. */
+  /**
+   * Plugin failures become domain errors with our own text and a typed code: what the platform (or
+   * whatever answered) said stays in the log, never in the answer to the client.
+   */
   private async verify<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if (!(e instanceof PluginCallError)) throw e;
-      const reason = e.message.slice(0, 300);
+      const details: ErrorDetail[] = [{ field: 'credentials', code: `plugin.${e.kind}`, message: KIND_ZH[e.kind] }];
+      const platformCode = e.extra.platformCode === undefined ? '' : String(e.extra.platformCode);
+      if (/^[\w.:-]{1,40}$/.test(platformCode)) details.push({ field: 'credentials', code: 'platformCode', message: platformCode });
+      if (e.extra.egressRefused) throw new PluginsException(PluginsError.AddressRefused, {}, details);
       if (e.kind === 'transient' || e.kind === 'rate_limited' || e.kind === 'ambiguous') {
-        throw new PluginsException(PluginsError.PlatformUnavailable, { reason });
+        throw new PluginsException(PluginsError.PlatformUnavailable, {}, details);
       }
-      throw new PluginsException(PluginsError.CredentialsRefused, { reason });
+      throw new PluginsException(PluginsError.CredentialsRefused, { what: KIND_ZH[e.kind] }, details);
     }
   }
 }
+
+const KIND_ZH: Record<PluginCallError['kind'], string> = {
+  auth_expired: '授权无效或已过期',
+  permanent: '平台拒绝了请求',
+  content_invalid: '平台认为请求内容不符合要求',
+  rejected_by_review: '平台审核未通过',
+  transient: '平台暂时不可用',
+  rate_limited: '平台限流',
+  ambiguous: '平台未给出明确结果',
+};
 
 function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');

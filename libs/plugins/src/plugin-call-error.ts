@@ -20,6 +20,8 @@ export class PluginCallError extends Error {
       timedOut?: boolean;
       /** The account holds no credentials (never connected). */
       notConnected?: boolean;
+      /** A request went (or resolved) to a host or address no plugin may reach. */
+      egressRefused?: boolean;
     } = {},
   ) {
     super(message);

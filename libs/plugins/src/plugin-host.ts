@@ -4,6 +4,9 @@ import {
   type ImageFitSpec,
   createHttpClient,
   createRedactingLogger,
+  isEgressRefusal,
+  type EgressResolver,
+  type HttpClient,
   secretValues,
   type AuthContext,
   type CredentialUpdate,
@@ -82,6 +85,14 @@ export interface PluginHostOptions {
    * declared per-app quotas would only measure the bucket. Real accounts are always limited.
    */
   limitSandbox?: boolean;
+  /**
+   * Origins of the simulators this process may reach for sandbox accounts (the sandbox the hub runs,
+   * `TONGFA_SANDBOX_URL`). A sandbox account reaches these and nothing else; more can be added with
+   * allowSandboxOrigin when a sandbox starts.
+   */
+  sandboxOrigins?: readonly string[];
+  /** Resolves host names for plugin calls (default the system resolver). */
+  resolver?: EgressResolver;
 }
 
 export interface PluginHostDeps {
@@ -120,14 +131,17 @@ const noAssets: AssetSource = async (ref) => {
 /**
  * Runs every plugin call for an account, by the rules the SDK documents: this account's
  * credentials only, opened from the vault for the one call; an HTTP client limited to the
- * manifest's hosts (loopback only for sandbox accounts); a deadline after which the call is cut
+ * manifest's hosts at public addresses (for sandbox accounts: the sandbox origin only); a deadline after which the call is cut
  * off; the plugin's declared rate limits; and the typed-error policy (retry, refresh once,
  * findExisting after ambiguity, stop on content and permanent errors).
  */
 export class PluginHost {
-  private readonly opts: Required<PluginHostOptions>;
+  private readonly opts: Required<Omit<PluginHostOptions, 'sandboxOrigins' | 'resolver'>>;
+  private readonly sandboxOrigins = new Set<string>();
+  private resolver: EgressResolver | undefined;
 
   constructor(private readonly deps: PluginHostDeps) {
+    const { sandboxOrigins, resolver, ...rest } = deps.options ?? {};
     this.opts = {
       callTimeoutMs: 60_000,
       httpTimeoutMs: 15_000,
@@ -135,8 +149,28 @@ export class PluginHost {
       maxInlineWaitMs: 5_000,
       baseBackoffMs: 500,
       limitSandbox: true,
-      ...deps.options,
+      ...rest,
     };
+    for (const o of sandboxOrigins ?? []) this.allowSandboxOrigin(o);
+    this.resolver = resolver;
+  }
+
+  /**
+   * Lets sandbox accounts reach the simulators at `url`'s origin (scheme, host and port exactly):
+   * called by whoever starts a sandbox in this process. Never a general loopback allowance.
+   */
+  allowSandboxOrigin(url: string): void {
+    this.sandboxOrigins.add(new URL(url).origin);
+  }
+
+  /** The simulator origins sandbox accounts may reach from this process. */
+  get allowedSandboxOrigins(): string[] {
+    return [...this.sandboxOrigins];
+  }
+
+  /** Replaces name resolution for plugin calls (a deployment's own resolver; tests). */
+  useResolver(resolver: EgressResolver | undefined): void {
+    this.resolver = resolver;
   }
 
   get registry(): PluginRegistry {
@@ -492,18 +526,30 @@ export class PluginHost {
       secrets,
     );
     const assets = o.assets ?? noAssets;
+    // A sandbox account talks to the simulators and nowhere else; a real one to its plugin's hosts,
+    // at public addresses only. A refusal is remembered, whatever the plugin makes of it.
+    let egressRefused = false;
+    const client = createHttpClient({
+      allowedHosts: account.sandbox === true ? [] : p.manifest.allowedHosts,
+      allowedOrigins: account.sandbox === true ? [...this.sandboxOrigins] : [],
+      resolver: this.resolver,
+      timeoutMs: Math.min(this.opts.httpTimeoutMs, deadline),
+      redact: secrets,
+      signal: controller.signal,
+      headers: { 'user-agent': `Tongfa-PluginHost/0.1 (${p.manifest.id}/${p.manifest.version})` },
+    });
+    const http: HttpClient = {
+      request: (r) =>
+        client.request(r).catch((e: unknown) => {
+          if (isEgressRefusal(e)) egressRefused = true;
+          throw e;
+        }),
+    };
     const ctx: PluginContext & AuthContext = {
       credentials: Object.freeze({ ...credentials }),
       endpoints: Object.freeze({ ...p.manifest.endpoints, ...(account.endpoints ?? {}) }),
       settings: Object.freeze({ ...settingDefaults(p), ...(account.settings ?? {}) }),
-      http: createHttpClient({
-        allowedHosts: p.manifest.allowedHosts,
-        allowLoopback: account.sandbox === true,
-        timeoutMs: Math.min(this.opts.httpTimeoutMs, deadline),
-        redact: secrets,
-        signal: controller.signal,
-        headers: { 'user-agent': `Tongfa-PluginHost/0.1 (${p.manifest.id}/${p.manifest.version})` },
-      }),
+      http,
       checkpoint: o.checkpoint ?? (async () => undefined),
       lastCheckpoint: o.lastCheckpoint,
       idempotencyKey: o.idempotencyKey ?? '',
@@ -536,8 +582,13 @@ export class PluginHost {
     try {
       return await Promise.race([running, cutOff]);
     } catch (e) {
-      const err = PluginCallError.from(e, secrets);
-      log.warn(`${method} failed: ${err.kind}`, { error: err.message });
+      let err = PluginCallError.from(e, secrets);
+      if (egressRefused || isEgressRefusal(e)) {
+        // Retrying cannot make a forbidden address allowed, whatever kind the plugin reported.
+        err = new PluginCallError('permanent', err.message, { ...err.extra, egressRefused: true });
+      }
+      // A plugin's message may quote the platform's reply: the log keeps a short excerpt only.
+      log.warn(`${method} failed: ${err.kind}`, { error: err.message.slice(0, 300), platformCode: err.extra.platformCode });
       throw err;
     } finally {
       clearTimeout(timer);

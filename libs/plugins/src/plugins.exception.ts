@@ -8,6 +8,7 @@ export enum PluginsError {
   CredentialsInvalid = 'CREDENTIALS_INVALID',
   CredentialsRefused = 'CREDENTIALS_REFUSED',
   PlatformUnavailable = 'PLATFORM_UNAVAILABLE',
+  AddressRefused = 'PLATFORM_ADDRESS_REFUSED',
   PlatformAccountMismatch = 'PLATFORM_ACCOUNT_MISMATCH',
   PlatformAccountTaken = 'PLATFORM_ACCOUNT_TAKEN',
   OAuthStateInvalid = 'OAUTH_STATE_INVALID',
@@ -44,13 +45,23 @@ export class PluginsException extends defineDomainErrors<PluginsError>({
   },
   [PluginsError.CredentialsRefused]: {
     kind: ErrorKind.Invalid,
-    message: { zh: '平台未接受这组凭据：{reason}', en: 'The platform refused these credentials: {reason}' },
+    message: {
+      zh: '平台未接受这组凭据（{what}），请核对后重新填写',
+      en: 'The platform refused these credentials ({what}); check them and try again',
+    },
   },
   [PluginsError.PlatformUnavailable]: {
     kind: ErrorKind.Unavailable,
     message: {
-      zh: '暂时无法向平台核验，请稍后重试：{reason}',
-      en: 'The platform could not be reached to verify; try again later: {reason}',
+      zh: '暂时无法向平台核验，请稍后重试',
+      en: 'The platform could not be reached to verify; try again later',
+    },
+  },
+  [PluginsError.AddressRefused]: {
+    kind: ErrorKind.Invalid,
+    message: {
+      zh: '出于安全原因，不能连接该地址：只能连接平台的公网地址，沙箱账号只能连接沙箱；请检查接收地址等设置',
+      en: 'Refused for safety: only the platform’s public addresses may be reached (sandbox accounts: only the sandbox); check the address settings',
     },
   },
   [PluginsError.PlatformAccountMismatch]: {

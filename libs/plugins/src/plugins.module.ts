@@ -18,6 +18,13 @@ import { AlertsModule } from '@tongfa/alerts';
 
 const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
 
+/** The simulators sandbox accounts may reach: the configured URL, or the demo's own sandbox port. */
+function sandboxOrigins(config: AppConfig): string[] {
+  if (config.env.TONGFA_SANDBOX_URL) return [config.env.TONGFA_SANDBOX_URL];
+  if (config.demo && config.env.SANDBOX_PORT > 0) return [`http://127.0.0.1:${config.env.SANDBOX_PORT}`];
+  return [];
+}
+
 /**
  * The plugin host for hub and worker processes: loads the plugins once at start (refusals logged,
  * one line each), binds the accounts' platform catalog to them, and provides the host, the
@@ -86,7 +93,7 @@ const REDIS_CLIENT = 'TONGFA_PLUGINS_REDIS';
           onNeedsReauth: async (accountId, reason) => {
             await reauth.markNeedsReauth(accountId, reason);
           },
-          options: { limitSandbox: config.env.TONGFA_SANDBOX_RATE_LIMITS !== 'off' },
+          options: { limitSandbox: config.env.TONGFA_SANDBOX_RATE_LIMITS !== 'off', sandboxOrigins: sandboxOrigins(config) },
         });
       },
     },

@@ -7,7 +7,7 @@ import { JobHandler, JobPayloads } from '@tongfa/jobs';
 import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
 import { MediaService } from '@tongfa/media';
 import { AssetSource, PluginCallError, PluginHost, PublishOutcome } from '@tongfa/plugins';
-import { PublicationAttempt, PublicationTarget, TargetState } from './entities';
+import { Publication, PublicationAttempt, PublicationTarget, TargetState } from './entities';
 import { PublicationsService } from './publications.service';
 import { Dispatcher } from './dispatcher';
 import { AlertsService } from '@tongfa/alerts';
@@ -130,14 +130,12 @@ export class PublicationWorker {
         await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: this.workerId }, { mustCheckExisting: false });
       }
       const attempt = await this.startAttempt(target, 'publish');
+      const unitId = await this.unitOf(target);
       const outcome = await this.host.publish(
         { accountId: target.accountId, idempotencyKey: key, attemptsSoFar: target.attempts },
         target.rendition as Rendition<unknown>,
         checkpoints,
-        {
-          assets: this.assets,
-          videos: async (ref, offset, length) => new Uint8Array(await this.media.readRange(ref, offset, length)),
-        },
+        { assets: this.assetsFor(unitId), videos: this.videosFor(unitId) },
       );
       await this.finishAttempt(attempt, outcome.state, outcome.error?.message ?? null);
       await this.applyOutcome(target, outcome);
@@ -274,7 +272,7 @@ export class PublicationWorker {
         target.accountId,
         'edit',
         (ctx, p) => p.plugin.edit!(ctx, target.remoteId!, target.rendition as Rendition<unknown>),
-        { assets: this.assets, idempotencyKey: target.id },
+        { assets: this.assetsFor(await this.unitOf(target)), idempotencyKey: target.id },
       );
       await this.finishAttempt(attempt, result.status, null);
       const now = this.clock.now();
@@ -366,13 +364,41 @@ export class PublicationWorker {
     return end;
   }
 
-  /** Fetches media bytes for the host's image fitting. */
-  private readonly assets: AssetSource = async (ref) => {
-    const { stream } = await this.media.open(ref);
-    const chunks: Buffer[] = [];
-    for await (const c of stream) chunks.push(c as Buffer);
-    return { bytes: new Uint8Array(Buffer.concat(chunks)) };
-  };
+  /** The unit whose publication the target belongs to: only its own media may go out. */
+  private async unitOf(target: PublicationTarget): Promise<string> {
+    const pub = await this.ds
+      .getRepository(Publication)
+      .findOne({ where: { id: target.publicationId }, select: { id: true, unitId: true } });
+    return pub?.unitId ?? '';
+  }
+
+  /**
+   * Fetches media bytes for the host's image fitting. The rendition was checked when the
+   * publication was made; a scheduled one runs later, so ownership is asked again here.
+   */
+  private assetsFor(unitId: string): AssetSource {
+    return async (ref) => {
+      const { media, stream } = await this.media.open(ref);
+      if (media.unitId !== unitId) {
+        stream.destroy();
+        throw notOwned(ref);
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      return { bytes: new Uint8Array(Buffer.concat(chunks)) };
+    };
+  }
+
+  private videosFor(unitId: string): (ref: string, offset: number, length: number) => Promise<Uint8Array> {
+    const checked = new Set<string>();
+    return async (ref, offset, length) => {
+      if (!checked.has(ref)) {
+        if ((await this.media.unitOf(ref)) !== unitId) throw notOwned(ref);
+        checked.add(ref);
+      }
+      return new Uint8Array(await this.media.readRange(ref, offset, length));
+    };
+  }
 
   private async applyOutcome(target: PublicationTarget, outcome: PublishOutcome): Promise<void> {
     const now = this.clock.now();
@@ -520,4 +546,8 @@ export class PublicationWorker {
   private async touchAccount(accountId: string): Promise<void> {
     await this.ds.getRepository(Account).update({ id: accountId }, { lastPostAt: this.clock.now() });
   }
+}
+
+function notOwned(ref: string): PluginCallError {
+  return new PluginCallError('permanent', `稿件引用的文件不属于本单位，已停止发布 / media ${ref} is not the publishing unit's`);
 }

@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import type { AssetDescriptor, ManuscriptInput, Rendition } from '@tongfa/plugin-sdk';
 import { Account } from '@tongfa/accounts';
 import { Unit } from '@tongfa/identity';
-import { Manuscript, ManuscriptVersion } from '@tongfa/manuscripts';
+import { assertOwnMedia, Manuscript, ManuscriptVersion } from '@tongfa/manuscripts';
 import { Media } from '@tongfa/media';
 import { PluginHost, PluginRegistry } from '@tongfa/plugins';
 
@@ -23,6 +23,8 @@ export class RenditionService {
   ) {}
 
   async input(version: ManuscriptVersion, ms: Manuscript): Promise<ManuscriptInput> {
+    // Again at render: a version saved before this rule, or media that left the unit since.
+    await assertOwnMedia(this.ds.manager, ms.unitId, version);
     const ids = [...new Set([version.coverMediaId, ...version.mediaIds].filter((x): x is string => !!x))];
     const media = ids.length ? await this.ds.getRepository(Media).find({ where: { id: In(ids) } }) : [];
     const asset = (m: Media): AssetDescriptor => ({

@@ -16,6 +16,7 @@ import {
   type HttpResponse,
   type ManuscriptInput,
   type PluginContext,
+  type PluginLogger,
   type PluginManifest,
   type PublishResult,
 } from '@tongfa/plugin-sdk';
@@ -118,11 +119,23 @@ function errorBody(res: HttpResponse): ReceiverError {
   }
 }
 
-/** Maps the receiver's HTTP answer to the SDK's typed errors (table in README "Responses"). */
-function fail(res: HttpResponse): never {
+/**
+ * Maps the receiver's HTTP answer to the SDK's typed errors (table in README "Responses"). The
+ * receiver's own words (its `message`s) never become ours: the receiver URL is typed in by a unit,
+ * so whatever answers there must not be able to put text in front of editors. Fields and codes do,
+ * reduced to safe characters; the words go to the log, shortened.
+ */
+function fail(res: HttpResponse, log?: PluginLogger): never {
   const body = errorBody(res);
-  const code = body.error ?? res.status;
-  const said = body.message ? `：${body.message}` : '';
+  const code = safeToken(body.error) ?? res.status;
+  if (log && (body.message || body.violations?.length)) {
+    log.warn('receiver refused', {
+      status: res.status,
+      error: code,
+      message: body.message?.slice(0, 200),
+      violations: body.violations?.slice(0, 10).map((v) => `${String(v.field).slice(0, 40)}: ${String(v.message).slice(0, 100)}`),
+    });
+  }
   if (res.status === 429 || (res.status === 503 && res.headers['retry-after'])) {
     const seconds = Number(res.headers['retry-after']);
     throw new RateLimitedError(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000, { platformCode: code });
@@ -148,21 +161,32 @@ function fail(res: HttpResponse): never {
     });
   }
   if (res.status === 400 || res.status === 413 || res.status === 422) {
-    const violations: ConstraintIssue[] = (body.violations ?? []).map((v) => ({
-      constraint: v.field ? `${v.field.replace(/[^A-Za-z0-9_.[\]]/g, '')}` || 'content' : 'content',
-      message: v.message ?? body.message ?? 'invalid',
-    }));
+    const violations: ConstraintIssue[] = (body.violations ?? []).map((v) => {
+      const field = typeof v.field === 'string' ? v.field.replace(/[^A-Za-z0-9_.[\]]/g, '').slice(0, 60) : '';
+      return {
+        constraint: field || 'content',
+        message: `接收方认为${field ? `“${field}”` : '内容'}不符合要求 / the receiver refused ${field || 'the content'}`,
+      };
+    });
     if (res.status === 413)
       violations.push({ constraint: 'content', message: '推送内容超出接收方大小限制 / payload too large for the receiver' });
-    throw new ContentInvalidError(violations.length ? violations : [{ constraint: 'content', message: body.message ?? String(code) }], {
-      platformCode: code,
-    });
+    throw new ContentInvalidError(
+      violations.length
+        ? violations
+        : [{ constraint: 'content', message: `接收方拒绝了内容（${code}）/ the receiver refused the content (${code})` }],
+      { platformCode: code },
+    );
   }
   throw new PermanentError({
     platformCode: code,
-    zh: `接收方拒绝（HTTP ${res.status}）${said}`,
-    en: `receiver refused (HTTP ${res.status})${said}`,
+    zh: `接收方拒绝（HTTP ${res.status}${typeof code === 'string' ? `，${code}` : ''}）`,
+    en: `receiver refused (HTTP ${res.status}${typeof code === 'string' ? `, ${code}` : ''})`,
   });
+}
+
+/** An error code as a receiver may send it, or nothing when it is not a short plain token. */
+function safeToken(v: unknown): string | undefined {
+  return typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? v : undefined;
 }
 
 function target(ctx: PluginContext, suffix = ''): URL {
@@ -216,13 +240,13 @@ export const ownAppPlugin = definePlugin<OwnAppPayload>({
   // rejected signature ends in needs_reauth (a person must re-enter the secret) instead of a loop.
   async refreshCredentials(ctx) {
     const res = await signed(ctx, 'GET', '/profile');
-    if (res.status !== 200) fail(res);
+    if (res.status !== 200) fail(res, ctx.log);
     return { credentials: {} };
   },
 
   async getProfile(ctx) {
     const res = await signed(ctx, 'GET', '/profile');
-    if (res.status !== 200) fail(res);
+    if (res.status !== 200) fail(res, ctx.log);
     const p = res.json<{ id?: string | number; name?: string; verifiedSubject?: string }>();
     const url = target(ctx);
     return {
@@ -324,7 +348,7 @@ export const ownAppPlugin = definePlugin<OwnAppPayload>({
     // One request, no checkpoint needed: the receiver dedupes on the delivery id, so a retry after a
     // lost response returns the item the first request created.
     const res = await signed(ctx, 'POST', '', { deliveryId: ctx.idempotencyKey, body: JSON.stringify(doc) });
-    if (res.status !== 200 && res.status !== 201) fail(res);
+    if (res.status !== 200 && res.status !== 201) fail(res, ctx.log);
     const it = item(res);
     return { remoteId: String(it.id), url: it.url, status: 'published' };
   },
@@ -332,7 +356,7 @@ export const ownAppPlugin = definePlugin<OwnAppPayload>({
   async publishStatus(ctx, remoteId) {
     const res = await signed(ctx, 'GET', `/items${pathId(remoteId)}`);
     if (res.status === 404 || res.status === 410) return { status: 'deleted' };
-    if (res.status !== 200) fail(res);
+    if (res.status !== 200) fail(res, ctx.log);
     const it = item(res);
     return it.deleted ? { status: 'deleted' } : { status: 'published', url: it.url };
   },
@@ -342,7 +366,7 @@ export const ownAppPlugin = definePlugin<OwnAppPayload>({
     if (res.status === 404) return null;
     if (res.status !== 200) {
       try {
-        fail(res);
+        fail(res, ctx.log);
       } catch (e) {
         // Only a clear 404 proves absence; anything else leaves the question open.
         throw new AmbiguousError({ zh: '无法确认接收方是否已收到', en: 'cannot tell whether the receiver has the item', cause: e });
@@ -356,7 +380,7 @@ export const ownAppPlugin = definePlugin<OwnAppPayload>({
     const res = await signed(ctx, 'DELETE', `/items${pathId(remoteId)}`);
     // Already gone counts as retracted.
     if (res.status === 200 || res.status === 204 || res.status === 404 || res.status === 410) return;
-    fail(res);
+    fail(res, ctx.log);
   },
 });
 

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UploadedFile } from '@nestjs/common';
+import { memoryStorage } from 'multer';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Account, AccountImportService, AccountsService, MatrixService } from '@tongfa/accounts';
 import { Actor } from '@tongfa/identity';
 import { CommonError, CommonException } from '@tongfa/core';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
+import { FileUpload, UploadGate } from '../common/uploads';
 import {
   AccountListQueryDto,
   CreateAccountDto,
@@ -59,7 +60,11 @@ export class AccountsController {
 
   @Post('accounts/import')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 5 * 1024 * 1024, files: 1 } }))
+  @UploadGate((actor, _req, refs) => refs.get(AccountImportService, { strict: false }).assertCanImport(actor))
+  @FileUpload({
+    field: 'file',
+    multer: () => ({ storage: memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5, parts: 6 } }),
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiOperation({ summary: '导入存量账号（Excel，全部通过才导入）/ Import an inventory sheet; any bad row rejects the whole file' })

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UploadedFile } from '@nestjs/common';
+import { memoryStorage } from 'multer';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { LexiconService } from '@tongfa/compliance';
@@ -7,6 +7,7 @@ import { CommonError, CommonException } from '@tongfa/core';
 import { Actor } from '@tongfa/identity';
 import { AuditTrail } from '../common/audit-trail';
 import { CurrentActor } from '../common/decorators';
+import { FileUpload, UploadGate } from '../common/uploads';
 import { PageQueryDto } from '../common/dto';
 import { EntryQueryDto, ImportLexiconQueryDto } from './compliance.dto';
 import { readTextBody } from './text-body';
@@ -30,7 +31,11 @@ export class LexiconsController {
 
   @Post('import')
   @HttpCode(201)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: LIST_LIMIT, files: 1 } }))
+  @UploadGate((actor, _req, refs) => refs.get(LexiconService, { strict: false }).assertCanManage(actor))
+  @FileUpload({
+    field: 'file',
+    multer: () => ({ storage: memoryStorage(), limits: { fileSize: LIST_LIMIT, files: 1, fields: 5, parts: 6 } }),
+  })
   @ApiConsumes('text/plain', 'multipart/form-data')
   @ApiBody({
     description:

@@ -1,12 +1,12 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UploadedFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { diskStorage } from 'multer';
-import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MEDIA_LIMITS, MediaError, MediaException, MediaService } from '@tongfa/media';
+import { CommonError, CommonException } from '@tongfa/core';
+import { MediaError, MediaException, MediaService } from '@tongfa/media';
 import { Actor } from '@tongfa/identity';
+import { FileUpload, UploadGate } from '../common/uploads';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
 
@@ -20,21 +20,30 @@ export class MediaController {
   ) {}
 
   @Post()
-  @UseInterceptors(
-    FileInterceptor('file', {
-      // Streamed to a temporary file under a generated name; the client's name is never a path.
-      storage: diskStorage({ destination: tmpdir(), filename: (_req, _file, cb) => cb(null, `tongfa-upload-${randomUUID()}`) }),
-      limits: { fileSize: DEFAULT_MEDIA_LIMITS.videoBytes, files: 1, fields: 5 },
-    }),
-  )
+  @UploadGate((actor, req, refs) => {
+    refs.get(MediaService, { strict: false }).uploadUnit(actor, uploadUnitParam(req));
+  })
+  @FileUpload({
+    field: 'file',
+    multer: (refs) => {
+      const media = refs.get(MediaService, { strict: false });
+      return {
+        // Streamed to a file under a generated name in the incoming directory; the client's name is never a path.
+        storage: diskStorage({ destination: media.incomingDir, filename: (_req, _file, cb) => cb(null, `tongfa-upload-${randomUUID()}`) }),
+        limits: { fileSize: media.maxUploadBytes, files: 1, fields: 5, parts: 6 },
+      };
+    },
+    tooLarge: (limit, refs) => refs.get(MediaService, { strict: false }).tooLarge(limit),
+  })
   @ApiConsumes('multipart/form-data')
+  @ApiQuery({ name: 'unitId', required: false, description: '上传到哪个单位（须为该单位采编；默认本人第一个采编单位）' })
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiOperation({ summary: '上传图片或视频（类型按内容识别，去除元数据）/ Upload an image or video; type sniffed, metadata stripped' })
-  async upload(@CurrentActor() actor: Actor, @UploadedFile() file: Express.Multer.File | undefined) {
+  async upload(@CurrentActor() actor: Actor, @Req() req: Request, @UploadedFile() file: Express.Multer.File | undefined) {
     if (!file) throw new MediaException(MediaError.Missing, {}, [{ field: 'file', message: '缺少文件' }]);
     // multer decodes the multipart filename as latin1; browsers send UTF-8.
     const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    const media = await this.media.ingest(actor, file.path, name);
+    const media = await this.media.ingest(actor, file.path, name, uploadUnitParam(req));
     await this.trail.record({
       action: 'media.upload',
       targetType: 'media',
@@ -61,4 +70,14 @@ export class MediaController {
     res.setHeader('Content-Disposition', `inline; filename="${media.id}.${media.ext}"`);
     return new StreamableFile(stream, { length: media.bytes });
   }
+}
+
+/** `?unitId=`: which of the caller's units the upload is for (the query, since the form is not read yet). */
+function uploadUnitParam(req: Request): string | undefined {
+  const v = req.query.unitId;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^[0-9a-f-]{36}$/i.test(v)) {
+    throw new CommonException(CommonError.ValidationFailed, { fields: 'unitId' }, [{ field: 'unitId', message: '须为单位编号（UUID）' }]);
+  }
+  return v;
 }

@@ -179,6 +179,11 @@ export class LexiconService {
   }
 
   /** One lexicon per province: managed only by a role held at the root unit. */
+  /** Who may change the lexicon: asked before an imported list is read. */
+  assertCanManage(actor: Actor): Promise<void> {
+    return this.assertManager(actor);
+  }
+
   private async assertManager(actor: Actor): Promise<void> {
     if (!actor.can(Permission.LexiconManage)) throw new CommonException(CommonError.Forbidden);
     const root = await this.ds.getRepository(Unit).findOne({ where: { parentId: IsNull() }, select: ['id', 'path'] });

@@ -25,6 +25,14 @@ const envFields = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /**
+   * The origin of the platform simulators (`http://127.0.0.1:3001`): the one place sandbox accounts
+   * may reach. Unset: `http://127.0.0.1:<SANDBOX_PORT>` when the demo runs, otherwise none.
+   */
+  TONGFA_SANDBOX_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#]+\/?$/, 'must be an origin, e.g. http://127.0.0.1:3001')
+    .optional(),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z
     .string()

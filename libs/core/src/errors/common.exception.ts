@@ -5,6 +5,8 @@ export enum CommonError {
   NotFound = 'NOT_FOUND',
   Forbidden = 'FORBIDDEN',
   Unauthenticated = 'UNAUTHENTICATED',
+  SpreadsheetRefused = 'SPREADSHEET_REFUSED',
+  SpreadsheetUnreadable = 'SPREADSHEET_UNREADABLE',
 }
 
 export class CommonException extends defineDomainErrors<CommonError>({
@@ -23,5 +25,13 @@ export class CommonException extends defineDomainErrors<CommonError>({
   [CommonError.Unauthenticated]: {
     kind: ErrorKind.Unauthenticated,
     message: { zh: '请先登录', en: 'Sign-in required' },
+  },
+  [CommonError.SpreadsheetRefused]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '表格文件超出可处理的范围：{reason}', en: 'The spreadsheet is beyond what can be processed: {reason}' },
+  },
+  [CommonError.SpreadsheetUnreadable]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '无法读取表格文件：{reason}', en: 'The spreadsheet cannot be read: {reason}' },
   },
 }) {}
