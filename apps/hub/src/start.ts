@@ -26,9 +26,13 @@ export interface StartedHub {
  */
 export async function startHub(
   config: AppConfig,
-  opts: { connectAccounts?: (app: INestApplication, sandbox: RunningSandbox) => Promise<string[]> } = {},
+  opts: {
+    /** How the demo accounts get connected (tests wrap the shipped one to look at the hub meanwhile). */
+    connectAccounts?: (app: INestApplication, sandbox: RunningSandbox) => Promise<string[]>;
+    quiet?: boolean;
+  } = {},
 ): Promise<StartedHub> {
-  const app = await createHub(config);
+  const app = await createHub(config, { quiet: opts.quiet });
   const release = config.demo ? app.get(StartupGate).hold('demo') : () => undefined;
   await app.listen(config.env.PORT, config.env.HOST);
   const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -40,7 +44,7 @@ export async function startHub(
       // The demo's platforms: every plugin's simulator beside the hub, demo accounts connected to them.
       sandbox = await startSandbox(app.get(PluginRegistry), {
         port: config.env.SANDBOX_PORT,
-        onProblem: (l) => process.stderr.write(`${l}\n`),
+        onProblem: (l) => (opts.quiet ? undefined : process.stderr.write(`${l}\n`)),
       });
       lines.push(...(await (opts.connectAccounts ?? connectDemoAccounts)(app, sandbox)));
     }
