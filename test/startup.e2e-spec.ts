@@ -78,6 +78,7 @@ for (const driver of testDrivers()) {
       const all = hub.stdout() + hub.stderr();
       assert.doesNotMatch(all, PRINTED_PASSWORD);
       assert.doesNotMatch(all, /演示用户|demo users|沙箱 sandbox/);
+      assert.match(hub.stdout(), /no users yet: set TONGFA_BOOTSTRAP_ADMIN/, 'and says how to create the first operator');
       await withDb(url, async (ds) => {
         assert.equal(await ds.getRepository(Unit).count(), 0, 'no demo units');
         assert.equal(await ds.getRepository(User).count(), 0, 'no demo users');

@@ -54,7 +54,13 @@ export async function startHub(
     throw e;
   }
   release();
-  const demo = app.get(StartupService).demo;
+  const startup = app.get(StartupService);
+  const demo = startup.demo;
+  if (!startup.hasUsers) {
+    lines.push(
+      '尚无任何用户：设置 TONGFA_BOOTSTRAP_ADMIN=<用户名>:<密码> 后重启，创建第一个平台运维人员 / no users yet: set TONGFA_BOOTSTRAP_ADMIN=<username>:<password> and restart to create the first platform operator',
+    );
+  }
   const banner = [
     '',
     `统发 Tongfa is listening on ${url}  (${config.embedded ? 'embedded: SQLite + in-process jobs' : 'distributed: MySQL + Bull'})`,

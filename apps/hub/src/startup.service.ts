@@ -28,6 +28,8 @@ export class StartupService implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | null = null;
   /** The demo users, for the start-up banner (null without TONGFA_DEMO). */
   demo: DemoSeed | null = null;
+  /** Whether anyone can sign in at all (else the banner says how to create the first operator). */
+  hasUsers = true;
 
   constructor(
     private readonly config: AppConfig,
@@ -48,6 +50,7 @@ export class StartupService implements OnApplicationBootstrap, OnApplicationShut
     const bootstrap = this.config.env.TONGFA_BOOTSTRAP_ADMIN;
     if (this.config.demo) this.demo = await seedDemo(this.units, this.users, this.ds, { withOperator: !bootstrap, production });
     if (bootstrap) await this.ensureBootstrapAdmin(bootstrap);
+    this.hasUsers = await this.ds.getRepository(User).exists();
     await this.scheduleRetention();
     // Once a day; the job id makes several hub processes schedule it once.
     this.timer = setInterval(() => void this.scheduleRetention(), 3600_000);
