@@ -142,14 +142,27 @@ for (const driver of testDrivers()) {
       it('generates the secret key once in the data directory, mode 0600, and reuses it on restart', async () => {
         const { url, env } = await fresh();
         const keyFile = join(dirname(url.slice('sqlite:'.length)), 'secret.key');
-        const admin = { TONGFA_BOOTSTRAP_ADMIN: 'ops.admin:Ops#Admin-2026x' };
+        const admin = {
+          TONGFA_BOOTSTRAP_ADMIN: 'ops.admin:Ops#Admin-2026x',
+          // Tongfa as an OpenID provider seals its signing key under the secret key.
+          TONGFA_OIDC_PROVIDER_CLIENTS: JSON.stringify([
+            { client_id: 'county-app', client_secret: 'county-app-secret-0123456789', redirect_uris: ['http://127.0.0.1:9/cb'] },
+          ]),
+        };
         const first = spawnHub({ ...env, ...admin, NODE_ENV: 'production' });
         let token = '';
+        let refreshToken = '';
+        let kids: string[] = [];
         try {
           const base = await first.started();
           const login = await request(base).post('/api/v1/auth/login').send({ username: 'ops.admin', password: 'Ops#Admin-2026x' });
           assert.equal(login.status, 200, login.text);
           token = login.body.accessToken;
+          refreshToken = login.body.refreshToken;
+          const jwks = await request(base).get('/oidc/jwks');
+          assert.equal(jwks.status, 200, jwks.text);
+          kids = jwks.body.keys.map((k: { kid: string }) => k.kid);
+          assert.ok(kids.length > 0);
         } finally {
           await first.stop();
         }
@@ -164,6 +177,14 @@ for (const driver of testDrivers()) {
           const base = await second.started();
           const me = await request(base).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
           assert.equal(me.status, 200, 'a token signed before the restart still verifies: the same key');
+          const refreshed = await request(base).post('/api/v1/auth/refresh').send({ refreshToken });
+          assert.equal(refreshed.status, 200, `the refresh token's MAC still checks: ${refreshed.text}`);
+          const jwks = await request(base).get('/oidc/jwks');
+          assert.equal(jwks.status, 200, `the sealed OIDC signing key still opens: ${jwks.text}`);
+          assert.deepEqual(
+            jwks.body.keys.map((k: { kid: string }) => k.kid),
+            kids,
+          );
         } finally {
           await second.stop();
         }
