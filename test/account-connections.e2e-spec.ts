@@ -174,6 +174,14 @@ for (const driver of testDrivers()) {
     it('connects an OAuth account through the platform, refusing forged, reused, expired and cross-account states', async () => {
       const a = await openAccount('countyA1', 'weibo', '甲市一县发布');
       const b = await openAccount('countyA2', 'weibo', '甲市二县发布');
+      // What the Weibo plugin needs before an account may connect: a link under the safe domain and rip.
+      for (const id of [a, b]) {
+        const patched = await hub.http
+          .patch(`/api/v1/accounts/${id}`)
+          .set(as('cn.admin'))
+          .send({ settings: { siteUrl: 'https://www.jiashi.gov.cn/', rip: '127.0.0.1' } });
+        assert.equal(patched.status, 200, patched.text);
+      }
       const weiboA = await simAccount('weibo', '甲市一县发布');
       const { client_id, client_secret } = weiboA.credentials;
       const app = seen(

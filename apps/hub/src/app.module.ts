@@ -45,6 +45,9 @@ import { RedisProbe } from './ops/redis-probe';
 import { HttpMetricsMiddleware, MetricsController, MetricsRegistry } from './ops/metrics';
 import { QueueAdminGate } from './ops/queues-board';
 import { StartupService } from './startup.service';
+import { StartupGate } from './ops/startup-gate';
+import { requestLine, terminalLogStream } from './ops/log-output';
+import pino from 'pino';
 
 export interface HubOptions {
   config: AppConfig;
@@ -73,26 +76,30 @@ export const LOG_REDACT = [
 export class HubModule implements NestModule {
   static forRoot(opts: HubOptions): DynamicModule {
     const { config } = opts;
+    const tty = terminalLogStream();
     return {
       module: HubModule,
       imports: [
         TongfaConfigModule.forRoot(config, opts.clock ?? new SystemClock()),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.env.TONGFA_LOG_LEVEL,
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
+          // A named wildcard: the bare `*` default makes Nest warn about legacy route syntax at start-up.
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+          pinoHttp: [
+            {
+              level: config.env.TONGFA_LOG_LEVEL,
+              genReqId: (req: IncomingMessage, res: ServerResponse) => {
+                const given = req.headers['x-request-id'];
+                const id = typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
+                res.setHeader('X-Request-Id', id);
+                return id;
+              },
+              redact: { paths: LOG_REDACT, censor: '[redacted]' },
+              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
+              customProps: () => ({ service: 'hub' }),
+              ...(tty ? { customSuccessMessage: requestLine, customErrorMessage: requestLine } : {}),
             },
-            redact: { paths: LOG_REDACT, censor: '[redacted]' },
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
-            customProps: () => ({ service: 'hub' }),
-            ...(process.env.NODE_ENV !== 'production' && process.stdout.isTTY
-              ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
-              : {}),
-          },
+            tty ?? pino.destination({ dest: 1, sync: true }),
+          ],
         }),
         // Provides the counters' storage; LoginThrottle applies the sign-in limits itself.
         ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: config.env.TONGFA_LOGIN_RATE_LIMIT }]),
@@ -141,6 +148,7 @@ export class HubModule implements NestModule {
         MetricsRegistry,
         QueueAdminGate,
         StartupService,
+        StartupGate,
         OidcProviderMount,
       ],
     };

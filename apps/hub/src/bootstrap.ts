@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation';
 import { bodyParsers } from './common/body-parsers';
 import { QueueAdminGate } from './ops/queues-board';
 import { serveConsole } from './console/console-static';
+import { quietBoot } from './ops/log-output';
 
 export const API_PREFIX = 'api/v1';
 
@@ -30,7 +31,7 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
     HubModule.forRoot({ config, clock: opts.clock, consumeJobs: opts.consumeJobs }),
     { bufferLogs: true, bodyParser: false, logger: opts.quiet ? false : undefined },
   );
-  if (!opts.quiet) app.useLogger(app.get(Logger));
+  if (!opts.quiet) app.useLogger(quietBoot(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(

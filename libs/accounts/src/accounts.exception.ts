@@ -15,6 +15,7 @@ export enum AccountError {
   ImportInvalid = 'IMPORT_INVALID',
   ImportUnreadable = 'IMPORT_UNREADABLE',
   UnknownSetting = 'UNKNOWN_SETTING',
+  SettingsIncomplete = 'ACCOUNT_SETTINGS_INCOMPLETE',
 }
 
 export class AccountException extends defineDomainErrors<AccountError>({
@@ -57,6 +58,13 @@ export class AccountException extends defineDomainErrors<AccountError>({
   [AccountError.UnknownSetting]: {
     kind: ErrorKind.Invalid,
     message: { zh: '该平台插件没有这些设置项：{names}', en: 'The platform’s plugin has no such settings: {names}' },
+  },
+  [AccountError.SettingsIncomplete]: {
+    kind: ErrorKind.Invalid,
+    message: {
+      zh: '{platform}账号的设置不完整，无法发布：{problems}',
+      en: 'The {platformEn} account’s settings cannot publish: {problemsEn}',
+    },
   },
   [AccountError.ImportUnreadable]: {
     kind: ErrorKind.Invalid,

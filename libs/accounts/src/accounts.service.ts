@@ -222,6 +222,7 @@ export class AccountsService {
           if (v === null) delete merged[k];
           else merged[k] = v;
         }
+        this.platforms.assertSettingsComplete(account.platform, merged);
         account.settings = merged;
       }
       if (Object.keys(changes).length > 0 && account.status !== AccountStatus.Applying) {

@@ -32,10 +32,42 @@ export abstract class PlatformCatalog {
     }
   }
 
+  /** What keeps these settings (defaults applied by the plugin) from publishing; none when no plugin is bound. */
+  settingIssues(_id: string, _settings: Record<string, string | number | boolean>): SettingProblem[] {
+    return [];
+  }
+
+  /**
+   * Refuses settings the platform's plugin needs but does not get (a required one empty, a rule of
+   * the plugin broken), naming each setting: checked when an account is connected or its settings
+   * saved, so nobody learns of it first from a failed publish.
+   */
+  assertSettingsComplete(id: string, settings: Record<string, string | number | boolean>): void {
+    const issues = this.settingIssues(id, settings);
+    if (!issues.length) return;
+    const name = this.list().find((p) => p.id === id)?.name ?? { zh: id, en: id };
+    throw new AccountException(
+      AccountError.SettingsIncomplete,
+      {
+        platform: name.zh,
+        platformEn: name.en,
+        problems: issues.map((i) => i.message.zh).join('；'),
+        problemsEn: issues.map((i) => i.message.en).join('; '),
+      },
+      issues.map((i) => ({ field: `settings.${i.setting}`, message: `${i.message.zh} / ${i.message.en}` })),
+    );
+  }
+
   assertKnown(id: string): void {
     if (!this.ids().includes(id))
       throw new AccountException(AccountError.UnknownPlatform, { platform: id }, [{ field: 'platform', message: id }]);
   }
+}
+
+/** One problem with one per-account setting (the plugin SDK's SettingIssue). */
+export interface SettingProblem {
+  setting: string;
+  message: { zh: string; en: string };
 }
 
 export const BUILT_IN_PLATFORMS: PlatformInfo[] = [
@@ -69,5 +101,9 @@ export class BindablePlatformCatalog extends PlatformCatalog {
 
   list(): PlatformInfo[] {
     return this.source.list();
+  }
+
+  override settingIssues(id: string, settings: Record<string, string | number | boolean>): SettingProblem[] {
+    return this.source.settingIssues(id, settings);
   }
 }

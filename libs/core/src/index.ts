@@ -1,5 +1,6 @@
 export * from './config/env.schema';
 export * from './config/app-config';
+export * from './config/secret-key';
 export * from './config/config.module';
 export * from './i18n/messages';
 export * from './errors/domain.exception';

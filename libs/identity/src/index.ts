@@ -7,6 +7,7 @@ export * from './units.service';
 export * from './users.service';
 export * from './auth/password-hasher';
 export * from './auth/password-policy';
+export * from './auth/temporary-password';
 export * from './auth/sessions.service';
 export * from './auth/totp.service';
 export * from './auth/auth.service';

@@ -39,7 +39,8 @@ export interface UnitTreeNode {
 
 /** Which levels may sit under which: the administrative hierarchy, departments anywhere. */
 const ALLOWED_CHILD: Record<UnitLevel, UnitLevel[]> = {
-  [UnitLevel.Province]: [UnitLevel.City, UnitLevel.Department],
+  // 省直管县: a county may sit directly under its province (Hainan, parts of Hubei, Henan, …).
+  [UnitLevel.Province]: [UnitLevel.City, UnitLevel.County, UnitLevel.Department],
   [UnitLevel.City]: [UnitLevel.County, UnitLevel.Department],
   [UnitLevel.County]: [UnitLevel.Township, UnitLevel.Department],
   [UnitLevel.Township]: [UnitLevel.Department],

@@ -153,8 +153,12 @@ export interface PluginManifest {
    * `ctx.endpoints` rather than hard-coding URLs.
    */
   endpoints?: Record<string, string>;
-  /** Free-form deployment settings the operator can set (e.g. field names of a contract API). */
-  settings?: Array<{ name: string; label: LocalizedText; default?: string | number | boolean }>;
+  /**
+   * Per-account settings a unit admin sets (e.g. field names of a contract API, the unit's site URL).
+   * `required`: the plugin cannot publish without it; hosts refuse to connect an account or save its
+   * settings while a required one is empty. Rules across settings belong in `Plugin.checkSettings`.
+   */
+  settings?: Array<{ name: string; label: LocalizedText; default?: string | number | boolean; required?: boolean }>;
 }
 
 const kebab = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -259,7 +263,14 @@ const manifestSchema = z
       .min(1, '至少声明一个允许访问的主机 / declare at least one allowed host'),
     endpoints: z.record(z.string(), z.string().url('须为完整 URL / must be an absolute URL')).optional(),
     settings: z
-      .array(z.object({ name: z.string().min(1), label: localized, default: z.union([z.string(), z.number(), z.boolean()]).optional() }))
+      .array(
+        z.object({
+          name: z.string().min(1),
+          label: localized,
+          default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+          required: z.boolean().optional(),
+        }),
+      )
       .optional(),
   })
   .superRefine((m, ctx) => {

@@ -1,7 +1,7 @@
 import type { AuthContext, Credentials, PluginContext } from './context';
 import type { ConstraintIssue } from './errors';
 import type { FocusPoint, ImageFitSpec } from './images';
-import { assertValidManifest, type Capability, type PluginManifest } from './manifest';
+import { assertValidManifest, type Capability, type LocalizedText, type PluginManifest } from './manifest';
 
 /** An image of the manuscript as the host describes it to render(); the bytes stay with the host. */
 export interface AssetDescriptor {
@@ -164,6 +164,14 @@ export interface Plugin<P = unknown> {
   render(input: ManuscriptInput, ctx: RenderContext): Rendition<P>;
 
   /**
+   * Optional, PURE: what is wrong with an account's settings (defaults applied) beyond a `required`
+   * one left empty, e.g. "siteUrl or linkTemplate", a value that must be an IP address. Hosts call
+   * it through `settingIssues` when an account is connected or its settings are saved, and before
+   * publishing, so a unit learns of a missing setting there rather than from a failed publish.
+   */
+  checkSettings?(settings: Readonly<Record<string, string | number | boolean>>): SettingIssue[];
+
+  /**
    * Publishes a rendition. Checkpoint each committed step of a multi-step publish and resume from
    * `ctx.lastCheckpoint`; send `ctx.idempotencyKey` to the platform where possible.
    */
@@ -231,6 +239,37 @@ export function definePlugin<P>(plugin: Plugin<P>): Plugin<P> {
   if (problems.length) throw new Error(`插件 ${manifest.id} 不完整 / plugin ${manifest.id} is incomplete:\n  - ${problems.join('\n  - ')}`);
   // Keep the prototype so class-based plugins keep their methods and `this`.
   return Object.assign(Object.create(Object.getPrototypeOf(plugin) as object) as Plugin<P>, plugin, { manifest: deepFreeze(manifest) });
+}
+
+/** A problem with one per-account setting, named as the manifest names it. */
+export interface SettingIssue {
+  setting: string;
+  message: LocalizedText;
+}
+
+/**
+ * Every problem with an account's settings: each `required` setting left empty (after defaults),
+ * then whatever the plugin's own `checkSettings` reports. The one rule hosts apply everywhere.
+ */
+export function settingIssues(
+  plugin: Pick<Plugin, 'manifest' | 'checkSettings'>,
+  raw: Readonly<Record<string, string | number | boolean | null | undefined>>,
+): SettingIssue[] {
+  const declared = plugin.manifest.settings ?? [];
+  const settings: Record<string, string | number | boolean> = {};
+  for (const s of declared) if (s.default !== undefined) settings[s.name] = s.default;
+  for (const [k, v] of Object.entries(raw)) if (v !== null && v !== undefined) settings[k] = v;
+  const issues: SettingIssue[] = [];
+  for (const s of declared) {
+    const v = settings[s.name];
+    if (s.required && (v === undefined || (typeof v === 'string' && v.trim() === ''))) {
+      issues.push({ setting: s.name, message: { zh: `必须填写“${s.label.zh}”`, en: `"${s.label.en}" is required` } });
+    }
+  }
+  for (const issue of plugin.checkSettings?.(Object.freeze(settings)) ?? []) {
+    if (!issues.some((i) => i.setting === issue.setting)) issues.push(issue);
+  }
+  return issues;
 }
 
 /** Whether the plugin declares a capability. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import { Clock, ErrorDetail, newId } from '@tongfa/core';
-import { Account, AccountConnection, AccountsService, AccountStatus } from '@tongfa/accounts';
+import { Account, AccountConnection, AccountsService, AccountStatus, PlatformCatalog } from '@tongfa/accounts';
 import { Actor, Permission } from '@tongfa/identity';
 import type { PluginManifest, Profile } from '@tongfa/plugin-sdk';
 import { AccountAlert, OAuthState } from './entities';
@@ -44,6 +44,7 @@ export class AccountConnectionsService {
     private readonly host: PluginHost,
     private readonly store: CredentialStore,
     private readonly accounts: AccountsService,
+    private readonly catalog: PlatformCatalog,
   ) {}
 
   /** app_secret / api_key / hmac: validate, verify with the platform, then store. */
@@ -52,6 +53,7 @@ export class AccountConnectionsService {
     const manifest = this.manifest(account.platform);
     if (manifest.auth.kind === 'oauth2') throw new PluginsException(PluginsError.UseOAuth);
     const candidate = validateCredentials(manifest, input);
+    this.assertSettings(account);
     const verified = await this.verify(() => this.host.verify(account, candidate));
     return this.store_(account, verified.credentials, verified.expiresAt, verified.profile);
   }
@@ -61,6 +63,7 @@ export class AccountConnectionsService {
     const account = await this.connectable(actor, accountId);
     const manifest = this.manifest(account.platform);
     if (manifest.auth.kind !== 'oauth2') throw new PluginsException(PluginsError.NotOAuth);
+    this.assertSettings(account);
     const state = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + OAUTH_STATE_TTL_MS);
     await this.ds.getRepository(OAuthState).insert({
@@ -132,6 +135,7 @@ export class AccountConnectionsService {
    */
   async connectInternally(accountId: string, credentials: Record<string, string>): Promise<ConnectionView> {
     const account = await this.ds.getRepository(Account).findOneByOrFail({ id: accountId });
+    this.assertSettings(account);
     const verified = await this.verify(() => this.host.verify(account, credentials));
     return this.store_(account, verified.credentials, verified.expiresAt, verified.profile);
   }
@@ -187,6 +191,11 @@ export class AccountConnectionsService {
         namingIssues: a.namingIssues,
       };
     });
+  }
+
+  /** An account connects only with the settings its plugin needs to publish (e.g. Weibo's link and rip). */
+  private assertSettings(account: Account): void {
+    this.catalog.assertSettingsComplete(account.platform, account.settings ?? {});
   }
 
   private async connectable(actor: Actor, accountId: string): Promise<Account> {

@@ -8,3 +8,4 @@ export * from './dispatcher';
 export * from './publication.worker';
 export * from './reconciler';
 export * from './publishing.module';
+export * from './publishability';

@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { pathInScope, whereInScope, fetchPage, orderList } from '@tongfa/database';
 import { Actor, Permission, Role } from '@tongfa/identity';
-import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
+import { Account } from '@tongfa/accounts';
 import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion, ReviewDecision } from '@tongfa/manuscripts';
 import {
   CorrectionMode,
@@ -17,6 +17,7 @@ import {
 } from './entities';
 import { PublishingError, PublishingException } from './publishing.exception';
 import { RenderedFor, RenditionService } from './rendition.service';
+import { SkippedAccount } from './publishability';
 import { Dispatcher } from './dispatcher';
 import { assertSameRequest, IdempotentRequest, requestHash } from './idempotency';
 
@@ -51,6 +52,11 @@ export interface PublicationView extends Publication {
   targets: TargetView[];
 }
 
+/** What creating a publication answers: the publication, and the accounts it left out and why. */
+export interface CreatedPublicationView extends PublicationView {
+  skipped: SkippedAccount[];
+}
+
 /** How the state of every target sums up for the publication. */
 export function summarize(states: TargetState[], scheduled: boolean): PublicationStatus {
   if (states.every((s) => s === 'pending')) return scheduled ? 'scheduled' : 'publishing';
@@ -83,7 +89,7 @@ export class PublicationsService {
     manuscriptId: string,
     input: CreatePublicationInput,
     idempotencyKey?: string,
-  ): Promise<{ view: PublicationView; created: boolean }> {
+  ): Promise<{ view: CreatedPublicationView; created: boolean }> {
     const ms = await this.ds.getRepository(Manuscript).findOne({ where: { id: manuscriptId } });
     const isEditor = ms && actor.grants.some((g) => g.role === Role.Editor && g.unitId === ms.unitId);
     if (!ms || !isEditor) {
@@ -103,7 +109,7 @@ export class PublicationsService {
       const existing = await this.ds.getRepository(Publication).findOne({ where: { createdBy: actor.userId, idempotencyKey } });
       if (existing) {
         assertSameRequest(existing, request, hash);
-        return { view: await this.view(existing), created: false };
+        return { view: await this.replayed(existing, input.accountIds), created: false };
       }
     }
     // 先审后发: only the version the review approved, and only while it is still the current one.
@@ -113,14 +119,12 @@ export class PublicationsService {
     const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: ms.approvedVersionId });
     const ids = [...new Set(input.accountIds)];
     const accounts = await this.ds.getRepository(Account).find({ where: { id: In(ids) } });
+    // Another unit's account (or none) is a wrong request, refused whole; an account of the unit
+    // that cannot take this manuscript is left out and reported, and the others still publish.
     const problems = ids.flatMap((id, i) => {
       const a = accounts.find((x) => x.id === id);
       if (!a || a.unitId !== ms.unitId)
         return [{ field: `accountIds[${i}]`, message: '不是本单位的账号 / not an account of the manuscript’s unit' }];
-      if (![AccountStatus.Active, AccountStatus.Opened].includes(a.status))
-        return [{ field: `accountIds[${i}]`, message: `账号状态为 ${a.status}，不能发布 / account is ${a.status}` }];
-      if (a.connection !== AccountConnection.Connected)
-        return [{ field: `accountIds[${i}]`, message: '账号未连接或需重新授权 / account not connected' }];
       return [];
     });
     if (problems.length) throw new PublishingException(PublishingError.AccountsInvalid, {}, problems);
@@ -128,7 +132,22 @@ export class PublicationsService {
     if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000)
       throw new PublishingException(PublishingError.ScheduleInPast);
 
-    const rendered = await this.prepare(ms, version, accounts, ids);
+    const { rendered, skipped } = await this.sort(
+      ms,
+      version,
+      ids.map((id) => accounts.find((a) => a.id === id)!),
+    );
+    if (rendered.length === 0) {
+      throw new PublishingException(
+        PublishingError.NothingPublishable,
+        { count: skipped.length },
+        skipped.map((k) => ({
+          field: `accountIds[${ids.indexOf(k.accountId)}]`,
+          code: k.code,
+          message: `${k.accountName}（${k.platformName}）：${k.reason}。${k.fix}`,
+        })),
+      );
+    }
 
     const scheduled = !!input.scheduledAt && input.scheduledAt.getTime() > now.getTime();
     const publication = this.ds.getRepository(Publication).create({
@@ -188,14 +207,46 @@ export class PublicationsService {
         const existing = await this.awaitIdempotent(actor.userId, idempotencyKey);
         if (existing) {
           assertSameRequest(existing, request, hash);
-          return { view: await this.view(existing), created: false };
+          return { view: await this.replayed(existing, input.accountIds), created: false };
         }
       }
       throw e;
     }
     // After commit: a lost enqueue here is found by the reconciler, so this is only a fast path.
     await this.dispatcher.dispatch(targets).catch(() => undefined);
-    return { view: await this.view(publication), created: true };
+    return { view: { ...(await this.view(publication)), skipped }, created: true };
+  }
+
+  /**
+   * The five checks at the publish phase (the whole manuscript: refused as a whole), then which
+   * accounts can take the version and which cannot, by the rule the preview shows.
+   */
+  private async sort(
+    ms: Manuscript,
+    version: ManuscriptVersion,
+    accounts: Account[],
+  ): Promise<{ rendered: RenderedFor[]; skipped: SkippedAccount[] }> {
+    await this.assertCompliant(ms, version);
+    const assessed = await this.renditions.assess(version, ms, accounts);
+    return {
+      rendered: assessed.flatMap((a) => (a.skip || !a.rendition ? [] : [{ account: a.account, rendition: a.rendition }])),
+      skipped: assessed.flatMap((a) => (a.skip ? [a.skip] : [])),
+    };
+  }
+
+  /**
+   * A repeated request (same Idempotency-Key) answers the publication it created; the accounts it
+   * asked for that have no target are reported again, with why they cannot take it now.
+   */
+  private async replayed(pub: Publication, accountIds: string[]): Promise<CreatedPublicationView> {
+    const view = await this.view(pub);
+    const missing = [...new Set(accountIds)].filter((id) => !view.targets.some((t) => t.accountId === id));
+    if (!missing.length) return { ...view, skipped: [] };
+    const ms = await this.ds.getRepository(Manuscript).findOneByOrFail({ id: pub.manuscriptId });
+    const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: pub.versionId });
+    const accounts = await this.ds.getRepository(Account).find({ where: { id: In(missing), unitId: pub.unitId } });
+    const assessed = await this.renditions.assess(version, ms, accounts);
+    return { ...view, skipped: assessed.flatMap((a) => (a.skip ? [a.skip] : [])) };
   }
 
   /**
@@ -218,18 +269,7 @@ export class PublicationsService {
    * `ids` orders the accounts for the error details.
    */
   async prepare(ms: Manuscript, version: ManuscriptVersion, accounts: Account[], ids: string[]): Promise<RenderedFor[]> {
-    // Before publishing: the acknowledgements the reviewers recorded on this version still hold.
-    const acknowledged = (
-      await this.ds.getRepository(ReviewDecision).find({ where: { versionId: version.id }, select: { acknowledged: true } })
-    ).flatMap((d) => d.acknowledged);
-    const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath }, { phase: 'publish', acknowledged });
-    if (verdict.blocking.length > 0) {
-      throw new PublishingException(
-        PublishingError.ComplianceBlocked,
-        { count: verdict.blocking.length },
-        verdict.blocking.map((f) => ({ field: 'body', code: f.id, message: f.message.zh })),
-      );
-    }
+    await this.assertCompliant(ms, version);
     const rendered = await this.renditions.renderFor(version, ms, accounts);
     const broken = rendered.filter((r) => r.rendition.violations.length > 0);
     if (broken.length) {
@@ -246,6 +286,21 @@ export class PublicationsService {
       );
     }
     return rendered;
+  }
+
+  /** Before publishing: the five checks, with the acknowledgements the reviewers recorded on this version. */
+  private async assertCompliant(ms: Manuscript, version: ManuscriptVersion): Promise<void> {
+    const acknowledged = (
+      await this.ds.getRepository(ReviewDecision).find({ where: { versionId: version.id }, select: { acknowledged: true } })
+    ).flatMap((d) => d.acknowledged);
+    const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath }, { phase: 'publish', acknowledged });
+    if (verdict.blocking.length > 0) {
+      throw new PublishingException(
+        PublishingError.ComplianceBlocked,
+        { count: verdict.blocking.length },
+        verdict.blocking.map((f) => ({ field: 'body', code: f.id, message: f.message.zh })),
+      );
+    }
   }
 
   async get(actor: Actor, id: string): Promise<PublicationView> {

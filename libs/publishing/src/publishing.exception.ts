@@ -11,6 +11,7 @@ export enum PublishingError {
   CorrectionNotApproved = 'CORRECTION_NOT_APPROVED',
   NothingToCorrect = 'CORRECTION_NOTHING_TO_CORRECT',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  NothingPublishable = 'PUBLICATION_NOTHING_PUBLISHABLE',
 }
 
 export class PublishingException extends defineDomainErrors<PublishingError>({
@@ -45,6 +46,13 @@ export class PublishingException extends defineDomainErrors<PublishingError>({
     message: {
       zh: '该发布没有仍在平台上的稿件可更正（可能已撤回或已被更正）',
       en: 'The publication has no live post to correct (retracted or already corrected)',
+    },
+  },
+  [PublishingError.NothingPublishable]: {
+    kind: ErrorKind.Invalid,
+    message: {
+      zh: '所选的 {count} 个账号都不能发布此稿件，原因和解决办法见 details',
+      en: 'None of the {count} accounts chosen can take this manuscript; see details for why and the fix',
     },
   },
   [PublishingError.IdempotencyKeyReused]: {

@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { AssetDescriptor, ManuscriptInput, Rendition } from '@tongfa/plugin-sdk';
+import { settingIssues, type AssetDescriptor, type ManuscriptInput, type Rendition } from '@tongfa/plugin-sdk';
 import { Account } from '@tongfa/accounts';
 import { Unit } from '@tongfa/identity';
 import { assertOwnMedia, Manuscript, ManuscriptVersion } from '@tongfa/manuscripts';
 import { Media } from '@tongfa/media';
 import { PluginHost, PluginRegistry } from '@tongfa/plugins';
+import { SkippedAccount, whyNotPublishable } from './publishability';
 
 export interface RenderedFor {
   account: Account;
   rendition: Rendition<unknown>;
+}
+
+/** Each account's rendition (none when its plugin is not loaded) and, when it cannot take it, why. */
+export interface Assessed {
+  account: Account;
+  rendition: Rendition<unknown> | null;
+  skip: SkippedAccount | null;
 }
 
 /** Turns an immutable version into each platform's rendition through the plugins' pure render. */
@@ -68,6 +76,47 @@ export class RenditionService {
     }));
   }
 
+  /**
+   * Renders the version for each account and decides, by the one rule of `whyNotPublishable`,
+   * which accounts can take it and why the others cannot (the preview and publishing both ask).
+   */
+  async assess(version: ManuscriptVersion, ms: Manuscript, accounts: Account[]): Promise<Assessed[]> {
+    const input = await this.input(version, ms);
+    return accounts.map((account) => {
+      const loaded = this.registry.get(account.platform);
+      const rendition = loaded
+        ? this.host.render(account.platform, input, {
+            account: { name: account.name, platformAccountId: account.platformAccountId ?? undefined },
+            settings: account.settings ?? {},
+          })
+        : null;
+      const why = whyNotPublishable(
+        account,
+        { loaded: !!loaded, settingIssues: loaded ? this.settingIssues(loaded.plugin, account) : [] },
+        rendition,
+      );
+      return {
+        account,
+        rendition,
+        skip: why && {
+          accountId: account.id,
+          accountName: account.name,
+          platform: account.platform,
+          platformName: loaded?.manifest.name.zh ?? account.platform,
+          ...why,
+        },
+      };
+    });
+  }
+
+  private settingIssues(plugin: Parameters<typeof settingIssues>[0], account: Account) {
+    try {
+      return settingIssues(plugin, account.settings ?? {});
+    } catch {
+      return []; // a third-party check that throws does not hold publishing back; render still decides
+    }
+  }
+
   /** The previews of the current version for the given accounts (or all of the unit's), with every warning. */
   async preview(
     ms: Manuscript,
@@ -80,6 +129,9 @@ export class RenditionService {
       title: string | undefined;
       titleDiffers: boolean;
       rendition: Rendition<unknown>;
+      /** Whether publishing would send to this account; else `skip` says why and what fixes it. */
+      publishable: boolean;
+      skip: Pick<SkippedAccount, 'code' | 'reason' | 'fix'> | null;
     }[]
   > {
     const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: ms.currentVersionId });
@@ -88,8 +140,10 @@ export class RenditionService {
       order: { platform: 'ASC' },
     });
     const live = accounts.filter((a) => this.registry.get(a.platform) && !['rejected', 'cancelled', 'applying'].includes(a.status));
-    const rendered = await this.renderFor(version, ms, live);
-    return rendered.map((r) => {
+    const assessed = (await this.assess(version, ms, live)).filter(
+      (r): r is Assessed & { rendition: Rendition<unknown> } => r.rendition !== null,
+    );
+    return assessed.map((r) => {
       const title = r.rendition.fields.title;
       // The title is the same everywhere unless a platform's limit forces otherwise: then it is flagged.
       const titleDiffers = title !== undefined && title !== version.title;
@@ -100,6 +154,8 @@ export class RenditionService {
         title,
         titleDiffers,
         rendition: r.rendition,
+        publishable: r.skip === null,
+        skip: r.skip && { code: r.skip.code, reason: r.skip.reason, fix: r.skip.fix },
       };
     });
   }

@@ -72,7 +72,12 @@ export const manifest: PluginManifest = {
       label: { zh: '应用的安全域名（为空时取单位网站的域名）', en: "The app's safe domain (安全域名); empty: the site URL's host" },
       default: '',
     },
-    { name: 'rip', label: { zh: '上报的操作用户真实 IP（rip，必填）', en: 'Real user IP reported as rip (required)' }, default: '' },
+    {
+      name: 'rip',
+      label: { zh: '上报的操作用户真实 IP（rip，必填）', en: 'Real user IP reported as rip (required)' },
+      default: '',
+      required: true,
+    },
     {
       name: 'headlineArticle',
       label: {

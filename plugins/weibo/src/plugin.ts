@@ -19,6 +19,7 @@ import { manifest, STATUS_MAX } from './manifest';
 import { hasMarker, withMarker } from './marker';
 import { renderWeibo, type WeiboPayload } from './render';
 import { settingsOf } from './settings';
+import { checkSettings } from './settings-check';
 
 /** The fields of a Weibo status object the plugin reads. `id` is a JSON number beyond 2^53: never use it. */
 interface WeiboStatus {
@@ -230,6 +231,7 @@ export const weiboPlugin: Plugin<WeiboPayload> = definePlugin<WeiboPayload>({
   },
 
   render: renderWeibo,
+  checkSettings,
 
   async publish(ctx, rendition) {
     const p = rendition.payload;

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { countWith, createHttpClient, errorKind, type AuthContext, type ManuscriptInput, type Rendition } from '@tongfa/plugin-sdk';
+import {
+  countWith,
+  createHttpClient,
+  errorKind,
+  settingIssues,
+  type AuthContext,
+  type ManuscriptInput,
+  type Rendition,
+} from '@tongfa/plugin-sdk';
 import {
   createTestHost,
   sampleManuscript,
@@ -24,6 +32,26 @@ async function kindOf(p: Promise<unknown>): Promise<{ kind: string | undefined; 
   }
   assert.fail('expected the call to fail');
 }
+
+describe('weibo settings', () => {
+  const issues = (s: Record<string, string | number | boolean>) => settingIssues(weiboPlugin, s).map((i) => i.setting);
+
+  it('needs rip and a link under the safe domain before an account may publish', () => {
+    assert.deepEqual(issues({}), ['rip', 'siteUrl']);
+    assert.deepEqual(issues(settings), []);
+    assert.deepEqual(issues({ linkTemplate: 'https://www.example.gov.cn/art/{manuscriptId}.html', rip: '::1' }), []);
+  });
+
+  it('names the setting that is wrong, in Chinese first', () => {
+    const [rip] = settingIssues(weiboPlugin, { ...settings, rip: 'not-an-ip' });
+    assert.equal(rip?.setting, 'rip');
+    assert.match(rip!.message.zh, /IP/);
+    const [site] = settingIssues(weiboPlugin, { ...settings, safeDomain: 'other.gov.cn' });
+    assert.equal(site?.setting, 'siteUrl');
+    assert.match(site!.message.zh, /安全域名/);
+    assert.deepEqual(issues({ ...settings, linkTemplate: 'ftp://x.example.gov.cn/{manuscriptId}' }), ['linkTemplate']);
+  });
+});
 
 describe('weibo render', () => {
   it('builds 【title】summary link within 140 Weibo units, keeping the link and room for the marker', () => {

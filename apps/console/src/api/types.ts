@@ -125,12 +125,28 @@ export interface ConstraintIssue {
   actual?: number;
 }
 
+/** Why an account cannot take a manuscript, and what fixes it (Chinese, from the hub). */
+export interface SkipReason {
+  code: 'account_status' | 'not_connected' | 'no_plugin' | 'settings' | 'rendition';
+  reason: string;
+  fix: string;
+}
+
+export interface SkippedAccount extends SkipReason {
+  accountId: string;
+  accountName: string;
+  platform: string;
+  platformName: string;
+}
+
 export interface RenditionItem {
   accountId: string;
   accountName: string;
   platform: string;
   title?: string;
   titleDiffers: boolean;
+  publishable?: boolean;
+  skip?: SkipReason | null;
   rendition: {
     fields: { title?: string; body?: string; summary?: string };
     assets: unknown[];
@@ -166,6 +182,8 @@ export interface Publication {
   createdAt: string;
   title?: string;
   targets?: Target[];
+  /** Only in the answer to creating a publication: accounts left out, with why and the fix. */
+  skipped?: SkippedAccount[];
 }
 
 export interface Account {

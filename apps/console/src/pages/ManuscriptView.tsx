@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, List, Modal, Space, Table, Typography } from 'antd';
 import { EditOutlined, EyeOutlined, SendOutlined } from '@ant-design/icons';
 import { api } from '../api/client';
-import type { Account, Manuscript, Page, Publication, ReviewDecision } from '../api/types';
+import type { Account, Manuscript, Page, Publication, RenditionItem, ReviewDecision, SkipReason, SkippedAccount } from '../api/types';
 import { Loading } from '../components/Loading';
 import { StatusTag } from '../components/StatusTag';
 import { ChainProgress } from '../components/ChainProgress';
@@ -13,11 +13,11 @@ import { useLang, useT } from '../lib/i18n';
 import { CATEGORY, CONNECTION, label } from '../lib/labels';
 import { errorText } from '../lib/forms';
 
-/** FNV-1a of a string, in base 36: a short, stable name for a choice of accounts. */
-function digest(text: string): string {
+/** The same choice of accounts gives the same key (a double click publishes once); another choice, another key. */
+function setKey(ids: string[]): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
+  for (const c of [...ids].sort().join(',')) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return `${ids.length}.${h.toString(16)}`;
 }
 
 const when = (s: string | null | undefined) => (s ? new Date(s).toLocaleString('zh-CN', { hour12: false }) : '—');
@@ -36,6 +36,8 @@ export default function ManuscriptView() {
   const [publishOpen, setPublishOpen] = useState(false);
   const [accounts, setAccounts] = useState<Account[] | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
+  const [blocked, setBlocked] = useState<Map<string, SkipReason>>(new Map());
+  const [result, setResult] = useState<Publication | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -56,10 +58,17 @@ export default function ManuscriptView() {
 
   const openPublish = async () => {
     setPublishOpen(true);
-    const res = await api<Page<Account>>(`/accounts?unitId=${ms!.unitId}&pageSize=200`);
-    const usable = res.items.filter((a) => ['active', 'opened'].includes(a.status));
+    setResult(null);
+    const [res, previews] = await Promise.all([
+      api<Page<Account>>(`/accounts?unitId=${ms!.unitId}&pageSize=200`),
+      // The hub's one rule for which accounts can take this version (the preview page shows it too).
+      api<{ items: RenditionItem[] }>(`/manuscripts/${id}/renditions`).catch(() => ({ items: [] as RenditionItem[] })),
+    ]);
+    const why = new Map(previews.items.filter((r) => r.skip).map((r) => [r.accountId, r.skip!]));
+    const usable = res.items.filter((a) => ['active', 'opened', 'suspended'].includes(a.status));
     setAccounts(usable);
-    setChosen(usable.filter((a) => a.connection === 'connected').map((a) => a.id));
+    setBlocked(why);
+    setChosen(usable.filter((a) => a.connection === 'connected' && !why.has(a.id)).map((a) => a.id));
   };
 
   const publish = async () => {
@@ -67,10 +76,13 @@ export default function ManuscriptView() {
     try {
       const pub = await api<Publication>(`/manuscripts/${id}/publications`, {
         body: { accountIds: chosen },
-        // A retry of the same choice replays the first publication; another choice is another
-        // request, so its key differs (the hub answers 409 to a key reused with another body).
-        headers: { 'Idempotency-Key': `console-${id}-${ms!.currentVersionId}-${digest([...chosen].sort().join(','))}` },
+        headers: { 'Idempotency-Key': `console-${id}-${ms!.currentVersionId}-${setKey(chosen)}` },
       });
+      if (pub.skipped?.length) {
+        // Some accounts were left out: say which and how to fix them before moving on.
+        setResult(pub);
+        return;
+      }
       message.success(t('已提交发布', 'Publishing started'));
       nav(`/publications/${pub.id}`);
     } catch (e) {
@@ -163,28 +175,86 @@ export default function ManuscriptView() {
       </Card>
       <Modal
         open={publishOpen}
-        title={t('选择发布账号', 'Choose the accounts')}
-        okText={t('确认发布', 'Publish')}
-        cancelText={t('取消', 'Cancel')}
-        okButtonProps={{ disabled: chosen.length === 0, loading: busy }}
-        onOk={() => void publish()}
-        onCancel={() => setPublishOpen(false)}
+        title={
+          result ? t('已提交发布，部分账号未发布', 'Publishing started; some accounts left out') : t('选择发布账号', 'Choose the accounts')
+        }
+        okText={result ? t('查看发布进度', 'Watch the publication') : t('确认发布', 'Publish')}
+        cancelText={result ? t('关闭', 'Close') : t('取消', 'Cancel')}
+        okButtonProps={{ disabled: !result && chosen.length === 0, loading: busy }}
+        onOk={() => (result ? nav(`/publications/${result.id}`) : void publish())}
+        onCancel={() => {
+          setPublishOpen(false);
+          if (result) void load();
+        }}
       >
-        {accounts === null ? (
+        {result ? (
+          <SkippedList published={result.targets?.length ?? 0} skipped={result.skipped ?? []} />
+        ) : accounts === null ? (
           <Loading />
         ) : accounts.length === 0 ? (
           <Empty description={t('本单位没有可用账号', 'The unit has no usable account')} />
         ) : (
-          <Checkbox.Group value={chosen} onChange={(v) => setChosen(v as string[])} style={{ display: 'grid', gap: 8 }}>
-            {accounts.map((a) => (
-              <Checkbox key={a.id} value={a.id} disabled={a.connection !== 'connected'}>
-                <PlatformIcon platform={a.platform} lang={lang} /> · {a.name}
-                {a.connection !== 'connected' && ` (${label(CONNECTION, a.connection, lang)})`}
-              </Checkbox>
-            ))}
-          </Checkbox.Group>
+          <>
+            {blocked.size > 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                title={`${blocked.size} 个账号暂不能发布此稿件，已取消勾选；原因和解决办法见各账号下方。仍勾选时，其余账号照常发布。`}
+              />
+            )}
+            <Checkbox.Group
+              value={chosen}
+              onChange={(v) => setChosen(v as string[])}
+              style={{ display: 'grid', gap: 8 }}
+              data-testid="publish-accounts"
+            >
+              {accounts.map((a) => {
+                const why = blocked.get(a.id);
+                return (
+                  <div key={a.id} data-account={a.id} data-blocked={why ? why.code : undefined}>
+                    <Checkbox value={a.id} disabled={a.connection !== 'connected'}>
+                      <PlatformIcon platform={a.platform} lang={lang} /> · {a.name}
+                      {a.connection !== 'connected' && ` (${label(CONNECTION, a.connection, lang)})`}
+                    </Checkbox>
+                    {why && (
+                      <Typography.Paragraph type="warning" style={{ margin: '2px 0 0 24px', fontSize: 13 }}>
+                        {why.reason}。{t('解决办法', 'Fix')}：{why.fix}
+                      </Typography.Paragraph>
+                    )}
+                  </div>
+                );
+              })}
+            </Checkbox.Group>
+          </>
         )}
       </Modal>
     </Space>
+  );
+}
+
+/** After publishing: how many accounts publish, and each account left out with why and the fix (Chinese, from the hub). */
+function SkippedList({ published, skipped }: { published: number; skipped: SkippedAccount[] }) {
+  return (
+    <div data-testid="publish-skipped">
+      <Typography.Paragraph>
+        已提交 {published} 个账号发布；以下 {skipped.length} 个账号未发布：
+      </Typography.Paragraph>
+      <List
+        size="small"
+        dataSource={skipped}
+        renderItem={(k) => (
+          <List.Item data-account={k.accountId}>
+            <div>
+              <Typography.Text strong>
+                {k.accountName}（{k.platformName}）
+              </Typography.Text>
+              <div>{k.reason}</div>
+              <Typography.Text type="secondary">解决办法：{k.fix}</Typography.Text>
+            </div>
+          </List.Item>
+        )}
+      />
+    </div>
   );
 }

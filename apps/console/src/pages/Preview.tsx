@@ -62,6 +62,14 @@ export default function Preview() {
                 }
                 extra={<Typography.Text type="secondary">{it.accountName}</Typography.Text>}
               >
+                {it.skip && it.skip.code !== 'rendition' && (
+                  <Alert
+                    type="warning"
+                    style={{ marginBottom: 8 }}
+                    title={t('发布时将跳过此账号', 'Publishing will leave this account out')}
+                    description={`${it.skip.reason}。解决办法：${it.skip.fix}`}
+                  />
+                )}
                 {r.violations.length > 0 && (
                   <Alert
                     type="error"

@@ -9,6 +9,15 @@ import { LEVEL, label } from '../lib/labels';
 import { applyFieldErrors } from '../lib/forms';
 import { PageHeader } from '../components/PageHeader';
 
+/** Which levels may sit under which (the hub's rule in libs/identity); 省直管县: a county directly under its province. */
+const CHILD_LEVELS: Record<string, string[]> = {
+  province: ['city', 'county', 'department'],
+  city: ['county', 'department'],
+  county: ['township', 'department'],
+  township: ['department'],
+  department: ['department'],
+};
+
 export default function Units() {
   const t = useT();
   const lang = useLang();
@@ -115,11 +124,36 @@ export default function Units() {
           </Form.Item>
           {editing === 'new' && (
             <>
-              <Form.Item name="level" label={t('级别', 'Level')} rules={[{ required: true, message: t('必填', 'Required') }]}>
-                <Select options={levels} />
-              </Form.Item>
               <Form.Item name="parentId" label={t('上级单位', 'Parent unit')} rules={[{ required: true, message: t('必填', 'Required') }]}>
-                <Select showSearch optionFilterProp="label" options={list.items.map((u) => ({ value: u.id, label: u.name }))} />
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  options={list.items.map((u) => ({ value: u.id, label: `${u.name}（${label(LEVEL, u.level, lang)}）` }))}
+                  onChange={() => form.setFieldValue('level', undefined)}
+                />
+              </Form.Item>
+              <Form.Item noStyle dependencies={['parentId']}>
+                {() => {
+                  const parent = list.items.find((u) => u.id === form.getFieldValue('parentId'));
+                  const allowed = parent ? (CHILD_LEVELS[parent.level] ?? []) : Object.keys(LEVEL);
+                  return (
+                    <Form.Item
+                      name="level"
+                      label={t('级别', 'Level')}
+                      rules={[{ required: true, message: t('必填', 'Required') }]}
+                      extra={
+                        parent?.level === 'province'
+                          ? t(
+                              '省直管县（如海南省、湖北省的直管县市）可直接隶属于省',
+                              'A province-administered county (省直管县, e.g. in Hainan or Hubei) may sit directly under the province',
+                            )
+                          : undefined
+                      }
+                    >
+                      <Select options={levels.filter((l) => allowed.includes(l.value))} />
+                    </Form.Item>
+                  );
+                }}
               </Form.Item>
             </>
           )}

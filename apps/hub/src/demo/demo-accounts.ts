@@ -34,6 +34,9 @@ export async function connectDemoAccounts(app: INestApplication, sandbox: Runnin
       if (!account) account = await openDemoAccount(ds, unit, platform, name, creator.id);
       if (!account.sandbox && account.connection === AccountConnection.Connected) continue; // a real account: leave it
       try {
+        // What the plugin needs to publish (Weibo: a link under the safe domain, rip), unless a person set it already.
+        const settings = { ...demoSettings(platform, unit), ...(account.settings ?? {}) };
+        if (Object.keys(settings).length) await ds.getRepository(Account).update({ id: account.id }, { settings });
         const res = await fetch(`${sandbox.url}/_sandbox/${platform}/accounts`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -58,6 +61,16 @@ export async function connectDemoAccounts(app: INestApplication, sandbox: Runnin
     `沙箱 sandbox ${sandbox.url}: ${sandbox.platforms.join(', ')}; 演示账号已连接 demo accounts connected: ${connected}` +
       (failed.length ? ` (未连接 not connected: ${failed.join(', ')})` : ''),
   ];
+}
+
+/**
+ * Per-account settings of a demo account. Weibo: every post must link under the app's safe domain
+ * (the sandbox's is gov.cn) and report the real user's IP (`rip`); the demo links to a made-up
+ * site of the county and reports the loopback address.
+ */
+export function demoSettings(platform: string, unit: Pick<Unit, 'regionCode'>): Record<string, string> {
+  if (platform === 'weibo') return { siteUrl: `https://www.example.gov.cn/${unit.regionCode}/`, rip: '127.0.0.1' };
+  return {};
 }
 
 async function openDemoAccount(ds: DataSource, unit: Unit, platform: string, name: string, createdBy: string): Promise<Account> {

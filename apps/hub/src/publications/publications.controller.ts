@@ -1,5 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, Sse, MessageEvent } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { DataSource, In } from 'typeorm';
@@ -11,6 +20,7 @@ import { CorrectionsService, PublicationsService, RenditionService, TERMINAL_STA
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
 import { CorrectionDto, CreatePublicationDto, PublicationListQueryDto, RenditionQueryDto, RetractDto } from './publications.dto';
+import { CreatedPublicationDto, PublicationDto } from './publications.responses';
 
 @ApiTags('publications')
 @ApiBearerAuth()
@@ -41,7 +51,16 @@ export class PublicationsController {
 
   @Post('manuscripts/:id/publications')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key returns the same publication, never a second one' })
-  @ApiOperation({ summary: '发布到所选账号（写入发件箱，异步发布）/ Publish the approved version to accounts (outbox; asynchronous)' })
+  @ApiOperation({
+    summary: '发布到所选账号（写入发件箱，异步发布）/ Publish the approved version to accounts (outbox; asynchronous)',
+    description:
+      'Accounts that cannot take the manuscript (suspended, not connected, a setting their plugin needs missing, a limit render cannot fix such as a video-only platform without a video) are left out and listed in `skipped` with the reason and the fix in Chinese; the others publish. `GET /manuscripts/:id/renditions` shows the same per account (`publishable`, `skip`) beforehand.',
+  })
+  @ApiCreatedResponse({ type: CreatedPublicationDto, description: 'created; `skipped` lists the accounts left out' })
+  @ApiOkResponse({ type: CreatedPublicationDto, description: 'the same Idempotency-Key again: the publication it created' })
+  @ApiBadRequestResponse({
+    description: 'PUBLICATION_NOTHING_PUBLISHABLE: none of the accounts can take it (details: each account, why, the fix)',
+  })
   async create(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -65,7 +84,13 @@ export class PublicationsController {
       targetId: view.id,
       unitId: view.unitId,
       unitPath: view.unitPath,
-      after: { manuscriptId: id, versionId: view.versionId, accounts: view.targets.map((t) => t.accountId), scheduledAt: view.scheduledAt },
+      after: {
+        manuscriptId: id,
+        versionId: view.versionId,
+        accounts: view.targets.map((t) => t.accountId),
+        scheduledAt: view.scheduledAt,
+        skipped: view.skipped.map((k) => ({ accountId: k.accountId, code: k.code })),
+      },
     });
     return view;
   }
@@ -86,6 +111,7 @@ export class PublicationsController {
 
   @Get('publications/:id')
   @ApiOperation({ summary: '发布详情（每个账号的状态）/ A publication with the state of every target' })
+  @ApiOkResponse({ type: PublicationDto })
   get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.publications.get(actor, id);
   }

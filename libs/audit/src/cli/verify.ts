@@ -4,7 +4,7 @@ import { createDataSource } from '@tongfa/database';
 import { AuditService } from '../audit.service';
 
 async function main(): Promise<void> {
-  const config = AppConfig.fromEnv();
+  const config = AppConfig.fromEnv(process.env, { secretKey: false });
   const ds = await createDataSource(config.env.DATABASE_URL);
   await ds.initialize();
   const report = await new AuditService(ds, new SystemClock()).verify();

@@ -1,7 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, parseEnv } from './env.schema';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppConfig } from './app-config';
+import { SECRET_KEY_FILE, secretKeyWeakness } from './secret-key';
 
 /** Runs parseEnv on `env` and returns the error's lines (fails if it did not throw). */
 function problems(env: Record<string, string>): string[] {
@@ -104,23 +109,87 @@ describe('environment schema', () => {
 });
 
 describe('AppConfig.fromEnv', () => {
-  it('requires TONGFA_SECRET_KEY in production, naming it in one line', () => {
-    assert.throws(
-      () => AppConfig.fromEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://db/tongfa' }),
-      (e: Error) => e instanceof ConfigError && /TONGFA_SECRET_KEY/.test(e.message) && !e.message.includes('\n'),
-    );
+  const strong = () => randomBytes(32).toString('hex');
+
+  it('requires TONGFA_SECRET_KEY with a MySQL database, naming it in one line', () => {
+    for (const NODE_ENV of ['production', 'development']) {
+      assert.throws(
+        () => AppConfig.fromEnv({ NODE_ENV, DATABASE_URL: 'mysql://db/tongfa' }),
+        (e: Error) => e instanceof ConfigError && /TONGFA_SECRET_KEY/.test(e.message) && !e.message.includes('\n'),
+      );
+    }
   });
 
-  it('derives a stable development key when none is set, and uses the given one otherwise', () => {
-    const a = AppConfig.fromEnv({ DATABASE_URL: 'sqlite:a.db' });
-    assert.equal(a.secretKey, AppConfig.fromEnv({ DATABASE_URL: 'sqlite:a.db' }).secretKey);
-    assert.notEqual(a.secretKey, AppConfig.fromEnv({ DATABASE_URL: 'sqlite:b.db' }).secretKey);
-    const key = 'k'.repeat(40);
+  it('uses the given key; migrations and audit checks run without one', () => {
+    const key = strong();
     assert.equal(AppConfig.fromEnv({ NODE_ENV: 'production', TONGFA_SECRET_KEY: key }).secretKey, key);
+    const tools = AppConfig.fromEnv({ DATABASE_URL: 'mysql://db/tongfa' }, { secretKey: false });
+    assert.throws(() => tools.secretKey);
+  });
+
+  it('generates a random key once beside the SQLite file, readable by its owner only, and reuses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tongfa-key-'));
+    try {
+      const url = `sqlite:${join(dir, 'data', 'tongfa.db')}`;
+      const first = AppConfig.fromEnv({ NODE_ENV: 'production', DATABASE_URL: url });
+      const file = join(dir, 'data', SECRET_KEY_FILE);
+      assert.deepEqual(first.secretKeySource, { kind: 'file', file, created: true });
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.equal(secretKeyWeakness(first.secretKey), null);
+      const again = AppConfig.fromEnv({ NODE_ENV: 'production', DATABASE_URL: url });
+      assert.equal(again.secretKey, first.secretKey);
+      assert.deepEqual(again.secretKeySource, { kind: 'file', file, created: false });
+      // Another data directory gets another key: nothing is derived from the database location.
+      const other = AppConfig.fromEnv({ DATABASE_URL: `sqlite:${join(dir, 'other', 'tongfa.db')}` });
+      assert.notEqual(other.secretKey, first.secretKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a kept key file that was emptied, rather than signing with nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tongfa-key-'));
+    try {
+      writeFileSync(join(dir, SECRET_KEY_FILE), '\n', { mode: 0o600 });
+      assert.throws(
+        () => AppConfig.fromEnv({ DATABASE_URL: `sqlite:${join(dir, 'tongfa.db')}` }),
+        (e: Error) => e instanceof ConfigError && /TONGFA_SECRET_KEY/.test(e.message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is embedded without REDIS_URL and distributed with it', () => {
-    assert.equal(AppConfig.fromEnv({}).embedded, true);
-    assert.equal(AppConfig.fromEnv({ REDIS_URL: 'redis://r:6379' }).embedded, false);
+    assert.equal(AppConfig.fromEnv({ DATABASE_URL: 'sqlite::memory:' }).embedded, true);
+    assert.equal(AppConfig.fromEnv({ REDIS_URL: 'redis://r:6379', TONGFA_SECRET_KEY: strong() }).embedded, false);
   });
+});
+
+describe('secret key strength', () => {
+  it('accepts keys from openssl rand -hex 32 and -base64 32', () => {
+    for (let i = 0; i < 200; i++) {
+      assert.equal(secretKeyWeakness(randomBytes(32).toString('hex')), null);
+      assert.equal(secretKeyWeakness(randomBytes(32).toString('base64')), null);
+    }
+  });
+
+  const weak: [string, string][] = [
+    ['one repeated character', 'a'.repeat(64)],
+    ['a repeated pattern', 'abc'.repeat(20)],
+    ['a repeated pattern with a partial tail', 'Tongfa#2026'.repeat(4)],
+    ['a placeholder word', 'password-for-tongfa-2026-production!'],
+    ['a placeholder word in capitals', 'MyPassWord_is_very_long_and_unique_9z'],
+    ['a run of neighbouring characters', 'abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['too few distinct symbols', '0110100111010001011010011101000101101001'],
+  ];
+  for (const [what, key] of weak) {
+    it(`refuses ${what}, in one line naming TONGFA_SECRET_KEY without echoing it`, () => {
+      assert.ok(secretKeyWeakness(key), `${key} is weak`);
+      const lines = problems({ TONGFA_SECRET_KEY: key });
+      assert.equal(lines.length, 1, lines.join('\n'));
+      assert.match(lines[0]!, /^配置错误 invalid environment variable TONGFA_SECRET_KEY: 密钥强度不足/);
+      assert.ok(!lines[0]!.includes(key), 'the key is not echoed');
+    });
+  }
 });

@@ -7,6 +7,7 @@ import {
   oidcMappingSchema,
   oidcProviderClientsSchema,
 } from './oidc-settings';
+import { secretKeyWeakness } from './secret-key';
 
 const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
@@ -52,7 +53,18 @@ const envFields = z.object({
     .regex(/^[A-Za-z0-9_.-]{3,64}:.{10,128}$/, 'must be username:password (password 10+ characters)')
     .optional(),
   TONGFA_PLUGINS: csv.default([]),
-  TONGFA_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (used to sign tokens and derive keys)').optional(),
+  // One line per wrong variable: the length and the strength are one check. The value is never echoed.
+  TONGFA_SECRET_KEY: z
+    .string()
+    .superRefine((key, ctx) => {
+      if (key.length < 32)
+        ctx.addIssue({ code: 'custom', message: '至少 32 个字符 / must be at least 32 characters (used to sign tokens and derive keys)' });
+      else {
+        const weak = secretKeyWeakness(key);
+        if (weak) ctx.addIssue({ code: 'custom', message: `密钥强度不足，${weak}; generate one with openssl rand -hex 32` });
+      }
+    })
+    .optional(),
   TONGFA_PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   /** Publishing jobs one worker process runs at once (platform calls are mostly waiting on the network). */
   TONGFA_PUBLISH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),

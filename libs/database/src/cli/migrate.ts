@@ -2,7 +2,7 @@ import { AppConfig } from '@tongfa/core';
 import { createDataSource } from '../data-source-options';
 
 async function main(): Promise<void> {
-  const config = AppConfig.fromEnv();
+  const config = AppConfig.fromEnv(process.env, { secretKey: false });
   const ds = await createDataSource(config.env.DATABASE_URL);
   await ds.initialize();
   const ran = await ds.runMigrations({ transaction: 'each' });
