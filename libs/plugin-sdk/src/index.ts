@@ -10,3 +10,4 @@ export * from './images';
 export * from './context';
 export * from './plugin';
 export * from './render';
+export * from './posts';
