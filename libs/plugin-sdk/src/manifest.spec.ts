@@ -90,7 +90,11 @@ describe('postListing', () => {
   });
 
   it('accepts the listPosts capability with its quota and paging', () => {
-    const r = validateManifest({ ...good(), capabilities: ['article', 'listPosts'], postListing: { ...listing(), quotaResetTimeZone: 'Asia/Shanghai' } });
+    const r = validateManifest({
+      ...good(),
+      capabilities: ['article', 'listPosts'],
+      postListing: { ...listing(), quotaResetTimeZone: 'Asia/Shanghai' },
+    });
     assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
   });
 

@@ -13,8 +13,7 @@ export const AUTH_KINDS = ['oauth2', 'app_secret', 'api_key', 'hmac'] as const;
  * `listPosts`: reads the account's own recent posts, made through Tongfa or natively in the platform's app,
  * and verifies a post by its URL (`listPosts()`, `getPostByUrl()`, and the manifest's `postListing`).
  */
-export type Capability =
-  'article' | 'image_text' | 'video' | 'short_post' | 'retract' | 'edit' | 'comments' | 'metrics' | 'listPosts';
+export type Capability = 'article' | 'image_text' | 'video' | 'short_post' | 'retract' | 'edit' | 'comments' | 'metrics' | 'listPosts';
 export const CAPABILITIES = [
   'article',
   'image_text',
@@ -370,7 +369,8 @@ const manifestSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['postListing'],
-        message: '声明了 listPosts 能力须同时声明 postListing（配额与分页）/ the listPosts capability requires postListing (quota and paging)',
+        message:
+          '声明了 listPosts 能力须同时声明 postListing（配额与分页）/ the listPosts capability requires postListing (quota and paging)',
       });
     }
     if (!lists && m.postListing) {

@@ -53,7 +53,13 @@ describe('definePlugin with listPosts', () => {
     rateLimits: { perApp: { tokens: 1, intervalMs: 1000 }, perAccount: { tokens: 1, intervalMs: 1000 } },
     allowedHosts: ['api.example.com'],
     endpoints: { api: 'https://api.example.com' },
-    postListing: { dailyCallsPerAccount: 10, quotaBasis: 'assumed', maxPageSize: 20, maxCallsPerUrlCheck: 1, postUrlHosts: ['www.example.com'] },
+    postListing: {
+      dailyCallsPerAccount: 10,
+      quotaBasis: 'assumed',
+      maxPageSize: 20,
+      maxCallsPerUrlCheck: 1,
+      postUrlHosts: ['www.example.com'],
+    },
   };
   const base = (): Plugin => ({
     manifest,

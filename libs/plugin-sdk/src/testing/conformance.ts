@@ -3,7 +3,16 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { errorKind, isPluginError, type ConstraintIssue, type PluginErrorKind } from '../errors';
 import { hostAllowed, isSdkCompatible, POST_KINDS, SDK_VERSION, validateManifest, type Constraints, type TextLimit } from '../manifest';
-import type { AnyPlugin, AssetDescriptor, ListedPost, ListPostsParams, ManuscriptInput, PostPage, RenderContext, Rendition } from '../plugin';
+import type {
+  AnyPlugin,
+  AssetDescriptor,
+  ListedPost,
+  ListPostsParams,
+  ManuscriptInput,
+  PostPage,
+  RenderContext,
+  Rendition,
+} from '../plugin';
 import { countWith } from '../text';
 import { SandboxClient } from './sandbox-client';
 import { startSimulators, type FaultKind, type RunningSimulators, type Simulator } from './simulator-harness';
@@ -538,8 +547,15 @@ export function describeConformance(
           try {
             return await host.call((ctx) => plugin.getPostByUrl!(ctx, url));
           } catch (e) {
-            assert.ok(isPluginError(e), `getPostByUrl(${JSON.stringify(url)}) leaked an untyped error: ${String((e as Error)?.stack ?? e)}`);
-            assert.equal(errorKind(e), 'content_invalid', `getPostByUrl(${JSON.stringify(url)}) threw ${errorKind(e)}: ${(e as Error).message}`);
+            assert.ok(
+              isPluginError(e),
+              `getPostByUrl(${JSON.stringify(url)}) leaked an untyped error: ${String((e as Error)?.stack ?? e)}`,
+            );
+            assert.equal(
+              errorKind(e),
+              'content_invalid',
+              `getPostByUrl(${JSON.stringify(url)}) threw ${errorKind(e)}: ${(e as Error).message}`,
+            );
             return 'content_invalid';
           }
         };
@@ -579,7 +595,10 @@ export function describeConformance(
           all.forEach(checkShape);
           assert.equal(all.length, 3, `expected the 3 posts of this account, got ${all.length}: ${all.map((p) => p.text).join(' | ')}`);
           assert.ok(mentions(all[0], '平台内直接发布 B'), `the newest post must come first, got: ${all[0].text}`);
-          assert.ok(mentions(all[1], sample.title), `the post published through the plugin must be listed second, got: ${all[1].title ?? all[1].text}`);
+          assert.ok(
+            mentions(all[1], sample.title),
+            `the post published through the plugin must be listed second, got: ${all[1].title ?? all[1].text}`,
+          );
           assert.ok(mentions(all[2], '平台内直接发布 A'), `the oldest post must come last, got: ${all[2].text}`);
           for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].publishedAt > all[i].publishedAt, 'posts must be newest first');
           assert.equal(new Set(all.map((p) => p.remoteId)).size, 3, 'remoteIds must be distinct');
@@ -620,15 +639,31 @@ export function describeConformance(
           assert.equal(native.remoteId, all[0].remoteId);
 
           const other = await freshHost();
-          const foreign = await sandbox.nativePost(platform, { account: other.account.id, title: '别的单位的稿件', text: '另一账号在平台内发布的内容。' });
+          const foreign = await sandbox.nativePost(platform, {
+            account: other.account.id,
+            title: '别的单位的稿件',
+            text: '另一账号在平台内发布的内容。',
+          });
           assert.ok(foreign.url, 'the simulator must report the URL of a native post');
           assert.equal(await lookup(host, foreign.url), null, `another account's post (${foreign.url}) must give null`);
 
           const platformHost = listing.postUrlHosts[0].replace(/^\*\./, 'www.');
-          for (const junk of ['', '   ', 'not a url', 'javascript:alert(1)', 'https://example.com/p/1', 'ftp://example.com/x', `${'https://'}${'a'.repeat(3000)}.com/`]) {
+          for (const junk of [
+            '',
+            '   ',
+            'not a url',
+            'javascript:alert(1)',
+            'https://example.com/p/1',
+            'ftp://example.com/x',
+            `${'https://'}${'a'.repeat(3000)}.com/`,
+          ]) {
             assert.equal(await lookup(host, junk), null, `getPostByUrl(${JSON.stringify(junk.slice(0, 60))}) must give null`);
           }
-          for (const odd of [`https://${platformHost}/`, `https://${platformHost}/zz-not-a-post?x=1`, `https://user:pw@${platformHost}/1`]) {
+          for (const odd of [
+            `https://${platformHost}/`,
+            `https://${platformHost}/zz-not-a-post?x=1`,
+            `https://user:pw@${platformHost}/1`,
+          ]) {
             const r = await lookup(host, odd);
             assert.ok(r === null || r === 'content_invalid', `getPostByUrl(${odd}) must give null or a content_invalid error`);
           }
@@ -670,9 +705,15 @@ export function describeConformance(
               limited = err;
             }
           }
-          assert.ok(limited !== undefined, `no quota error after ${ok} list calls: the simulator must enforce the declared quota of ${listing.dailyCallsPerAccount} a day`);
+          assert.ok(
+            limited !== undefined,
+            `no quota error after ${ok} list calls: the simulator must enforce the declared quota of ${listing.dailyCallsPerAccount} a day`,
+          );
           await expectKind(Promise.reject(limited), ['rate_limited'], secrets);
-          assert.ok(ok >= 1 && ok <= listing.dailyCallsPerAccount, `the quota error came after ${ok} calls; the manifest declares ${listing.dailyCallsPerAccount}`);
+          assert.ok(
+            ok >= 1 && ok <= listing.dailyCallsPerAccount,
+            `the quota error came after ${ok} calls; the manifest declares ${listing.dailyCallsPerAccount}`,
+          );
           const wait = (limited as { retryAfterMs: number }).retryAfterMs;
           assert.ok(wait > 0 && wait <= 25 * 3_600_000, `retryAfterMs ${wait} must point at the quota reset, within a day`);
         });

@@ -112,7 +112,12 @@ describe('simulator harness', () => {
 
   it('creates native posts through the inspection API, with their URL, for accounts it knows only', async () => {
     const a = await sandbox.createAccount('alpha', '乙');
-    const p = await sandbox.nativePost('alpha', { account: a.id, title: '应用内发布', text: '在平台应用内直接发布', link: 'https://www.example.gov.cn/x' });
+    const p = await sandbox.nativePost('alpha', {
+      account: a.id,
+      title: '应用内发布',
+      text: '在平台应用内直接发布',
+      link: 'https://www.example.gov.cn/x',
+    });
     assert.equal(p.native, true);
     assert.equal(p.account, a.id);
     assert.equal(p.title, '应用内发布');
