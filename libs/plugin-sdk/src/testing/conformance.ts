@@ -607,12 +607,13 @@ export function describeConformance(
           const paged: ListedPost[] = [];
           let cursor: string | undefined;
           for (let page = 0; page < 10; page++) {
+            // A page may be empty (a platform that cannot tell the list ended until it reads past it).
             const r = await list(host, { limit: 1, cursor });
-            assert.ok(r.posts.length >= 1, 'a page with a nextCursor before it must not be empty');
             paged.push(...r.posts);
             cursor = r.nextCursor;
             if (!cursor) break;
           }
+          assert.equal(cursor, undefined, 'paging through 3 posts one at a time must end within 10 pages');
           assert.deepEqual(
             paged.map((p) => p.remoteId),
             all.map((p) => p.remoteId),
