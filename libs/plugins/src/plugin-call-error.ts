@@ -20,6 +20,8 @@ export class PluginCallError extends Error {
       timedOut?: boolean;
       /** The account holds no credentials (never connected). */
       notConnected?: boolean;
+      /** The platform's plugin lacks the capability the call needs (e.g. listPosts). */
+      unsupported?: boolean;
     } = {},
   ) {
     super(message);
