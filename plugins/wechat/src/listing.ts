@@ -38,7 +38,7 @@ interface BatchPage {
 }
 
 /** Pages getPostByUrl may read: 5 × 20 = the 100 newest items, 5 % of the account's daily 100 calls. */
-export const URL_CHECK_PAGES = 5;
+export const URL_CHECK_PAGES = manifest.postListing!.maxCallsPerUrlCheck;
 
 /** One freepublish/batchget call: the list API whose quota (100 a day per account) postListing declares. */
 export function batchget(ctx: PluginContext, offset: number, count: number): Promise<BatchPage> {

@@ -17,8 +17,8 @@ export interface TimelineStatus {
   page_info?: { type?: string; object_id?: string; page_url?: string; page_title?: string };
 }
 
-/** Pages getPostByUrl may read to find a 头条文章 by its page id. */
-export const ARTICLE_SCAN_PAGES = 3;
+/** Pages getPostByUrl may read to find a 头条文章 by its page id (3 × 100 weibos). */
+export const ARTICLE_SCAN_PAGES = manifest.postListing!.maxCallsPerUrlCheck;
 
 const idOf = (s: { idstr?: string; mid?: string; id?: number }): string => s.idstr ?? s.mid ?? String(s.id ?? '');
 export const statusUrl = (id: string) => `https://m.weibo.cn/status/${id}`;
