@@ -11,3 +11,4 @@ export * from './context';
 export * from './egress';
 export * from './plugin';
 export * from './render';
+export * from './posts';

@@ -74,6 +74,51 @@ describe('validateManifest', () => {
   });
 });
 
+describe('postListing', () => {
+  const listing = () => ({
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'documented' as const,
+    quotaSource: 'https://developers.weixin.qq.com/doc/service/Message_Management/API_Call_Limits.html',
+    maxPageSize: 20,
+    maxCallsPerUrlCheck: 5,
+    postUrlHosts: ['mp.weixin.qq.com'],
+  });
+
+  it('is not needed by a plugin without the listPosts capability (older plugins still validate)', () => {
+    const r = validateManifest(good());
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+  });
+
+  it('accepts the listPosts capability with its quota and paging', () => {
+    const r = validateManifest({
+      ...good(),
+      capabilities: ['article', 'listPosts'],
+      postListing: { ...listing(), quotaResetTimeZone: 'Asia/Shanghai' },
+    });
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+  });
+
+  it('requires postListing with the capability, and the capability with postListing', () => {
+    const r1 = validateManifest({ ...good(), capabilities: ['article', 'listPosts'] });
+    assert.match(r1.ok ? '' : r1.errors.join('\n'), /postListing: .*requires postListing/);
+    const r2 = validateManifest({ ...good(), postListing: listing() });
+    assert.match(r2.ok ? '' : r2.errors.join('\n'), /postListing: .*needs the listPosts capability/);
+  });
+
+  it('names a zero quota, an unknown basis, a bad time zone and a missing URL host', () => {
+    const r = validateManifest({
+      ...good(),
+      capabilities: ['article', 'listPosts'],
+      postListing: { ...listing(), dailyCallsPerAccount: 0, quotaBasis: 'guessed', quotaResetTimeZone: 'Mars/Olympus', postUrlHosts: [] },
+    });
+    const e = r.ok ? '' : r.errors.join('\n');
+    assert.match(e, /postListing\.dailyCallsPerAccount: 必须大于 0/);
+    assert.match(e, /postListing\.quotaBasis: /);
+    assert.match(e, /postListing\.quotaResetTimeZone: /);
+    assert.match(e, /postListing\.postUrlHosts: /);
+  });
+});
+
 describe('satisfies', () => {
   const cases: Array<[string, string, boolean]> = [
     ['0.1.0', '^0.1.0', true],

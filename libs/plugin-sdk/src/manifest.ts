@@ -8,9 +8,27 @@ export const SDK_VERSION = '0.1.0';
 export type AuthKind = 'oauth2' | 'app_secret' | 'api_key' | 'hmac';
 export const AUTH_KINDS = ['oauth2', 'app_secret', 'api_key', 'hmac'] as const;
 
-/** What a plugin can do on its platform. Optional plugin methods are required once their capability is declared. */
-export type Capability = 'article' | 'image_text' | 'video' | 'short_post' | 'retract' | 'edit' | 'comments' | 'metrics';
-export const CAPABILITIES = ['article', 'image_text', 'video', 'short_post', 'retract', 'edit', 'comments', 'metrics'] as const;
+/**
+ * What a plugin can do on its platform. Optional plugin methods are required once their capability is declared.
+ * `listPosts`: reads the account's own recent posts, made through Tongfa or natively in the platform's app,
+ * and verifies a post by its URL (`listPosts()`, `getPostByUrl()`, and the manifest's `postListing`).
+ */
+export type Capability = 'article' | 'image_text' | 'video' | 'short_post' | 'retract' | 'edit' | 'comments' | 'metrics' | 'listPosts';
+export const CAPABILITIES = [
+  'article',
+  'image_text',
+  'video',
+  'short_post',
+  'retract',
+  'edit',
+  'comments',
+  'metrics',
+  'listPosts',
+] as const;
+
+/** The kinds of post a platform carries, named like the publishing capabilities. */
+export type PostKind = 'article' | 'image_text' | 'video' | 'short_post';
+export const POST_KINDS = ['article', 'image_text', 'video', 'short_post'] as const;
 
 /**
  * How a platform counts characters (see `counters` in text.ts).
@@ -116,6 +134,40 @@ export interface RateLimit {
 }
 
 /**
+ * How the plugin reads the account's own posts; declared together with the `listPosts` capability. The
+ * host's poller schedules list calls within `dailyCallsPerAccount`, so say what the platform documents,
+ * and where it documents nothing, a conservative number marked `quotaBasis: 'assumed'`.
+ */
+export interface PostListing {
+  /**
+   * Calls of the platform's list API one account may make per day. Every other use of the same API by
+   * the plugin (e.g. a findExisting that pages through the same list) spends the same quota, and so does
+   * any other system holding the account's credentials: hosts should plan to use only part of it.
+   */
+  dailyCallsPerAccount: number;
+  /**
+   * `documented`: the platform's documentation states the number (cite it in `quotaSource`);
+   * `assumed`: the platform publishes none, the number is the plugin author's conservative guess.
+   */
+  quotaBasis: 'documented' | 'assumed';
+  /** Where the number comes from (a documentation URL, or why it was chosen). */
+  quotaSource?: string;
+  /** IANA time zone whose midnight resets the daily quota (default `Asia/Shanghai`). */
+  quotaResetTimeZone?: string;
+  /** Most posts one `listPosts` call returns (the platform's page size). */
+  maxPageSize: number;
+  /** Most platform calls one `getPostByUrl` may spend (it may page through the list to find the post). */
+  maxCallsPerUrlCheck: number;
+  /**
+   * Host names of the platform's public post URLs (`*.example.com` = any subdomain), so a host can tell
+   * which platform a submitted URL belongs to before asking any plugin.
+   */
+  postUrlHosts: string[];
+  /** What the list leaves out or cannot see (e.g. WeChat lists 发表 items but never 群发 ones), shown to operators. */
+  notes?: LocalizedText;
+}
+
+/**
  * What a plugin declares about itself. The host reads it before loading any plugin code path:
  * the console builds the account form from `credentials`, the publisher checks `constraints`,
  * the scheduler applies `rateLimits`, and the HTTP client refuses any host not in `allowedHosts`.
@@ -159,6 +211,8 @@ export interface PluginManifest {
    * settings while a required one is empty. Rules across settings belong in `Plugin.checkSettings`.
    */
   settings?: Array<{ name: string; label: LocalizedText; default?: string | number | boolean; required?: boolean }>;
+  /** Required with the `listPosts` capability: quota and shape of the account's post list. */
+  postListing?: PostListing;
 }
 
 const kebab = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -200,6 +254,31 @@ const imageConstraints = z.object({
 const rateLimit = z.object({ tokens: positiveInt, intervalMs: positiveInt });
 
 const hostPattern = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const postListing = z.object({
+  dailyCallsPerAccount: positiveInt,
+  quotaBasis: z.enum(['documented', 'assumed'], { message: 'quotaBasis 须为 documented|assumed / quotaBasis must be documented|assumed' }),
+  quotaSource: z.string().min(1).optional(),
+  quotaResetTimeZone: z
+    .string()
+    .refine(isTimeZone, { message: 'quotaResetTimeZone 须为 IANA 时区，如 Asia/Shanghai / must be an IANA time zone' })
+    .optional(),
+  maxPageSize: positiveInt,
+  maxCallsPerUrlCheck: positiveInt,
+  postUrlHosts: z
+    .array(z.string().regex(hostPattern, '主机名格式错误（可用 *.example.com）/ invalid host name (*.example.com allowed)'))
+    .min(1, '至少声明一个帖子网址主机 / declare at least one post URL host'),
+  notes: localized.optional(),
+});
 
 const manifestSchema = z
   .object({
@@ -272,6 +351,7 @@ const manifestSchema = z
         }),
       )
       .optional(),
+    postListing: postListing.optional(),
   })
   .superRefine((m, ctx) => {
     const names = new Set<string>();
@@ -293,6 +373,22 @@ const manifestSchema = z
         code: 'custom',
         path: ['capabilities'],
         message: '至少声明一种发布能力（article/image_text/video/short_post）/ declare at least one publishing capability',
+      });
+    }
+    const lists = m.capabilities.includes('listPosts');
+    if (lists && !m.postListing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postListing'],
+        message:
+          '声明了 listPosts 能力须同时声明 postListing（配额与分页）/ the listPosts capability requires postListing (quota and paging)',
+      });
+    }
+    if (!lists && m.postListing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postListing'],
+        message: 'postListing 仅用于声明了 listPosts 能力的插件 / postListing needs the listPosts capability',
       });
     }
     for (const [key, url] of Object.entries(m.endpoints ?? {})) {

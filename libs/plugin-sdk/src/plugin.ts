@@ -1,7 +1,7 @@
 import type { AuthContext, Credentials, PluginContext } from './context';
 import type { ConstraintIssue } from './errors';
 import type { FocusPoint, ImageFitSpec } from './images';
-import { assertValidManifest, type Capability, type LocalizedText, type PluginManifest } from './manifest';
+import { assertValidManifest, type Capability, type LocalizedText, type PluginManifest, type PostKind } from './manifest';
 
 /** An image of the manuscript as the host describes it to render(); the bytes stay with the host. */
 export interface AssetDescriptor {
@@ -139,6 +139,61 @@ export interface PostComment {
 }
 
 /**
+ * One post of the account as the platform lists it: made through Tongfa or natively in the platform's
+ * own app. What `listPosts` and `getPostByUrl` return.
+ */
+export interface ListedPost {
+  /**
+   * The platform's id of the post, accepted by this plugin's other methods (publishStatus, retract,
+   * fetchMetrics). It may differ from the remoteId publish() returned for the same post (WeChat names a
+   * post by its publish task, its article and its message): to recognise posts made through Tongfa,
+   * compare `url` as well.
+   */
+  remoteId: string;
+  /** The title, where the platform's posts have one (articles, videos); absent for short posts. */
+  title?: string;
+  /**
+   * The post's text as plain text (HTML removed): an article's body, a short post's text, a video's
+   * caption. May be empty (an image post without words); long bodies may be shortened by the platform.
+   */
+  text: string;
+  /** The public address of the post, as a reader would open it. */
+  url: string;
+  /** When the post was published (ms since epoch). Platforms that count in seconds give whole seconds. */
+  publishedAt: number;
+  kind?: PostKind;
+  /**
+   * Links the post carries besides its own address: WeChat's 阅读原文 (`content_source_url`), a 头条文章's
+   * page, links in a short post's text as the platform returns them (possibly shortened, e.g. t.cn).
+   */
+  links?: string[];
+  /** The remoteId of the post this one reposts (Weibo 转发), where the platform has reposts. */
+  repostOf?: string;
+}
+
+/** What `listPosts` is asked for. */
+export interface ListPostsParams {
+  /** Only posts published at or after this time (ms since epoch); paging stops once the list is older. */
+  since?: number;
+  /** The `nextCursor` of the previous page; absent for the newest page. Opaque: only this plugin reads it. */
+  cursor?: string;
+  /** Most posts wanted; capped at the manifest's `postListing.maxPageSize`. A page may hold fewer. */
+  limit?: number;
+}
+
+/** One page of an account's posts. */
+export interface PostPage {
+  /**
+   * Newest first. Posts still in the platform's review, deleted or hidden are left out. Pages are read
+   * from a live list: a post published between two calls may shift a post into the next page too, so
+   * hosts dedupe by remoteId.
+   */
+  posts: ListedPost[];
+  /** Present while older posts (at or after `since`) remain; pass it as `cursor` to read the next page. */
+  nextCursor?: string;
+}
+
+/**
  * A platform plugin. Methods receive the call context the host builds per call and account; they throw
  * the SDK's typed errors (see errors.ts) so the host knows whether to retry, refresh, or give up.
  */
@@ -197,6 +252,22 @@ export interface Plugin<P = unknown> {
   ): Promise<{ items: PostComment[]; nextCursor?: string }>;
   /** Replies to a comment. Required with the `comments` capability. */
   reply?(ctx: PluginContext, remoteId: string, commentId: string, text: string): Promise<{ id: string }>;
+  /**
+   * The account's recent posts, newest first, including posts made outside Tongfa. Required with the
+   * `listPosts` capability. One call makes at most one call of the platform's list API (the quota the
+   * manifest's `postListing` declares). Throws RateLimitedError when the platform's quota is spent
+   * (retryAfterMs until it resets), AuthExpiredError, TransientError, PermanentError as elsewhere.
+   */
+  listPosts?(ctx: PluginContext, params: ListPostsParams): Promise<PostPage>;
+  /**
+   * The post of THIS account that `url` points to, or null: for another account's post, a deleted or
+   * unpublished post, a URL of another platform, or anything that is not a URL. Never throws for what a
+   * person typed; may throw ContentInvalidError (constraint `url`) for a URL of this platform in a form it
+   * cannot check (e.g. a short link), with a message telling the person what to submit instead. Required
+   * with the `listPosts` capability; used to verify evidence a unit submits. May page through the list, up
+   * to `postListing.maxCallsPerUrlCheck` calls.
+   */
+  getPostByUrl?(ctx: PluginContext, url: string): Promise<ListedPost | null>;
 }
 
 /**
@@ -211,6 +282,7 @@ const requiredByCapability: Array<[Capability, Array<keyof Plugin>]> = [
   ['edit', ['edit']],
   ['metrics', ['fetchMetrics']],
   ['comments', ['fetchComments', 'reply']],
+  ['listPosts', ['listPosts', 'getPostByUrl']],
 ];
 
 /**

@@ -14,9 +14,13 @@ import {
   type FocusPoint,
   type ImageFitter,
   type JsonValue,
+  type ListedPost,
+  type ListPostsParams,
   type LogSink,
+  MAX_POST_URL_LENGTH,
   type ManuscriptInput,
   type PluginContext,
+  type PostPage,
   type Profile,
   type PublishResult,
   type PublishStatus,
@@ -26,8 +30,9 @@ import {
 import { Account } from '@tongfa/accounts';
 import type { LoadedPlugin, PluginRegistry } from './plugin-registry';
 import type { CredentialStore, OpenedCredentials } from './credential-store';
-import type { RateLimiter } from './rate-limiter';
+import type { Bucket, RateLimiter } from './rate-limiter';
 import { PluginCallError } from './plugin-call-error';
+import { cleanPage, cleanPost, listParams } from './post-listing';
 
 /** Durable progress of one publication target; the publishing pipeline keeps it with the target row. */
 export interface CheckpointStore {
@@ -122,7 +127,11 @@ interface CallOptions {
   checkpoint?: (state: JsonValue) => Promise<void>;
   assets?: AssetSource;
   videos?: VideoSource;
+  /** Buckets taken besides the plugin's per-app and per-account ones. */
+  buckets?: Bucket[];
 }
+
+const DAY_MS = 86_400_000;
 
 const noAssets: AssetSource = async (ref) => {
   throw new PluginCallError('permanent', `素材不存在 / asset ${ref} is not available to this call`);
@@ -403,6 +412,102 @@ export class PluginHost {
   }
 
   /**
+   * One page of an account's own posts (`listPosts` capability), made through Tongfa or natively, with
+   * the account's credentials: rate-limited by the plugin's buckets and by a daily bucket sized to the
+   * platform's declared list quota, cut off at the deadline, refreshed once on AuthExpired; credentials
+   * the platform refuses for good mark the account needs_reauth. Posts a plugin returns malformed are
+   * dropped. Throws PluginCallError (`extra.unsupported` when the platform cannot list).
+   */
+  async listPosts(accountId: string, params: ListPostsParams = {}, opts: { deadlineMs?: number } = {}): Promise<PostPage> {
+    const { account, p, bucket } = await this.listing(accountId);
+    const clean = listParams(params, p.manifest.postListing!.maxPageSize);
+    const raw = await this.callWithReauth(account, p, 'listPosts', (ctx) => p.plugin.listPosts!(ctx, clean), {
+      deadlineMs: opts.deadlineMs,
+      buckets: [bucket],
+    });
+    const out = cleanPage(raw);
+    if (!out)
+      throw new PluginCallError(
+        'permanent',
+        `插件 ${p.manifest.id} 的 listPosts 返回了无效结果 / plugin ${p.manifest.id}: listPosts returned no page`,
+      );
+    if (out.dropped) this.deps.log('warn', 'listPosts dropped malformed posts', { plugin: p.manifest.id, accountId, dropped: out.dropped });
+    return out.page;
+  }
+
+  /**
+   * Verifies a URL a unit submitted as evidence: the post of THIS account it points to, or null (another
+   * account's post, a deleted one, junk). Junk longer than any address is refused before the plugin is
+   * asked; a content_invalid PluginCallError carries what the person should submit instead.
+   */
+  async getPostByUrl(accountId: string, url: string, opts: { deadlineMs?: number } = {}): Promise<ListedPost | null> {
+    const { account, p, bucket } = await this.listing(accountId);
+    const input = typeof url === 'string' ? url.trim() : '';
+    if (!input || input.length > MAX_POST_URL_LENGTH) return null;
+    const raw = await this.callWithReauth(account, p, 'getPostByUrl', (ctx) => p.plugin.getPostByUrl!(ctx, input), {
+      deadlineMs: opts.deadlineMs,
+      buckets: [bucket],
+    });
+    if (raw === null || raw === undefined) return null;
+    const post = cleanPost(raw);
+    if (!post) this.deps.log('warn', 'getPostByUrl returned a malformed post', { plugin: p.manifest.id, accountId });
+    return post ?? null;
+  }
+
+  /** The account, its plugin, and the daily bucket of its list quota; refuses a platform that cannot list. */
+  private async listing(accountId: string): Promise<{ account: HostAccount; p: LoadedPlugin; bucket: Bucket }> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    const listing = p.manifest.postListing;
+    if (!p.manifest.capabilities.includes('listPosts') || !listing || !p.plugin.listPosts || !p.plugin.getPostByUrl) {
+      throw new PluginCallError(
+        'permanent',
+        `平台 ${p.manifest.id} 的插件不能读取账号的帖子列表 / the ${p.manifest.id} plugin cannot list an account's posts`,
+        { unsupported: true },
+      );
+    }
+    // A continuous refill of the declared daily quota: a runaway poller stops here instead of spending
+    // the account's quota at the platform, which other systems holding the account also draw on.
+    const bucket = { key: `${p.manifest.id}:list:acct:${account.id}`, tokens: listing.dailyCallsPerAccount, intervalMs: DAY_MS };
+    return { account, p, bucket };
+  }
+
+  /** A call on a connected account that refreshes once on AuthExpired and hands dead credentials to a person. */
+  private async callWithReauth<T>(
+    account: HostAccount,
+    p: LoadedPlugin,
+    method: string,
+    fn: (ctx: PluginContext) => Promise<T>,
+    opts: Pick<CallOptions, 'deadlineMs' | 'buckets'>,
+  ): Promise<T> {
+    const run = async () => {
+      const creds = await this.openFor(account);
+      return this.invoke(p, account, creds.credentials, method, fn, opts);
+    };
+    try {
+      return await run();
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      if (err.kind !== 'auth_expired' || err.extra.notConnected) throw err;
+    }
+    try {
+      await this.refresh(account.id, { deadlineMs: opts.deadlineMs });
+    } catch (re) {
+      const rerr = PluginCallError.from(re, []);
+      if (rerr.kind === 'auth_expired' || rerr.kind === 'permanent') await this.deps.onNeedsReauth?.(account.id, rerr.message);
+      throw rerr;
+    }
+    try {
+      return await run();
+    } catch (e) {
+      const err = PluginCallError.from(e, []);
+      // Refused again with a token fresh from the platform: only a person can fix it.
+      if (err.kind === 'auth_expired' && !err.extra.notConnected) await this.deps.onNeedsReauth?.(account.id, err.message);
+      throw err;
+    }
+  }
+
+  /**
    * Renews an account's credentials through the plugin and stores them sealed. When another
    * process refreshed meanwhile (the row's version moved), its result stands and ours is dropped.
    */
@@ -486,14 +591,11 @@ export class PluginHost {
     return Math.round(cap / 2 + Math.random() * (cap / 2));
   }
 
-  /** Takes a token from the plugin's per-app and per-account buckets, waiting briefly if needed. */
-  private async throttle(p: LoadedPlugin, account: HostAccount): Promise<void> {
+  /** Takes a token from the plugin's per-app and per-account buckets (and any extra ones), waiting briefly if needed. */
+  private async throttle(p: LoadedPlugin, account: HostAccount, extra: readonly Bucket[] = []): Promise<void> {
     if (account.sandbox === true && !this.opts.limitSandbox) return;
     const { perApp, perAccount } = p.manifest.rateLimits;
-    const buckets = [
-      { key: `${p.manifest.id}:app`, ...perApp },
-      { key: `${p.manifest.id}:acct:${account.id}`, ...perAccount },
-    ];
+    const buckets = [{ key: `${p.manifest.id}:app`, ...perApp }, { key: `${p.manifest.id}:acct:${account.id}`, ...perAccount }, ...extra];
     for (;;) {
       const wait = await this.deps.limiter.take(buckets, this.deps.now());
       if (wait === 0) return;
@@ -518,7 +620,7 @@ export class PluginHost {
     o: CallOptions,
   ): Promise<T> {
     const secrets = secretValues(credentials, p.manifest.credentials);
-    await this.throttle(p, account);
+    await this.throttle(p, account, o.buckets);
     const deadline = o.deadlineMs ?? this.opts.callTimeoutMs;
     const controller = new AbortController();
     const log = createRedactingLogger(

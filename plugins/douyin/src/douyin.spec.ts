@@ -259,3 +259,62 @@ describe('douyin: against the simulator', () => {
     await assert.rejects(douyinPlugin.exchangeCode!(ctx, { code, redirectUri: 'x' }), (e) => errorKind(e) === 'permanent');
   });
 });
+
+describe('douyin: listing posts and verifying URLs', () => {
+  let running: RunningSimulators;
+  let sandbox: SandboxClient;
+  before(async () => {
+    // A long review, so a post published through the API is still in review while the test lists.
+    running = await startSimulators([createDouyinSimulator({ reviewMs: 60_000 })]);
+    sandbox = new SandboxClient(running.url);
+  });
+  after(() => running.close());
+
+  async function account() {
+    const a = await sandbox.createAccount('douyin', '某县发布');
+    const host = createTestHost({
+      plugin: withVideoReader(douyinPlugin, memoryVideos({ 'asset-video': testVideo })),
+      credentials: a.credentials,
+      endpoints: running.get('douyin').endpointsFor(running.url, ['open']),
+      settings: chunkedSettings,
+      maxBackoffMs: 50,
+      pollDeadlineMs: 300,
+    });
+    return { host, id: a.id };
+  }
+
+  it('lists public posts only: one still in Douyin’s review is left out until it passes', async () => {
+    const { host, id } = await account();
+    const app = await sandbox.nativePost('douyin', { account: id, text: '在抖音里转发的市政府视频' });
+    const out = await host.publish(douyinPlugin.render(videoManuscript(), { account: { name: 'x' }, settings: {} }));
+    assert.equal(out.state, 'processing', 'still in review');
+    const { posts } = await host.call((ctx) => douyinPlugin.listPosts!(ctx, {}));
+    assert.deepEqual(
+      posts.map((p) => [p.text, p.kind, p.url]),
+      [['在抖音里转发的市政府视频', 'video', app.url]],
+    );
+    assert.equal(await host.call((ctx) => douyinPlugin.getPostByUrl!(ctx, `https://www.douyin.com/video/${out.result!.remoteId}`)), null);
+    await sandbox.advanceClock('douyin', 60_000);
+    const after = await host.call((ctx) => douyinPlugin.listPosts!(ctx, {}));
+    assert.equal(after.posts.length, 2);
+    const found = await host.call((ctx) => douyinPlugin.getPostByUrl!(ctx, `https://www.douyin.com/video/${out.result!.remoteId}`));
+    assert.equal(found?.remoteId, out.result!.remoteId, 'a douyin.com/video/<id> address resolves like the share_url');
+  });
+
+  it('asks for the full address instead of a v.douyin.com short link', async () => {
+    const { host } = await account();
+    const r = await host.call((ctx) => douyinPlugin.getPostByUrl!(ctx, 'https://v.douyin.com/iRNBho6u/')).catch((e: unknown) => e);
+    assert.equal(errorKind(r), 'content_invalid');
+    assert.match((r as Error).message, /短链接/);
+  });
+
+  it('answers 28003017 after 100 video_list calls a day, waiting until midnight China time', async () => {
+    const { host } = await account();
+    for (let i = 0; i < 100; i++) await host.call((ctx) => douyinPlugin.listPosts!(ctx, {}));
+    const e = (await host.call((ctx) => douyinPlugin.listPosts!(ctx, {})).catch((x: unknown) => x)) as PluginErrorLike;
+    assert.equal(errorKind(e), 'rate_limited');
+    assert.equal(e.platformCode, 28003017);
+    // The plugin counts on the host's clock; this simulator's runs a minute ahead (the review above).
+    assert.ok(Math.abs(e.retryAfterMs! - running.get('douyin').untilQuotaReset()) < 65_000);
+  });
+});

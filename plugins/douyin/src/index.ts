@@ -14,6 +14,7 @@ import {
   type PublishStatus,
 } from '@tongfa/plugin-sdk';
 import { connectUrl, exchangeCode, refreshUserToken, unwrap, userAuth, type CallTopic } from './douyin-api';
+import { getPostByUrl, listPosts, type ListingDeps } from './listing';
 import { asJson, planVideo, uploadVideo, type UploadState, type VideoPlan } from './video-upload';
 
 export { createDouyinSimulator, type DouyinSimulatorOptions } from './simulator';
@@ -64,7 +65,7 @@ export const manifest: PluginManifest = {
     { name: 'access_expires_at', label: { zh: '访问令牌到期时间', en: 'Access token expiry' }, secret: false, required: false },
     { name: 'refresh_expires_at', label: { zh: '刷新令牌到期时间', en: 'Refresh token expiry' }, secret: false, required: false },
   ],
-  capabilities: ['video', 'image_text', 'retract', 'metrics', 'comments'],
+  capabilities: ['video', 'image_text', 'retract', 'metrics', 'comments', 'listPosts'],
   constraints: {
     // Douyin documents no limit for `text`; 30 is the creator tools' title rule [S], counted per code point [I].
     title: { min: 1, max: TEXT_MAX, counter: 'codePoints' },
@@ -79,6 +80,22 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['open.douyin.com'],
   endpoints: { open: 'https://open.douyin.com' },
+  postListing: {
+    // video_list (scope video.list.bind): quotas are per scope in the developer console, no public
+    // numbers [V: DY-glossary]; 100 a day is our conservative guess.
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'assumed',
+    quotaSource: 'Douyin sets per-scope quotas in the developer console and publishes no numbers; 100/day assumed',
+    quotaResetTimeZone: 'Asia/Shanghai',
+    // count per page: 20 assumed (the simulator refuses more) [I].
+    maxPageSize: 20,
+    maxCallsPerUrlCheck: 5,
+    postUrlHosts: ['www.douyin.com', 'douyin.com', 'm.douyin.com', 'www.iesdouyin.com', 'iesdouyin.com', 'v.douyin.com'],
+    notes: {
+      zh: '列表只含审核通过、公开的作品；v.douyin.com 短链接无法核验，须提交完整链接',
+      en: 'Lists reviewed, public posts only; v.douyin.com short links cannot be verified, full addresses can',
+    },
+  },
   settings: [
     { name: 'textMaxLength', label: { zh: '标题字数上限（只能调低）', en: 'Text limit (may only lower 30)' }, default: TEXT_MAX },
     { name: 'partBytes', label: { zh: '分片大小（字节，≥5 MB）', en: 'Part size (bytes, ≥5 MB)' }, default: 20 * 1024 * 1024 },
@@ -170,6 +187,14 @@ async function scanVideos(
   }
   throw new AmbiguousError({ zh: '作品列表过长，无法确认是否已发布', en: 'video list too long to tell whether the post exists' });
 }
+
+const listing: ListingDeps = {
+  base,
+  mapOpts: (ctx) => mapOpts(ctx),
+  maxPageSize: manifest.postListing!.maxPageSize,
+  postUrlHosts: manifest.postListing!.postUrlHosts,
+  urlCheckPages: manifest.postListing!.maxCallsPerUrlCheck,
+};
 
 export const douyinPlugin = definePlugin<DouyinPayload>({
   manifest,
@@ -440,6 +465,9 @@ export const douyinPlugin = definePlugin<DouyinPayload>({
     }));
     return { items, nextCursor: d.has_more ? String(d.cursor ?? '') : undefined };
   },
+
+  listPosts: (ctx, params) => listPosts(ctx, listing, params),
+  getPostByUrl: (ctx, url) => getPostByUrl(ctx, listing, url),
 
   async reply(ctx, remoteId, commentId, text) {
     const auth = userAuth(ctx);

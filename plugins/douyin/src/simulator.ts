@@ -25,6 +25,8 @@ export interface DouyinSimulatorOptions {
   textMax?: number;
   /** Minimum size of every part but the last (default 5 MB). */
   minPartBytes?: number;
+  /** video_list calls per user per day before 28003017 (default 100, what the plugin declares) [I]. */
+  videoListPerDay?: number;
 }
 
 const MB = 1024 * 1024;
@@ -63,6 +65,7 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
   const perMinute = options.userRequestsPerMinute ?? 300;
   const textMax = options.textMax ?? 30;
   const minPart = options.minPartBytes ?? 5 * MB;
+  const videoListPerDay = options.videoListPerDay ?? 100;
   const clientKey = `aw${randomBytes(8).toString('hex')}`;
   const clientSecret = randomBytes(16).toString('hex');
 
@@ -133,7 +136,8 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
   /** Review: in review (4) until reviewMs passed, then published (1) or not suitable for public (2). */
   function status(sim: Simulator, p: SimPost): number {
     if (p.deleted) return 0;
-    if (sim.now() - Date.parse(p.createdAt) < reviewMs) return 4;
+    // A post made in the app is shown to the sandbox once it was reviewed there.
+    if (!p.native && sim.now() - Date.parse(p.createdAt) < reviewMs) return 4;
     return rejectWords.some((w) => p.text.includes(w)) ? 2 : 1;
   }
   function item(sim: Simulator, p: SimPost) {
@@ -146,7 +150,7 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
       media_type: p.extra.media_type,
       is_reviewed: status(sim, p) !== 4,
       is_top: false,
-      share_url: `https://www.iesdouyin.com/share/video/${p.id}/`,
+      share_url: shareUrl(p),
       cover: `https://p3-sign.douyinpic.com/obj/${p.id}.jpeg`,
       statistics: {
         play_count: p.metrics.views,
@@ -179,9 +183,20 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
     return id;
   }
 
+  const shareUrl = (p: SimPost) => `https://www.iesdouyin.com/share/${p.extra.media_type === 2 ? 'note' : 'video'}/${p.id}/`;
+
   const V = '/api/douyin/v1/video';
   return createSimulator({
     platform: 'douyin',
+    // A video posted in the Douyin app: its caption is all the text a post has; links cannot be posted.
+    nativePost: (input, sim) =>
+      sim.createPost({
+        account: input.account.id,
+        title: [input.title, input.text].filter(Boolean).join(' '),
+        text: [input.title, input.text].filter(Boolean).join(' '),
+        extra: { media_type: 4, video_id: `v0${randomBytes(9).toString('hex')}` },
+      }),
+    postUrl: shareUrl,
     createAccount: (account, sim) => {
       const openId = randomUUID();
       const withOpenId = { ...account, credentials: { open_id: openId }, createdAt: '' };
@@ -458,6 +473,7 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
         handler: (req, sim) => {
           const a = user(req, sim);
           if (!isAccount(a)) return a;
+          if (!sim.takeDailyQuota(a.id, 'video_list', videoListPerDay)) return envelope(sim, 28003017, '接口调用次数已达上限');
           const cursor = Number(req.query.cursor ?? 0);
           const count = Number(req.query.count ?? 10);
           if (!Number.isInteger(cursor) || cursor < 0 || !Number.isInteger(count) || count < 1 || count > 20) {

@@ -27,7 +27,7 @@ export const manifest: PluginManifest = {
     },
     { name: 'appSecret', label: { zh: '签名密钥', en: 'Signing secret' }, secret: true, required: true },
   ],
-  capabilities: ['article', 'retract', 'metrics'],
+  capabilities: ['article', 'retract', 'metrics', 'listPosts'],
   constraints: {
     title: { min: 1, max: TITLE_MAX, counter: 'codePoints' },
     // The HTML content as sent.
@@ -41,6 +41,20 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['*.southcn.com'],
   endpoints: { api: 'https://ingest.nfapp.southcn.com/openapi' },
+  postListing: {
+    // The contract's list call; no public API exists [V-negative], so the number is ours to agree.
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'assumed',
+    quotaSource: 'no public 南方号 API; the ingestion contract is assumed to allow 100 list calls a day per key',
+    quotaResetTimeZone: 'Asia/Shanghai',
+    maxPageSize: 50,
+    maxCallsPerUrlCheck: 1,
+    postUrlHosts: ['*.southcn.com'],
+    notes: {
+      zh: '通过约定的签名接入接口读取（非公开 API，须与运营方约定）',
+      en: 'Read through the signed ingestion contract (not a public API; to agree with the operator)',
+    },
+  },
   settings: [
     {
       name: 'fieldMap',

@@ -196,3 +196,56 @@ describe('nanfang against its simulator', () => {
     await pollUntil(async () => (await nanfangPlugin.publishStatus(h.context(), remoteId)).status === 'deleted', 2000);
   });
 });
+
+describe('nanfang: listing through the contract', () => {
+  let running: RunningSimulators;
+  let sandbox: SandboxClient;
+  before(async () => {
+    // Review takes a simulated minute: a test moves the clock on to finish it, never waits for it.
+    running = await startSimulators([createNanfangSimulator({ reviewMs: 60_000 })]);
+    sandbox = new SandboxClient(running.url);
+  });
+  after(() => running.close());
+
+  async function host() {
+    const a = await sandbox.createAccount('nanfang', '某县融媒体中心');
+    const endpoints = running.get('nanfang').endpointsFor(running.url, ['api']);
+    return { h: createTestHost({ plugin: nanfangPlugin, credentials: a.credentials, endpoints, maxBackoffMs: 50 }), id: a.id };
+  }
+
+  it('lists an article entered in the platform’s backend and verifies its address, fragment and all; another key’s gives null', async () => {
+    const a = await host();
+    const b = await host();
+    const mine = await sandbox.nativePost('nanfang', {
+      account: a.id,
+      title: '转载：市政府常务会议',
+      text: '会议研究了 <重点> 工作',
+      link: 'https://www.example.gov.cn/1.html',
+    });
+    const theirs = await sandbox.nativePost('nanfang', { account: b.id, title: '别的单位', text: '别的单位的稿件' });
+    const { posts } = await a.h.call((ctx) => nanfangPlugin.listPosts!(ctx, {}));
+    assert.deepEqual(
+      posts.map((p) => [p.title, p.text, p.url]),
+      [['转载：市政府常务会议', '会议研究了 <重点> 工作', mine.url]],
+    );
+    assert.equal((await a.h.call((ctx) => nanfangPlugin.getPostByUrl!(ctx, `${mine.url}#comments`)))?.remoteId, posts[0].remoteId);
+    assert.equal(await a.h.call((ctx) => nanfangPlugin.getPostByUrl!(ctx, theirs.url!)), null);
+  });
+
+  it('leaves an article out while the platform still reviews it', async () => {
+    const a = await host();
+    const first = await nanfangPlugin.publish(a.h.context(), nanfangPlugin.render(sampleManuscript(), ctx));
+    assert.equal(first.status, 'processing');
+    await sandbox.advanceClock('nanfang', 61_000);
+    assert.equal((await a.h.call((c) => nanfangPlugin.publishStatus(c, first.remoteId))).status, 'published');
+    await sandbox.nativePost('nanfang', { account: a.id, text: '后台稿件' });
+    // A second submit, still pending review, is not listed.
+    const pending = await nanfangPlugin.publish(a.h.context(), nanfangPlugin.render(sampleManuscript({ title: '待审稿件' }), ctx));
+    assert.equal(pending.status, 'processing');
+    const { posts } = await a.h.call((c) => nanfangPlugin.listPosts!(c, {}));
+    assert.deepEqual(
+      posts.map((p) => p.title),
+      ['后台稿件', '我市召开防汛工作部署会'],
+    );
+  });
+});

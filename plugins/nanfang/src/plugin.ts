@@ -2,8 +2,11 @@ import {
   AuthExpiredError,
   definePlugin,
   errorKind,
+  pageSize,
+  parsePostUrl,
   PermanentError,
   type JsonValue,
+  type ListedPost,
   type Plugin,
   type PluginContext,
   type PublishResult,
@@ -21,6 +24,22 @@ interface ArticleView {
   reason?: string;
   url?: string;
   client_request_id?: string;
+  /** Contract extensions for listing. */
+  title?: string;
+  summary?: string;
+  /** Unix seconds. */
+  published_at?: number;
+}
+
+function listed(a: ArticleView): ListedPost {
+  return {
+    remoteId: String(a.article_id),
+    ...(a.title ? { title: a.title } : {}),
+    text: a.summary ?? '',
+    url: a.url ?? '',
+    publishedAt: Number(a.published_at ?? 0) * 1000,
+    kind: 'article',
+  };
 }
 
 /** Progress of one publish: the cover is uploaded once, even when the submit is retried. */
@@ -187,6 +206,31 @@ export const nanfangPlugin: Plugin<NanfangPayload> = definePlugin<NanfangPayload
       if (errorKind(e) === 'permanent' && (e as { platformCode?: unknown }).platformCode === Codes.notFound) return;
       throw e;
     }
+  },
+
+  /** The contract's article list (`GET /v1/articles?since&cursor&limit`), published articles newest first. */
+  async listPosts(ctx, params) {
+    const listing = manifest.postListing!;
+    const query: Record<string, string> = { limit: String(pageSize(params.limit, listing.maxPageSize)) };
+    if (params.cursor) query.cursor = params.cursor;
+    if (params.since !== undefined) query.since = String(Math.floor(params.since / 1000));
+    const r = await signedCall<{ items?: ArticleView[]; next_cursor?: string | null }>(ctx, { method: 'GET', path: '/v1/articles', query });
+    const since = params.since ?? -Infinity;
+    const posts = (r.items ?? [])
+      .filter((a) => a.status === 'published' && a.url)
+      .map(listed)
+      .filter((p) => p.publishedAt >= since);
+    return { posts, nextCursor: r.next_cursor || undefined };
+  },
+
+  /** One lookup by public address (`GET /v1/articles?url=`); the contract answers this key's articles only. */
+  async getPostByUrl(ctx, input) {
+    const u = parsePostUrl(input, manifest.postListing!.postUrlHosts);
+    if (!u) return null;
+    u.hash = '';
+    const r = await signedCall<{ items?: ArticleView[] }>(ctx, { method: 'GET', path: '/v1/articles', query: { url: u.toString() } });
+    const hit = (r.items ?? []).find((a) => a.status === 'published' && a.url);
+    return hit ? listed(hit) : null;
   },
 
   async fetchMetrics(ctx, remoteId) {

@@ -25,6 +25,8 @@ export interface NanfangSimulatorOptions {
   categories?: string[];
   /** Signed requests per app key per minute (default 60). */
   requestsPerMinute?: number;
+  /** Article list calls per app key per day before 429 + 42900 (default 100, what the plugin declares) [I]. */
+  listPerDay?: number;
 }
 
 const MINUTE = 60_000;
@@ -53,6 +55,7 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
   const f: FieldMap = { ...DEFAULT_FIELDS, ...options.fieldMap };
   const categories = new Set(options.categories ?? ['policy', 'news', 'notice', 'emergency', 'reprint']);
   const perMinute = options.requestsPerMinute ?? 60;
+  const listPerDay = options.listPerDay ?? 100;
 
   let nonces = new Map<string, number>();
   let calls = new Map<string, number[]>();
@@ -98,6 +101,15 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
   };
   const failed = (x: SimAccount | SimResponse): x is SimResponse => !('credentials' in x);
 
+  const publishNow = (post: SimPost, sim: Simulator) => {
+    const e = post.extra;
+    e.status = 'published';
+    e.publishedAt = sim.now();
+    const d = new Date(sim.now());
+    e.url = `https://static.nfapp.southcn.com/content/${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(e.articleId)}.html`;
+    post.metrics.views += 1 + (Number(e.articleId) % 97);
+  };
+
   /** Moves a pending article through review once its time has come. */
   const reviewed = (post: SimPost, sim: Simulator): SimPost => {
     const e = post.extra;
@@ -107,10 +119,7 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
         e.status = 'rejected';
         e.reason = `内容含有敏感词“${word}”`;
       } else {
-        e.status = 'published';
-        const d = new Date(sim.now());
-        e.url = `https://static.nfapp.southcn.com/content/${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(e.articleId)}.html`;
-        post.metrics.views += 1 + (Number(e.articleId) % 97);
+        publishNow(post, sim);
       }
     }
     return post;
@@ -123,6 +132,10 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
     reason: post.extra.reason,
     url: post.extra.url,
     client_request_id: post.idempotencyMarker,
+    // Contract extensions for listing.
+    title: post.title,
+    summary: post.extra.summary,
+    published_at: typeof post.extra.publishedAt === 'number' ? Math.floor(post.extra.publishedAt / 1000) : undefined,
   });
 
   const own = (req: SimRequest, sim: Simulator, account: SimAccount): SimPost | SimResponse => {
@@ -132,8 +145,44 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
   };
   const isPost = (x: SimPost | SimResponse): x is SimPost => 'extra' in x && 'account' in x;
 
+  const sameUrl = (a: unknown, b: string) => {
+    try {
+      const strip = (x: string) => {
+        const u = new URL(x);
+        u.hash = '';
+        return u.href;
+      };
+      return typeof a === 'string' && strip(a) === strip(b);
+    } catch {
+      return false;
+    }
+  };
+
   const sim = createSimulator({
     platform: 'nanfang',
+    // An article entered in the platform's own backend: no client_request_id, published at once.
+    nativePost: (input, s) => {
+      const articleId = String(nextArticle++);
+      const post = s.createPost({
+        account: input.account.id,
+        title: input.title ?? [...input.text].slice(0, 30).join(''),
+        text: `<p>${input.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`,
+        extra: {
+          articleId,
+          status: 'pending',
+          submittedAt: s.now(),
+          summary: [...input.text].slice(0, 120).join(''),
+          source: input.account.name,
+          sourceType: input.link ? 'reprint' : 'original',
+          sourceUrl: input.link,
+          category: 'news',
+        },
+      });
+      publishNow(post, s);
+      articles.set(articleId, post);
+      return post;
+    },
+    postUrl: (p) => (typeof p.extra.url === 'string' ? p.extra.url : undefined),
     createAccount: (account) => ({ appKey: `nf${account.id}`, appSecret: randomBytes(24).toString('base64url') }),
     tokenFrom: (req) => {
       const v = req.headers[SIGN_HEADERS.appKey];
@@ -230,9 +279,35 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
           const a = verify(req, s);
           if (failed(a)) return a;
           const crid = req.query.client_request_id;
-          if (!crid) return invalid('client_request_id', 'client_request_id is required');
-          const items = s.posts.filter((p) => p.account === a.id && p.idempotencyMarker === crid).map((p) => view(reviewed(p, s)));
-          return ok({ items });
+          if (crid) {
+            const items = s.posts.filter((p) => p.account === a.id && p.idempotencyMarker === crid).map((p) => view(reviewed(p, s)));
+            return ok({ items });
+          }
+          const mine = s.posts.filter((p) => p.account === a.id && p.extra.articleId !== undefined).map((p) => reviewed(p, s));
+          if (req.query.url !== undefined) {
+            // Lookup by public address: this key's articles only.
+            return ok({ items: mine.filter((p) => !p.deleted && sameUrl(p.extra.url, req.query.url)).map(view) });
+          }
+          if (!s.takeDailyQuota(a.id, 'articles/list', listPerDay)) {
+            return {
+              status: 429,
+              headers: { 'retry-after': String(Math.ceil(s.untilQuotaReset() / 1000)) },
+              json: { code: Codes.rateLimited, message: 'daily list quota used up' },
+            };
+          }
+          const limit = Number(req.query.limit ?? 20);
+          const offset = Number(req.query.cursor || 0);
+          const since = req.query.since === undefined ? 0 : Number(req.query.since);
+          if (!Number.isInteger(limit) || limit < 1 || limit > 50) return invalid('limit', 'limit must be 1–50');
+          if (!Number.isInteger(offset) || offset < 0) return invalid('cursor', 'bad cursor');
+          if (!Number.isFinite(since)) return invalid('since', 'since must be unix seconds');
+          // Published articles, newest first, including those entered in the platform's backend.
+          const published = mine
+            .filter((p) => !p.deleted && p.extra.status === 'published' && (p.extra.publishedAt as number) >= since * 1000)
+            .sort((x, y) => (y.extra.publishedAt as number) - (x.extra.publishedAt as number));
+          const page = published.slice(offset, offset + limit);
+          const more = offset + page.length < published.length;
+          return ok({ items: page.map(view), next_cursor: more ? String(offset + page.length) : null });
         },
       },
       {

@@ -7,6 +7,8 @@ import {
   fitText,
   htmlToText,
   imageIssues,
+  MAX_POST_URL_LENGTH,
+  pageSize,
   PermanentError,
   RateLimitedError,
   TransientError,
@@ -14,6 +16,7 @@ import {
   type AssetRequest,
   type ConstraintIssue,
   type HttpResponse,
+  type ListedPost,
   type ManuscriptInput,
   type PluginContext,
   type PluginLogger,
@@ -77,7 +80,7 @@ export const manifest: PluginManifest = {
       pattern: '^.{32,}$',
     },
   ],
-  capabilities: ['article', 'retract'],
+  capabilities: ['article', 'retract', 'listPosts'],
   constraints: {
     // The contract's guaranteed minimum: a receiver must accept at least these sizes.
     title: { min: 1, max: 200, counter: 'codePoints' },
@@ -95,6 +98,21 @@ export const manifest: PluginManifest = {
   allowedHosts: ['*.gov.cn'],
   // A relative `endpoint` credential resolves against this base; an absolute one (the normal case) ignores it.
   endpoints: { receiver: 'https://receiver.gov.cn' },
+  postListing: {
+    // The unit's own system: no platform quota exists; 100 a day keeps polling polite [I].
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'assumed',
+    quotaSource: "the unit's own receiver (README contract); no platform quota, 100 a day assumed",
+    quotaResetTimeZone: 'Asia/Shanghai',
+    maxPageSize: 50,
+    maxCallsPerUrlCheck: 1,
+    // Typical: units' sites are under gov.cn. getPostByUrl asks the receiver about any http(s) address.
+    postUrlHosts: ['*.gov.cn'],
+    notes: {
+      zh: '须接收方实现列表接口（GET E/items）；未实现时列表调用失败并说明原因',
+      en: 'Needs the receiver to implement the list call (GET E/items); without it listing fails with a clear reason',
+    },
+  },
 };
 
 /** The receiver's error body. */
@@ -108,6 +126,12 @@ interface ItemView {
   id: string | number;
   url?: string;
   deleted?: boolean;
+  /** List answers (GET E/items) only. */
+  title?: string;
+  text?: string;
+  summary?: string;
+  /** Unix seconds or an ISO 8601 string. */
+  publishedAt?: number | string;
 }
 
 function errorBody(res: HttpResponse): ReceiverError {
@@ -202,11 +226,13 @@ async function signed(
   ctx: PluginContext,
   method: 'GET' | 'POST' | 'DELETE',
   suffix: string,
-  opts: { deliveryId?: string; body?: string } = {},
+  opts: { deliveryId?: string; body?: string; query?: Record<string, string> } = {},
 ): Promise<HttpResponse> {
   const secret = ctx.credentials.secret;
   if (!secret) throw new AuthExpiredError({ zh: '未配置签名密钥', en: 'no signing secret configured' });
   const url = target(ctx, suffix);
+  // The query is part of the signed path, so it is set on the URL before signing.
+  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
   const timestamp = String(Math.floor(ctx.clock.now() / 1000));
   const body = opts.body ?? '';
   const headers: Record<string, string> = {
@@ -232,6 +258,34 @@ function item(res: HttpResponse): ItemView {
 const head = (text: string, units: number) => text.slice(0, units).replace(/[\uD800-\uDBFF]$/, '');
 
 const pathId = (id: string) => `/${encodeURIComponent(id)}`;
+
+function listedOf(it: ItemView): ListedPost | undefined {
+  if (it.deleted || !it.url || (typeof it.id !== 'string' && typeof it.id !== 'number')) return undefined;
+  const at = typeof it.publishedAt === 'number' ? it.publishedAt * 1000 : Date.parse(String(it.publishedAt ?? ''));
+  if (!Number.isFinite(at)) return undefined;
+  return {
+    remoteId: String(it.id),
+    ...(it.title ? { title: it.title } : {}),
+    text: it.text ?? it.summary ?? '',
+    url: it.url,
+    publishedAt: at,
+    kind: 'article',
+  };
+}
+
+/** GET E/items; a receiver that does not implement the list call is told apart from one that failed. */
+async function items(ctx: PluginContext, query: Record<string, string>): Promise<{ items?: ItemView[]; nextCursor?: string | null }> {
+  const res = await signed(ctx, 'GET', '/items', { query });
+  if (res.status === 404 || res.status === 405 || res.status === 501) {
+    throw new PermanentError({
+      platformCode: res.status,
+      zh: '接收方未实现列表接口 GET E/items（见插件说明），无法读取本单位系统中的稿件',
+      en: 'the receiver does not implement GET E/items (see the plugin README), so its items cannot be listed',
+    });
+  }
+  if (res.status !== 200) fail(res);
+  return res.json<{ items?: ItemView[]; nextCursor?: string | null }>();
+}
 
 export const ownAppPlugin = definePlugin<OwnAppPayload>({
   manifest,
@@ -374,6 +428,39 @@ export const ownAppPlugin = definePlugin<OwnAppPayload>({
     }
     const it = item(res);
     return { remoteId: String(it.id), url: it.url, status: 'published' };
+  },
+
+  /** The unit's items, newest first, including those not published through Tongfa (`GET E/items`). */
+  async listPosts(ctx, params) {
+    const query: Record<string, string> = { limit: String(pageSize(params.limit, manifest.postListing!.maxPageSize)) };
+    if (params.cursor) query.cursor = params.cursor;
+    if (params.since !== undefined) query.since = String(Math.floor(params.since / 1000));
+    const r = await items(ctx, query);
+    const since = params.since ?? -Infinity;
+    const posts = (r.items ?? []).map(listedOf).filter((p): p is ListedPost => p !== undefined && p.publishedAt >= since);
+    return { posts, nextCursor: typeof r.nextCursor === 'string' && r.nextCursor ? r.nextCursor : undefined };
+  },
+
+  /**
+   * Asks the receiver which of its items has this address (`GET E/items?url=`). Units' sites are not all
+   * under gov.cn, so any http(s) address is asked about; the receiver knows its own URLs.
+   */
+  async getPostByUrl(ctx, input) {
+    if (typeof input !== 'string' || input.length > MAX_POST_URL_LENGTH) return null;
+    let u: URL;
+    try {
+      u = new URL(input.trim());
+    } catch {
+      return null;
+    }
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password) return null;
+    u.hash = '';
+    const r = await items(ctx, { url: u.toString() });
+    for (const it of r.items ?? []) {
+      const p = listedOf(it);
+      if (p) return p;
+    }
+    return null;
   },
 
   async retract(ctx, remoteId) {

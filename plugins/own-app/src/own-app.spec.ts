@@ -177,3 +177,44 @@ describe('own-app: signed push contract', () => {
     assert.equal(found?.remoteId, id);
   });
 });
+
+describe('own-app: listing the unit’s items', () => {
+  let running: RunningSimulators;
+  let sandbox: SandboxClient;
+  before(async () => {
+    running = await startSimulators([createOwnAppSimulator()]);
+    sandbox = new SandboxClient(running.url);
+  });
+  after(() => running.close());
+
+  async function connect() {
+    const a = await sandbox.createAccount('own-app', '某县融媒体中心');
+    const host = createTestHost({ plugin, credentials: a.credentials, endpoints: { receiver: running.url } });
+    return { host, id: a.id };
+  }
+
+  it('lists items made in the unit’s CMS, signing the query, and verifies an address outside gov.cn by asking the receiver', async () => {
+    const { host, id } = await connect();
+    const item = await sandbox.nativePost('own-app', { account: id, title: '县融媒体中心自采稿件', text: '由编辑在客户端后台直接发布' });
+    const { posts } = await host.call((ctx) => plugin.listPosts!(ctx, { limit: 5 }));
+    assert.deepEqual(
+      posts.map((p) => [p.title, p.text, p.url]),
+      [['县融媒体中心自采稿件', '由编辑在客户端后台直接发布', item.url]],
+    );
+    assert.equal((await host.call((ctx) => plugin.getPostByUrl!(ctx, item.url!)))?.remoteId, posts[0].remoteId);
+    assert.equal(await host.call((ctx) => plugin.getPostByUrl!(ctx, 'https://app.example-media.cn/content/1.html')), null);
+  });
+
+  it('says clearly when the receiver never implemented the list call', async () => {
+    const other = await startSimulators([createOwnAppSimulator({ noList: true })]);
+    try {
+      const a = await new SandboxClient(other.url).createAccount('own-app', '旧接收方');
+      const host = createTestHost({ plugin, credentials: a.credentials, endpoints: { receiver: other.url } });
+      const e = (await host.call((ctx) => plugin.listPosts!(ctx, {})).catch((x: unknown) => x)) as PluginErrorLike;
+      assert.equal(errorKind(e), 'permanent');
+      assert.match(e.message, /GET E\/items/);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,11 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createSimulator, type SimAccount, type SimRequest, type SimResponse, type Simulator } from '@tongfa/plugin-sdk/testing';
+import {
+  createSimulator,
+  type SimAccount,
+  type SimPost,
+  type SimRequest,
+  type SimResponse,
+  type Simulator,
+} from '@tongfa/plugin-sdk/testing';
 import { HEADER_DELIVERY, HEADER_SIGNATURE, HEADER_TIMESTAMP, TIMESTAMP_TOLERANCE_SEC, verifySignature } from './signature';
 
 /** Options of the own-app simulator (a typical unit CMS implementing the Tongfa receiver contract). */
 export interface OwnAppSimulatorOptions {
   /** Largest request body the receiver accepts (default 64 MB). */
   maxBodyBytes?: number;
+  /** List calls per receiver per day before 429 (default 100, what the plugin declares). */
+  listPerDay?: number;
+  /** A receiver that never implemented the list call (answers 404 to GET E/items). */
+  noList?: boolean;
 }
 
 const LIMITS = { title: 200, body: 200_000, summary: 500, images: 30, imageBytes: 5_000_000 };
@@ -31,6 +42,7 @@ const header = (req: SimRequest, name: string) => {
  */
 export function createOwnAppSimulator(options: OwnAppSimulatorOptions = {}): Simulator {
   const maxBody = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  const listPerDay = options.listPerDay ?? 100;
 
   /** Authenticates a request for the CMS of `:account`; returns the account or an error response. */
   function authenticate(req: SimRequest, sim: Simulator): SimAccount | SimResponse {
@@ -59,11 +71,26 @@ export function createOwnAppSimulator(options: OwnAppSimulatorOptions = {}): Sim
     return account;
   }
 
-  const view = (account: SimAccount, id: string, deleted: boolean) => ({
-    id,
-    url: `https://www.unit${account.id}.gov.cn/content/${id}.html`,
-    deleted,
+  const itemUrl = (accountId: string, id: string) => `https://www.unit${accountId}.gov.cn/content/${id}.html`;
+  const view = (account: SimAccount, id: string, deleted: boolean) => ({ id, url: itemUrl(account.id, id), deleted });
+  const listView = (p: SimPost) => ({
+    id: p.id,
+    url: itemUrl(p.account, p.id),
+    title: p.title,
+    text: p.text,
+    publishedAt: p.createdAt,
   });
+  const sameUrl = (a: string, b: string) => {
+    try {
+      const x = new URL(a);
+      const y = new URL(b);
+      x.hash = '';
+      y.hash = '';
+      return x.href === y.href;
+    } catch {
+      return false;
+    }
+  };
 
   function validate(doc: Record<string, unknown>, delivery: string): Array<{ field: string; message: string }> {
     const v: Array<{ field: string; message: string }> = [];
@@ -98,6 +125,7 @@ export function createOwnAppSimulator(options: OwnAppSimulatorOptions = {}): Sim
   const base = '/cms/:account/tongfa';
   return createSimulator({
     platform: 'own-app',
+    postUrl: (p) => itemUrl(p.account, p.id),
     createAccount: (account) => ({
       endpoint: `/own-app/cms/${account.id}/tongfa`,
       secret: randomBytes(32).toString('hex'),
@@ -164,6 +192,36 @@ export function createOwnAppSimulator(options: OwnAppSimulatorOptions = {}): Sim
           if (!('credentials' in a)) return a;
           const p = sim.posts.find((x) => x.account === a.id && x.idempotencyMarker === req.params.delivery);
           return p ? { json: view(a, p.id, p.deleted) } : err(404, 'not_found', 'no item for this delivery');
+        },
+      },
+      {
+        method: 'GET',
+        path: `${base}/items`,
+        handler: (req, sim) => {
+          const a = authenticate(req, sim);
+          if (!('credentials' in a)) return a;
+          if (options.noList) return err(404, 'not_found', 'no such route');
+          // Everything the unit's CMS holds, newest first, whoever published it.
+          const mine = sim.posts.filter((p) => p.account === a.id && !p.deleted).reverse();
+          if (req.query.url !== undefined)
+            return { json: { items: mine.filter((p) => sameUrl(itemUrl(a.id, p.id), req.query.url)).map(listView) } };
+          if (!sim.takeDailyQuota(a.id, 'items', listPerDay)) {
+            return {
+              status: 429,
+              headers: { 'retry-after': String(Math.ceil(sim.untilQuotaReset() / 1000)) },
+              json: { error: 'rate_limited', message: 'daily list quota used up' },
+            };
+          }
+          const limit = Number(req.query.limit ?? 20);
+          const offset = Number(req.query.cursor || 0);
+          const since = req.query.since === undefined ? 0 : Number(req.query.since);
+          if (!Number.isInteger(limit) || limit < 1 || limit > 50 || !Number.isInteger(offset) || offset < 0 || !Number.isFinite(since)) {
+            return err(400, 'invalid_query', 'limit 1–50, cursor an offset, since unix seconds');
+          }
+          const fresh = mine.filter((p) => Date.parse(p.createdAt) >= since * 1000);
+          const page = fresh.slice(offset, offset + limit);
+          const more = offset + page.length < fresh.length;
+          return { json: { items: page.map(listView), nextCursor: more ? String(offset + page.length) : null } };
         },
       },
       {

@@ -18,6 +18,7 @@ export const CONTRACT_PATHS = {
   articleStatusPath: '/mp/agw/article/status',
   articleLookupPath: '/mp/agw/article/lookup',
   articleDeletePath: '/mp/agw/article/delete',
+  articleListPath: '/mp/agw/article/list',
   imageUploadPath: '/mp/agw/article_material/photo/upload_picture',
   mediaInfoPath: '/mp/agw/media/get_media_info',
 } as const;

@@ -16,6 +16,7 @@ import {
 } from '@tongfa/plugin-sdk';
 import { articleAuth, contractData, contractUrl, CONTRACT_PATHS, fillImages, toutiaoHtml, uploadAnswer } from './article-contract';
 import { connectUrl, exchangeCode, refreshUserToken, unwrap, type CallTopic } from './douyin-api';
+import { getPostByUrl, listPosts, type ListingDeps } from './listing';
 import { asJson, planVideo, uploadVideo, type UploadState, type VideoPlan } from './video-upload';
 
 export { createToutiaoSimulator, type ToutiaoSimulatorOptions } from './simulator';
@@ -89,7 +90,7 @@ export const manifest: PluginManifest = {
     { name: 'access_expires_at', label: { zh: '访问令牌到期时间', en: 'Access token expiry' }, secret: false, required: false },
     { name: 'refresh_expires_at', label: { zh: '刷新令牌到期时间', en: 'Refresh token expiry' }, secret: false, required: false },
   ],
-  capabilities: ['article', 'video', 'retract'],
+  capabilities: ['article', 'video', 'retract', 'listPosts'],
   constraints: {
     // 5–30 is the common 头条号 rule [I]; counted per code point [I].
     title: { min: TITLE.min, max: TITLE.max, counter: 'codePoints' },
@@ -104,6 +105,20 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['mp.toutiao.com', 'open.douyin.com', 'open.snssdk.com'],
   endpoints: { mp: 'https://mp.toutiao.com', open: 'https://open.douyin.com', video: 'https://open.snssdk.com' },
+  postListing: {
+    // Through the article CONTRACT (not an official API); Toutiao publishes no list API or quota.
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'assumed',
+    quotaSource: 'no public Toutiao API; the contract list (articleListPath) is assumed to allow 100 calls a day',
+    quotaResetTimeZone: 'Asia/Shanghai',
+    maxPageSize: 20,
+    maxCallsPerUrlCheck: 1,
+    postUrlHosts: ['www.toutiao.com', 'toutiao.com', 'm.toutiao.com'],
+    notes: {
+      zh: '通过非官方的约定接口读取（须配置文章接口令牌）；头条号没有公开的作品列表 API',
+      en: 'Read through the unofficial contract (needs the article token); Toutiao has no public list API',
+    },
+  },
   settings: [
     {
       name: 'coverLayout',
@@ -170,6 +185,12 @@ function articleStatus(a: ArticleView): PublishStatus {
       return { status: 'processing' };
   }
 }
+
+const listing: ListingDeps = {
+  retryMs,
+  maxPageSize: manifest.postListing!.maxPageSize,
+  postUrlHosts: manifest.postListing!.postUrlHosts,
+};
 
 export const toutiaoPlugin = definePlugin<ToutiaoPayload>({
   manifest,
@@ -431,6 +452,9 @@ export const toutiaoPlugin = definePlugin<ToutiaoPayload>({
     const s = articleStatus(found);
     return { remoteId: String(found.pgc_id), url: s.url, status: s.status === 'published' ? 'published' : 'processing' };
   },
+
+  listPosts: (ctx, params) => listPosts(ctx, listing, params),
+  getPostByUrl: (ctx, url) => getPostByUrl(ctx, listing, url),
 
   async retract(ctx, remoteId) {
     if (remoteId.startsWith(VIDEO_PREFIX)) {

@@ -20,6 +20,8 @@ export interface ToutiaoSimulatorOptions {
   rejectWords?: string[];
   /** Minimum size of every video part but the last (default 5 MB). */
   minPartBytes?: number;
+  /** Article list calls per account per day before HTTP 429 + 1002 (default 100, what the plugin declares). */
+  listPerDay?: number;
 }
 
 const MB = 1024 * 1024;
@@ -37,6 +39,7 @@ export function createToutiaoSimulator(options: ToutiaoSimulatorOptions = {}): S
   const reviewMs = options.reviewMs ?? 150;
   const rejectWords = options.rejectWords ?? ['审核不通过测试'];
   const minPart = options.minPartBytes ?? 5 * MB;
+  const listPerDay = options.listPerDay ?? 100;
   const clientKey = `aw${randomBytes(8).toString('hex')}`;
   const refreshTokens = new Map<string, { account: string; expiresAt: number; renewals: number; dead: boolean }>();
   const uploads = new Map<string, { account: string; createdAt: number; data: Map<number, Buffer>; videoId?: string }>();
@@ -79,15 +82,23 @@ export function createToutiaoSimulator(options: ToutiaoSimulatorOptions = {}): S
   }
   const isAccount = (a: SimAccount | SimResponse): a is SimAccount => 'credentials' in a;
 
+  const itemUrl = (p: SimPost) => `https://www.toutiao.com/item/${p.id}/`;
+
   function articleView(sim: Simulator, p: SimPost) {
     const age = sim.now() - Date.parse(p.createdAt);
     const rejected = rejectWords.some((w) => p.title.includes(w) || p.text.includes(w));
-    const status = p.deleted ? 'deleted' : age < reviewMs ? 'reviewing' : rejected ? 'rejected' : 'published';
+    // Posts made in the 头条号 backend itself are shown once reviewed there.
+    const status = p.deleted ? 'deleted' : age < reviewMs && !p.native ? 'reviewing' : rejected ? 'rejected' : 'published';
     return {
       pgc_id: p.id,
       status,
-      url: status === 'published' ? `https://www.toutiao.com/item/${p.id}/` : undefined,
+      url: status === 'published' ? itemUrl(p) : undefined,
       reason: status === 'rejected' ? '内容含有不宜发布的信息' : undefined,
+      // Contract extensions for listing: what the backend's article list shows.
+      type: p.extra.kind === 'video' ? 'video' : 'article',
+      title: p.title,
+      abstract: p.text.slice(0, 120),
+      publish_time: Math.floor(Date.parse(p.createdAt) / 1000),
     };
   }
 
@@ -109,6 +120,15 @@ export function createToutiaoSimulator(options: ToutiaoSimulatorOptions = {}): S
 
   return createSimulator({
     platform: 'toutiao',
+    // An article written in the 头条号 backend: no external_id, reviewed there already.
+    nativePost: (input, sim) =>
+      sim.createPost({
+        account: input.account.id,
+        title: input.title ?? [...input.text].slice(0, 30).join(''),
+        text: input.link ? `${input.text}\n${input.link}` : input.text,
+        extra: { kind: 'article' },
+      }),
+    postUrl: itemUrl,
     createAccount: (account, sim) => {
       const openId = randomUUID();
       const access = sim.issueToken(account.id, accessTtl);
@@ -262,6 +282,35 @@ export function createToutiaoSimulator(options: ToutiaoSimulatorOptions = {}): S
           const p = sim.findPost(req.query.pgc_id ?? '');
           if (!p || p.account !== a.id) return contract(4004, '文章不存在');
           return contract(0, 'success', articleView(sim, p));
+        },
+      },
+      {
+        method: 'GET',
+        path: '/mp/agw/article/list',
+        handler: (req, sim) => {
+          const a = articleUser(req, sim);
+          if (!isAccount(a)) return a;
+          if (!sim.takeDailyQuota(a.id, 'article/list', listPerDay)) {
+            return {
+              status: 429,
+              headers: { 'retry-after': String(Math.ceil(sim.untilQuotaReset() / 1000)) },
+              json: { code: 1002, message: '今日查询次数已用完' },
+            };
+          }
+          const count = Number(req.query.count ?? 20);
+          const offset = Number(req.query.cursor ?? 0);
+          if (!Number.isInteger(count) || count < 1 || count > 20 || !Number.isInteger(offset) || offset < 0) {
+            return contract(400, 'cursor/count 参数错误');
+          }
+          // Newest first, everything the account has in the backend; deleted items leave the list.
+          const mine = sim.posts.filter((p) => p.account === a.id && !p.deleted).reverse();
+          const page = mine.slice(offset, offset + count);
+          const more = offset + page.length < mine.length;
+          return contract(0, 'success', {
+            items: page.map((p) => articleView(sim, p)),
+            has_more: more,
+            next_cursor: more ? String(offset + page.length) : '',
+          });
         },
       },
       {

@@ -91,6 +91,37 @@ describe('toutiao: against the simulator', () => {
     assert.equal((await sandbox.posts('toutiao', account.id)).length, 1);
   });
 
+  it('lists a video published through toutiao.video.create beside articles, with the remoteId the plugin uses', async () => {
+    const { h, account } = await host(chunked);
+    const out = await h.publish(render(videoInput(), chunked));
+    assert.equal(out.state, 'published', String(out.error));
+    await sandbox.advanceClock('toutiao', 1000); // past the review
+    await sandbox.nativePost('toutiao', { account: account.id, title: '头条号后台直接发布', text: '在头条号后台写的文章' });
+    const { posts } = await h.call((ctx) => toutiaoPlugin.listPosts!(ctx, {}));
+    assert.deepEqual(
+      posts.map((p) => [p.kind, p.title]),
+      [
+        ['article', '头条号后台直接发布'],
+        ['video', '我市召开防汛工作部署会'],
+      ],
+    );
+    assert.equal(posts[1].remoteId, out.result!.remoteId);
+    assert.equal((await h.call((ctx) => toutiaoPlugin.getPostByUrl!(ctx, out.result!.url!)))?.remoteId, out.result!.remoteId);
+  });
+
+  it('refuses to list without the unit’s article token, since the list is part of the article contract', async () => {
+    const { account } = await host();
+    const { article_token: _dropped, ...videoOnly } = account.credentials;
+    const h = createTestHost({
+      plugin: toutiaoPlugin,
+      credentials: videoOnly,
+      endpoints: running.get('toutiao').endpointsFor(running.url, Object.keys(toutiaoPlugin.manifest.endpoints!)),
+    });
+    const e = await h.call((ctx) => toutiaoPlugin.listPosts!(ctx, {})).catch((x: unknown) => x);
+    assert.equal(errorKind(e), 'permanent');
+    assert.match((e as Error).message, /文章接口令牌/);
+  });
+
   it('publishes a three-image article whose body images were uploaded first', async () => {
     const { h, account } = await host();
     const out = await h.publish(render(sampleManuscript({ images: [img('a'), img('b')] })));

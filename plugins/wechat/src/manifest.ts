@@ -58,7 +58,7 @@ export const manifest: PluginManifest = {
       },
     },
   ],
-  capabilities: ['article', 'retract', 'comments', 'metrics'],
+  capabilities: ['article', 'retract', 'comments', 'metrics', 'listPosts'],
   constraints: {
     title: { min: 1, max: LIMITS.title, counter: 'utf16' },
     // The body is the article HTML, tags included, with each image URL counted at a fixed reserve.
@@ -82,6 +82,21 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['api.weixin.qq.com', 'api2.weixin.qq.com', 'sh.api.weixin.qq.com', 'sz.api.weixin.qq.com'],
   endpoints: { api: 'https://api.weixin.qq.com' },
+  postListing: {
+    // freepublish/batchget ("published list"): 100 calls a day per account, reset at midnight Beijing
+    // time; findExisting pages through the same list and spends the same quota.
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'documented',
+    quotaSource: 'https://developers.weixin.qq.com/doc/service/Message_Management/API_Call_Limits.html',
+    quotaResetTimeZone: 'Asia/Shanghai',
+    maxPageSize: 20,
+    maxCallsPerUrlCheck: 5,
+    postUrlHosts: ['mp.weixin.qq.com'],
+    notes: {
+      zh: '列表只含「发表」（freepublish）的文章，不含「群发」的文章；短链接 mp.weixin.qq.com/s/… 无法核验，须提交含 __biz、mid 的完整链接',
+      en: 'Lists free-published (发表) articles only, never mass-sent (群发) ones; short links mp.weixin.qq.com/s/… cannot be verified, the full link with __biz and mid can',
+    },
+  },
   settings: [
     {
       name: 'author',

@@ -16,6 +16,7 @@ import {
   type Rendition,
 } from '@tongfa/plugin-sdk';
 import { accessToken, beijingDate, call, endOfBeijingDay, unwrap, upload } from './api';
+import { getPostByUrl, listPosts } from './listing';
 import { LIMITS, manifest } from './manifest';
 import { decodeRemoteId, encodeRemoteId, msgDataIdFromUrl, type RemoteRef } from './remote-id';
 import { assetMarker, MARKER_PARAM, renderWechat, type WechatPayload } from './render';
@@ -414,10 +415,12 @@ export const wechatPlugin = definePlugin<WechatPayload>({
   findExisting,
 
   async retract(ctx, remoteId) {
-    const art = await resolveArticle(ctx, decodeRemoteId(remoteId));
+    const ref = decodeRemoteId(remoteId);
+    const art = await resolveArticle(ctx, ref);
     if (!art) return; // never published, or already deleted or banned
     try {
-      await call(ctx, '/cgi-bin/freepublish/delete', { article_id: art.articleId, index: 0 });
+      // index 0 deletes every article of the item; a listed post of a multi-article item names its own.
+      await call(ctx, '/cgi-bin/freepublish/delete', { article_id: art.articleId, index: ref.idx ?? 0 });
     } catch (e) {
       // 53600: the article_id is no longer valid, i.e. the article is gone; retracting is idempotent.
       if ((e as { platformCode?: unknown }).platformCode === 53600) return;
@@ -459,6 +462,9 @@ export const wechatPlugin = definePlugin<WechatPayload>({
     const next = begin + list.length;
     return { items, nextCursor: list.length > 0 && next < Number(r.total ?? 0) ? String(next) : undefined };
   },
+
+  listPosts,
+  getPostByUrl,
 
   async reply(ctx, remoteId, commentId, text) {
     const msgDataId = await msgDataIdOf(ctx, remoteId);

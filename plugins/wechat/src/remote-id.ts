@@ -5,7 +5,9 @@
  * Which ones the plugin knows depends on how it learned of the post, so the id is a small query string:
  * - `publish_id=…&msg_data_id=…` after a submit the plugin saw answered;
  * - `article_id=…` when findExisting found the post in freepublish/batchget;
- * - `tongfa_key=…` when a submit was sent but its answer lost and the post is not listed yet.
+ * - `tongfa_key=…` when a submit was sent but its answer lost and the post is not listed yet;
+ * - `article_id=…&msg_data_id=…[&idx=N]` for a post listPosts read from freepublish/batchget, `idx`
+ *   naming article N (1-based) of a multi-article item.
  * A bare value (no `=`) is read as a publish_id.
  */
 export interface RemoteRef {
@@ -13,6 +15,8 @@ export interface RemoteRef {
   articleId?: string;
   msgDataId?: string;
   key?: string;
+  /** 1-based position in a multi-article item (listed posts only); absent means the whole item / article 1. */
+  idx?: number;
 }
 
 export function encodeRemoteId(ref: RemoteRef): string {
@@ -21,6 +25,7 @@ export function encodeRemoteId(ref: RemoteRef): string {
   if (ref.articleId) p.set('article_id', ref.articleId);
   if (ref.msgDataId) p.set('msg_data_id', ref.msgDataId);
   if (ref.key) p.set('tongfa_key', ref.key);
+  if (ref.idx !== undefined && ref.idx > 1) p.set('idx', String(ref.idx));
   return p.toString();
 }
 
@@ -32,6 +37,8 @@ export function decodeRemoteId(remoteId: string): RemoteRef {
   if (p.get('article_id')) ref.articleId = p.get('article_id')!;
   if (p.get('msg_data_id')) ref.msgDataId = p.get('msg_data_id')!;
   if (p.get('tongfa_key')) ref.key = p.get('tongfa_key')!;
+  const idx = Number(p.get('idx'));
+  if (Number.isInteger(idx) && idx > 1) ref.idx = idx;
   return ref;
 }
 

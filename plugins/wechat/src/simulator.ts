@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   createSimulator,
+  type NativePostInput,
   type SimAccount,
   type SimPost,
   type SimRequest,
@@ -17,7 +18,10 @@ export interface WechatSimulatorOptions {
   supersededGraceMs?: number;
   /** Time from freepublish/submit to publish_status 0 (default 0: published at once). */
   publishDelayMs?: number;
-  /** Daily call quota per AppID and API path (45009). Defaults: stable_token 2000, others `defaultDailyQuota`. */
+  /**
+   * Daily call quota per AppID and API path (45009). Defaults: stable_token 2000, freepublish/batchget
+   * (the published list) 100, others `defaultDailyQuota`.
+   */
   dailyQuota?: Record<string, number>;
   defaultDailyQuota?: number;
   /** Per-minute quota per AppID and API path (45011). Defaults: 10,000 each. */
@@ -124,7 +128,11 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
   const tokenTtlMs = (options.tokenTtlSec ?? 7200) * 1000;
   const graceMs = options.supersededGraceMs ?? 5 * 60_000;
   const publishDelayMs = options.publishDelayMs ?? 0;
-  const dailyQuota: Record<string, number> = { '/cgi-bin/stable_token': 2000, ...options.dailyQuota };
+  const dailyQuota: Record<string, number> = {
+    '/cgi-bin/stable_token': 2000,
+    '/cgi-bin/freepublish/batchget': 100,
+    ...options.dailyQuota,
+  };
   const minuteQuota: Record<string, number> = { ...options.minuteQuota };
   const rejectWords = options.rejectWords ?? ['审核不通过测试'];
 
@@ -163,6 +171,13 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
     daily.set(key, { day, n: dn + 1 });
     minute.set(key, { minute: m, n: mn + 1 });
     return undefined;
+  }
+
+  /** The long-form article URL: `__biz` names the account, `mid` is the msg_data_id, `idx` the article. */
+  function articleUrl(account: SimAccount, publishId: number, msgDataId: number): string {
+    const biz = Buffer.from(account.id).toString('base64');
+    const sn = createHash('md5').update(`${publishId}`).digest('hex');
+    return `https://mp.weixin.qq.com/s?__biz=${encodeURIComponent(biz)}&mid=${msgDataId}&idx=1&sn=${sn}&chksm=${sn.slice(0, 8)}#rd`;
   }
 
   const ipError = (ip: string) => wx(40164, `invalid ip ${ip} ipv6 ::ffff:${ip}, not in whitelist`);
@@ -431,9 +446,7 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
       nextOutcome.delete(appid);
       const publishId = ++publishSeq;
       const msgDataId = ++msgSeq;
-      const biz = Buffer.from(account.id).toString('base64');
-      const sn = createHash('md5').update(`${publishId}`).digest('hex');
-      const url = `https://mp.weixin.qq.com/s?__biz=${encodeURIComponent(biz)}&mid=${msgDataId}&idx=1&sn=${sn}&chksm=${sn.slice(0, 8)}#rd`;
+      const url = articleUrl(account, publishId, msgDataId);
       const job: Job = {
         publishId,
         appid,
@@ -591,8 +604,58 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
     ),
   ];
 
+  const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+  /** An article published from the 公众号 backend (发表), not through the API: listed like any other. */
+  function nativeArticle(input: NativePostInput, sim: Simulator): SimPost {
+    const account = input.account;
+    const appid = appidOf(account);
+    const title = (input.title ?? input.text).slice(0, 32) || '无标题';
+    const content = input.text
+      .split(/\n+/)
+      .map((line) => `<p>${escapeHtml(line)}</p>`)
+      .join('');
+    const article: Article = {
+      title,
+      author: '',
+      digest: plain(content).replace(/\s+/g, ' ').trim().slice(0, 54),
+      content,
+      content_source_url: input.link ?? '',
+      thumb_media_id: '',
+      thumb_url: '',
+      need_open_comment: 0,
+      only_fans_can_comment: 0,
+    };
+    const publishId = ++publishSeq;
+    const msgDataId = ++msgSeq;
+    const url = articleUrl(account, publishId, msgDataId);
+    const job: Job = {
+      publishId,
+      appid,
+      articleId: `Ar${randomBytes(15).toString('base64url')}`,
+      msgDataId,
+      article,
+      url,
+      submittedAt: sim.now(),
+      readyAt: sim.now(),
+      outcome: 0,
+      seq: ++seq,
+    };
+    const post = sim.createPost({
+      account: account.id,
+      title,
+      text: content,
+      extra: { publish_id: publishId, article_id: job.articleId, msg_data_id: msgDataId, url },
+    });
+    job.postId = post.id;
+    jobs.set(publishId, job);
+    return post;
+  }
+
   const sim = createSimulator({
     platform: 'wechat',
+    nativePost: nativeArticle,
+    postUrl: (p) => (typeof p.extra.url === 'string' ? p.extra.url : undefined),
     createAccount: (account) => ({
       appid: `wx${createHash('sha256')
         .update(`${account.id}:${account.name}:${randomBytes(4).toString('hex')}`)

@@ -607,3 +607,69 @@ describe('wechat: what the simulator refuses', { concurrency: false }, () => {
     assert.equal(manifest.constraints.body?.max, 19_999);
   });
 });
+
+describe('wechat: listing posts and verifying URLs', { concurrency: false }, () => {
+  let env: Env;
+  before(async () => {
+    env = await startEnv();
+  });
+  after(async () => {
+    await env.running.close();
+  });
+
+  const list = (host: TestHost, params = {}) => host.call((ctx) => plugin.listPosts!(ctx, params));
+  const byUrl = (host: TestHost, url: string) => host.call((ctx) => plugin.getPostByUrl!(ctx, url));
+
+  it('lists an article published in the 公众号 backend with its 阅读原文 link, and ours without Tongfa’s marker', async () => {
+    const { host, account } = await connect(env);
+    const native = await env.sandbox.nativePost('wechat', {
+      account: account.id,
+      title: '转载：全市防汛工作部署会',
+      text: '第一段\n第二段 <b>不是标签</b>',
+      link: 'https://www.example.gov.cn/news/1.html',
+    });
+    assert.equal((await host.publish(rendition())).state, 'published');
+    const { posts, nextCursor } = await list(host);
+    assert.equal(nextCursor, undefined);
+    assert.equal(posts.length, 2);
+    const n = posts.find((p) => p.url === native.url)!;
+    assert.equal(n.title, '转载：全市防汛工作部署会');
+    assert.match(n.text, /第一段[\s\S]*第二段 <b>不是标签<\/b>/);
+    assert.deepEqual(n.links, ['https://www.example.gov.cn/news/1.html']);
+    assert.equal(n.kind, 'article');
+    const ref = decodeRemoteId(n.remoteId);
+    assert.ok(ref.articleId && ref.msgDataId, 'a listed post is named by article_id and msg_data_id');
+    const ours = posts.find((p) => p !== n)!;
+    assert.doesNotMatch(JSON.stringify(ours.links ?? []), /tongfa_key/, 'the idempotency marker is Tongfa’s, not the reader’s link');
+  });
+
+  it('spends one batchget call on another account’s article URL, and none on a foreign host or a typo', async () => {
+    const a = await connect(env, '甲县发布');
+    const b = await connect(env, '乙县发布');
+    await env.sandbox.nativePost('wechat', { account: a.account.id, title: '甲县', text: '甲县的文章' });
+    const other = await env.sandbox.nativePost('wechat', { account: b.account.id, title: '乙县', text: '乙县的文章' });
+    const used = () => env.sim.wechat.quotaUsed(a.appid, '/cgi-bin/freepublish/batchget');
+    const before = used();
+    assert.equal(await byUrl(a.host, other.url!), null);
+    assert.equal(used(), before + 1, 'the __biz of the first page tells another account apart');
+    assert.equal(await byUrl(a.host, 'https://weibo.com/123/abc'), null);
+    assert.equal(await byUrl(a.host, 'https://mp.weixin.qq.com/s?__biz=x&mid=abc'), null);
+    assert.equal(used(), before + 1, 'junk costs no quota');
+  });
+
+  it('asks for the full link instead of a short one it cannot check', async () => {
+    const { host } = await connect(env);
+    const e = await rejection(byUrl(host, 'https://mp.weixin.qq.com/s/AbCdEfGh123'));
+    assert.equal(errorKind(e), 'content_invalid');
+    assert.match(e.message, /短链接/);
+  });
+
+  it('reads the quota error 45009 as RateLimited until midnight Beijing time, and the list again after it', async () => {
+    const { host, appid } = await connect(env);
+    for (let i = 0; i < 100; i++) await list(host);
+    const e = await rejection(list(host));
+    assert.equal(e.platformCode, 45009);
+    assert.ok(Math.abs(e.retryAfterMs! - env.sim.untilQuotaReset()) < 5000, 'retry at the quota reset');
+    assert.equal(env.sim.wechat.quotaUsed(appid, '/cgi-bin/freepublish/batchget'), 100);
+  });
+});

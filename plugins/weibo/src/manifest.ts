@@ -31,7 +31,7 @@ export const manifest: PluginManifest = {
       },
     },
   ],
-  capabilities: ['short_post', 'article', 'retract', 'comments'],
+  capabilities: ['short_post', 'article', 'retract', 'comments', 'listPosts'],
   constraints: {
     // The article title; a short post has no title.
     title: { max: ARTICLE_TITLE_MAX, counter: 'codePoints' },
@@ -50,6 +50,23 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['api.weibo.com'],
   endpoints: { api: 'https://api.weibo.com' },
+  postListing: {
+    // statuses/user_timeline. Weibo limits each authorised user per app per hour and per day, by the app's
+    // quality score; its published example is 100 calls a day per user for all APIs together [V: WB-rate].
+    // Half of that for listing is our conservative choice, leaving the rest to publishing and comments.
+    dailyCallsPerAccount: 50,
+    quotaBasis: 'assumed',
+    quotaSource:
+      'open.weibo.com/wiki/Rate-limiting: per-user limits depend on the app; example 100 calls/day per user for all APIs; half assumed for listing',
+    quotaResetTimeZone: 'Asia/Shanghai',
+    maxPageSize: 100,
+    maxCallsPerUrlCheck: 3,
+    postUrlHosts: ['weibo.com', 'www.weibo.com', 'm.weibo.cn', 'weibo.cn', 'card.weibo.com'],
+    notes: {
+      zh: '列表为本账号自己发布的微博（含转发，repostOf 为原微博 ID）；头条文章链接在最近 300 条微博中查找',
+      en: "Lists the account's own weibos (reposts included, repostOf naming the original); a 头条文章 link is looked up among the newest 300 weibos",
+    },
+  },
   settings: [
     {
       name: 'siteUrl',

@@ -15,6 +15,7 @@ import {
   type PublishResult,
 } from '@tongfa/plugin-sdk';
 import { token, url, weibo } from './api';
+import { getPostByUrl, listPosts } from './listing';
 import { manifest, STATUS_MAX } from './manifest';
 import { hasMarker, withMarker } from './marker';
 import { renderWeibo, type WeiboPayload } from './render';
@@ -314,6 +315,9 @@ export const weiboPlugin: Plugin<WeiboPayload> = definePlugin<WeiboPayload>({
       throw e;
     }
   },
+
+  listPosts,
+  getPostByUrl,
 
   async fetchComments(ctx, remoteId, params) {
     const page = Math.max(1, Number(params?.cursor ?? 1) || 1);

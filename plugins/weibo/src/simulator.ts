@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { countWith } from '@tongfa/plugin-sdk';
 import {
   createSimulator,
+  type NativePostInput,
   type SimAccount,
   type SimPost,
   type SimRequest,
@@ -10,6 +11,7 @@ import {
   type Simulator,
 } from '@tongfa/plugin-sdk/testing';
 import { MARKER_PARAM } from './marker';
+import { midToMblogId } from './mblog-id';
 
 /** Options of the Weibo simulator. */
 export interface WeiboSimulatorOptions {
@@ -31,6 +33,8 @@ export interface WeiboSimulatorOptions {
   postsPerHour?: number;
   /** Whether accounts may publish 头条文章 (政务/媒体/机构 accounts with that permission; default true). */
   articlePermission?: boolean;
+  /** statuses/user_timeline calls per user per day before 10023 (default 50, what the plugin declares). */
+  timelinePerDay?: number;
 }
 
 const HOUR = 3_600_000;
@@ -81,6 +85,8 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
   const safeDomain = (options.safeDomain ?? 'gov.cn').toLowerCase();
   const perHour = options.postsPerHour ?? 30;
   const articlePermission = options.articlePermission ?? true;
+  const timelinePerDay = options.timelinePerDay ?? 50;
+  const TIMELINE = 'statuses/user_timeline';
 
   let tokens = new Map<string, { accountId: string; createAt: number; expiresAt: number; revoked?: boolean }>();
   let codes = new Map<string, { accountId: string; redirectUri: string; expiresAt: number; used: boolean }>();
@@ -152,9 +158,12 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
     verified_reason: `${a.name}官方微博`,
   });
 
-  const statusView = (p: SimPost, sim: Simulator, trimUser = false) => {
+  const statusView = (p: SimPost, sim: Simulator, trimUser = false): Record<string, unknown> => {
     const mid = String(p.extra.mid);
     const owner = sim.accounts.find((a) => a.id === p.account);
+    const article = p.extra.article as { objectId: string } | undefined;
+    const repostOf = typeof p.extra.repostOf === 'string' ? p.extra.repostOf : undefined;
+    const original = repostOf ? byMid.get(repostOf) : undefined;
     return {
       created_at: weiboDate(Date.parse(p.createdAt)),
       id: int64(mid),
@@ -180,7 +189,49 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
       reposts_count: p.metrics.shares,
       comments_count: p.comments.length,
       attitudes_count: p.metrics.likes,
+      // A 头条文章's weibo carries the article as a card [I: the shape of Weibo's status JSON].
+      ...(article
+        ? {
+            page_info: {
+              type: 'article',
+              object_id: article.objectId,
+              page_url: articleUrl(article.objectId),
+              page_title: p.title,
+            },
+          }
+        : {}),
+      ...(repostOf
+        ? {
+            retweeted_status:
+              original && !original.deleted ? statusView(original, sim, true) : { idstr: repostOf, mid: repostOf, deleted: '1' },
+          }
+        : {}),
     };
+  };
+  const articleUrl = (objectId: string) => `https://weibo.com/ttarticle/p/show?id=${encodeURIComponent(objectId)}`;
+
+  /** A weibo posted in the app: any links, no rip, kept like a shared status. */
+  const nativeWeibo = (input: NativePostInput, sim: Simulator): SimPost => {
+    const full = input.link ? `${input.text} ${input.link}` : input.text;
+    const short = shorten(full);
+    const mid = newMid();
+    const post = sim.createPost({
+      account: input.account.id,
+      title: '',
+      text: short.text,
+      extra: { mid, longText: full, links: short.links, ...(input.repostOf ? { repostOf: input.repostOf } : {}) },
+    });
+    byMid.set(mid, post);
+    return post;
+  };
+
+  /** Web addresses as people copy them: weibo.com/<uid>/<mblogid> for app posts, m.weibo.cn for API ones. */
+  const postUrl = (p: SimPost): string | undefined => {
+    const mid = typeof p.extra.mid === 'string' ? p.extra.mid : undefined;
+    if (!mid) return undefined;
+    const article = p.extra.article as { objectId: string } | undefined;
+    if (article) return articleUrl(article.objectId);
+    return p.native ? `https://weibo.com/${p.account}/${midToMblogId(mid)}` : `https://m.weibo.cn/status/${mid}`;
   };
 
   const recentPosts = (sim: Simulator, accountId: string) =>
@@ -230,6 +281,8 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
   const sim = createSimulator({
     platform: 'weibo',
     tokenFrom: tokenOf,
+    nativePost: nativeWeibo,
+    postUrl,
     createAccount: (account, s) => ({ client_id: appKey, client_secret: appSecret, ...issue(s, account.id) }),
     faultResponses: {
       rate_limit: (req) => fail(req, 10023, 'User requests out of rate limit!', 403),
@@ -329,9 +382,14 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
           const a = authed(req, s);
           if (isResponse(a)) return a;
           const recent = recentPosts(s, a.id);
-          // Limited: when the oldest post of the hour leaves the window. Otherwise the fault's own retry hint.
+          // Limited: when the oldest post of the hour leaves the window, or the day's timeline calls reset.
+          // Otherwise the fault's own retry hint.
           const reset =
-            recent.length >= perHour ? Math.ceil((Date.parse(recent[0].createdAt) + HOUR - s.now()) / 1000) : (s.faults.retryAfterSec ?? 1);
+            recent.length >= perHour
+              ? Math.ceil((Date.parse(recent[0].createdAt) + HOUR - s.now()) / 1000)
+              : s.dailyQuotaUsed(a.id, TIMELINE) >= timelinePerDay
+                ? Math.ceil(s.untilQuotaReset() / 1000)
+                : (s.faults.retryAfterSec ?? 1);
           return weiboJson({
             ip_limit: 10_000,
             limit_time_unit: 'HOURS',
@@ -451,10 +509,21 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
         handler: (req, s) => {
           const a = authed(req, s);
           if (isResponse(a)) return a;
+          if (!s.takeDailyQuota(a.id, TIMELINE, timelinePerDay)) return fail(req, 10023, 'User requests out of rate limit!', 403);
           const count = Math.min(100, Math.max(1, Number(req.query.count ?? 20) || 20));
           const page = Math.max(1, Number(req.query.page ?? 1) || 1);
+          const bound = (v: string | undefined) => (v && /^\d{1,20}$/.test(v) && v !== '0' ? BigInt(v) : undefined);
+          const sinceId = bound(req.query.since_id);
+          const maxId = bound(req.query.max_id);
           // Since 2013 the timeline returns only the authorised user's own weibos, newest first.
-          const own = s.posts.filter((p) => p.account === a.id && !p.deleted).reverse();
+          // since_id is exclusive, max_id inclusive.
+          const own = s.posts
+            .filter((p) => p.account === a.id && !p.deleted)
+            .filter((p) => {
+              const mid = BigInt(String(p.extra.mid));
+              return (sinceId === undefined || mid > sinceId) && (maxId === undefined || mid <= maxId);
+            })
+            .reverse();
           const items = own.slice((page - 1) * count, page * count);
           return weiboJson({
             statuses: items.map((p) => statusView(p, s, req.query.trim_user === '1')),

@@ -310,3 +310,109 @@ describe('weibo against its simulator', () => {
     assert.equal(e.kind, 'content_invalid');
   });
 });
+
+describe('weibo mblogid', () => {
+  it('converts between mid and the base62 id of web addresses (the well-known z0JH2lOMb example)', async () => {
+    const { midToMblogId, mblogIdToMid } = await import('./mblog-id');
+    assert.equal(midToMblogId('3501756485200075'), 'z0JH2lOMb');
+    assert.equal(mblogIdToMid('z0JH2lOMb'), '3501756485200075');
+    for (const mid of ['9100000123456789', '4500000000000001', '1000001']) assert.equal(mblogIdToMid(midToMblogId(mid)!), mid);
+    assert.equal(mblogIdToMid('not-base62!'), undefined);
+    assert.equal(midToMblogId('12ab'), undefined);
+  });
+});
+
+describe('weibo: listing posts and verifying URLs', () => {
+  let running: RunningSimulators;
+  let sandbox: SandboxClient;
+  before(async () => {
+    running = await startSimulators([createWeiboSimulator()]);
+    sandbox = new SandboxClient(running.url);
+  });
+  after(() => running.close());
+
+  async function account(name = '某县发布') {
+    const a = await sandbox.createAccount('weibo', name);
+    const host = createTestHost({
+      plugin: weiboPlugin,
+      credentials: a.credentials,
+      endpoints: running.get('weibo').endpointsFor(running.url, ['api']),
+      settings,
+      maxBackoffMs: 50,
+    });
+    return { host, id: a.id };
+  }
+  const list = (host: TestHost, params = {}) => host.call((ctx) => weiboPlugin.listPosts!(ctx, params));
+  const byUrl = (host: TestHost, url: string) => host.call((ctx) => weiboPlugin.getPostByUrl!(ctx, url));
+
+  it('names the original of a 转发 made in the app, so a repost of the city’s weibo can be matched exactly', async () => {
+    const city = await account('某市发布');
+    const county = await account('某县发布');
+    assert.equal((await city.host.publish(render(sampleManuscript()) as Rendition<WeiboPayload>)).state, 'published');
+    const [original] = (await list(city.host)).posts;
+    const repost = await sandbox.nativePost('weibo', { account: county.id, text: '转发微博', repostOf: original.remoteId });
+    const { posts } = await list(county.host);
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].repostOf, original.remoteId);
+    assert.equal(posts[0].kind, 'short_post');
+    assert.match(repost.url!, /^https:\/\/weibo\.com\/\d+\/[0-9A-Za-z]+$/, 'app posts are addressed weibo.com/<uid>/<mblogid>');
+    assert.equal((await byUrl(county.host, repost.url!))?.remoteId, posts[0].remoteId);
+    // The original is the city's: the county may not submit it as its own.
+    assert.equal(await byUrl(county.host, `https://m.weibo.cn/status/${original.remoteId}`), null);
+  });
+
+  it('tells another account’s weibo.com/<uid>/… address apart without asking Weibo', async () => {
+    const a = await account();
+    const b = await account();
+    const other = await sandbox.nativePost('weibo', { account: b.id, text: '乙的微博' });
+    const sim = running.get('weibo');
+    const before = sim.faults.injected;
+    // A fault on every API call: a lookup that called Weibo would fail instead of answering null.
+    await sandbox.setFaults('weibo', { rate: 1, kinds: ['server_error'] });
+    try {
+      assert.equal(await byUrl(a.host, other.url!), null);
+    } finally {
+      await sandbox.setFaults('weibo', { rate: 0, kinds: [] });
+    }
+    assert.equal(sim.faults.injected, before);
+  });
+
+  it('finds a 头条文章 by its page address through the card of its weibo', async () => {
+    const a = await account();
+    const out = await a.host.publish(render(sampleManuscript(), { ...settings, headlineArticle: true }) as Rendition<WeiboPayload>);
+    assert.equal(out.state, 'published');
+    assert.match(out.result!.url!, /ttarticle/);
+    const found = await byUrl(a.host, out.result!.url!);
+    assert.equal(found?.remoteId, out.result!.remoteId);
+    assert.equal(found?.kind, 'article');
+    assert.equal(found?.title, '我市召开防汛工作部署会');
+    assert.ok(found?.links?.includes(out.result!.url!));
+  });
+
+  it('pages by max_id, so a weibo posted between two pages does not repeat one', async () => {
+    const a = await account();
+    for (const t of ['一', '二', '三']) await sandbox.nativePost('weibo', { account: a.id, text: `第${t}条` });
+    const first = await list(a.host, { limit: 2 });
+    assert.deepEqual(
+      first.posts.map((p) => p.text),
+      ['第三条', '第二条'],
+    );
+    await sandbox.nativePost('weibo', { account: a.id, text: '第四条' });
+    const second = await list(a.host, { limit: 2, cursor: first.nextCursor });
+    assert.deepEqual(
+      second.posts.map((p) => p.text),
+      ['第一条'],
+    );
+  });
+
+  it('answers 10023 after 50 timeline calls a day, waiting for the reset rate_limit_status reports (at most an hour)', async () => {
+    const a = await account();
+    for (let i = 0; i < 50; i++) await list(a.host);
+    const { kind, error } = await kindOf(list(a.host));
+    assert.equal(kind, 'rate_limited');
+    assert.equal((error as { platformCode: number }).platformCode, 10023);
+    const wait = (error as { retryAfterMs: number }).retryAfterMs;
+    const expected = Math.min(3_600_000, running.get('weibo').untilQuotaReset());
+    assert.ok(Math.abs(wait - expected) <= 2000, `waits ${wait} ms, the reset is in ${expected} ms`);
+  });
+});

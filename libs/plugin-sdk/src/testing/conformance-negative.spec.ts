@@ -50,6 +50,20 @@ plugin.publish = async (ctx, r) => { try { return await publish(ctx, r); } catch
     assert.match(out, /losing the response of committing request 3 of 3: expected exactly one post, found 2/);
   });
 
+  it('fails a plugin whose getPostByUrl accepts another account’s post as this account’s', () => {
+    const out = runBroken(`const get = plugin.getPostByUrl;
+plugin.getPostByUrl = async (ctx, url) => (await get(ctx, url)) ?? (await plugin.listPosts(ctx, {})).posts[0] ?? null;`);
+    assert.match(out, /✖ finds this account’s posts by URL, and never another account’s post or garbage/);
+    assert.match(out, /another account's post \(https:\/\/www\.example\.com\/p\/[^)]+\) must give null/);
+  });
+
+  it('fails a plugin that reports the daily list quota as a transient error', () => {
+    const out = runBroken(`const list = plugin.listPosts;
+plugin.listPosts = async (ctx, p) => { try { return await list(ctx, p); } catch (e) { if (sdk.errorKind(e) === 'rate_limited') throw new sdk.TransientError(); throw e; } };`);
+    assert.match(out, /✖ answers the platform quota error as RateLimited once the declared daily quota is spent/);
+    assert.match(out, /expected rate_limited, got transient/);
+  });
+
   it('fails a plugin whose render ignores the title limit', () => {
     const out = runBroken(`const render = plugin.render;
 plugin.render = (input, ctx) => { const r = render(input, ctx); return { ...r, violations: r.violations.filter((v) => !v.constraint.startsWith('title')) }; };`);

@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { errorKind, isPluginError, type ConstraintIssue, type PluginErrorKind } from '../errors';
-import { isSdkCompatible, SDK_VERSION, validateManifest, type Constraints, type TextLimit } from '../manifest';
-import type { AnyPlugin, AssetDescriptor, ManuscriptInput, RenderContext, Rendition } from '../plugin';
+import { hostAllowed, isSdkCompatible, POST_KINDS, SDK_VERSION, validateManifest, type Constraints, type TextLimit } from '../manifest';
+import type {
+  AnyPlugin,
+  AssetDescriptor,
+  ListedPost,
+  ListPostsParams,
+  ManuscriptInput,
+  PostPage,
+  RenderContext,
+  Rendition,
+} from '../plugin';
 import { countWith } from '../text';
 import { SandboxClient } from './sandbox-client';
 import { startSimulators, type FaultKind, type RunningSimulators, type Simulator } from './simulator-harness';
@@ -499,5 +508,216 @@ export function describeConformance(
           assert.equal(after?.comments[0]?.reply?.text, '您好，时间为7月1日。', 'the simulator must show the reply');
         });
     });
+
+    // Listing tests exist only when the plugin declares the capability, like the capability tests above.
+    if (has('listPosts'))
+      describe('listPosts', () => {
+        const listing = m.postListing!;
+        const STEP_MS = 2000;
+        const list = (host: TestHost, params: ListPostsParams = {}) => host.call((ctx) => plugin.listPosts!(ctx, params));
+        const readAll = async (host: TestHost, params: ListPostsParams = {}) => {
+          const posts: ListedPost[] = [];
+          let cursor: string | undefined;
+          for (let page = 0; page < 20; page++) {
+            const r: PostPage = await list(host, { ...params, cursor });
+            posts.push(...r.posts);
+            cursor = r.nextCursor;
+            if (!cursor) return posts;
+          }
+          throw new Error('listPosts kept returning a nextCursor for a handful of posts');
+        };
+        // Platforms count time in seconds: posts made apart on the simulated clock get distinct times.
+        const tick = () => sandbox.advanceClock(platform, STEP_MS);
+        const mentions = (p: ListedPost, text: string) => `${p.title ?? ''}\n${p.text}`.includes(text);
+        const checkShape = (p: ListedPost) => {
+          assert.ok(typeof p.remoteId === 'string' && p.remoteId.length > 0, 'a listed post needs a remoteId');
+          assert.ok(typeof p.text === 'string', 'a listed post needs a text (possibly empty)');
+          assert.ok(Number.isFinite(p.publishedAt) && p.publishedAt > 0, 'publishedAt must be a timestamp in ms');
+          let host = '';
+          try {
+            host = new URL(p.url).hostname;
+          } catch {
+            assert.fail(`url "${p.url}" is not an absolute URL`);
+          }
+          assert.ok(hostAllowed(host, listing.postUrlHosts), `url host ${host} is not in postListing.postUrlHosts`);
+          if (p.kind !== undefined) assert.ok((POST_KINDS as readonly string[]).includes(p.kind), `unknown kind ${p.kind}`);
+        };
+        /** null, or the kind of the typed error; anything untyped fails the test. */
+        const lookup = async (host: TestHost, url: string): Promise<ListedPost | null | 'content_invalid'> => {
+          try {
+            return await host.call((ctx) => plugin.getPostByUrl!(ctx, url));
+          } catch (e) {
+            assert.ok(
+              isPluginError(e),
+              `getPostByUrl(${JSON.stringify(url)}) leaked an untyped error: ${String((e as Error)?.stack ?? e)}`,
+            );
+            assert.equal(
+              errorKind(e),
+              'content_invalid',
+              `getPostByUrl(${JSON.stringify(url)}) threw ${errorKind(e)}: ${(e as Error).message}`,
+            );
+            return 'content_invalid';
+          }
+        };
+
+        /** A fresh account with an older native post, a post published through the plugin, and a newer native post. */
+        const threePosts = async () => {
+          const fresh = await freshHost();
+          const older = await sandbox.nativePost(platform, {
+            account: fresh.account.id,
+            title: '县政府召开常务会议',
+            text: '县政府召开常务会议，研究部署当前重点工作（平台内直接发布 A）。',
+            link: 'https://www.example.gov.cn/a.html',
+          });
+          await tick();
+          const out = await fresh.host.publish(rendition());
+          assert.equal(out.state, 'published', String((out.error as Error)?.message ?? ''));
+          assert.ok(out.result?.url, 'publish must report the post URL, so a unit can submit it as evidence');
+          await tick();
+          const newer = await sandbox.nativePost(platform, {
+            account: fresh.account.id,
+            title: '转发：全市防汛工作部署会',
+            text: '转发市政府消息：全市防汛工作部署会召开（平台内直接发布 B）。',
+            link: 'https://www.example.gov.cn/b.html',
+          });
+          assert.ok(older.url && newer.url, 'the simulator must report the URL of a native post (SimulatorDefinition.postUrl)');
+          return { ...fresh, older, newer, published: out.result! };
+        };
+
+        it('declares a quota, a page size and post URL hosts', () => {
+          assert.ok(listing.dailyCallsPerAccount > 0 && listing.maxPageSize > 0 && listing.maxCallsPerUrlCheck > 0);
+          assert.ok(listing.postUrlHosts.length > 0);
+        });
+
+        it('lists a post published through the plugin and posts made in the platform app, newest first, in pages', async () => {
+          const { host, older, newer } = await threePosts();
+          const all = await readAll(host);
+          all.forEach(checkShape);
+          assert.equal(all.length, 3, `expected the 3 posts of this account, got ${all.length}: ${all.map((p) => p.text).join(' | ')}`);
+          assert.ok(mentions(all[0], '平台内直接发布 B'), `the newest post must come first, got: ${all[0].text}`);
+          assert.ok(
+            mentions(all[1], sample.title),
+            `the post published through the plugin must be listed second, got: ${all[1].title ?? all[1].text}`,
+          );
+          assert.ok(mentions(all[2], '平台内直接发布 A'), `the oldest post must come last, got: ${all[2].text}`);
+          for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].publishedAt > all[i].publishedAt, 'posts must be newest first');
+          assert.equal(new Set(all.map((p) => p.remoteId)).size, 3, 'remoteIds must be distinct');
+          assert.ok(older.url && newer.url);
+
+          const paged: ListedPost[] = [];
+          let cursor: string | undefined;
+          for (let page = 0; page < 10; page++) {
+            // A page may be empty (a platform that cannot tell the list ended until it reads past it).
+            const r = await list(host, { limit: 1, cursor });
+            paged.push(...r.posts);
+            cursor = r.nextCursor;
+            if (!cursor) break;
+          }
+          assert.equal(cursor, undefined, 'paging through 3 posts one at a time must end within 10 pages');
+          assert.deepEqual(
+            paged.map((p) => p.remoteId),
+            all.map((p) => p.remoteId),
+            'reading pages of one post with nextCursor must give the same posts in the same order',
+          );
+
+          const recent = await readAll(host, { since: all[1].publishedAt });
+          assert.deepEqual(
+            recent.map((p) => p.remoteId),
+            all.slice(0, 2).map((p) => p.remoteId),
+            '`since` must keep the posts published at or after it and drop the older one',
+          );
+        });
+
+        it('finds this account’s posts by URL, and never another account’s post or garbage', async () => {
+          const { host, newer, published } = await threePosts();
+          const all = await readAll(host);
+          const own = await lookup(host, published.url!);
+          assert.ok(own && own !== 'content_invalid', `getPostByUrl(${published.url}) must find the post published through the plugin`);
+          checkShape(own);
+          assert.equal(own.remoteId, all[1].remoteId, 'getPostByUrl must give the same remoteId as listPosts');
+          const native = await lookup(host, newer.url!);
+          assert.ok(native && native !== 'content_invalid', `getPostByUrl(${newer.url}) must find the native post`);
+          assert.equal(native.remoteId, all[0].remoteId);
+
+          const other = await freshHost();
+          const foreign = await sandbox.nativePost(platform, {
+            account: other.account.id,
+            title: '别的单位的稿件',
+            text: '另一账号在平台内发布的内容。',
+          });
+          assert.ok(foreign.url, 'the simulator must report the URL of a native post');
+          assert.equal(await lookup(host, foreign.url), null, `another account's post (${foreign.url}) must give null`);
+
+          const platformHost = listing.postUrlHosts[0].replace(/^\*\./, 'www.');
+          for (const junk of [
+            '',
+            '   ',
+            'not a url',
+            'javascript:alert(1)',
+            'https://example.com/p/1',
+            'ftp://example.com/x',
+            `${'https://'}${'a'.repeat(3000)}.com/`,
+          ]) {
+            assert.equal(await lookup(host, junk), null, `getPostByUrl(${JSON.stringify(junk.slice(0, 60))}) must give null`);
+          }
+          for (const odd of [
+            `https://${platformHost}/`,
+            `https://${platformHost}/zz-not-a-post?x=1`,
+            `https://user:pw@${platformHost}/1`,
+          ]) {
+            const r = await lookup(host, odd);
+            assert.ok(r === null || r === 'content_invalid', `getPostByUrl(${odd}) must give null or a content_invalid error`);
+          }
+        });
+
+        if (has('retract'))
+          it('drops a deleted post from the list and from getPostByUrl', async () => {
+            const { host, published } = await threePosts();
+            await host.call((ctx) => plugin.retract!(ctx, published.remoteId));
+            const all = await readAll(host);
+            assert.equal(all.length, 2, 'the retracted post must leave the list');
+            assert.ok(!all.some((p) => p.url === published.url), 'the retracted post must leave the list');
+            assert.equal(await lookup(host, published.url!), null, 'getPostByUrl of a retracted post must give null');
+          });
+
+        it('maps list faults to typed errors and recovers from an expired token by refreshing', async () => {
+          const { host, secrets } = await freshHost();
+          await sandbox.setFaults(platform, { rate: 1, kinds: ['rate_limit'], remaining: 1, seed: 7 });
+          const e = await expectKind(plugin.listPosts!(host.context(), {}), ['rate_limited'], secrets);
+          assert.ok((e as { retryAfterMs: number }).retryAfterMs > 0, 'retryAfterMs must be > 0');
+          await sandbox.setFaults(platform, { rate: 1, kinds: ['server_error'], remaining: 1, seed: 7 });
+          await expectKind(plugin.listPosts!(host.context(), {}), ['transient', 'ambiguous'], secrets);
+          await sandbox.setFaults(platform, { rate: 1, kinds: ['token_expired'], remaining: 1, seed: 7 });
+          const refreshes = host.events.filter((ev) => ev.type === 'refresh').length;
+          const page = await list(host);
+          assert.deepEqual(page.posts, []);
+          assert.equal(host.events.filter((ev) => ev.type === 'refresh').length, refreshes + 1, 'an expired token must be refreshed once');
+        });
+
+        it('answers the platform quota error as RateLimited once the declared daily quota is spent', async () => {
+          const { host, secrets } = await freshHost();
+          let ok = 0;
+          let limited: unknown;
+          for (let i = 0; i <= listing.dailyCallsPerAccount + 1 && limited === undefined; i++) {
+            try {
+              await plugin.listPosts!(host.context(), {});
+              ok++;
+            } catch (err) {
+              limited = err;
+            }
+          }
+          assert.ok(
+            limited !== undefined,
+            `no quota error after ${ok} list calls: the simulator must enforce the declared quota of ${listing.dailyCallsPerAccount} a day`,
+          );
+          await expectKind(Promise.reject(limited), ['rate_limited'], secrets);
+          assert.ok(
+            ok >= 1 && ok <= listing.dailyCallsPerAccount,
+            `the quota error came after ${ok} calls; the manifest declares ${listing.dailyCallsPerAccount}`,
+          );
+          const wait = (limited as { retryAfterMs: number }).retryAfterMs;
+          assert.ok(wait > 0 && wait <= 25 * 3_600_000, `retryAfterMs ${wait} must point at the quota reset, within a day`);
+        });
+      });
   });
 }

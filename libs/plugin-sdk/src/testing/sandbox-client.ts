@@ -9,6 +9,10 @@ export interface InspectedPost {
   idempotencyMarker: string | null;
   createdAt: string;
   deleted: boolean;
+  /** Made as if in the platform's own app (outside Tongfa). */
+  native: boolean;
+  /** The post's public address, when the simulator knows it. */
+  url: string | null;
   comments: SimComment[];
   metrics: { views: number; likes: number; shares: number; comments: number };
 }
@@ -55,6 +59,18 @@ export class SandboxClient {
 
   addComment(platform: string, postId: string, text: string, author?: string): Promise<SimComment> {
     return this.call('POST', `/${platform}/posts/${encodeURIComponent(postId)}/comments`, { text, author });
+  }
+
+  /**
+   * Creates a post as if made in the platform's own app (outside Tongfa) on a simulated account; the
+   * platform's list API returns it and its `url` resolves through getPostByUrl. `link` is a link the
+   * post carries (e.g. the original it relays), `repostOf` the platform id of a post it reposts.
+   */
+  nativePost(
+    platform: string,
+    post: { account: string; title?: string; text: string; link?: string; repostOf?: string },
+  ): Promise<InspectedPost> {
+    return this.call('POST', `/${platform}/native-posts`, post);
   }
 
   advanceClock(platform: string, advanceMs: number): Promise<{ now: number }> {

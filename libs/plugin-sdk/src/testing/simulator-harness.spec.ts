@@ -110,6 +110,51 @@ describe('simulator harness', () => {
     assert.equal(posts.filter((p) => p.idempotencyMarker === 'lost-1').length, 1);
   });
 
+  it('creates native posts through the inspection API, with their URL, for accounts it knows only', async () => {
+    const a = await sandbox.createAccount('alpha', '乙');
+    const p = await sandbox.nativePost('alpha', {
+      account: a.id,
+      title: '应用内发布',
+      text: '在平台应用内直接发布',
+      link: 'https://www.example.gov.cn/x',
+    });
+    assert.equal(p.native, true);
+    assert.equal(p.account, a.id);
+    assert.equal(p.title, '应用内发布');
+    // echoPlatform defines no postUrl hook: the harness cannot know the platform's address format.
+    assert.equal(p.url, null);
+    const listed = (await sandbox.posts('alpha', a.id)).find((x) => x.id === p.id);
+    assert.equal(listed?.native, true);
+    const bad = await fetch(`${running.url}/_sandbox/alpha/native-posts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: 'nobody', text: 'x' }),
+    });
+    assert.equal(bad.status, 404);
+    const noText = await fetch(`${running.url}/_sandbox/alpha/native-posts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: a.id }),
+    });
+    assert.equal(noText.status, 400);
+  });
+
+  it('counts daily quotas per account and API, resetting at Beijing midnight on the simulated clock', () => {
+    const sim = running.get('beta');
+    const until = sim.untilQuotaReset();
+    assert.ok(until > 0 && until <= 86_400_000);
+    assert.equal(new Date(sim.now() + until + 8 * 3_600_000).toISOString().slice(11, 23), '00:00:00.000', 'resets at 00:00 Beijing time');
+    assert.equal(sim.takeDailyQuota('acct-1', 'list', 2), true);
+    assert.equal(sim.takeDailyQuota('acct-1', 'list', 2), true);
+    assert.equal(sim.takeDailyQuota('acct-1', 'list', 2), false);
+    assert.equal(sim.dailyQuotaUsed('acct-1', 'list'), 2, 'a refused call is not counted');
+    assert.equal(sim.takeDailyQuota('acct-2', 'list', 2), true, 'accounts have quotas of their own');
+    assert.equal(sim.takeDailyQuota('acct-1', 'other', 2), true, 'APIs have quotas of their own');
+    sim.advanceClock(until);
+    assert.equal(sim.takeDailyQuota('acct-1', 'list', 2), true, 'a new day has a new quota');
+    assert.equal(sim.dailyQuotaUsed('acct-1', 'list'), 1);
+  });
+
   it('refuses two simulators for one platform', async () => {
     await assert.rejects(startSimulators([echoPlatform('same'), echoPlatform('same')]), /two simulators/);
   });

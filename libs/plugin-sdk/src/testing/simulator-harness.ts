@@ -95,6 +95,20 @@ export interface SimPost {
   metrics: { views: number; likes: number; shares: number; comments: number };
   /** Anything else the platform stores (status, media ids, …). */
   extra: Record<string, unknown>;
+  /** Made in the platform's own app (`POST /_sandbox/<platform>/native-posts`), not through its API. */
+  native?: boolean;
+}
+
+/** A post made as if in the platform's own app, outside Tongfa (`POST /_sandbox/<platform>/native-posts`). */
+export interface NativePostInput {
+  account: SimAccount;
+  /** Defaults to the start of the text where the platform requires a title. */
+  title?: string;
+  text: string;
+  /** A link the post carries (WeChat 阅读原文, a link in a weibo's text, …), e.g. the original it relays. */
+  link?: string;
+  /** The platform id of a post this one reposts, where the platform has reposts (Weibo 转发). */
+  repostOf?: string;
 }
 
 /** A platform simulator's definition: its routes, how accounts get credentials, and its fault shapes. */
@@ -113,6 +127,14 @@ export interface SimulatorDefinition {
    * several base URLs. Default: every endpoint maps to `/<platform>`.
    */
   endpoints?: Record<string, string>;
+  /**
+   * Creates a post as if made in the platform's own app, in whatever state the platform's list API reads
+   * (a WeChat publish job, a weibo with its mid, …), published at once. Default: `createPost` with the
+   * input, marked native; enough for simulators whose routes read `sim.posts` directly.
+   */
+  nativePost?(input: NativePostInput, sim: Simulator): SimPost;
+  /** The public address of a post, shown by the inspection API (`url`) so tests can submit it as evidence. */
+  postUrl?(post: SimPost, sim: Simulator): string | undefined;
 }
 
 /** The running state of one simulated platform, shared by its route handlers. */
@@ -138,6 +160,18 @@ export interface Simulator {
   createPost(p: { account: string; title: string; text: string; idempotencyMarker?: string; extra?: Record<string, unknown> }): SimPost;
   findPost(id: string): SimPost | undefined;
   addComment(postId: string, c: { author?: string; text: string }): SimComment | undefined;
+  /** Creates a post as if made in the platform's own app (the definition's `nativePost`, or a plain post). */
+  createNativePost(input: NativePostInput): SimPost;
+  /**
+   * Counts one call of `api` by an account against a daily quota of `limit` calls; false (and nothing
+   * counted) once the day's calls are spent. Days are Beijing calendar days on the simulated clock, when
+   * the Chinese platforms reset their quotas.
+   */
+  takeDailyQuota(accountId: string, api: string, limit: number): boolean;
+  /** Calls of `api` an account made today (Beijing time, simulated clock). */
+  dailyQuotaUsed(accountId: string, api: string): number;
+  /** Milliseconds from the simulated now to the next Beijing midnight, when daily quotas reset. */
+  untilQuotaReset(): number;
   setFaults(config: FaultConfig): void;
   /** The endpoint map to give a plugin context for a sandbox server at `baseUrl`. */
   endpointsFor(baseUrl: string, names: readonly string[]): Record<string, string>;
@@ -158,6 +192,10 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+const beijingDay = (ms: number) => Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS);
+
 /** Creates a simulator's state from its definition. Mount it with startSimulators or createSandboxHandler. */
 export function createSimulator(definition: SimulatorDefinition): Simulator {
   if (!/^[a-z][a-z0-9-]*$/.test(definition.platform)) throw new Error(`bad platform id "${definition.platform}"`);
@@ -170,6 +208,7 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
   let rng = seededRandom(1);
   let inflight = 0;
   let commits = 0;
+  let quotas = new Map<string, { day: number; n: number }>();
 
   const sim: Simulator = {
     platform: definition.platform,
@@ -256,6 +295,34 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       post.metrics.comments = post.comments.length;
       return comment;
     },
+    createNativePost(input) {
+      const post = definition.nativePost
+        ? definition.nativePost(input, sim)
+        : sim.createPost({
+            account: input.account.id,
+            title: input.title ?? '',
+            text: input.text,
+            extra: { ...(input.link ? { link: input.link } : {}), ...(input.repostOf ? { repostOf: input.repostOf } : {}) },
+          });
+      post.native = true;
+      return post;
+    },
+    takeDailyQuota(accountId, api, limit) {
+      const key = `${accountId}\u0000${api}`;
+      const day = beijingDay(sim.now());
+      const q = quotas.get(key);
+      const used = q && q.day === day ? q.n : 0;
+      if (used >= limit) return false;
+      quotas.set(key, { day, n: used + 1 });
+      return true;
+    },
+    dailyQuotaUsed(accountId, api) {
+      const q = quotas.get(`${accountId}\u0000${api}`);
+      return q && q.day === beijingDay(sim.now()) ? q.n : 0;
+    },
+    untilQuotaReset() {
+      return (beijingDay(sim.now()) + 1) * DAY_MS - BEIJING_OFFSET_MS - sim.now();
+    },
     setFaults(config) {
       const kinds = config.kinds.filter((k) => FAULT_KINDS.includes(k));
       faults = { ...config, kinds, rate: Math.min(1, Math.max(0, config.rate)), injected: 0 };
@@ -271,6 +338,7 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       tokens = new Map();
       clockOffset = 0;
       faults = { rate: 0, kinds: [], injected: 0 };
+      quotas = new Map();
     },
   };
   inflightCounters.set(sim, (d) => {
@@ -368,7 +436,7 @@ function send(res: ServerResponse, r: SimResponse): void {
   res.end(payload);
 }
 
-function publicPost(p: SimPost) {
+function publicPost(p: SimPost, sim: Simulator) {
   return {
     id: p.id,
     account: p.account,
@@ -377,6 +445,8 @@ function publicPost(p: SimPost) {
     idempotencyMarker: p.idempotencyMarker ?? null,
     createdAt: p.createdAt,
     deleted: p.deleted,
+    native: p.native === true,
+    url: sim.definition.postUrl?.(p, sim) ?? null,
     comments: p.comments,
     metrics: p.metrics,
   };
@@ -491,8 +561,18 @@ function inspect(
 ): SimResponse {
   const [what, id, sub] = rest;
   if (what === 'posts' && method === 'GET' && !id) {
-    const list = sim.posts.filter((p) => !query.account || p.account === query.account).map(publicPost);
+    const list = sim.posts.filter((p) => !query.account || p.account === query.account).map((p) => publicPost(p, sim));
     return { json: list };
+  }
+  if (what === 'native-posts' && method === 'POST' && !id) {
+    const account = sim.accounts.find((a) => a.id === String(body.account ?? ''));
+    if (!account) return { status: 404, json: { error: 'not_found', message: 'no such account' } };
+    const text = body.text;
+    const opt = (k: string) => (typeof body[k] === 'string' && body[k] ? (body[k] as string) : undefined);
+    if (typeof text !== 'string') return { status: 400, json: { error: 'bad_request', message: 'text (a string) is required' } };
+    // `url` is accepted as the carried link too: the platform, not the caller, decides a post's address.
+    const post = sim.createNativePost({ account, title: opt('title'), text, link: opt('link') ?? opt('url'), repostOf: opt('repostOf') });
+    return { status: 201, json: publicPost(post, sim) };
   }
   if (what === 'posts' && id && sub === 'comments' && method === 'POST') {
     if (typeof body.text !== 'string') return { status: 400, json: { error: 'text required' } };

@@ -29,4 +29,7 @@ The scaffold talks to an imaginary `https://api.example.com`. To make it real:
 
 Rules the suite enforces: `render()` is pure; every network failure and platform error becomes one of the
 SDK's typed errors; the idempotency key reaches the platform so `findExisting` can find a post whose
-response was lost; multi-step publishes checkpoint each committed step.
+response was lost; multi-step publishes checkpoint each committed step. With the `listPosts`
+capability: the account's posts (also those made in the platform's own app) come newest first within
+the declared daily quota, and `getPostByUrl` finds this account's posts only. Drop the capability,
+its two methods and `postListing` if your platform cannot list an account's posts.

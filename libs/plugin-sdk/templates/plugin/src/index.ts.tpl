@@ -6,6 +6,8 @@ import {
   fitText,
   htmlToText,
   imageIssues,
+  pageSize,
+  parsePostUrl,
   PermanentError,
   RateLimitedError,
   TransientError,
@@ -14,6 +16,7 @@ import {
   type ConstraintIssue,
   type HttpResponse,
   type JsonValue,
+  type ListedPost,
   type PluginContext,
   type PluginManifest,
   type PublishResult,
@@ -41,7 +44,7 @@ export const manifest: PluginManifest = {
     // Obtained by refreshCredentials; never typed in by a person.
     { name: 'accessToken', label: { zh: '访问令牌', en: 'Access token' }, secret: true, required: false },
   ],
-  capabilities: ['article', 'retract', 'metrics', 'comments'],
+  capabilities: ['article', 'retract', 'metrics', 'comments', 'listPosts'],
   constraints: {
     title: { min: 1, max: 30, counter: 'codePoints' },
     body: { min: 1, max: 5000, counter: 'codePoints' },
@@ -55,6 +58,15 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['api.example.com'],
   endpoints: { api: 'https://api.example.com' },
+  // The post list: say what the platform documents; where it documents nothing, a conservative guess.
+  postListing: {
+    dailyCallsPerAccount: 100,
+    quotaBasis: 'assumed',
+    quotaSource: 'the imaginary platform publishes no quota; replace with the real one',
+    maxPageSize: 20,
+    maxCallsPerUrlCheck: 1,
+    postUrlHosts: ['www.example.com'],
+  },
 };
 
 // The platform's error conventions, mapped once to the SDK's typed errors the host acts on.
@@ -94,7 +106,19 @@ interface PostView {
   url: string;
   client_token?: string;
   deleted?: boolean;
+  title?: string;
+  content?: string;
+  published_at?: string;
 }
+
+const listed = (p: PostView): ListedPost => ({
+  remoteId: String(p.id),
+  title: p.title || undefined,
+  text: p.content ?? '',
+  url: p.url,
+  publishedAt: Date.parse(p.published_at ?? ''),
+  kind: 'article',
+});
 
 /** Progress of one publish, checkpointed after each upload so a retry never uploads twice. */
 interface Progress {
@@ -253,6 +277,34 @@ export default definePlugin<{{pascal}}Payload>({
         reply: c.reply ? { text: c.reply.text, createdAt: Date.parse(c.reply.created_at) } : undefined,
       })),
     };
+  },
+
+  async listPosts(ctx, params) {
+    // One call of the platform's list API per page: that is what its daily quota counts.
+    const r = check<{ items: PostView[]; next_cursor?: string }>(
+      await ctx.http.request({
+        method: 'GET',
+        url: `${ctx.endpoints.api}/feed`,
+        headers: auth(ctx),
+        query: { cursor: params.cursor, count: pageSize(params.limit, manifest.postListing!.maxPageSize) },
+      }),
+    );
+    const since = params.since ?? 0;
+    const posts = r.items.filter((p) => !p.deleted).map(listed);
+    const fresh = posts.filter((p) => p.publishedAt >= since);
+    // Newest first: once a post is older than `since`, so is everything after it.
+    return { posts: fresh, nextCursor: fresh.length === posts.length ? r.next_cursor || undefined : undefined };
+  },
+
+  async getPostByUrl(ctx, input) {
+    const url = parsePostUrl(input, manifest.postListing!.postUrlHosts);
+    const id = url && /^\/p\/([A-Za-z0-9_-]+)$/.exec(url.pathname)?.[1];
+    if (!id) return null;
+    // The platform answers 404 for another account's post, so what comes back is this account's.
+    const res = await ctx.http.request({ method: 'GET', url: `${ctx.endpoints.api}/posts/${encodeURIComponent(id)}`, headers: auth(ctx) });
+    if (res.status === 404) return null;
+    const post = check<PostView>(res);
+    return post.deleted ? null : listed(post);
   },
 
   async reply(ctx, remoteId, commentId, text) {

@@ -11,15 +11,22 @@ export function create{{pascal}}Simulator(): Simulator {
   const bearer = (req: SimRequest) => /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
   const unauthorized = { status: 401, json: { error: 'invalid_token' } };
 
-  const postView = (p: { id: string; extra: Record<string, unknown>; deleted: boolean }) => ({
+  const postView = (p: { id: string; title: string; text: string; createdAt: string; extra: Record<string, unknown>; deleted: boolean }) => ({
     id: p.id,
     url: `https://www.example.com/p/${p.id}`,
     client_token: p.extra.client_token,
     deleted: p.deleted,
+    title: p.title,
+    content: p.text,
+    published_at: p.createdAt,
   });
+  /** The platform's daily quota of the list API per account (what the manifest declares). */
+  const LIST_QUOTA = 100;
 
   return createSimulator({
     platform: '{{id}}',
+    // The inspection API shows each post's public address, so tests can submit it as evidence.
+    postUrl: (p) => `https://www.example.com/p/${p.id}`,
     createAccount: (account) => ({ appId: `app${account.id}`, appSecret: `sec_${account.id}_${Math.random().toString(36).slice(2, 12)}` }),
     tokenFrom: bearer,
     routes: [
@@ -86,6 +93,27 @@ export function create{{pascal}}Simulator(): Simulator {
           if (!account) return unauthorized;
           const items = sim.posts.filter((p) => p.account === account.id && (!req.query.client_token || p.extra.client_token === req.query.client_token));
           return { json: { items: items.map(postView) } };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/feed',
+        handler: (req, sim) => {
+          const account = sim.tokenAccount(bearer(req));
+          if (!account) return unauthorized;
+          if (!sim.takeDailyQuota(account.id, 'feed', LIST_QUOTA)) {
+            return { status: 429, headers: { 'retry-after': String(Math.ceil(sim.untilQuotaReset() / 1000)) }, json: { error: 'daily_quota_exceeded' } };
+          }
+          const count = Number(req.query.count ?? 20);
+          const offset = Number(req.query.cursor ?? 0);
+          if (!Number.isInteger(count) || count < 1 || count > 20 || !Number.isInteger(offset) || offset < 0) {
+            return { status: 400, json: { error: 'invalid_params' } };
+          }
+          // Newest first; deleted posts leave the list.
+          const mine = sim.posts.filter((p) => p.account === account.id && !p.deleted).reverse();
+          const page = mine.slice(offset, offset + count);
+          const next = offset + page.length < mine.length ? String(offset + page.length) : undefined;
+          return { json: { items: page.map(postView), next_cursor: next } };
         },
       },
       {
