@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,8 @@ for (const driver of testDrivers()) {
           TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
           TONGFA_MEDIA_DIR: join(dir, 'media'),
           TONGFA_DEMO: '1',
+          // The worker calls the hub's simulators, so both must know their port: a free one.
+          SANDBOX_PORT: String(await freePort()),
         };
         worker = spawn(process.execPath, [WORKER_MAIN], {
           cwd: dir,
@@ -174,6 +177,17 @@ for (const driver of testDrivers()) {
       assert.equal(hub.stdout().trimEnd().split('\n').at(-1)!.trim().startsWith('editor.xixian'), true, 'the banner is last');
       const again = await request(base).post('/api/v1/auth/login').send({ username: 'editor.dongqu', password: README_PASSWORD });
       assert.equal(again.status, 200, again.text);
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
     });
   });
 }

@@ -22,6 +22,8 @@ export class PluginCallError extends Error {
       notConnected?: boolean;
       /** A request went (or resolved) to a host or address no plugin may reach. */
       egressRefused?: boolean;
+      /** The host refused the call itself: the message is the host's own words, fit to show users. */
+      byHost?: boolean;
       /** The platform's plugin lacks the capability the call needs (e.g. listPosts). */
       unsupported?: boolean;
     } = {},

@@ -134,7 +134,7 @@ interface CallOptions {
 const DAY_MS = 86_400_000;
 
 const noAssets: AssetSource = async (ref) => {
-  throw new PluginCallError('permanent', `素材不存在 / asset ${ref} is not available to this call`);
+  throw new PluginCallError('permanent', `素材不存在 / asset ${ref} is not available to this call`, { byHost: true });
 };
 
 /**
@@ -188,7 +188,7 @@ export class PluginHost {
 
   plugin(platform: string): LoadedPlugin {
     const p = this.deps.registry.get(platform);
-    if (!p) throw new PluginCallError('permanent', `平台插件未加载 / no plugin loaded for platform ${platform}`);
+    if (!p) throw new PluginCallError('permanent', `平台插件未加载 / no plugin loaded for platform ${platform}`, { byHost: true });
     return p;
   }
 
@@ -246,7 +246,7 @@ export class PluginHost {
 
   async account(accountId: string): Promise<HostAccount> {
     const a = await this.deps.ds.getRepository(Account).findOne({ where: { id: accountId } });
-    if (!a) throw new PluginCallError('permanent', `账号不存在 / account ${accountId} not found`);
+    if (!a) throw new PluginCallError('permanent', `账号不存在 / account ${accountId} not found`, { byHost: true });
     return a;
   }
 
@@ -430,6 +430,7 @@ export class PluginHost {
       throw new PluginCallError(
         'permanent',
         `插件 ${p.manifest.id} 的 listPosts 返回了无效结果 / plugin ${p.manifest.id}: listPosts returned no page`,
+        { byHost: true },
       );
     if (out.dropped) this.deps.log('warn', 'listPosts dropped malformed posts', { plugin: p.manifest.id, accountId, dropped: out.dropped });
     return out.page;
@@ -463,7 +464,7 @@ export class PluginHost {
       throw new PluginCallError(
         'permanent',
         `平台 ${p.manifest.id} 的插件不能读取账号的帖子列表 / the ${p.manifest.id} plugin cannot list an account's posts`,
-        { unsupported: true },
+        { unsupported: true, byHost: true },
       );
     }
     // A continuous refill of the declared daily quota: a runaway poller stops here instead of spending
@@ -603,7 +604,7 @@ export class PluginHost {
         throw new PluginCallError(
           'rate_limited',
           `已达到 ${p.manifest.id} 声明的调用频率上限 / the rate limit ${p.manifest.id} declares is exhausted`,
-          { retryAfterMs: wait },
+          { retryAfterMs: wait, byHost: true },
         );
       }
       await sleep(wait);

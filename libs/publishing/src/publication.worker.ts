@@ -9,6 +9,7 @@ import { MediaService } from '@tongfa/media';
 import { AssetSource, PluginCallError, PluginHost, PublishOutcome } from '@tongfa/plugins';
 import { Publication, PublicationAttempt, PublicationTarget, TargetState } from './entities';
 import { PublicationsService } from './publications.service';
+import { clipPlatformText, publicReason } from './public-reason';
 import { Dispatcher } from './dispatcher';
 import { AlertsService } from '@tongfa/alerts';
 import { raisePublishFailedAlert } from './publish-failed.alert';
@@ -105,7 +106,7 @@ export class PublicationWorker {
               state: 'retry_wait',
               nextAttemptAt: next,
               lastErrorKind: err.kind,
-              lastError: `核实上次发布结果时平台暂时无响应，将于 ${next.toISOString()} 再次核实：${err.message}`,
+              lastError: `核实上次发布结果时平台暂时无响应，将于 ${next.toISOString()} 再次核实：${publicReason(err)}`,
             });
             await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
             return;
@@ -114,7 +115,7 @@ export class PublicationWorker {
           await this.settle(target, {
             state: 'unconfirmed',
             lastErrorKind: err.kind,
-            lastError: `无法确认上次发布是否成功，请到平台核实后处理：${err.message}`,
+            lastError: `无法确认上次发布是否成功，请到平台核实后处理：${publicReason(err)}`,
           });
           return;
         }
@@ -191,7 +192,8 @@ export class PublicationWorker {
         await this.settle(target, { state: 'publishing', nextAttemptAt: next });
         await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
       } else {
-        const reason = status.reason ?? status.status;
+        // The platform review's verdict, bounded plain text (see publicReason).
+        const reason = clipPlatformText(status.reason ?? status.status, 120);
         await this.settle(target, {
           state: 'failed',
           lastErrorKind: status.status === 'rejected' ? 'rejected_by_review' : status.status,
@@ -202,7 +204,7 @@ export class PublicationWorker {
       const err = PluginCallError.from(e, []);
       await this.finishAttempt(attempt, 'error', err.message);
       const next = new Date(now.getTime() + (err.retryAfterMs ?? 10_000));
-      await this.settle(target, { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${err.message}` });
+      await this.settle(target, { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${publicReason(err)}` });
       await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
     }
   }
@@ -236,7 +238,7 @@ export class PublicationWorker {
           state: 'retracting',
           attempts: target.attempts + 1,
           nextAttemptAt: next,
-          lastError: `撤回失败，将重试：${err.message}`,
+          lastError: `撤回失败，将重试：${publicReason(err)}`,
         });
         await this.dispatcher.dispatchRetract([target.id]).catch(() => undefined);
       } else {
@@ -244,7 +246,7 @@ export class PublicationWorker {
           state: 'retract_failed',
           attempts: target.attempts + 1,
           lastErrorKind: err.kind,
-          lastError: `撤回失败，请到平台手动删除：${err.message}`,
+          lastError: `撤回失败，请到平台手动删除：${publicReason(err)}`,
         });
         await this.corrections.afterRetract(target.id);
       }
@@ -312,7 +314,7 @@ export class PublicationWorker {
           attempts: target.attempts + 1,
           nextAttemptAt: next,
           lastErrorKind: err.kind,
-          lastError: `更正（修改原稿）暂时失败，将于 ${next.toISOString()} 重试：${err.message}`,
+          lastError: `更正（修改原稿）暂时失败，将于 ${next.toISOString()} 重试：${publicReason(err)}`,
         });
         await this.dispatcher.dispatchEdit([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
         return;
@@ -321,7 +323,7 @@ export class PublicationWorker {
         state: err.kind === 'auth_expired' ? 'needs_reauth' : 'failed',
         attempts: target.attempts + 1,
         lastErrorKind: err.kind,
-        lastError: `更正未生效，平台上仍是原稿：${err.message}`,
+        lastError: `更正未生效，平台上仍是原稿：${publicReason(err)}`,
       });
       await this.corrections.editFailed(target);
     }
@@ -439,7 +441,7 @@ export class PublicationWorker {
           // The post may exist (an ambiguous call whose check could not be made): ask first next time.
           ...(outcome.mustCheckExisting ? { mustCheckExisting: true } : {}),
           lastErrorKind: outcome.error?.kind ?? null,
-          lastError: `暂时失败，将于 ${next.toISOString()} 重试：${outcome.error?.message ?? ''}`,
+          lastError: `暂时失败，将于 ${next.toISOString()} 重试：${publicReason(outcome.error)}`,
         });
         await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
         return;
@@ -449,7 +451,7 @@ export class PublicationWorker {
           ...base,
           state: 'needs_reauth',
           lastErrorKind: 'auth_expired',
-          lastError: `账号授权已失效，请单位管理员重新授权后重试：${outcome.error?.message ?? ''}`,
+          lastError: `账号授权已失效，请单位管理员重新授权后重试：${publicReason(outcome.error)}`,
         });
         return;
       case 'unconfirmed':
@@ -457,7 +459,7 @@ export class PublicationWorker {
           ...base,
           state: 'unconfirmed',
           lastErrorKind: outcome.error?.kind ?? 'ambiguous',
-          lastError: `无法确认是否已发布，为避免重复发布已停止，请到平台核实：${outcome.error?.message ?? ''}`,
+          lastError: `无法确认是否已发布，为避免重复发布已停止，请到平台核实：${publicReason(outcome.error)}`,
         });
         return;
       default:
@@ -465,7 +467,7 @@ export class PublicationWorker {
           ...base,
           state: 'failed',
           lastErrorKind: outcome.error?.kind ?? 'permanent',
-          lastError: `发布失败：${outcome.error?.message ?? ''}`,
+          lastError: `发布失败：${publicReason(outcome.error)}`,
         });
     }
   }
@@ -549,5 +551,7 @@ export class PublicationWorker {
 }
 
 function notOwned(ref: string): PluginCallError {
-  return new PluginCallError('permanent', `稿件引用的文件不属于本单位，已停止发布 / media ${ref} is not the publishing unit's`);
+  return new PluginCallError('permanent', `稿件引用的文件不属于本单位，已停止发布 / media ${ref} is not the publishing unit's`, {
+    byHost: true,
+  });
 }
