@@ -15,9 +15,9 @@ const CODE = /^[A-Za-z0-9_.:-]{1,32}$/;
 
 export function clipPlatformText(text: string, max: number): string {
   // Plain text on one line: no markup or control characters from outside reach the console.
-  // eslint-disable-next-line no-control-regex
   const flat = text
     .replace(/<[^>]*>/g, '')
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
