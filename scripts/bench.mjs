@@ -1,6 +1,7 @@
 // `npm run bench` (after the build it runs): every compiled benchmark, dist/bench/**/*.bench.js,
 // one at a time in its own process so they do not compete, printing what each prints.
-// Arguments filter by path, e.g. `npm run bench -- users-list`.
+// Arguments filter by path below the repository (not the checkout's own folder name), e.g.
+// `npm run bench -- users-list`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
@@ -21,7 +22,7 @@ function walk(d, out = []) {
 
 const files = existsSync(dir)
   ? walk(dir)
-      .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+      .filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)))
       .sort()
   : [];
 if (files.length === 0) {

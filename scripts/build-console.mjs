@@ -1,10 +1,12 @@
 // Builds the web console (apps/console) into apps/console/dist with Vite, then prints the size of
 // its JavaScript, gzipped, against the 1.5 MB budget. Skips the build when dist is newer than
 // every source file (`npm start` and `npm test` call it each time). --force rebuilds anyway.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// Every text file of the build is also written precompressed (`.br` at brotli's best, `.gz` at
+// gzip's), so the hub sends them by Accept-Encoding without compressing on each request.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = join(root, 'apps/console');
@@ -29,6 +31,32 @@ if (!fresh || process.argv.includes('--force')) {
   await build({ root: app, configFile: join(app, 'vite.config.mts'), logLevel: 'warn' });
   fresh = false;
 }
+
+// Only text compresses; a variant no smaller than the original is not worth a second file.
+const TEXT = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/;
+function precompress(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      precompress(p);
+      continue;
+    }
+    if (!TEXT.test(name)) continue;
+    if (existsSync(`${p}.br`) && existsSync(`${p}.gz`) && statSync(`${p}.br`).mtimeMs >= statSync(p).mtimeMs) continue;
+    const buf = readFileSync(p);
+    const br = brotliCompressSync(buf, {
+      params: {
+        [zlib.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.BROTLI_PARAM_SIZE_HINT]: buf.length,
+        [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      },
+    });
+    const gz = gzipSync(buf, { level: 9 });
+    if (br.length < buf.length) writeFileSync(`${p}.br`, br);
+    if (gz.length < buf.length) writeFileSync(`${p}.gz`, gz);
+  }
+}
+precompress(dist);
 
 let raw = 0;
 let gz = 0;

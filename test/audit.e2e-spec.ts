@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import ExcelJS from 'exceljs';
 import { resolve } from 'node:path';
 import { AuditService } from '@tongfa/audit';
 import { Role } from '@tongfa/identity';
@@ -55,6 +56,92 @@ for (const driver of testDrivers()) {
       assert.ok(loginFail, 'failed sign-in recorded');
       assert.equal(loginFail.after.reason, 'wrong_password');
       for (const e of list.body.items) assert.ok(!JSON.stringify(e).includes('wrong-Password1'), 'a password reached the audit log');
+    });
+
+    it('describes each entry by what it means and names its target, not by codes and ids', async () => {
+      const list = await hub.http.get('/api/v1/audit?pageSize=100').set(auditor());
+      const update = list.body.items.find(
+        (e: { action: string; targetId: string }) => e.action === 'unit.update' && e.targetId === world.units.deptA.id,
+      );
+      assert.deepEqual(update.actionLabel, { zh: '修改单位', en: 'Unit changed' });
+      assert.deepEqual(update.targetTypeLabel, { zh: '单位', en: 'Unit' });
+      assert.equal(update.targetName, '甲市教育局（审计）');
+      const login = list.body.items.find((e: { action: string }) => e.action === 'auth.login');
+      assert.equal(login.actionLabel.zh, '登录');
+    });
+
+    it('finds entries by a search in Chinese: the action’s meaning, the actor, the target’s name', async () => {
+      const byMeaning = await hub.http.get(`/api/v1/audit?pageSize=100&q=${encodeURIComponent('修改单位')}`).set(auditor());
+      assert.equal(byMeaning.status, 200, byMeaning.text);
+      assert.ok(byMeaning.body.items.length > 0);
+      assert.ok(
+        byMeaning.body.items.every((e: { action: string }) => e.action === 'unit.update'),
+        JSON.stringify(byMeaning.body.items.map((e: { action: string }) => e.action)),
+      );
+      const byTarget = await hub.http.get(`/api/v1/audit?pageSize=100&q=${encodeURIComponent('教育局（审计')}`).set(auditor());
+      assert.ok(byTarget.body.items.some((e: { targetId: string }) => e.targetId === world.units.deptA.id));
+      const byActor = await hub.http.get('/api/v1/audit?pageSize=100&q=aud.admin').set(auditor());
+      assert.ok(byActor.body.items.length > 0);
+      assert.ok(byActor.body.items.every((e: { actorName: string }) => e.actorName === 'aud.admin'));
+      const nothing = await hub.http.get(`/api/v1/audit?q=${encodeURIComponent('查无此事%_')}`).set(auditor());
+      assert.equal(nothing.body.total, 0, 'LIKE wildcards in the search are taken literally');
+    });
+
+    it('exports the filtered log as xlsx in Chinese, and records the export', async () => {
+      const res = await hub.http
+        .get(`/api/v1/audit/export?q=${encodeURIComponent('修改单位')}`)
+        .set(auditor())
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      assert.equal(res.status, 200);
+      assert.match(res.headers['content-type'], /spreadsheetml/);
+      const wb = new ExcelJS.Workbook();
+      const buf = res.body as Buffer;
+      await wb.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+      const sheet = wb.getWorksheet('审计日志')!;
+      assert.deepEqual((sheet.getRow(1).values as string[]).slice(1, 7), [
+        '序号',
+        '时间（北京时间）',
+        '操作人',
+        '操作',
+        '对象类型',
+        '对象',
+      ]);
+      const rows = sheet.getSheetValues().slice(2) as unknown[][];
+      assert.ok(rows.length > 0);
+      assert.ok(
+        rows.some((r) => r[4] === '修改单位' && r[6] === '甲市教育局（审计）' && r[3] === 'aud.admin'),
+        JSON.stringify(rows.slice(0, 3)),
+      );
+      assert.match(String(rows[0]![2]), /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+      const recorded = await hub.http.get('/api/v1/audit?action=audit.export').set(auditor());
+      assert.equal(recorded.body.items[0].actorName, 'aud.auditor');
+      assert.equal(recorded.body.items[0].after.rows, rows.length);
+    });
+
+    it('refuses the export to anyone without the audit permission', async () => {
+      const res = await hub.http.get('/api/v1/audit/export').set({ Authorization: `Bearer ${adminToken}` });
+      assert.equal(res.status, 403);
+    });
+
+    it('records a refused request with the status the client saw, not 500', async () => {
+      const missing = `/api/v1/manuscripts/${'0'.repeat(26)}/submit`;
+      const res = await hub.http
+        .post(missing)
+        .set({ Authorization: `Bearer ${adminToken}` })
+        .send({});
+      assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
+      const list = await hub.http.get('/api/v1/audit?pageSize=100&action=http.post').set(auditor());
+      const entry = list.body.items.find(
+        (e: { targetId: string; after: { params?: { id?: string } } }) => e.after?.params?.id === '0'.repeat(26),
+      );
+      assert.ok(entry, JSON.stringify(list.body.items.slice(0, 3)));
+      assert.equal(entry.result, 'failure');
+      assert.equal(entry.after.status, res.status);
     });
 
     it('verifies an untouched chain', async () => {

@@ -1,11 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { authenticator } from 'otplib';
+import { AuditEntry } from '@tongfa/audit';
 import { Role, Session, User } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
 import { startTestHub, TestHub } from './support/test-hub';
 import { PASSWORD, World } from './support/world';
 import { LeakWatch } from './support/leak-watch';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { AppConfig } from '@tongfa/core';
+import { createHub } from '../apps/hub/src/bootstrap';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -177,10 +183,11 @@ for (const driver of testDrivers()) {
         await world.user('l.one', Role.Editor, 'countyA1');
         const fifth = await lock('l.one');
         assert.equal(fifth.body.code, 'ACCOUNT_LOCKED');
-        assert.match(fifth.body.message, /账号已锁定/);
+        assert.match(fifth.body.message, /账号已锁定，请于 \d{4}-\d\d-\d\d \d\d:\d\d（北京时间）后重试/);
+        assert.doesNotMatch(fifth.body.message, /T\d\d:|Z\b/, 'no UTC ISO time');
         const right = await w.call('post', '/api/v1/auth/login', { body: { username: 'l.one', password: PASSWORD }, lang: 'en' });
         assert.equal(right.status, 423);
-        assert.match(right.body.message, /locked until \d{4}-\d\d-\d\dT/);
+        assert.match(right.body.message, /locked until \d{4}-\d\d-\d\d \d\d:\d\d \(Beijing time\)/);
         const view = await w.call('get', `/api/v1/users/${world.users.get('l.one')!.id}`, { token: await sec() });
         assert.equal(view.body.locked, true);
       });
@@ -455,15 +462,35 @@ for (const driver of testDrivers()) {
         assert.equal((await api.login('m.guess', PASSWORD, { otp: totpAt(hub, secret) })).status, 423);
       });
 
-      it('removes the second factor only with the password', async () => {
+      it('removes the second factor only with the password and a fresh code from the factor itself', async () => {
         await world.user('m.off', Role.Editor, 'cityA');
-        const { accessToken } = await api.enrolTotp((await api.tokens('m.off')).accessToken);
-        const wrong = await w.call('delete', '/api/v1/auth/totp', { token: accessToken, body: { password: 'Wrong#Pass2026' } });
+        const { accessToken, secret } = await api.enrolTotp((await api.tokens('m.off')).accessToken);
+        hub.clock.advance(30_000); // enrolment spent this window's code
+        const code = totpAt(hub, secret);
+        const off = (body: Record<string, string>) => w.call('delete', '/api/v1/auth/totp', { token: accessToken, body });
+        const wrong = await off({ password: 'Wrong#Pass2026', otp: code });
         assert.equal(wrong.status, 400);
+        // A stolen session with the password alone cannot strip the factor.
+        const noCode = await off({ password: PASSWORD });
+        assert.equal(noCode.status, 400);
+        assert.equal(noCode.body.code, 'MFA_CODE_WRONG');
+        assert.match(JSON.stringify(noCode.body.details), /otp/);
+        assert.equal((await off({ password: PASSWORD, otp: code === '000000' ? '111111' : '000000' })).status, 400);
         assert.equal((await api.login('m.off')).body.code, 'MFA_REQUIRED');
-        const ok = await w.call('delete', '/api/v1/auth/totp', { token: accessToken, body: { password: PASSWORD } });
+        const ok = await off({ password: PASSWORD, otp: code });
         assert.equal(ok.status, 204);
         assert.equal((await api.login('m.off')).status, 200);
+      });
+
+      it('takes a recovery code instead of the app code to remove the factor, once', async () => {
+        await world.user('m.lost', Role.Editor, 'cityA');
+        const { accessToken, recoveryCodes } = await api.enrolTotp((await api.tokens('m.lost')).accessToken);
+        const ok = await w.call('delete', '/api/v1/auth/totp', {
+          token: accessToken,
+          body: { password: PASSWORD, recoveryCode: recoveryCodes[0] },
+        });
+        assert.equal(ok.status, 204);
+        assert.equal((await api.login('m.lost')).status, 200);
       });
     });
 
@@ -732,8 +759,79 @@ for (const driver of testDrivers()) {
       assert.equal(limited.status, 429);
       assert.equal(limited.body.code, 'RATE_LIMITED');
       assert.equal(limited.headers['retry-after'], '60');
+      for (let i = 0; i < 3; i++) {
+        assert.equal(
+          (await w.call('post', '/api/v1/auth/login', { body: { username: 'r.nobody', password: 'Wrong#Pass2026' } })).status,
+          429,
+        );
+      }
+      // The guessing run is on the record once per block, not once per refused attempt.
+      const trace = await hub.ds.getRepository(AuditEntry).findBy({ action: 'auth.login.throttled' });
+      assert.equal(trace.length, 1, JSON.stringify(trace));
+      assert.equal(trace[0].actorName, 'r.nobody');
+      assert.equal(trace[0].result, 'failure');
+      assert.deepEqual(trace[0].after, { bucket: 'ip', limitPerMinute: 3 });
+      assert.ok(trace[0].ip, 'the address is recorded');
       // Other routes are not throttled by the login limit.
       assert.equal((await w.call('post', '/api/v1/auth/refresh', { body: { refreshToken: 'x'.repeat(20) } })).status, 401);
     });
   });
 }
+
+/**
+ * A province runs several hubs behind a load balancer: the sign-in limit is one limit for all of
+ * them (counters in Redis), and a Redis outage does not turn every sign-in into a 500.
+ */
+describe('login rate limit across hubs (mysql + Redis)', () => {
+  let hub: TestHub;
+  let second: INestApplication;
+  let secondHttp: TestAgent;
+
+  before(async () => {
+    hub = await startTestHub('mysql', { TONGFA_LOGIN_RATE_LIMIT: '4' });
+    second = await createHub(hub.config, { clock: hub.clock, consumeJobs: false, quiet: true });
+    await second.init();
+    secondHttp = request(second.getHttpServer());
+  });
+  after(async () => {
+    await second.close();
+    await hub.close();
+  });
+
+  it('refuses the fifth attempt from one address when four went to two different hubs', async () => {
+    const ip = '203.0.113.77';
+    const attempt = (http: TestAgent, i: number) =>
+      http
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ username: `x.nobody${i}`, password: 'Wrong#Pass2026' });
+    for (let i = 0; i < 4; i++) assert.equal((await attempt(i % 2 ? secondHttp : hub.http, i)).status, 401, `attempt ${i + 1}`);
+    assert.equal((await attempt(hub.http, 5)).status, 429, 'the first hub counts what the second saw');
+    assert.equal((await attempt(secondHttp, 6)).status, 429);
+  });
+
+  it('keeps signing in, limited per process, when Redis cannot be reached', async () => {
+    const down = AppConfig.fromEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: hub.db.url,
+      TONGFA_SECRET_KEY: hub.config.env.TONGFA_SECRET_KEY,
+      TONGFA_LOG_LEVEL: 'silent',
+      TONGFA_DEMO: '0',
+      TONGFA_QUEUE_PREFIX: hub.config.env.TONGFA_QUEUE_PREFIX,
+      REDIS_URL: 'redis://127.0.0.1:9',
+      TONGFA_LOGIN_RATE_LIMIT: '2',
+    });
+    const app = await createHub(down, { clock: hub.clock, consumeJobs: false, quiet: true });
+    try {
+      await app.init();
+      const http = request(app.getHttpServer());
+      const attempt = () =>
+        http.post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.78').send({ username: 'x.gone', password: 'Wrong#Pass2026' });
+      assert.equal((await attempt()).status, 401);
+      assert.equal((await attempt()).status, 401);
+      assert.equal((await attempt()).status, 429);
+    } finally {
+      await app.close();
+    }
+  });
+});

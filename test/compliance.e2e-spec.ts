@@ -179,6 +179,62 @@ for (const driver of testDrivers()) {
       assert.equal(second.body.warnings[0].acknowledged, true);
     });
 
+    it('tells the editor the 送审 rule the submission applies: personal data goes to the reviewer, a secrecy marker stops it', async () => {
+      const cases = [
+        { title: '便民服务电话公布', bodyHtml: '<p>咨询电话：139-1234-5678</p>', allowed: true },
+        { title: '内部资料 便民服务', bodyHtml: '<p>工作安排</p>', allowed: false },
+      ];
+      for (const c of cases) {
+        const check = await hub.http.post('/api/v1/compliance/check').set(auth('c.editor')).send({ title: c.title, bodyHtml: c.bodyHtml });
+        assert.equal(check.status, 200);
+        assert.equal(check.body.submit.allowed, c.allowed, JSON.stringify(check.body.submit));
+        assert.equal(check.body.submit.forReviewer.length, c.allowed ? 1 : 0);
+        const created = await hub.http
+          .post('/api/v1/manuscripts')
+          .set(auth('c.editor'))
+          .send({ title: c.title, summary: '', body: c.bodyHtml, category: 'news', source: { type: 'original' } });
+        assert.equal(created.status, 201, created.text);
+        const submitted = await hub.http.post(`/api/v1/manuscripts/${created.body.id}/submit`).set(auth('c.editor'));
+        // The button and the API agree: what the check allows, the submission accepts, and only that.
+        assert.equal(submitted.status === 200, c.allowed, `${c.title}: ${submitted.status} ${submitted.text}`);
+        if (c.allowed) assert.ok(submitted.body.warnings.some((w: { category?: string }) => w.category === 'privacy'));
+      }
+    });
+
+    it('counts the units above the writer as designated sources of a reprint, and no one else', async () => {
+      const reprint = (unitName: string) =>
+        hub.http
+          .post('/api/v1/compliance/check')
+          .set(auth('c.editor'))
+          .send({ title: '转发：冬季安全生产通知', bodyHtml: '<p>转发上级通知。</p>', source: { type: 'reprint', unitName } });
+      const fromCity = await reprint('甲市政府办公室');
+      assert.equal(fromCity.status, 200);
+      assert.deepEqual(
+        fromCity.body.blocking.filter((f: { rule: string }) => f.rule === 'source_unit'),
+        [],
+        'the city above the county is a source',
+      );
+      const fromSibling = await reprint('甲市二县政府办公室');
+      assert.ok(
+        fromSibling.body.blocking.some((f: { rule: string }) => f.rule === 'source_unit'),
+        'a sibling county is not',
+      );
+      // The submission applies the same: a reprint of the city's release goes to review.
+      const created = await hub.http
+        .post('/api/v1/manuscripts')
+        .set(auth('c.editor'))
+        .send({
+          title: '转发：冬季安全生产通知',
+          summary: '',
+          body: '<p>转发上级通知。</p>',
+          category: 'reprint',
+          source: { type: 'reprint', unitName: '甲市政府办公室' },
+        });
+      assert.equal(created.status, 201, created.text);
+      const submitted = await hub.http.post(`/api/v1/manuscripts/${created.body.id}/submit`).set(auth('c.editor'));
+      assert.equal(submitted.status, 200, submitted.text);
+    });
+
     it('lets another process notice a publication within the refresh interval, without recompiling in between', async () => {
       // A second registry on the same database stands for another hub or worker process.
       const other = new LexiconRegistry(hub.ds, hub.clock);

@@ -11,6 +11,7 @@ import request from 'supertest';
 import { SandboxClient } from '@tongfa/plugin-sdk/testing';
 import { createDataSource, createTestDatabase, testDrivers, TestDatabase } from '@tongfa/database';
 import { spawnHub, type HubProcess } from './support/hub-process';
+import { DEMO_RELEASE_TITLE } from '../apps/hub/src/demo/demo-content';
 import { pollUntil } from './support/poll';
 import { testRedisUrl } from './support/test-hub';
 import { WORKER_MAIN } from './support/publish-kit';
@@ -42,6 +43,7 @@ for (const driver of testDrivers()) {
     const tokens = new Map<string, string>();
     const as = (who: string) => ({ Authorization: `Bearer ${tokens.get(who)}` });
     let publicationId = '';
+    let unitId = '';
     const title = '东区推出十项便民服务举措';
 
     before(async () => {
@@ -105,6 +107,28 @@ for (const driver of testDrivers()) {
       }
     });
 
+    it('shows every demo account with one name and its county as verified subject, none flagged', async () => {
+      const login = await request(base).post('/api/v1/auth/login').send({ username: 'supervisor', password: README_PASSWORD });
+      assert.equal(login.status, 200, login.text);
+      const list = await request(base)
+        .get('/api/v1/accounts?pageSize=100')
+        .set({ Authorization: `Bearer ${login.body.accessToken}` });
+      assert.equal(list.status, 200, list.text);
+      assert.equal(list.body.items.length, 24);
+      const flagged = list.body.items.filter((a: { namingIssues: string[] | null }) => a.namingIssues?.length);
+      assert.deepEqual(
+        flagged.map(
+          (a: { platform: string; name: string; namingIssues: string[] }) => `${a.platform} ${a.name}: ${a.namingIssues.join('; ')}`,
+        ),
+        [],
+      );
+      const subjects = list.body.items.filter((a: { verifiedSubject: string | null }) => a.verifiedSubject);
+      assert.ok(subjects.length >= 12, 'Weibo, 南方号 and the own app report a subject for every county');
+      for (const a of subjects) assert.match(a.verifiedSubject, /人民政府办公室$/);
+      const quiet = hub.stdout() + hub.stderr();
+      assert.doesNotMatch(quiet, /getProfile failed/, 'connecting the demo warns of nothing');
+    });
+
     it('writes a manuscript with a cover, reviewed by reviewer1 then reviewer2', async () => {
       const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#2a7' } })
         .jpeg()
@@ -135,6 +159,7 @@ for (const driver of testDrivers()) {
       }
       const done = await request(base).get(`/api/v1/manuscripts/${id}`).set(as('editor.dongqu'));
       assert.equal(done.body.status, 'approved');
+      unitId = done.body.unitId;
 
       const accounts = await request(base).get(`/api/v1/accounts?unitId=${done.body.unitId}&pageSize=50`).set(as('editor.dongqu'));
       assert.equal(accounts.status, 200, accounts.text);
@@ -147,6 +172,32 @@ for (const driver of testDrivers()) {
       assert.deepEqual(pub.body.skipped, [], 'every demo account can publish');
       assert.equal(pub.body.targets.length, 6);
       publicationId = pub.body.id;
+    });
+
+    it('sends the review and approval notifications to the unit’s demo 政务微信 and 钉钉 groups in the sandbox', async () => {
+      const login = await request(base).post('/api/v1/auth/login').send({ username: 'admin.dongqu', password: README_PASSWORD });
+      assert.equal(login.status, 200, login.text);
+      const list = await request(base)
+        .get(`/api/v1/units/${unitId}/notification-channels`)
+        .set({ Authorization: `Bearer ${login.body.accessToken}` });
+      assert.equal(list.status, 200, list.text);
+      assert.deepEqual(
+        list.body.map((c: { provider: string; name: string; signed: boolean }) => `${c.provider} ${c.name} ${c.signed}`).sort(),
+        ['dingtalk 工作钉钉群（演示） true', 'wecom 值班政务微信群（演示） false'],
+      );
+      const sandbox = hub.sandboxUrl();
+      assert.ok(sandbox, 'the banner names the sandbox');
+      assert.match(hub.stdout(), /演示通知机器人 demo bots: 2 个/);
+      // The delivery sweep runs every 15 s: both simulated groups get the manuscript's notifications.
+      let got: { provider: string; title: string | null; content: string }[] = [];
+      await pollUntil(
+        async () => {
+          got = (await (await fetch(`${sandbox}/_sandbox/bots/messages`)).json()) as typeof got;
+          const about = got.filter((m) => `${m.title ?? ''}${m.content}`.includes(title));
+          return about.some((m) => m.provider === 'wecom') && about.some((m) => m.provider === 'dingtalk');
+        },
+        { timeoutMs: 60_000, intervalMs: 1000, what: 'both demo groups receive a notification about the manuscript' },
+      ).catch(() => assert.fail(`the groups received: ${JSON.stringify(got).slice(0, 1000)}`));
     });
 
     it('ends with six published targets and exactly one post on each platform', async () => {
@@ -165,6 +216,53 @@ for (const driver of testDrivers()) {
         assert.equal(posts.length, 1, `${platform}: exactly one post`);
         assert.ok(posts[0]!.title.includes('便民') || posts[0]!.text.includes('便民'), `${platform} carries the manuscript`);
       }
+      // The link a newcomer clicks opens the simulated post, not a real platform's 404.
+      for (const target of view.targets as { platform: string; url: string; viewUrl: string }[]) {
+        assert.ok(target.viewUrl?.startsWith(`${hub.sandboxUrl()}/_sandbox/${target.platform}/view?url=`), JSON.stringify(target));
+        const page = await fetch(target.viewUrl);
+        assert.equal(page.status, 200, `${target.platform}: ${target.viewUrl}`);
+        assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+        const html = await page.text();
+        assert.match(html, /便民/, `${target.platform} page shows the post`);
+        assert.match(html, /统发沙箱模拟/);
+      }
+    });
+
+    it('lets the city supervisor relay the city’s ready-made release to its counties (矩阵联动), and a county accept it', async () => {
+      const sign = async (u: string) => {
+        const res = await request(base).post('/api/v1/auth/login').send({ username: u, password: README_PASSWORD });
+        assert.equal(res.status, 200, `${u}: ${res.text}`);
+        return { Authorization: `Bearer ${res.body.accessToken}` };
+      };
+      const sup = await sign('supervisor.qingshan');
+      const me = await request(base).get('/api/v1/auth/me').set(sup);
+      const list = await request(base).get('/api/v1/manuscripts?status=approved&pageSize=50').set(sup);
+      const release = list.body.items.find((m: { title: string }) => m.title === DEMO_RELEASE_TITLE);
+      assert.ok(release, `the demo's approved city release: ${JSON.stringify(list.body.items.map((m: { title: string }) => m.title))}`);
+      const campaign = await request(base)
+        .post('/api/v1/campaigns')
+        .set(sup)
+        .send({
+          title: '转发：今冬明春安全生产通知',
+          source: { manuscriptId: release.id },
+          targets: { rootUnitId: me.body.unitId, levels: ['county'] },
+          platforms: ['weibo', 'wechat'],
+          deadline: new Date(Date.now() + 24 * 3600_000).toISOString(),
+        });
+      assert.equal(campaign.status, 201, campaign.text);
+      assert.equal(campaign.body.counts.total, 4, 'two counties × two platforms');
+      assert.equal(campaign.body.counts.pending, 4, 'every demo county has both accounts');
+      const county = await sign('editor.xixian');
+      const mine = await request(base).get('/api/v1/assignments').set(county);
+      assert.equal(mine.status, 200, mine.text);
+      assert.equal(mine.body.items.length, 2);
+      const accepted = await request(base).post(`/api/v1/assignments/${mine.body.items[0].id}/accept`).set(county);
+      assert.ok(accepted.status === 200 || accepted.status === 201, accepted.text);
+      assert.ok(accepted.body.manuscriptId);
+      // The relay passes the checks without a lexicon entry: the city is the county's superior.
+      const check = await request(base).post(`/api/v1/manuscripts/${accepted.body.manuscriptId}/check`).set(county);
+      assert.equal(check.status, 200, check.text);
+      assert.deepEqual(check.body.blocking, []);
     });
 
     it('prints the demo users again after a restart and says how to reset the operator’s password', async () => {

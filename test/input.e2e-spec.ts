@@ -5,6 +5,7 @@ import { testDrivers } from '@tongfa/database';
 import { makeCreditCode, Role } from '@tongfa/identity';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
+import { fieldLabel } from '../apps/hub/src/common/error-text';
 
 /**
  * Hostile and careless input: every malformed request gets a 4xx that names the offending field,
@@ -22,7 +23,11 @@ function assertRejected(res: Response, field: string, status = 400): void {
     b.details.some((d) => d.field === field),
     `details name ${field}: ${JSON.stringify(b.details)}`,
   );
-  assert.ok(b.message.includes(field), `message names ${field}: ${b.message}`);
+  // Named as a person knows it (统一社会信用代码, 发布账号第 6 项), the request body as 请求体.
+  const named = field === 'body' ? '请求体' : fieldLabel(field, 'zh');
+  assert.ok(b.message.includes(named), `message names ${field} as ${named}: ${b.message}`);
+  assert.doesNotMatch(b.message, / \/ [A-Za-z]/, `no English half in the Chinese message: ${b.message}`);
+  assert.doesNotMatch(b.message, /\[\d+\]/, `no index path in the message: ${b.message}`);
   assert.equal(typeof b.requestId, 'string');
 }
 

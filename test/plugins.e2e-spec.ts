@@ -30,11 +30,27 @@ describe('plugin registry', () => {
     assert.equal(lines.length, 4);
     for (const l of lines) assert.doesNotMatch(l, /\n/, 'one line per refused plugin');
     assert.match(lines[0]!, /bad-manifest.*invalid manifest: .*constraints\.body\.max.*allowedHosts/);
-    assert.match(lines[1]!, /wrong-sdk.*requires SDK \^9\.0\.0, this host has 0\.1\.0/);
+    assert.match(lines[1]!, /wrong-sdk.*built for SDK 9\.0, newer than this host's 0\.2\.0: upgrade the hub first/);
     assert.match(lines[2]!, /throws-at-load.*threw at load: boom: cannot find module "leftpad-native"/);
     assert.doesNotMatch(lines[2]!, /Module\._resolveFilename \(node:internal\)\n/);
     assert.match(lines[3]!, /tongfa-plugin-that-does-not-exist: .*cannot be resolved/);
     assert.equal(registry.refused[1]!.id, 'wrong-sdk');
+  });
+
+  it('hosts a plugin built for the previous SDK minor: fixture-hang declares ^0.1.0, this SDK is 0.2', () => {
+    const registry = new PluginRegistry({ builtinDir: null, thirdParty: [fixture('hang')], onRefused: (l) => assert.fail(l) });
+    assert.equal(registry.get('fixture-hang')?.manifest.sdk, '^0.1.0');
+  });
+
+  it('says why a plugin has no simulator: none declared, or the declared export is missing', () => {
+    const registry = new PluginRegistry({
+      builtinDir: null,
+      thirdParty: [fixture('hang'), fixture('declared-simulator')],
+      onRefused: (l) => assert.fail(l),
+    });
+    assert.match(registry.findSimulator('fixture-hang').problem!, /declare manifest\.simulator \{ module, export \}/);
+    assert.equal(registry.simulatorFactory('fixture-hang'), undefined);
+    assert.match(registry.findSimulator('declared-simulator').problem!, /\.\/sim exports no function createMissingSimulator/);
   });
 
   it('refuses a second plugin with an id already loaded', () => {
@@ -95,7 +111,7 @@ for (const driver of testDrivers()) {
       assert.deepEqual(hang.rateLimits.perAccount, { tokens: 3, intervalMs: 60_000 });
       assert.equal(op.body.refused.length, 4);
       const reasons = op.body.refused.map((r: { reason: string }) => r.reason).join('\n');
-      assert.match(reasons, /requires SDK \^9\.0\.0/);
+      assert.match(reasons, /built for SDK 9\.0, newer than this host/);
       assert.match(reasons, /threw at load/);
       const ed = await hub.http.get('/api/v1/plugins').set(as('pl.editor'));
       assert.equal(ed.status, 200);

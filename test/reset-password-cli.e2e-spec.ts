@@ -16,15 +16,16 @@ function resetPassword(databaseUrl: string, args: string[]): Promise<{ code: num
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A hung CLI is killed at the deadline and fails the test by its exit, not left running.
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('error', fail);
     child.on('exit', (code) => {
-      clearTimeout(timer);
       done({ code, stdout, stderr });
     });
   });

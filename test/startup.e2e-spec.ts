@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,7 @@ import { Unit, User } from '@tongfa/identity';
 import { DEMO_PASSWORD, DEMO_USERNAMES } from '../apps/hub/src/demo/demo-seeder';
 import { spawnHub } from './support/hub-process';
 import { testRedisUrl } from './support/test-hub';
+import { pollUntil } from './support/poll';
 
 // What a printed password would look like: the published demo one, or a generated one.
 const PRINTED_PASSWORD = new RegExp(`${DEMO_PASSWORD.replace(/[#]/g, '\\$&')}|Tf-[A-Za-z0-9_-]{12,}9a`);
@@ -194,3 +196,66 @@ for (const driver of testDrivers()) {
     }
   });
 }
+
+describe('a start on a port that is taken', () => {
+  it('exits 1 with one line naming the setting to change, not a stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '0.0.0.0', done));
+    const port = (blocker.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'tongfa-port-'));
+    const hub = spawnHub({ PORT: String(port), TONGFA_DEMO: '0', TONGFA_LOG_LEVEL: 'silent' }, { cwd: dir });
+    try {
+      const code = await new Promise<number | null>((done) => hub.proc.once('exit', (c) => done(c)));
+      assert.equal(code, 1);
+      const err = hub.stderr().trim();
+      assert.match(err, new RegExp(`^端口 ${port} 已被占用（PORT）`));
+      assert.equal(err.split('\n').length, 1, err);
+      assert.doesNotMatch(err, /\bat \S+ \(/, 'no stack trace');
+    } finally {
+      await hub.stop();
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the log of a start the load balancer watches', () => {
+  it('records the not-ready answers of /health/ready as warnings without a stack, then serves', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((done) => probe.close(done));
+    const dir = mkdtempSync(join(tmpdir(), 'tongfa-ready-log-'));
+    const hub = spawnHub({ PORT: String(port), SANDBOX_PORT: '0', TONGFA_DEMO: '1', TONGFA_LOG_LEVEL: 'info' }, { cwd: dir });
+    try {
+      let notReady = 0;
+      await pollUntil(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+          if (res?.status === 503) notReady++;
+          return res?.status === 200;
+        },
+        { timeoutMs: 90_000, intervalMs: 20, what: `ready; ${hub.stderr().slice(-1000)}` },
+      );
+      const lines = hub
+        .stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; msg: string; res?: { statusCode: number }; err?: unknown });
+      const answered = lines.filter((l) => l.res?.statusCode === 503);
+      assert.equal(answered.length > 0, notReady > 0, 'every 503 the probe saw is in the log');
+      for (const l of answered) {
+        assert.equal(l.level, 40, JSON.stringify(l));
+        assert.equal(l.err, undefined, 'no made-up stack for a chosen 503');
+      }
+      assert.deepEqual(
+        lines.filter((l) => l.level >= 50).map((l) => l.msg),
+        [],
+        'nothing at error level',
+      );
+    } finally {
+      await hub.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

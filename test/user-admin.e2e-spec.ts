@@ -164,6 +164,12 @@ for (const driver of testDrivers()) {
       it(`${actor}: changes exactly the users it may manage, and nothing of the others`, async () => {
         for (const target of Object.keys(TARGETS) as TargetKey[]) {
           const userId = ids.get(`ut.${target}`)!;
+          // What the console is told it may do is exactly what the hub then allows.
+          const seen = await hub.http.get(`/api/v1/users/${userId}`).set(bearer(actor));
+          if (seen.status === 200) {
+            const mayReset = ALLOWED[actor][target]?.includes('reset') ?? false;
+            assert.equal(seen.body.manageable, mayReset, `${actor} sees ${target} as manageable=${seen.body.manageable}`);
+          }
           // Enable runs right after disable, so it has something to undo.
           for (const op of OPS) {
             const what = `${actor} ${op} ${target}`;
@@ -190,6 +196,8 @@ for (const driver of testDrivers()) {
 
       it(`${actor}: changes nothing of its own account or roles through user administration`, async () => {
         const me = ids.get(`ua.${actor}`)!;
+        const own = await hub.http.get(`/api/v1/users/${me}`).set(bearer(actor));
+        if (own.status === 200) assert.equal(own.body.manageable, false, `${actor} is not offered to manage itself`);
         const [role, unit] = ACTORS[actor];
         for (const op of OPS) {
           if (op === 'unlock') await lockInDb(me);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
-import { buildTestMp4 } from '../plugins/douyin/src/mp4';
+import { buildTestMp4 } from '@tongfa/plugin-sdk/testing';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
 import { pollUntil } from './support/poll';
@@ -96,6 +96,35 @@ for (const driver of testDrivers()) {
       assert.ok(done.targets[0].remoteId);
       const posts = (await sw.sim.posts('douyin', simId)).filter((p) => !p.deleted);
       assert.equal(posts.length, 1, 'exactly one video');
+    });
+
+    it('hands render the probed duration: a 1000-second video shows its length and breaks Douyin’s 15-minute limit in the preview', async () => {
+      const up = await hub.http
+        .post('/api/v1/media')
+        .set(as('vd.editor'))
+        .attach('file', buildTestMp4(2 * 1024 * 1024, 1000), '长视频.mp4');
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      assert.equal(up.body.durationSec, 1000);
+      const ms = await hub.http
+        .post('/api/v1/manuscripts')
+        .set(as('vd.editor'))
+        .send({
+          title: '甲市一县长视频',
+          summary: '',
+          body: '<p>长视频。</p>',
+          category: 'news',
+          source: { type: 'original' },
+          mediaIds: [up.body.id],
+        });
+      assert.equal(ms.status, 201, ms.text);
+      const preview = await hub.http.get(`/api/v1/manuscripts/${ms.body.id}/renditions`).set(as('vd.editor'));
+      assert.equal(preview.status, 200, preview.text);
+      const douyin = preview.body.items.find((i: { accountId: string }) => i.accountId === accountId);
+      assert.ok(douyin, JSON.stringify(preview.body.items));
+      const v = douyin.rendition.violations.find((x: { constraint: string }) => x.constraint === 'video.maxDurationSec');
+      assert.ok(v, `no duration violation: ${JSON.stringify(douyin.rendition.violations)}`);
+      assert.equal(v.actual, 1000);
+      assert.equal(v.limit, 900);
     });
   });
 }

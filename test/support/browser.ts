@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestHub } from './test-hub';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -75,4 +75,90 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 
 export function describeViolations(vs: AxeViolation[]): string {
   return vs.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`).join('\n');
+}
+
+/**
+ * Signs `username` in through the sign-in page in a fresh context (its own cookies and storage),
+ * which is kept in `contexts` for the suite to close. The Chinese locale is the console's default.
+ */
+export async function signIn(
+  browser: Browser,
+  base: string,
+  username: string,
+  password: string,
+  contexts: BrowserContext[],
+  opts: { viewport?: { width: number; height: number }; timeoutMs?: number } = {},
+): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: opts.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(opts.timeoutMs ?? 20_000);
+  await page.goto(`${base}/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  // Attached, not visible: at phone width the header gives the name's place to the controls.
+  await page.getByTestId('whoami').waitFor({ state: 'attached' });
+  return page;
+}
+
+/**
+ * Waits for the page's finite CSS/Web animations (a dialog fading in, a button's colour transition)
+ * to end, so axe measures colours as they will stay, not a frame half-way through a fade. Endless
+ * ones (spinners) are left alone; the wait itself is bounded.
+ */
+export async function animationsSettled(page: Page, timeoutMs = 3_000): Promise<void> {
+  await page.evaluate(
+    `Promise.race([
+      Promise.all(document.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, ${timeoutMs})),
+    ])`,
+  );
+}
+
+/** Screenshot for review, then axe: no serious or critical violation may remain; the count goes to `report`. */
+export async function checkPage(page: Page, name: string, report: string[]): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await animationsSettled(page);
+  await screenshot(page, name);
+  const violations = await axe(page);
+  report.push(`${name}: ${violations.length} serious/critical`);
+  if (violations.length)
+    throw new Error(`${name}: ${violations.length} serious/critical axe violations\n${describeViolations(violations)}`);
+}
+
+export const PHONE = { width: 390, height: 844 };
+
+/** A deep link survives a reload: the same page comes back, signed in, with `ready` on it. */
+export async function reloadKeeps(page: Page, ready: () => Promise<void>): Promise<void> {
+  const url = page.url();
+  await page.reload();
+  await ready().catch(async (e) => {
+    throw new Error(`${e}; after the reload the page says: ${await page.locator('body').innerText()}`);
+  });
+  if (page.url() !== url) throw new Error(`the reload moved from ${url} to ${page.url()}`);
+}
+
+/**
+ * Opens `path` in `page` (a phone-sized context) and checks the page itself never scrolls sideways
+ * at 390 px (tables scroll inside their own box); closes the context afterwards.
+ */
+export async function assertFitsPhone(
+  page: Page,
+  base: string,
+  path: string,
+  ready: (p: Page) => Promise<void>,
+  name: string,
+): Promise<void> {
+  await page.goto(`${base}${path}`);
+  await ready(page).catch(async (e) => {
+    throw new Error(`${e}; ${path} at 390 px says: ${await page.locator('body').innerText()}`);
+  });
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, `${name}-390`);
+  const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+  if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at a ${PHONE.width} px viewport`);
+  await page.context().close();
 }

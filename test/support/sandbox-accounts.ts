@@ -17,7 +17,7 @@ export interface SandboxWorld {
     unitId: string,
     platform: string,
     name: string,
-  ): Promise<{ account: Account; simAccountId: string }>;
+  ): Promise<{ account: Account; simAccountId: string; credentials: Record<string, string> }>;
   /** Settings a unit gives each platform's account in the sandbox (its site URL under gov.cn, …). */
   settingsFor(platform: string): Record<string, string>;
   close(): Promise<void>;
@@ -61,7 +61,8 @@ export async function startSandboxWorld(hub: TestHub): Promise<SandboxWorld> {
       } catch (e) {
         throw new Error(`connecting the ${platform} sandbox account failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      return { account, simAccountId: simAccount.id };
+      // The account's own credentials, so a test can connect it again (re-authorisation).
+      return { account, simAccountId: simAccount.id, credentials: own };
     },
     settingsFor: (platform) => SANDBOX_SETTINGS[platform] ?? {},
     close: () => sandbox.close(),

@@ -1,4 +1,4 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { startTransition, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
@@ -6,12 +6,25 @@ import enUS from 'antd/locale/en_US';
 import { BrowserRouter } from 'react-router';
 import { setApiLanguage } from './api/client';
 import { LangContext, type Lang } from './lib/i18n';
-import { SessionProvider } from './lib/session';
+import { beginSession, SessionProvider } from './lib/session';
+import { prefetchWorkbench } from './pages/Workbench';
 import { AppRoutes } from './routes';
+// antd's stylesheet, built ahead (zeroRuntime below): the components do not generate their CSS in
+// the browser on first render, which was most of the first load's script time. The theme's
+// tokens below still reach the components as CSS variables set at run time.
+import 'antd/dist/antd.css';
 import './styles.css';
 
+const savedLang = (): Lang => (localStorage.getItem('tongfa.lang') === 'en' ? 'en' : 'zh');
+
+// Before the first render: who is signed in, and on `/` the workbench's lists once that is known,
+// so neither waits for React to render the layout (on a loaded machine that took a second).
+setApiLanguage(savedLang());
+const session = beginSession();
+if (window.location.pathname === '/') void session?.then((me) => me && prefetchWorkbench(me));
+
 function Root() {
-  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('tongfa.lang') === 'en' ? 'en' : 'zh'));
+  const [lang, setLang] = useState<Lang>(savedLang);
   setApiLanguage(lang);
   useEffect(() => {
     localStorage.setItem('tongfa.lang', lang);
@@ -23,6 +36,7 @@ function Root() {
       <ConfigProvider
         locale={lang === 'zh' ? zhCN : enUS}
         theme={{
+          zeroRuntime: true,
           token: {
             colorPrimary: '#0b57d0',
             colorPrimaryHover: '#0842a0',
@@ -50,8 +64,12 @@ function Root() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Root />
-  </StrictMode>,
+// As a transition the first render yields to the browser every few milliseconds, so the session's
+// answer (and the workbench requests it starts) are handled as they arrive, not after the render.
+startTransition(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <Root />
+    </StrictMode>,
+  ),
 );

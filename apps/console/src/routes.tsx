@@ -3,22 +3,46 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Loading } from './components/Loading';
 import { useSession } from './lib/session';
 import { AppLayout } from './components/AppLayout';
+// The workbench is the first page of nearly every visit: part of the entry, so index.html preloads
+// its modules with the rest (lazily it was a second wave of ~25 requests after the first had run).
+import Workbench from './pages/Workbench';
 
 // Each page is its own chunk: the sign-in page does not download the editor.
 const Login = lazy(() => import('./pages/Login'));
 const ChangePassword = lazy(() => import('./pages/ChangePassword'));
-const Workbench = lazy(() => import('./pages/Workbench'));
 const Manuscripts = lazy(() => import('./pages/Manuscripts'));
 const ManuscriptEditor = lazy(() => import('./pages/ManuscriptEditor'));
 const ManuscriptView = lazy(() => import('./pages/ManuscriptView'));
 const Preview = lazy(() => import('./pages/Preview'));
 const Review = lazy(() => import('./pages/Review'));
 const PublicationView = lazy(() => import('./pages/PublicationView'));
+const Publications = lazy(() => import('./pages/Publications'));
+const Calendar = lazy(() => import('./pages/Calendar'));
 const Matrix = lazy(() => import('./pages/Matrix'));
 const AccountDetail = lazy(() => import('./pages/AccountDetail'));
 const Units = lazy(() => import('./pages/Units'));
 const Users = lazy(() => import('./pages/Users'));
+const UserDetail = lazy(() => import('./pages/UserDetail'));
+const AccountNew = lazy(() => import('./pages/AccountNew'));
+const ApiKeys = lazy(() => import('./pages/ApiKeys'));
+const NotificationChannels = lazy(() => import('./pages/NotificationChannels'));
+const Security = lazy(() => import('./pages/Security'));
 const Audit = lazy(() => import('./pages/Audit'));
+const Campaigns = lazy(() => import('./pages/Campaigns'));
+const CampaignNew = lazy(() => import('./pages/CampaignNew'));
+const CampaignDashboard = lazy(() => import('./pages/CampaignDashboard'));
+const AssignmentDetail = lazy(() => import('./pages/AssignmentDetail'));
+const CampaignTrustSettings = lazy(() => import('./pages/CampaignTrustSettings'));
+const QaLibrary = lazy(() => import('./pages/QaLibrary'));
+const QaEditor = lazy(() => import('./pages/QaEditor'));
+const QaView = lazy(() => import('./pages/QaView'));
+const QaGaps = lazy(() => import('./pages/QaGaps'));
+const QaSynonyms = lazy(() => import('./pages/QaSynonyms'));
+const QaCategories = lazy(() => import('./pages/QaCategories'));
+const QaPolicies = lazy(() => import('./pages/QaPolicies'));
+const MediaLibrary = lazy(() => import('./pages/MediaLibrary'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const Alerts = lazy(() => import('./pages/Alerts'));
 
 function Guard({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
@@ -26,6 +50,8 @@ function Guard({ children }: { children: ReactNode }) {
   if (loading) return <Loading />;
   if (!me) return <Navigate to="/login" replace state={{ from: loc.pathname + loc.search }} />;
   if (me.mustChangePassword && loc.pathname !== '/password') return <Navigate to="/password" replace />;
+  // A role that requires a second factor: nothing else until it is enrolled.
+  if (me.restriction === 'mfa_enrollment' && loc.pathname !== '/security') return <Navigate to="/security" replace />;
   return <>{children}</>;
 }
 
@@ -52,12 +78,35 @@ export function AppRoutes() {
           <Route path="/manuscripts/:id/edit" element={<ManuscriptEditor />} />
           <Route path="/manuscripts/:id/preview" element={<Preview />} />
           <Route path="/manuscripts/:id/review" element={<Review />} />
+          <Route path="/publications" element={<Publications />} />
           <Route path="/publications/:id" element={<PublicationView />} />
+          <Route path="/calendar" element={<Calendar />} />
           <Route path="/accounts" element={<Matrix />} />
+          <Route path="/accounts/new" element={<AccountNew />} />
           <Route path="/accounts/:id" element={<AccountDetail />} />
           <Route path="/admin/units" element={<Units />} />
           <Route path="/admin/users" element={<Users />} />
+          <Route path="/admin/users/:id" element={<UserDetail />} />
+          <Route path="/admin/api-keys" element={<ApiKeys />} />
+          <Route path="/security" element={<Security />} />
           <Route path="/audit" element={<Audit />} />
+          <Route path="/campaigns" element={<Campaigns />} />
+          <Route path="/campaigns/new" element={<CampaignNew />} />
+          <Route path="/campaigns/:id" element={<CampaignDashboard />} />
+          <Route path="/assignments/:id" element={<AssignmentDetail />} />
+          <Route path="/admin/campaign-trust" element={<CampaignTrustSettings />} />
+          <Route path="/admin/notification-channels" element={<NotificationChannels />} />
+          <Route path="/qa" element={<QaLibrary />} />
+          <Route path="/qa/new" element={<QaEditor />} />
+          <Route path="/qa/gaps" element={<QaGaps />} />
+          <Route path="/qa/synonyms" element={<QaSynonyms />} />
+          <Route path="/qa/categories" element={<QaCategories />} />
+          <Route path="/qa/policies" element={<QaPolicies />} />
+          <Route path="/qa/:id" element={<QaView />} />
+          <Route path="/notifications" element={<Notifications />} />
+          <Route path="/alerts" element={<Alerts />} />
+          <Route path="/qa/:id/edit" element={<QaEditor />} />
+          <Route path="/media" element={<MediaLibrary />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

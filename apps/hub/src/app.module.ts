@@ -19,6 +19,11 @@ import { MediaModule } from '@tongfa/media';
 import { ComplianceModule } from '@tongfa/compliance';
 import { AlertsModule } from '@tongfa/alerts';
 import { AlertsController } from './alerts/alerts.controller';
+import { CampaignsHttpModule } from './campaigns/campaigns.http.module';
+import { InboxHttpModule } from './inbox/inbox.http.module';
+import { KnowledgeHttpModule } from './knowledge/knowledge.http.module';
+import { NotificationsHttpModule } from './notifications/notifications.http.module';
+import { MonitoringHttpModule } from './monitoring/monitoring.http.module';
 import { LexiconsController } from './compliance/lexicons.controller';
 import { ComplianceController } from './compliance/compliance.controller';
 import { MediaController } from './media/media.controller';
@@ -36,6 +41,7 @@ import { OidcController } from './auth/oidc.controller';
 import { OidcProviderMount } from './auth/oidc-provider.mount';
 import { LocalStrategy } from './auth/local.strategy';
 import { LoginThrottle, LoginThrottleGuard } from './auth/login-throttle';
+import { loginThrottleStorage } from './auth/login-throttle-storage';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { UnitsController } from './units/units.controller';
 import { UsersController } from './users/users.controller';
@@ -46,7 +52,7 @@ import { HttpMetricsMiddleware, MetricsController, MetricsRegistry } from './ops
 import { QueueAdminGate } from './ops/queues-board';
 import { StartupService } from './startup.service';
 import { StartupGate } from './ops/startup-gate';
-import { requestLine, terminalLogStream } from './ops/log-output';
+import { maskLoggedRequest, requestLine, terminalLogStream } from './ops/log-output';
 import pino from 'pino';
 
 export interface HubOptions {
@@ -94,16 +100,27 @@ export class HubModule implements NestModule {
                 return id;
               },
               redact: { paths: LOG_REDACT, censor: '[redacted]' },
+              serializers: { req: maskLoggedRequest },
               autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
               customProps: () => ({ service: 'hub' }),
+              // A 503 is a state the hub chose (not ready, a dependency down), not a crash: a warning
+              // without pino-http's made-up stack; the exception filter has logged the real errors.
+              customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+                res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info',
+              customErrorObject: (_req: IncomingMessage, res: ServerResponse, _err: Error, val: Record<string, unknown>) =>
+                res.statusCode === 503 ? { ...val, err: undefined } : val,
               ...(tty ? { customSuccessMessage: requestLine, customErrorMessage: requestLine } : {}),
             },
             tty ?? pino.destination({ dest: 1, sync: true }),
           ],
         }),
         // Provides the counters' storage; LoginThrottle applies the sign-in limits itself.
-        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: config.env.TONGFA_LOGIN_RATE_LIMIT }]),
-        TerminusModule,
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'login', ttl: 60_000, limit: config.env.TONGFA_LOGIN_RATE_LIMIT }],
+          storage: loginThrottleStorage(config),
+        }),
+        // Not-ready answers are logged once, as warnings, by the exception filter and the request log.
+        TerminusModule.forRoot({ logger: false }),
         DatabaseModule,
         IdentityModule,
         OidcModule,
@@ -116,6 +133,11 @@ export class HubModule implements NestModule {
         AlertsModule,
         JobsModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
         PublishingModule.forRoot({ consume: opts.consumeJobs ?? config.embedded }),
+        CampaignsHttpModule,
+        KnowledgeHttpModule,
+        NotificationsHttpModule,
+        InboxHttpModule,
+        MonitoringHttpModule,
       ],
       controllers: [
         AlertsController,

@@ -8,7 +8,7 @@ import { AppConfig, Clock } from '@tongfa/core';
 import { JobQueue, BullJobQueue } from '@tongfa/jobs';
 import { HubModule } from './app.module';
 import { createValidationPipe } from './common/validation';
-import { bodyParsers } from './common/body-parsers';
+import { bodyParsers, webhookBodyParser } from './common/body-parsers';
 import { QueueAdminGate } from './ops/queues-board';
 import { serveConsole } from './console/console-static';
 import { quietBoot } from './ops/log-output';
@@ -40,6 +40,8 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
         directives: {
           defaultSrc: ["'self'"],
           imgSrc: ["'self'", 'data:', 'blob:'],
+          // The editor plays a chosen video from a blob: URL to capture its poster frame.
+          mediaSrc: ["'self'", 'blob:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
           scriptSrc: ["'self'"],
         },
@@ -48,6 +50,7 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
   );
   // The web console (apps/console/dist) at `/`, when built; the API stays under /api.
   serveConsole(app);
+  app.use(`/${API_PREFIX}/webhooks`, webhookBodyParser(config.env.TONGFA_BODY_LIMIT));
   app.use(...bodyParsers(config.env.TONGFA_BODY_LIMIT));
   app.enableCors({ origin: config.env.TONGFA_CORS_ORIGINS.length ? config.env.TONGFA_CORS_ORIGINS : false, credentials: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });

@@ -21,7 +21,16 @@ async function main(): Promise<void> {
     process.stderr.write(`${e instanceof ConfigError || e instanceof Error ? e.message : String(e)}\n`);
     process.exit(78); // EX_CONFIG
   }
-  const hub = await startHub(config);
+  const hub = await startHub(config).catch((e: unknown) => {
+    const err = e as NodeJS.ErrnoException & { port?: number };
+    if (err?.code !== 'EADDRINUSE') throw e;
+    // The newcomer's most likely start-up failure: say which setting to change, not a stack.
+    const which = err.port === config.env.SANDBOX_PORT ? 'SANDBOX_PORT' : 'PORT';
+    process.stderr.write(
+      `端口 ${err.port} 已被占用（${which}）：请停止占用它的进程，或设置 ${which}=<其他端口> / port ${err.port} is in use (${which}): stop what holds it or set ${which} to another port\n`,
+    );
+    process.exit(1);
+  });
   // Last of all, after every start-up log line: the address and the demo users.
   process.stdout.write(hub.banner.join('\n'));
 }

@@ -5,6 +5,7 @@ import { PluginHost, PluginRegistry } from '@tongfa/plugins';
 import { startSandbox, type RunningSandbox } from '../../sandbox/src/sandbox';
 import { createHub } from './bootstrap';
 import { connectDemoAccounts } from './demo/demo-accounts';
+import { connectDemoBots } from './demo/demo-bots';
 import { demoBanner } from './demo/demo-seeder';
 import { StartupGate } from './ops/startup-gate';
 import { StartupService } from './startup.service';
@@ -49,6 +50,8 @@ export async function startHub(
       // Sandbox accounts may reach exactly this origin (it may differ from SANDBOX_PORT's default).
       app.get(PluginHost).allowSandboxOrigin(sandbox.url);
       lines.push(...(await (opts.connectAccounts ?? connectDemoAccounts)(app, sandbox)));
+      // Their notification bots post to the sandbox's simulated 政务微信 / 钉钉 groups.
+      lines.push(...(await connectDemoBots(app, sandbox)));
     }
   } catch (e) {
     await sandbox?.close();

@@ -4,7 +4,9 @@ import { relative } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AppConfig, Clock } from '@tongfa/core';
 import { AuditService } from '@tongfa/audit';
+import { ManuscriptsService, ReviewService } from '@tongfa/manuscripts';
 import {
+  ActorLoader,
   makeCreditCode,
   PasswordHasher,
   resetPasswordBySystem,
@@ -17,6 +19,7 @@ import {
 } from '@tongfa/identity';
 import { JobQueue } from '@tongfa/jobs';
 import { DEMO_PASSWORD, DEMO_USERNAMES, DemoSeed, seedDemo } from './demo/demo-seeder';
+import { seedDemoContent } from './demo/demo-content';
 
 /**
  * At start-up: the bootstrap operator (TONGFA_BOOTSTRAP_ADMIN), the demo province (TONGFA_DEMO),
@@ -40,6 +43,9 @@ export class StartupService implements OnApplicationBootstrap, OnApplicationShut
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly actors: ActorLoader,
+    private readonly manuscripts: ManuscriptsService,
+    private readonly review: ReviewService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,9 +55,13 @@ export class StartupService implements OnApplicationBootstrap, OnApplicationShut
     if (production) await this.retirePublishedDemoPasswords();
     const bootstrap = this.config.env.TONGFA_BOOTSTRAP_ADMIN;
     if (this.config.demo) this.demo = await seedDemo(this.units, this.users, this.ds, { withOperator: !bootstrap, production });
+    if (this.demo?.seeded) {
+      await seedDemoContent({ ds: this.ds, actors: this.actors, manuscripts: this.manuscripts, review: this.review });
+    }
     if (bootstrap) await this.ensureBootstrapAdmin(bootstrap);
     this.hasUsers = await this.ds.getRepository(User).exists();
-    await this.scheduleRetention();
+    // Not awaited: a queue that cannot reach Redis must not hold the start-up (readiness reports it).
+    void this.scheduleRetention();
     // Once a day; the job id makes several hub processes schedule it once.
     this.timer = setInterval(() => void this.scheduleRetention(), 3600_000);
     this.timer.unref();

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Simulator } from '@tongfa/plugin-sdk/testing';
 import type { PluginRegistry } from '@tongfa/plugins';
+import { createBotSimulators } from './bot-simulators';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
 
@@ -36,10 +37,10 @@ export async function startSandbox(
   for (const p of registry.list()) {
     const id = p.manifest.id;
     try {
-      const factory = registry.simulatorFactory(id);
+      const { factory, problem } = registry.findSimulator(id);
       if (!factory) {
         missing.push(id);
-        opts.onProblem?.(`沙箱：插件 ${id} 没有模拟器 / sandbox: plugin ${id} exports no simulator`);
+        opts.onProblem?.(`沙箱：${problem}`);
         continue;
       }
       const sim = factory();
@@ -53,7 +54,16 @@ export async function startSandbox(
   }
   const shutdown = new AbortController();
   const handlers: Handler[] = [...groups].map(([make, group]) => make(group, { signal: shutdown.signal }) as Handler);
+  // The group bots (政务微信, 钉钉) units send notifications to: not plugins, served before them.
+  const bots = createBotSimulators();
   const server = createServer((req, res) => {
+    if (req.url?.startsWith('/_bots/') || req.url?.startsWith('/_sandbox/bots/')) {
+      bots.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
     // Each kit's handler passes paths of platforms it does not serve to the next one.
     const run = (i: number): void => {
       const h = handlers[i];

@@ -10,6 +10,11 @@ import { ManuscriptsModule } from '@tongfa/manuscripts';
 import { MediaModule } from '@tongfa/media';
 import { ComplianceModule } from '@tongfa/compliance';
 import { PublishingModule } from '@tongfa/publishing';
+import { CampaignsModule } from '@tongfa/campaigns';
+import { MonitoringModule } from '@tongfa/monitoring';
+import { KnowledgeModule } from '@tongfa/knowledge';
+import { NotificationsModule } from '@tongfa/notifications';
+import { InboxModule } from '@tongfa/inbox';
 
 /**
  * The job edge: no HTTP, only the libraries whose handlers it runs. Each library module
@@ -40,8 +45,18 @@ export class WorkerModule {
         ManuscriptsModule,
         MediaModule,
         ComplianceModule,
+        // The Q&A library's expiry reminders (its search index lives in the hubs only).
+        KnowledgeModule,
         JobsModule.forRoot({ consume: true }),
         PublishingModule.forRoot({ consume: true }),
+        // 矩阵联动 sweeps: relay completion, detection polling, reminders and escalation.
+        CampaignsModule,
+        // 监测: the daily activity roll-up and the inspection rules.
+        MonitoringModule,
+        // 站内通知: the producers listen to the reviews, alerts and campaigns this process handles.
+        NotificationsModule,
+        // 政民互动: the reply outbox, comment polling and the SLA sweeps.
+        InboxModule,
       ],
     };
   }

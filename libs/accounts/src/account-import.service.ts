@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { DataSource, In } from 'typeorm';
 import {
   assertSafeXlsx,
+  cellText,
   Clock,
   CommonError,
   CommonException,
@@ -11,6 +12,7 @@ import {
   ErrorDetail,
   newId,
   ownValue,
+  parseSheetDate,
   XlsxLimits,
 } from '@tongfa/core';
 import { pathInScope } from '@tongfa/database';
@@ -154,7 +156,7 @@ export class AccountImportService {
       const statusRaw = cellText(get('status'));
       const status = statusRaw ? ownValue(STATUS_ALIASES, statusRaw.toLowerCase()) : AccountStatus.Active;
       const openedRaw = get('openedAt');
-      const openedAt = openedRaw ? parseDate(openedRaw) : null;
+      const openedAt = openedRaw ? parseSheetDate(openedRaw) : null;
       if (!creditCode) err('creditCode', '主办单位统一社会信用代码为空 / empty');
       if (!this.platforms.ids().includes(platform)) err('platform', `未知平台“${platformRaw}” / unknown platform`);
       if (!name) err('name', '账号名称为空 / empty');
@@ -275,31 +277,4 @@ export class AccountImportService {
       return { imported: accountIds.length, accountIds, pendingApproval };
     });
   }
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v)
-      return v.richText
-        .map((t) => t.text)
-        .join('')
-        .trim();
-    if ('text' in v) return String(v.text).trim();
-    if ('result' in v) return String(v.result ?? '').trim();
-    return '';
-  }
-  return String(v).trim();
-}
-
-/** Dates arrive as Excel dates, as 2019-03-01 / 2019/3/1 / 2019年3月1日 text. Interpreted in China time. */
-function parseDate(v: ExcelJS.CellValue): Date | null {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
-  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(cellText(v));
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d) - 8 * 3600_000);
-  const check = new Date(date.getTime() + 8 * 3600_000);
-  return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d ? date : null;
 }

@@ -49,4 +49,10 @@ describe('account name consistency', () => {
     assert.match(issues[0]!, /不一致/);
     assert.match(issues[1]!, /不是主办单位/);
   });
+
+  it('does not call an account inconsistent because its platform reports no verified subject', () => {
+    const input = { unitName: '青山市人民政府办公室', expectedName: '青山发布', accountName: '青山发布', verifiedSubject: null };
+    assert.deepEqual(namingIssues(input), []);
+    assert.equal(namingIssues({ ...input, accountName: '青山在线' }).length, 1, 'the name is still checked');
+  });
 });

@@ -58,9 +58,9 @@ export function namingIssues(i: NamingInput): string[] {
   if (n === 'lookalike')
     issues.push(`账号名称“${i.accountName}”与统一名称“${i.expectedName}”形似而不同（含形近或不可见字符）/ look-alike name`);
   if (n === 'different') issues.push(`账号名称“${i.accountName}”与统一名称“${i.expectedName}”不一致 / name differs`);
-  if (!i.verifiedSubject) {
-    issues.push('平台未返回认证主体 / the platform reports no verified subject');
-  } else {
+  // No subject is no evidence either way (WeChat, Douyin and Toutiao do not report one through
+  // their APIs): not an inconsistency; the account shows 认证主体未核验 until someone records it.
+  if (i.verifiedSubject) {
     const s = compareNames(i.verifiedSubject, i.unitName);
     if (s === 'lookalike') issues.push(`认证主体“${i.verifiedSubject}”与主办单位“${i.unitName}”形似而不同 / look-alike verified subject`);
     if (s === 'different') issues.push(`认证主体“${i.verifiedSubject}”不是主办单位“${i.unitName}” / verified subject is not the host unit`);

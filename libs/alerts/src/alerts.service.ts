@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, CommonError, CommonException, Message, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
@@ -19,7 +19,14 @@ export interface RaiseAlertInput {
   dedupeKey: string;
 }
 
-export type AlertStatus = 'open' | 'acknowledged';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+/**
+ * Told of each alert as it is recorded, inside the raiser's transaction (so what a listener
+ * writes commits or rolls back with the alert). Contexts above alerts (notifications) register
+ * here at start-up; alerts never import them.
+ */
+export type AlertListener = (alert: DutyAlert, manager: EntityManager) => Promise<void>;
 
 export interface AlertListQuery extends PageQuery {
   status?: AlertStatus;
@@ -39,6 +46,8 @@ export interface AlertView {
   createdAt: Date;
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
 }
 
 export function alertView(a: DutyAlert): AlertView {
@@ -46,7 +55,7 @@ export function alertView(a: DutyAlert): AlertView {
     id: a.id,
     kind: a.kind,
     severity: a.severity,
-    status: a.acknowledgedAt ? 'acknowledged' : 'open',
+    status: a.resolvedAt ? 'resolved' : a.acknowledgedAt ? 'acknowledged' : 'open',
     unitId: a.unitId,
     unitPath: a.unitPath,
     title: { zh: a.titleZh, en: a.titleEn },
@@ -55,6 +64,8 @@ export function alertView(a: DutyAlert): AlertView {
     createdAt: a.createdAt,
     acknowledgedAt: a.acknowledgedAt,
     acknowledgedBy: a.acknowledgedBy,
+    resolvedAt: a.resolvedAt,
+    resolvedBy: a.resolvedBy,
   };
 }
 
@@ -66,10 +77,17 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
  */
 @Injectable()
 export class AlertsService {
+  private readonly logger = new Logger('AlertsService');
+  private readonly listeners: AlertListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
   ) {}
+
+  onRaised(listener: AlertListener): void {
+    this.listeners.push(listener);
+  }
 
   /**
    * Records an alert once per dedupe key; returns null when that occurrence was already raised.
@@ -94,6 +112,8 @@ export class AlertsService {
       createdAt: this.clock.now(),
       acknowledgedAt: null,
       acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
     });
     try {
       await m.insert(DutyAlert, alert);
@@ -101,6 +121,14 @@ export class AlertsService {
       // The unique dedupe key lost a race with an identical raise: the occurrence is recorded.
       if (await m.exists(DutyAlert, { where: { dedupeKey: input.dedupeKey } })) return null;
       throw e;
+    }
+    for (const listener of this.listeners) {
+      // A listener's failure (a notification not written) must not undo the alert or the change it reports.
+      try {
+        await listener(alert, m);
+      } catch (e) {
+        this.logger.warn(`alert listener failed for ${alert.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     return alert;
   }
@@ -110,8 +138,9 @@ export class AlertsService {
     if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
     const qb = this.ds.getRepository(DutyAlert).createQueryBuilder('a');
     whereInScope(qb, 'a.unitPath', scope);
-    if (q.status === 'open') qb.andWhere('a.acknowledgedAt IS NULL');
-    if (q.status === 'acknowledged') qb.andWhere('a.acknowledgedAt IS NOT NULL');
+    if (q.status === 'open') qb.andWhere('a.acknowledgedAt IS NULL AND a.resolvedAt IS NULL');
+    if (q.status === 'acknowledged') qb.andWhere('a.acknowledgedAt IS NOT NULL AND a.resolvedAt IS NULL');
+    if (q.status === 'resolved') qb.andWhere('a.resolvedAt IS NOT NULL');
     if (q.kind) qb.andWhere('a.kind = :kind', { kind: q.kind });
     const { skip, take } = pageOffset(q);
     const [items, total] = await fetchPage(qb.orderBy('a.createdAt', 'DESC').addOrderBy('a.id', 'DESC'), skip, take);
@@ -130,6 +159,31 @@ export class AlertsService {
       .update(DutyAlert)
       .set({ acknowledgedAt: this.clock.now(), acknowledgedBy: actor.userId })
       .where('id = :id AND acknowledgedAt IS NULL', { id })
+      .execute();
+    return { alert: alertView(await repo.findOneByOrFail({ id })), changed: !!res.affected };
+  }
+
+  /**
+   * Resolves an alert (the problem is dealt with); resolving acknowledges it too when nobody had.
+   * Resolving it again keeps the first officer and time.
+   */
+  async resolve(actor: Actor, id: string): Promise<{ alert: AlertView; changed: boolean }> {
+    const repo = this.ds.getRepository(DutyAlert);
+    const found = await repo.findOne({ where: { id } });
+    if (!found || !pathInScope(found.unitPath, actor.scope(Permission.AlertRead))) throw new AlertException(AlertError.NotFound);
+    if (!pathInScope(found.unitPath, actor.scope(Permission.AlertAck))) throw new CommonException(CommonError.Forbidden);
+    const now = this.clock.now();
+    // Conditional on still unresolved, like acknowledge: of two officers at once, one name stays.
+    const res = await repo
+      .createQueryBuilder()
+      .update(DutyAlert)
+      .set({
+        resolvedAt: now,
+        resolvedBy: actor.userId,
+        acknowledgedAt: found.acknowledgedAt ?? now,
+        acknowledgedBy: found.acknowledgedBy ?? actor.userId,
+      })
+      .where('id = :id AND resolvedAt IS NULL', { id })
       .execute();
     return { alert: alertView(await repo.findOneByOrFail({ id })), changed: !!res.affected };
   }

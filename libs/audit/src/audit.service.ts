@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, LessThan } from 'typeorm';
 import { Clock, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { fetchPage, orderList } from '@tongfa/database';
+import { containsPattern, fetchPage, LIKE_ESCAPE, orderList } from '@tongfa/database';
 import { AuditEntry, AuditHead, AuditResult } from './entities';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -43,6 +43,8 @@ export interface AuditListQuery extends PageQuery {
   targetId?: string;
   from?: Date;
   to?: Date;
+  /** A person's search: entries matching any of these (actions by label, actor name, named targets). */
+  anyOf?: { actions: string[]; actorName: string; targetIds: string[] };
 }
 
 /** The unit a materialized path ends in (`/root/city/county/` → county): entries are scoped by it. */
@@ -195,6 +197,16 @@ export class AuditService {
     if (q.targetId) qb.andWhere('a.targetId = :targetId', { targetId: q.targetId });
     if (q.from) qb.andWhere('a.at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.at < :to', { to: q.to });
+    if (q.anyOf) {
+      const { actions, actorName, targetIds } = q.anyOf;
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where(`a.actorName LIKE :actorLike ${LIKE_ESCAPE}`, { actorLike: containsPattern(actorName) });
+          if (actions.length) w.orWhere('a.action IN (:...anyActions)', { anyActions: actions });
+          if (targetIds.length) w.orWhere('a.targetId IN (:...anyTargets)', { anyTargets: targetIds });
+        }),
+      );
+    }
     const { skip, take } = pageOffset(q);
     const [items, total] = await fetchPage(
       orderList(qb, q.sort, { seq: 'a.seq', at: 'a.at', action: 'a.action', result: 'a.result' }, [['a.seq', 'DESC']], 'a.seq'),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ComplianceCheckOptions, ComplianceGate, ComplianceSubject, ComplianceVerdict } from '@tongfa/manuscripts';
 import { ComplianceService } from './compliance.service';
+import { submitRule } from './finding';
 
 /**
  * The manuscripts' compliance port, answered by the lexicon checks. At submission personal data
@@ -20,11 +21,18 @@ export class LexiconComplianceGate extends ComplianceGate {
       bodyHtml: subject.bodyHtml,
       source: subject.source,
       acknowledged: opts.acknowledged,
+      trustedSources: subject.source?.type === 'reprint' ? await this.compliance.unitNamesOnPath(subject.unitPath) : [],
     });
     const ref = (f: (typeof result.blocking)[number]) => ({ id: f.id, message: f.message, category: f.category });
-    const deferPrivacy = opts.phase === 'submit' || opts.phase === 'preview';
-    const blocking = result.blocking.filter((f) => !(deferPrivacy && f.category === 'privacy')).map(ref);
-    const warnings = [...result.blocking.filter((f) => deferPrivacy && f.category === 'privacy'), ...result.warnings].map(ref);
-    return { blocking, warnings };
+    if (opts.phase === 'submit' || opts.phase === 'preview') {
+      // The editor's button reads the same rule from /compliance/check (submitRule).
+      const rule = submitRule(result);
+      const deferred = new Set(rule.forReviewer);
+      return {
+        blocking: result.blocking.filter((f) => rule.mustFix.includes(f.id)).map(ref),
+        warnings: [...result.blocking.filter((f) => deferred.has(f.id)), ...result.warnings].map(ref),
+      };
+    }
+    return { blocking: result.blocking.map(ref), warnings: result.warnings.map(ref) };
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '@tongfa/core';
 import { CheckResult } from './finding';
 import { CheckInput, runCheck } from './engine/checker';
@@ -16,7 +18,19 @@ export class ComplianceService {
   constructor(
     private readonly registry: LexiconRegistry,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly ds: DataSource,
   ) {}
+
+  /**
+   * Names of the units on a materialized path (the unit and every unit above it): what a unit
+   * reprints from its own superiors needs no lexicon entry to count as a designated source.
+   */
+  async unitNamesOnPath(unitPath: string | null | undefined): Promise<string[]> {
+    const ids = (unitPath ?? '').split('/').filter(Boolean);
+    if (!ids.length) return [];
+    const rows = (await this.ds.query(`SELECT name FROM unit WHERE id IN (${ids.map(() => '?').join(',')})`, ids)) as { name: string }[];
+    return rows.map((r) => r.name);
+  }
 
   async check(input: CheckInput): Promise<CheckResult> {
     const lexicon = await this.registry.current();

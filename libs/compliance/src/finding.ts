@@ -62,6 +62,26 @@ export interface CheckResult {
   lexiconVersion: number;
 }
 
+/** What 送审 (submission) makes of a check: the one rule the editor's button and the API share. */
+export interface SubmitRule {
+  /** Nothing must be fixed first: the manuscript may go to review. */
+  allowed: boolean;
+  /** Finding ids the editor must fix before submitting (lexicon, source, wording). */
+  mustFix: string[];
+  /** Personal data: submitting is allowed, the reviewer decides whether it is intended (确认有意公开). */
+  forReviewer: string[];
+}
+
+/**
+ * 送审 rule: blocking findings stop a submission, except personal data (the reviewer decides) and
+ * image findings (each platform's rendition fits or refuses the image when it publishes).
+ */
+export function submitRule(result: Pick<CheckResult, 'blocking'>): SubmitRule {
+  const mustFix = result.blocking.filter((f) => f.category !== 'privacy' && f.field !== 'image').map((f) => f.id);
+  const forReviewer = result.blocking.filter((f) => f.category === 'privacy').map((f) => f.id);
+  return { allowed: mustFix.length === 0, mustFix, forReviewer };
+}
+
 /**
  * cyrb53-style 64-bit string hash, hex. A fingerprint, not a secret: it only needs to be stable
  * across processes and releases and to make collisions between different values unlikely.

@@ -5,6 +5,7 @@ export * from './lexicon/default-lexicon';
 export * from './text/normalize';
 export * from './text/html-text';
 export * from './text/validators';
+export * from './text/personal-numbers';
 export * from './engine/compiled-lexicon';
 export * from './engine/images';
 export * from './engine/checker';

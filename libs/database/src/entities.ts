@@ -6,11 +6,26 @@ import { AuditEntry, AuditHead } from '../../audit/src/entities';
 import { JobRecord } from '../../jobs/src/entities';
 import { Account, AccountApproval, Filing, AccountCredential } from '../../accounts/src/entities';
 import { OAuthState, PlatformAppCredential, AccountAlert } from '../../plugins/src/entities';
-import { Publication, PublicationTarget, PublicationAttempt } from '../../publishing/src/entities';
+import { Publication, PublicationTarget, PublicationAttempt, PublicationPlan } from '../../publishing/src/entities';
 import { Media } from '../../media/src/entities/media.entity';
 import { Manuscript, ManuscriptVersion, ReviewChain, ReviewChainMinimum, ReviewDecision } from '../../manuscripts/src/entities';
 import { LexiconVersion, LexiconEntry } from '../../compliance/src/entities';
 import { DutyAlert } from '../../alerts/src/entities';
+import { Notification, NotificationChannel, NotificationDelivery } from '../../notifications/src/entities';
+import { Campaign, Assignment, AssignmentReminder, CampaignTrust, CampaignRelay, AccountPoll } from '../../campaigns/src/entities';
+import { InboxThread, InboxItem, InboxReply, InboxNote, InboxPoll, InboxPollBudget, InboxUnitSetting } from '../../inbox/src/entities';
+import { ActivityDay, MonitoredAccount, RuleState } from '../../monitoring/src/entities';
+import {
+  QaCategory,
+  QaEntry,
+  QaEntryVersion,
+  QaPolicyCitation,
+  QaPolicyDocument,
+  QaQueryLog,
+  QaReviewDecision,
+  QaSequence,
+  QaSynonym,
+} from '../../knowledge/src/entities';
 
 export const ALL_ENTITIES = [
   Unit,
@@ -46,5 +61,34 @@ export const ALL_ENTITIES = [
   Publication,
   PublicationTarget,
   PublicationAttempt,
+  PublicationPlan,
   DutyAlert,
+  Notification,
+  NotificationChannel,
+  NotificationDelivery,
+  Campaign,
+  Assignment,
+  AssignmentReminder,
+  CampaignTrust,
+  CampaignRelay,
+  AccountPoll,
+  QaEntry,
+  QaEntryVersion,
+  QaReviewDecision,
+  QaCategory,
+  QaQueryLog,
+  QaSynonym,
+  QaPolicyDocument,
+  QaPolicyCitation,
+  QaSequence,
+  InboxThread,
+  InboxItem,
+  InboxReply,
+  InboxNote,
+  InboxPoll,
+  InboxPollBudget,
+  InboxUnitSetting,
+  ActivityDay,
+  MonitoredAccount,
+  RuleState,
 ];

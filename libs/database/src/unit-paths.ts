@@ -24,11 +24,16 @@ export const UNIT_PATH_NOT_COPIED: Readonly<Record<string, string>> = {
   'unit.path': 'the tree itself: the move rewrites it first, under the subtree lock',
   'audit_entry.unitPath':
     'hash-chained and append-only, so the path at the time stays as recorded; scoped reads join the unit through audit_entry.unitId instead',
+  'api_key.scopes': 'capabilities such as qa:query, not unit paths; the key’s scope is api_key.unitPath',
+  'qa_category.pathName': 'the category’s names from the root of the category tree (社会保障 / 养老保险), not a unit path',
+  'notification.dedupeKey': 'the event’s key (kind and object ids) that makes a notification once per user, not a unit path',
+  'notification_delivery.dedupeKey': 'the event’s key and the channel id, so an event reaches a bot once; not a unit path',
 };
 
 /** Copies whose table has no unitId to derive them from; their writers copy the path inside the transaction that reads it. */
 export const UNIT_PATH_WITHOUT_UNIT_ID: Readonly<Record<string, string>> = {
   account_approval: 'written with its account, from the same unit row; only the decision columns change later',
+  notification_delivery: 'copied from its channel’s unitPath in the transaction that queues it; the move rewrites both by prefix',
 };
 
 /** The tables holding a copy of a unit path, as `{ table, column }`. */

@@ -53,7 +53,7 @@ export class IdentityException extends defineDomainErrors<IdentityError>({
   [IdentityError.AccountLocked]: {
     kind: ErrorKind.Locked,
     message: {
-      zh: '登录失败次数过多，账号已锁定，请于 {until} 后重试或联系管理员解锁',
+      zh: '登录失败次数过多，账号已锁定，请于 {until}后重试或联系管理员解锁',
       en: 'Too many failed sign-ins; the account is locked until {until} or until an administrator unlocks it',
     },
   },
@@ -161,7 +161,7 @@ export class IdentityException extends defineDomainErrors<IdentityError>({
   },
   [IdentityError.RoleNotGrantable]: {
     kind: ErrorKind.Forbidden,
-    message: { zh: '您无权在该单位授予角色 {role}', en: 'You may not grant {role} at that unit' },
+    message: { zh: '您无权在该单位授予“{role}”角色', en: 'You may not grant the {role} role at that unit' },
   },
   [IdentityError.SeparationOfDuties]: {
     kind: ErrorKind.Conflict,
@@ -203,7 +203,7 @@ export class IdentityException extends defineDomainErrors<IdentityError>({
   },
   [IdentityError.ApiKeyNoGrants]: {
     kind: ErrorKind.Invalid,
-    message: { zh: 'API 密钥至少需要一个角色授权', en: 'An API key needs at least one grant' },
+    message: { zh: 'API 密钥至少需要一个角色授权或一个权限范围', en: 'An API key needs at least one grant or scope' },
   },
   // Enrolment happens inside a valid session: a wrong code is a bad input (400), not a lost sign-in (401).
   [IdentityError.MfaCodeWrong]: {

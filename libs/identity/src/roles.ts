@@ -50,6 +50,23 @@ export enum Permission {
   ComplianceCheck = 'compliance:check',
   AlertRead = 'alert:read',
   AlertAck = 'alert:ack',
+  CampaignIssue = 'campaign:issue',
+  CampaignWork = 'campaign:work',
+  AssignmentRead = 'assignment:read',
+  QaRead = 'qa:read',
+  QaWrite = 'qa:write',
+  QaReview = 'qa:review',
+  /** The province's synonym table, category tree and policy documents (held at the root). */
+  QaLibraryManage = 'qa:library',
+  InboxRead = 'inbox:read',
+  /** Reply to citizens and write notes on the unit's threads. */
+  InboxWork = 'inbox:work',
+  /** Give a thread to someone of the unit. */
+  InboxAssign = 'inbox:assign',
+  /** The one review step of replies, where the unit asks for it. */
+  InboxReview = 'inbox:review',
+  /** 监测: accounts' activity and inspection rule states over the subtree. */
+  MonitoringRead = 'monitoring:read',
 }
 
 const R = Role;
@@ -80,7 +97,25 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   // Granted at the root only: the lexicon service refuses the role held lower in the tree (one lexicon per province).
   [Permission.LexiconManage]: [R.PlatformOperator, R.SecurityAdmin],
   [Permission.ComplianceCheck]: [R.Editor, R.Reviewer],
-  // 值班提醒: the duty officers over the unit read and acknowledge them.
-  [Permission.AlertRead]: [R.DutyOfficer],
-  [Permission.AlertAck]: [R.DutyOfficer],
+  // 值班提醒: the duty officers over the unit read and acknowledge them; supervisors do the same for
+  // their subtree, so a city's supervisor sees its counties' alerts without holding the duty role.
+  [Permission.AlertRead]: [R.DutyOfficer, R.Supervisor],
+  [Permission.AlertAck]: [R.DutyOfficer, R.Supervisor],
+  // 矩阵联动: supervisors issue campaigns over their subtree; a unit's editors and admin carry them out.
+  [Permission.CampaignIssue]: [R.Supervisor],
+  [Permission.CampaignWork]: [R.Editor, R.UnitAdmin],
+  [Permission.AssignmentRead]: [R.Editor, R.UnitAdmin, R.Reviewer, R.DutyOfficer],
+  // 统一咨询答问库: editors write 答问, reviewers approve them through the unit's `qa` chain.
+  [Permission.QaRead]: [R.Editor, R.Reviewer, R.UnitAdmin, R.Supervisor, R.Auditor, R.DutyOfficer, R.PlatformOperator],
+  [Permission.QaWrite]: [R.Editor],
+  [Permission.QaReview]: [R.Reviewer],
+  // The knowledge service refuses it held below the root (one table per province).
+  [Permission.QaLibraryManage]: [R.PlatformOperator, R.Supervisor],
+  // 政民互动: the unit's editors answer; its admin and the duty officers over it hand threads out.
+  [Permission.InboxRead]: [R.Editor, R.Reviewer, R.UnitAdmin, R.Supervisor, R.DutyOfficer, R.Auditor],
+  [Permission.InboxWork]: [R.Editor, R.UnitAdmin],
+  [Permission.InboxAssign]: [R.UnitAdmin, R.DutyOfficer, R.Supervisor],
+  [Permission.InboxReview]: [R.Reviewer],
+  // 监测: supervisors watch their subtree's accounts; a unit's admin and duty officers watch their own.
+  [Permission.MonitoringRead]: [R.Supervisor, R.UnitAdmin, R.DutyOfficer, R.Auditor, R.PlatformOperator],
 };

@@ -5,7 +5,7 @@ import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset
 import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList } from '@tongfa/database';
 import { Unit, User, UserStatus, RoleAssignment, PasswordHistory, Session } from './entities';
 import { Actor } from './actor';
-import { Permission, Role, SEPARATED_ROLES } from './roles';
+import { Permission, Role, ROLE_NAMES, SEPARATED_ROLES } from './roles';
 import { IdentityError, IdentityException } from './identity.exception';
 import { PasswordHasher } from './auth/password-hasher';
 import { checkPasswordComplexity } from './auth/password-policy';
@@ -52,6 +52,11 @@ export interface UserView {
   lastLoginAt: Date | null;
   createdAt: Date;
   roles: { role: Role; unitId: string; level: number | null }[];
+  /**
+   * Whether the caller may reset, disable, unlock, edit or re-role this user (the same rule as
+   * assertMayManage), so the console offers only what the hub would allow. Absent without a caller.
+   */
+  manageable?: boolean;
 }
 
 /** Roles a unit admin may hand out inside its own subtree; the rest need the security admin. */
@@ -140,12 +145,12 @@ export class UsersService {
         cacheTotalFor: 'user',
       },
     );
-    return { items: await this.views(this.ds.manager, users), total };
+    return { items: await this.views(this.ds.manager, users, actor), total };
   }
 
   async get(actor: Actor, id: string, permission = Permission.UserRead): Promise<UserView> {
     const user = await this.findInScope(this.ds.manager, actor, permission, id);
-    return this.view(this.ds.manager, user);
+    return (await this.views(this.ds.manager, [user], actor))[0]!;
   }
 
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<{ before: UserView; after: UserView }> {
@@ -225,14 +230,21 @@ export class UsersService {
    * Returns the caller as the grant rules see it inside this transaction (see asOfNow).
    */
   async assertMayManage(m: EntityManager, actor: Actor, target: User): Promise<Actor> {
-    if (target.id === actor.userId) throw new IdentityException(IdentityError.SelfAdministration);
     const now = (await this.asOfNow(m, actor))!;
     const held = await m.find(RoleAssignment, { where: { userId: target.id } });
-    if (SEPARATED_ROLES.some((r) => actor.hasRole(r)) && held.some((a) => SEPARATED_ROLES.includes(a.role))) {
-      throw new IdentityException(IdentityError.SeparatedRoleTarget);
-    }
-    if (!held.every((a) => this.canGrant(now, a.role, a.unitPath))) throw new IdentityException(IdentityError.UserNotManageable);
+    const refusal = this.manageRefusal(now, target.id, held);
+    if (refusal) throw new IdentityException(refusal);
     return now;
+  }
+
+  /** Why `now` may not manage the user holding `held` (null: it may). One rule for refusing and for showing. */
+  private manageRefusal(now: Actor, targetId: string, held: Pick<RoleAssignment, 'role' | 'unitPath'>[]): IdentityError | null {
+    if (targetId === now.userId) return IdentityError.SelfAdministration;
+    if (SEPARATED_ROLES.some((r) => now.hasRole(r)) && held.some((a) => SEPARATED_ROLES.includes(a.role))) {
+      return IdentityError.SeparatedRoleTarget;
+    }
+    if (!held.every((a) => this.canGrant(now, a.role, a.unitPath))) return IdentityError.UserNotManageable;
+    return null;
   }
 
   /** Whether `actor` may grant `role` at a unit with `unitPath`. Null actor: the system itself. */
@@ -262,7 +274,9 @@ export class UsersService {
       }
       const unit = await m.findOne(Unit, { where: { id: r.unitId } });
       if (!unit || (actor && !actor.canAt(Permission.UnitRead, unit.path))) throw new IdentityException(IdentityError.UnitNotFound);
-      if (!this.canGrant(actor, r.role, unit.path)) throw new IdentityException(IdentityError.RoleNotGrantable, { role: r.role });
+      // The role's name, not its code, reaches the person (the code stays in `code` and the audit).
+      if (!this.canGrant(actor, r.role, unit.path))
+        throw new IdentityException(IdentityError.RoleNotGrantable, { role: ROLE_NAMES[r.role] ?? r.role });
       if (current.some((c) => c.role === r.role && c.unitId === unit.id) || rows.some((c) => c.role === r.role && c.unitId === unit.id)) {
         continue;
       }
@@ -288,11 +302,23 @@ export class UsersService {
     return (await this.views(m, [user]))[0]!;
   }
 
-  private async views(m: EntityManager, users: User[]): Promise<UserView[]> {
+  private async views(m: EntityManager, users: User[], actor?: Actor): Promise<UserView[]> {
     if (users.length === 0) return [];
     const roles = await m.find(RoleAssignment, { where: { userId: In(users.map((u) => u.id)) }, order: { createdAt: 'ASC' } });
     const now = this.clock.now().getTime();
+    const caller = actor ? await this.asOfNow(m, actor) : null;
+    const manageable = (u: User) =>
+      caller && caller.canAt(Permission.UserWrite, u.unitPath)
+        ? this.manageRefusal(
+            caller,
+            u.id,
+            roles.filter((r) => r.userId === u.id),
+          ) === null
+        : caller
+          ? false
+          : undefined;
     return users.map((u) => ({
+      ...(caller ? { manageable: manageable(u) } : {}),
       id: u.id,
       username: u.username,
       displayName: u.displayName,

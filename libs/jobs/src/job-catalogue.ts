@@ -14,6 +14,17 @@ export interface JobPayloads {
   'publication.edit': { targetId: string };
   'review.escalate': { manuscriptId: string; versionId: string; step: number };
   'review.escalation-sweep': Record<string, never>;
+  'campaign.completion-sweep': Record<string, never>;
+  'campaign.detection-sweep': Record<string, never>;
+  'campaign.reminder-sweep': Record<string, never>;
+  'qa.expiry-sweep': Record<string, never>;
+  'monitoring.activity-sweep': Record<string, never>;
+  'notification.delivery-sweep': Record<string, never>;
+  'notification.campaign-issued': { campaignId: string };
+  'inbox.reply-send': { replyId: string };
+  'inbox.reply-sweep': Record<string, never>;
+  'inbox.poll-sweep': Record<string, never>;
+  'inbox.sla-sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,6 +41,17 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'publication.edit': 'publishing',
   'review.escalate': 'reviews',
   'review.escalation-sweep': 'reviews',
+  'campaign.completion-sweep': 'campaigns',
+  'campaign.detection-sweep': 'campaigns',
+  'campaign.reminder-sweep': 'campaigns',
+  'qa.expiry-sweep': 'reviews',
+  'monitoring.activity-sweep': 'accounts',
+  'notification.delivery-sweep': 'notifications',
+  'notification.campaign-issued': 'notifications',
+  'inbox.reply-send': 'inbox',
+  'inbox.reply-sweep': 'inbox',
+  'inbox.poll-sweep': 'inbox',
+  'inbox.sla-sweep': 'inbox',
 };
 
 export const QUEUE_NAMES = [...new Set(Object.values(JOB_QUEUES))];

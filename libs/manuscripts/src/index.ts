@@ -5,6 +5,8 @@ export * from './review.service';
 export * from './review-steps';
 export * from './review-escalation.service';
 export * from './compliance-gate';
+export * from './manuscript-hooks';
 export * from './sanitize';
 export * from './media-references';
+export * from './adaptations';
 export * from './manuscripts.module';

@@ -20,6 +20,7 @@ export enum ManuscriptError {
   UnitNotFound = 'MANUSCRIPT_UNIT_NOT_FOUND',
   SourceRequired = 'SOURCE_REQUIRED',
   MediaNotOwned = 'MANUSCRIPT_MEDIA_NOT_OWNED',
+  AdaptationInvalid = 'ADAPTATION_INVALID',
 }
 
 export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
@@ -101,5 +102,9 @@ export class ManuscriptException extends defineDomainErrors<ManuscriptError>({
       zh: '{labels}不存在或不属于本单位，只能使用本单位上传的图片和视频',
       en: 'The manuscript refers to media that is not its unit’s ({labels}); use the unit’s own uploads',
     },
+  },
+  [ManuscriptError.AdaptationInvalid]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '各平台适配有 {count} 处问题，请按提示修改', en: 'The per-platform adaptations have {count} problems' },
   },
 }) {}

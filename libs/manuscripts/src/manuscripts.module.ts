@@ -4,12 +4,13 @@ import { ManuscriptsService } from './manuscripts.service';
 import { ReviewService } from './review.service';
 import { recurringJob } from '@tongfa/jobs';
 import { ReviewEscalation } from './review-escalation.service';
+import { ManuscriptHooks } from './manuscript-hooks';
 
 /** The ComplianceGate port is bound by the compliance module (libs/compliance). */
 @Global()
 @Module({
   imports: [AlertsModule],
-  providers: [ManuscriptsService, ReviewService, ReviewEscalation, recurringJob('review.escalation-sweep', {}, 60_000)],
-  exports: [ManuscriptsService, ReviewService, ReviewEscalation],
+  providers: [ManuscriptHooks, ManuscriptsService, ReviewService, ReviewEscalation, recurringJob('review.escalation-sweep', {}, 60_000)],
+  exports: [ManuscriptHooks, ManuscriptsService, ReviewService, ReviewEscalation],
 })
 export class ManuscriptsModule {}

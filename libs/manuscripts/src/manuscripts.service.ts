@@ -5,10 +5,12 @@ import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { pathInScope, fetchPage, orderList } from '@tongfa/database';
 import { Actor, Permission, Role, Unit } from '@tongfa/identity';
-import { Manuscript, ManuscriptCategory, ManuscriptSource, ManuscriptStatus, ManuscriptVersion } from './entities';
+import { Adaptations, Manuscript, ManuscriptCategory, ManuscriptSource, ManuscriptStatus, ManuscriptVersion } from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
 import { sanitizeBody } from './sanitize';
 import { assertOwnMedia } from './media-references';
+import { normaliseAdaptations } from './adaptations';
+import { ManuscriptHooks } from './manuscript-hooks';
 
 export interface ManuscriptInput {
   title: string;
@@ -18,6 +20,8 @@ export interface ManuscriptInput {
   source: ManuscriptSource;
   coverMediaId?: string | null;
   mediaIds?: string[];
+  /** Per-platform overrides (各平台适配), checked against the installed plugins' limits. */
+  adaptations?: unknown;
   /** The unit to write for, when the editor works for several; default the editor's unit. */
   unitId?: string;
 }
@@ -43,33 +47,41 @@ const DRAFT_STATES = [ManuscriptStatus.Draft, ManuscriptStatus.Rejected];
  */
 @Injectable()
 export class ManuscriptsService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly hooks: ManuscriptHooks,
+  ) {}
 
   async create(actor: Actor, input: ManuscriptInput): Promise<ManuscriptView> {
-    return this.ds.transaction(async (m) => {
-      const unit = await this.editorUnit(m, actor, input.unitId);
-      const id = newId();
-      const version = this.makeVersion(m, id, 1, actor.userId, input);
-      await assertOwnMedia(m, unit.id, version);
-      const manuscript = m.create(Manuscript, {
-        id,
-        unitId: unit.id,
-        unitPath: unit.path,
-        authorId: actor.userId,
-        title: version.title,
-        category: version.category,
-        status: ManuscriptStatus.Draft,
-        currentVersionId: version.id,
-        currentVersionNumber: 1,
-        approvedVersionId: null,
-        chain: null,
-        approvedSteps: null,
-        submittedAt: null,
-      });
-      await m.save(manuscript);
-      await m.save(version);
-      return { ...manuscript, version };
+    return this.ds.transaction(async (m) => this.createInUnit(m, await this.editorUnit(m, actor, input.unitId), actor.userId, input));
+  }
+
+  /**
+   * Writes a draft of `unit` in the caller's transaction, the author already authorised by the
+   * caller (an editor of the unit, or a campaign relay accepted by the unit's editor or admin).
+   */
+  async createInUnit(m: EntityManager, unit: Unit, authorId: string, input: ManuscriptInput): Promise<ManuscriptView> {
+    const id = newId();
+    const version = this.makeVersion(m, id, 1, authorId, input);
+    await assertOwnMedia(m, unit.id, version);
+    const manuscript = m.create(Manuscript, {
+      id,
+      unitId: unit.id,
+      unitPath: unit.path,
+      authorId,
+      title: version.title,
+      category: version.category,
+      status: ManuscriptStatus.Draft,
+      currentVersionId: version.id,
+      currentVersionNumber: 1,
+      approvedVersionId: null,
+      chain: null,
+      approvedSteps: null,
+      submittedAt: null,
     });
+    await m.save(manuscript);
+    await m.save(version);
+    return { ...manuscript, version };
   }
 
   /** Saves a new version. Returns the same view without a new version when nothing changed. */
@@ -86,10 +98,15 @@ export class ManuscriptsService {
         source: input.source ?? current.source,
         coverMediaId: input.coverMediaId !== undefined ? input.coverMediaId : current.coverMediaId,
         mediaIds: input.mediaIds ?? current.mediaIds,
+        adaptations: input.adaptations,
       };
-      const next = this.makeVersion(m, manuscript.id, manuscript.currentVersionNumber + 1, actor.userId, merged);
+      // Adaptations not sent are kept as reviewed, not checked again: an edit of the body must not fail
+      // because a platform's plugin was removed since (render leaves an unknown platform's adaptation unused).
+      const kept = input.adaptations === undefined ? current.adaptations : undefined;
+      const next = this.makeVersion(m, manuscript.id, manuscript.currentVersionNumber + 1, actor.userId, merged, kept);
       await assertOwnMedia(m, manuscript.unitId, next);
       if (next.contentHash === current.contentHash) return { view: { ...manuscript, version: current }, reopened: false };
+      await this.hooks.checkEdit(m, manuscript, current, next);
       const reopened = !DRAFT_STATES.includes(manuscript.status);
       await m.save(next);
       manuscript.currentVersionId = next.id;
@@ -202,7 +219,14 @@ export class ManuscriptsService {
     return m.findOneByOrFail(Unit, { id: grant.unitId });
   }
 
-  private makeVersion(m: EntityManager, manuscriptId: string, number: number, authorId: string, input: ManuscriptInput): ManuscriptVersion {
+  private makeVersion(
+    m: EntityManager,
+    manuscriptId: string,
+    number: number,
+    authorId: string,
+    input: ManuscriptInput,
+    kept?: Adaptations | null,
+  ): ManuscriptVersion {
     if (input.source.type === 'reprint' && !input.source.unitName?.trim()) {
       throw new ManuscriptException(ManuscriptError.SourceRequired, {}, [{ field: 'source.unitName', message: '转载须注明来源单位' }]);
     }
@@ -220,13 +244,17 @@ export class ManuscriptsService {
       coverMediaId: input.coverMediaId ?? null,
       mediaIds: input.mediaIds ?? [],
     };
+    const adaptations = kept !== undefined ? kept : normaliseAdaptations(input.adaptations, this.hooks.adaptationRules);
+    // Only a version with adaptations hashes them, so versions saved before they existed keep their hash.
+    const hashed = adaptations ? { ...content, adaptations } : content;
     return m.create(ManuscriptVersion, {
       id: newId(),
       manuscriptId,
       number,
       ...content,
+      adaptations,
       authorId,
-      contentHash: createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+      contentHash: createHash('sha256').update(JSON.stringify(hashed)).digest('hex'),
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Parser } from 'htmlparser2';
 import { EntityManager, In } from 'typeorm';
 import { Media } from '@tongfa/media';
+import type { Adaptations } from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
 
 /** One place a manuscript version names a media item. */
@@ -16,10 +17,21 @@ export interface MediaReference {
 // to that path (any origin, with or without /content) names the media just as well.
 const MEDIA_PATH = /\/api\/v1\/media\/([0-9a-fA-F-]{36})(?:\/content)?(?:[?#]|$)/;
 
+/** What of a version may name media. */
+export interface MediaHolder {
+  coverMediaId?: string | null;
+  mediaIds?: string[] | null;
+  bodyHtml: string;
+  adaptations?: Adaptations | null;
+}
+
 /** Every media item a version refers to: cover, attached images, and those embedded in the body. */
-export function mediaReferences(v: { coverMediaId?: string | null; mediaIds?: string[] | null; bodyHtml: string }): MediaReference[] {
+export function mediaReferences(v: MediaHolder): MediaReference[] {
   const refs: MediaReference[] = [];
   if (v.coverMediaId) refs.push({ field: 'coverMediaId', label: '封面', id: v.coverMediaId });
+  for (const [platform, a] of Object.entries(v.adaptations ?? {})) {
+    if (a.coverMediaId) refs.push({ field: `adaptations.${platform}.coverMediaId`, label: '封面', id: a.coverMediaId });
+  }
   (v.mediaIds ?? []).forEach((id, i) => refs.push({ field: `mediaIds[${i}]`, label: '图片', id }));
   const parser = new Parser({
     onopentag(_name, attribs) {
@@ -40,11 +52,7 @@ export function mediaReferences(v: { coverMediaId?: string | null; mediaIds?: st
  * not exist, which looks the same to the caller) refuses the whole write, naming each field. Checked
  * on every save and again whenever a version is rendered for publishing.
  */
-export async function assertOwnMedia(
-  m: EntityManager,
-  unitId: string,
-  v: { coverMediaId?: string | null; mediaIds?: string[] | null; bodyHtml: string },
-): Promise<void> {
+export async function assertOwnMedia(m: EntityManager, unitId: string, v: MediaHolder): Promise<void> {
   const refs = mediaReferences(v);
   if (refs.length === 0) return;
   const ids = [...new Set(refs.map((r) => r.id))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));

@@ -11,17 +11,20 @@ import {
   ManuscriptStatus,
   ManuscriptVersion,
   ReviewChain,
+  ReviewCategory,
   ReviewChainMinimum,
   ReviewDecision,
 } from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
 import { ManuscriptsService } from './manuscripts.service';
 import { ComplianceGate, ComplianceVerdict } from './compliance-gate';
+import { complianceSubjectOf } from './adaptations';
 import { ReviewEscalation } from './review-escalation.service';
+import { ManuscriptHooks } from './manuscript-hooks';
 import { mayDecide, nextEscalationDue, openSteps } from './review-steps';
 
 export interface ChainView {
-  category: ManuscriptCategory;
+  category: ReviewCategory;
   steps: ChainStep[];
   parallel: boolean;
   /** Where the chain comes from: this unit, an ancestor, or the built-in default. */
@@ -31,24 +34,25 @@ export interface ChainView {
   minSteps: number;
 }
 
-export const CATEGORY_NAMES: Record<ManuscriptCategory, { zh: string; en: string }> = {
+export const CATEGORY_NAMES: Record<ReviewCategory, { zh: string; en: string }> = {
   [ManuscriptCategory.Policy]: { zh: '政策解读', en: 'policy interpretation' },
   [ManuscriptCategory.News]: { zh: '工作动态', en: 'work news' },
   [ManuscriptCategory.Notice]: { zh: '通知公告', en: 'notices' },
   [ManuscriptCategory.Emergency]: { zh: '突发事件', en: 'emergencies' },
   [ManuscriptCategory.Reprint]: { zh: '转载', en: 'reprints' },
+  [ReviewCategory.Qa]: { zh: '答问', en: 'Q&A entries' },
 };
 
 /** The highest reviewer level (终审): a chain has at most this many steps. */
 export const MAX_REVIEW_LEVEL = 3;
 
 /** Built-in minimum steps per category until the province sets its own: 三审 for policy and emergencies. */
-export function defaultMinimum(category: ManuscriptCategory): number {
+export function defaultMinimum(category: ReviewCategory): number {
   return category === ManuscriptCategory.Policy || category === ManuscriptCategory.Emergency ? 3 : 1;
 }
 
 export interface ChainMinimumView {
-  category: ManuscriptCategory;
+  category: ReviewCategory;
   minSteps: number;
   isDefault: boolean;
   updatedBy: string | null;
@@ -57,9 +61,17 @@ export interface ChainMinimumView {
 
 const STEP_NAMES: Record<number, string> = { 1: '初审', 2: '复审', 3: '终审' };
 
-/** 分级分类审核 defaults: three steps for policy interpretation and emergencies, two for the rest. */
-export function defaultChain(category: ManuscriptCategory): { steps: ChainStep[]; parallel: boolean } {
-  const levels = category === ManuscriptCategory.Policy || category === ManuscriptCategory.Emergency ? [1, 2, 3] : [1, 2];
+/**
+ * 分级分类审核 defaults: three steps for policy interpretation and emergencies, one for 答问 (an
+ * answer's owner unit vouches for it; units add steps as they see fit), two for the rest.
+ */
+export function defaultChain(category: ReviewCategory): { steps: ChainStep[]; parallel: boolean } {
+  const levels =
+    category === ManuscriptCategory.Policy || category === ManuscriptCategory.Emergency
+      ? [1, 2, 3]
+      : category === ReviewCategory.Qa
+        ? [1]
+        : [1, 2];
   return {
     steps: levels.map((level) => ({
       level,
@@ -98,18 +110,19 @@ export class ReviewService {
     private readonly manuscripts: ManuscriptsService,
     private readonly compliance: ComplianceGate,
     private readonly escalation: ReviewEscalation,
+    private readonly hooks: ManuscriptHooks,
   ) {}
 
   async chains(actor: Actor, unitId: string): Promise<ChainView[]> {
     const unit = await this.unitIn(actor, Permission.ManuscriptRead, unitId, Permission.ReviewChainManage);
     const minimums = await this.minimumSteps(this.ds.manager);
-    return Promise.all(Object.values(ManuscriptCategory).map((c) => this.resolveChain(this.ds.manager, unit, c, minimums)));
+    return Promise.all(Object.values(ReviewCategory).map((c) => this.chainFor(this.ds.manager, unit, c, minimums)));
   }
 
   async setChains(
     actor: Actor,
     unitId: string,
-    chains: { category: ManuscriptCategory; steps: ChainStep[]; parallel?: boolean }[],
+    chains: { category: ReviewCategory; steps: ChainStep[]; parallel?: boolean }[],
   ): Promise<ChainView[]> {
     const unit = await this.unitIn(actor, Permission.ReviewChainManage, unitId);
     const minimums = await this.minimumSteps(this.ds.manager);
@@ -160,10 +173,7 @@ export class ReviewService {
       throw new ManuscriptException(ManuscriptError.NotSubmittable, { status: pre.status });
     }
     const version = await this.ds.getRepository(ManuscriptVersion).findOneByOrFail({ id: pre.currentVersionId });
-    const verdict = await this.compliance.check(
-      { title: version.title, summary: version.summary, bodyHtml: version.bodyHtml, source: version.source, unitPath: pre.unitPath },
-      { phase: 'submit' },
-    );
+    const verdict = await this.compliance.check({ ...complianceSubjectOf(version), unitPath: pre.unitPath }, { phase: 'submit' });
     if (verdict.blocking.length > 0) {
       throw new ManuscriptException(
         ManuscriptError.ComplianceBlocked,
@@ -175,7 +185,7 @@ export class ReviewService {
       const ms = await m.findOneByOrFail(Manuscript, { id });
       if (ms.revision !== pre.revision) throw new ManuscriptException(ManuscriptError.Concurrent);
       const unit = await m.findOneByOrFail(Unit, { id: ms.unitId });
-      const chain = await this.resolveChain(m, unit, version.category);
+      const chain = await this.chainFor(m, unit, version.category);
       ms.status = ManuscriptStatus.InReview;
       ms.chain = { steps: chain.steps, parallel: chain.parallel };
       ms.approvedSteps = [];
@@ -185,6 +195,7 @@ export class ReviewService {
       return m.save(ms);
     });
     await this.escalation.schedule(manuscript);
+    await this.hooks.reviewed({ kind: 'submitted', manuscript, actorId: actor.userId });
     return { manuscript, verdict };
   }
 
@@ -216,7 +227,7 @@ export class ReviewService {
       if (input.decision === 'approve') {
         const version = await m.findOneByOrFail(ManuscriptVersion, { id: ms.currentVersionId });
         const verdict = await this.compliance.check(
-          { ...version, unitPath: ms.unitPath },
+          { ...complianceSubjectOf(version), unitPath: ms.unitPath },
           { phase: 'approve', acknowledged: input.acknowledged ?? [] },
         );
         if (verdict.blocking.length > 0) {
@@ -277,6 +288,10 @@ export class ReviewService {
       return { manuscript: await m.findOneByOrFail(Manuscript, { id: ms.id }), decision };
     });
     await this.escalation.schedule(result.manuscript);
+    if (result.manuscript.status === ManuscriptStatus.Approved) await this.hooks.approved(result.manuscript);
+    const kind =
+      input.decision === 'reject' ? 'returned' : result.manuscript.status === ManuscriptStatus.Approved ? 'approved' : 'step_approved';
+    await this.hooks.reviewed({ kind, manuscript: result.manuscript, actorId: actor.userId, comment: input.comment ?? null });
     return result;
   }
 
@@ -370,12 +385,7 @@ export class ReviewService {
    * ancestor's), skipping any with fewer steps than the province's minimum (set before the minimum
    * was raised), else the built-in default with the missing levels added up to the minimum.
    */
-  private async resolveChain(
-    m: EntityManager,
-    unit: Unit,
-    category: ManuscriptCategory,
-    minimums?: Record<ManuscriptCategory, number>,
-  ): Promise<ChainView> {
+  async chainFor(m: EntityManager, unit: Unit, category: ReviewCategory, minimums?: Record<ReviewCategory, number>): Promise<ChainView> {
     const minSteps = (minimums ?? (await this.minimumSteps(m)))[category];
     const ancestorIds = unit.path.split('/').filter(Boolean);
     const rows = await m.find(ReviewChain, { where: { unitId: In(ancestorIds), category } });
@@ -401,16 +411,16 @@ export class ReviewService {
   }
 
   /** Minimum steps per category: the province's settings over the built-in ones. */
-  async minimumSteps(m: EntityManager = this.ds.manager): Promise<Record<ManuscriptCategory, number>> {
+  async minimumSteps(m: EntityManager = this.ds.manager): Promise<Record<ReviewCategory, number>> {
     const rows = await m.find(ReviewChainMinimum);
-    const out = {} as Record<ManuscriptCategory, number>;
-    for (const c of Object.values(ManuscriptCategory)) out[c] = rows.find((r) => r.category === c)?.minSteps ?? defaultMinimum(c);
+    const out = {} as Record<ReviewCategory, number>;
+    for (const c of Object.values(ReviewCategory)) out[c] = rows.find((r) => r.category === c)?.minSteps ?? defaultMinimum(c);
     return out;
   }
 
   async minimums(): Promise<ChainMinimumView[]> {
     const rows = await this.ds.getRepository(ReviewChainMinimum).find();
-    return Object.values(ManuscriptCategory).map((category) => {
+    return Object.values(ReviewCategory).map((category) => {
       const row = rows.find((r) => r.category === category);
       return row
         ? { category, minSteps: row.minSteps, isDefault: false, updatedBy: row.updatedBy, updatedAt: row.updatedAt }
@@ -424,7 +434,7 @@ export class ReviewService {
    * review chains. A platform operator runs the system and does not decide how much review
    * content needs (三权分立); a city or county admin would lower the floor over itself.
    */
-  async setMinimums(actor: Actor, items: { category: ManuscriptCategory; minSteps: number }[]): Promise<ChainMinimumView[]> {
+  async setMinimums(actor: Actor, items: { category: ReviewCategory; minSteps: number }[]): Promise<ChainMinimumView[]> {
     const root = await this.ds.getRepository(Unit).findOne({ where: { depth: 0 } });
     if (!root || !actor.grants.some((g) => g.role === Role.UnitAdmin && g.unitId === root.id)) {
       throw new ManuscriptException(ManuscriptError.MinimumProvinceOnly);

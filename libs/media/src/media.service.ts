@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import sharp from 'sharp';
 import { CommonError, CommonException, newId } from '@tongfa/core';
-import { pathInScope } from '@tongfa/database';
+import { containsPattern, fetchPage, LIKE_ESCAPE, pathInScope, whereInScope } from '@tongfa/database';
 import { Actor, Permission, Role } from '@tongfa/identity';
 import { Media, MediaKind } from './entities';
 import { MediaError, MediaException } from './media.exception';
@@ -23,6 +23,20 @@ export interface MediaLimits {
 }
 
 export const MEDIA_LIMITS = 'tongfa:media-limits';
+
+export interface MediaListQuery {
+  /** Words in the caption, alt text or file name. */
+  q?: string;
+  kind?: MediaKind;
+  unitId?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface MediaTextPatch {
+  caption?: string | null;
+  alt?: string | null;
+}
 
 /**
  * Where uploads are written while they arrive and are checked: a directory beside the store (so
@@ -178,6 +192,42 @@ export class MediaService implements OnModuleInit {
     const media = await this.ds.getRepository(Media).findOne({ where: { id } });
     if (!media || !pathInScope(media.unitPath, actor.scope(Permission.ManuscriptRead))) throw new MediaException(MediaError.NotFound);
     return media;
+  }
+
+  /** The library: uploads in the caller's subtree, newest first, optionally one unit's, one kind, or matching words. */
+  async list(actor: Actor, query: MediaListQuery): Promise<{ items: Media[]; total: number }> {
+    const qb = this.ds.getRepository(Media).createQueryBuilder('m');
+    whereInScope(qb, 'm.unitPath', actor.scope(Permission.ManuscriptRead));
+    if (query.unitId) qb.andWhere('m.unitId = :unitId', { unitId: query.unitId });
+    if (query.kind) qb.andWhere('m.kind = :kind', { kind: query.kind });
+    const words = query.q?.trim();
+    if (words) {
+      const like = containsPattern(words);
+      qb.andWhere(`(m.caption LIKE :like ${LIKE_ESCAPE} OR m.alt LIKE :like ${LIKE_ESCAPE} OR m.originalName LIKE :like ${LIKE_ESCAPE})`, {
+        like,
+      });
+    }
+    qb.orderBy('m.createdAt', 'DESC').addOrderBy('m.id', 'DESC');
+    const [items, total] = await fetchPage(qb, (query.page - 1) * query.pageSize, query.pageSize);
+    return { items, total };
+  }
+
+  /**
+   * Caption and alt text. Only an editor over the item's unit may change them (a reviewer or a
+   * supervisor reads the library but does not rewrite what another unit's editors described);
+   * others in scope get 403, out of scope 404 as for reading. Blank text is stored as null.
+   */
+  async updateText(actor: Actor, id: string, patch: MediaTextPatch): Promise<{ before: MediaTextPatch; media: Media }> {
+    const media = await this.get(actor, id);
+    if (!actor.canAt(Permission.ManuscriptWrite, media.unitPath)) throw new CommonException(CommonError.Forbidden);
+    const before = { caption: media.caption, alt: media.alt };
+    const clean = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() || null);
+    const caption = clean(patch.caption);
+    const alt = clean(patch.alt);
+    if (caption !== undefined) media.caption = caption;
+    if (alt !== undefined) media.alt = alt;
+    await this.ds.getRepository(Media).update({ id }, { caption: media.caption, alt: media.alt });
+    return { before, media };
   }
 
   async content(actor: Actor, id: string): Promise<{ media: Media; stream: Readable }> {

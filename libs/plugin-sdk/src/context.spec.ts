@@ -22,6 +22,13 @@ describe('redactSecrets', () => {
     assert.doesNotMatch(JSON.stringify(lines), new RegExp(SECRET));
     assert.match(JSON.stringify(lines), /"access_token":"\*\*\*"/);
   });
+  it('redacts the names a plugin declares in sensitiveParams, in fields and in URLs inside messages', () => {
+    const lines: unknown[] = [];
+    const log = createRedactingLogger((level, message, fields) => lines.push({ level, message, fields }), [], ['Upload_Token']);
+    log.info('gateway', { upload_token: 'ut-9f8e7d6c5b4a', other: 'kept' });
+    assert.match(JSON.stringify(lines), /"upload_token":"\*\*\*"/);
+    assert.match(JSON.stringify(lines), /"other":"kept"/);
+  });
 });
 
 describe('createHttpClient', () => {
@@ -129,6 +136,27 @@ describe('createHttpClient', () => {
       },
     );
     assert.ok(Date.now() - started < 1500, 'the per-request timeout must apply');
+  });
+
+  it('keeps a declared sensitive parameter (an upload gateway’s token) out of error messages', async () => {
+    await assert.rejects(
+      client({ sensitiveParams: ['upload_token'] }).request({
+        method: 'POST',
+        url: `${base}/hang?upload_token=ut-0a1b2c3d4e5f`,
+        json: {},
+        timeoutMs: 100,
+      }),
+      (e: Error) => {
+        assert.doesNotMatch(e.message, /ut-0a1b2c3d4e5f/);
+        assert.match(e.message, /upload_token=\*\*\*/);
+        return true;
+      },
+    );
+    // Without the declaration the value would show: the declaration is what protects it.
+    await assert.rejects(
+      client().request({ method: 'POST', url: `${base}/hang?upload_token=ut-0a1b2c3d4e5f`, json: {}, timeoutMs: 100 }),
+      (e: Error) => /ut-0a1b2c3d4e5f/.test(e.message),
+    );
   });
 
   it('turns a non-JSON body into Transient when json() is asked for', async () => {

@@ -117,6 +117,13 @@ export interface VideoReader {
 /** The narrower context for authorizeUrl/exchangeCode: app-level credentials, no account yet. */
 export type AuthContext = Pick<PluginContext, 'credentials' | 'endpoints' | 'settings' | 'http' | 'log' | 'clock' | 'signal'>;
 
+/**
+ * The context of `handleWebhook` (since 0.3): the app-level credentials of the hub's registration on the
+ * platform (the manifest's `scope: 'app'` fields: a callback token, an AES key, a client secret), a clock
+ * for timestamp tolerance, and a log. No HTTP client: a webhook is answered without calling anyone.
+ */
+export type WebhookContext = Pick<PluginContext, 'credentials' | 'settings' | 'log' | 'clock'>;
+
 const REDACTED = '***';
 // Shorter values would redact ordinary words and digits; secrets this short are not secrets.
 const MIN_SECRET_LENGTH = 4;
@@ -154,12 +161,17 @@ export const SENSITIVE_PARAMS = [
   'code',
 ];
 
-function redactUrl(url: string, secrets: readonly string[]): string {
+/** The built-in sensitive names plus a plugin's own (`manifest.sensitiveParams`), lower-cased. */
+function sensitiveNames(extra: readonly string[] = []): Set<string> {
+  return new Set([...SENSITIVE_PARAMS, ...extra.map((n) => n.toLowerCase())]);
+}
+
+function redactUrl(url: string, secrets: readonly string[], sensitive: ReadonlySet<string>): string {
   let out = url;
   try {
     const u = new URL(url);
     for (const key of [...u.searchParams.keys()]) {
-      if (SENSITIVE_PARAMS.includes(key.toLowerCase())) u.searchParams.set(key, REDACTED);
+      if (sensitive.has(key.toLowerCase())) u.searchParams.set(key, REDACTED);
     }
     out = u.toString().replace(/%2A%2A%2A/g, REDACTED);
   } catch {
@@ -176,6 +188,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Secret values (the account's credential values) to redact from every error message. */
   redact?: readonly string[];
+  /** Query parameter names redacted besides SENSITIVE_PARAMS (the manifest's `sensitiveParams`, e.g. `upload_token`). */
+  sensitiveParams?: readonly string[];
   /**
    * Allow loopback: `localhost` and addresses in 127.0.0.0/8 and ::1, on any port. Only a plugin's
    * own tests set this (the testing kit's host does); a hub gives its sandbox accounts
@@ -314,6 +328,7 @@ async function encodeBody(req: HttpRequest, headers: Record<string, string>): Pr
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const defaultTimeout = options.timeoutMs ?? 15_000;
   const secrets = [...(options.redact ?? [])];
+  const sensitive = sensitiveNames(options.sensitiveParams);
   const origins = new Set((options.allowedOrigins ?? []).map(originOf).filter((o): o is string => !!o));
   const resolver = options.resolver ?? systemResolver;
 
@@ -323,7 +338,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for (const [k, v] of Object.entries(req.query ?? {})) {
         if (v !== undefined) url.searchParams.set(k, String(v));
       }
-      const shownUrl = redactUrl(url.toString(), secrets);
+      const shownUrl = redactUrl(url.toString(), secrets, sensitive);
       const host = url.hostname;
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refusal(host);
       // An origin the host configured (its own simulators) is the one exception to the address rules.
@@ -441,15 +456,14 @@ export type LogSink = (level: 'debug' | 'info' | 'warn' | 'error', message: stri
  * A PluginLogger that redacts secrets and sensitive URL parameters from messages and (recursively) from
  * string fields before they reach the sink.
  */
-export function createRedactingLogger(sink: LogSink, secrets: readonly string[]): PluginLogger {
+export function createRedactingLogger(sink: LogSink, secrets: readonly string[], sensitiveParams: readonly string[] = []): PluginLogger {
+  const sensitive = sensitiveNames(sensitiveParams);
   const clean = (v: unknown, depth = 0): unknown => {
     if (typeof v === 'string') return redactSecrets(v, secrets);
     if (depth > 5 || v === null || typeof v !== 'object') return v;
     if (v instanceof Error) return redactSecrets(v.message, secrets);
     if (Array.isArray(v)) return v.map((x) => clean(x, depth + 1));
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, SENSITIVE_PARAMS.includes(k.toLowerCase()) ? REDACTED : clean(x, depth + 1)]),
-    );
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sensitive.has(k.toLowerCase()) ? REDACTED : clean(x, depth + 1)]));
   };
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) =>
     sink(level, redactSecrets(message, secrets), fields && (clean(fields) as Record<string, unknown>));

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hostAllowed, isSdkCompatible, satisfies, SDK_VERSION, validateManifest, type PluginManifest } from './manifest';
+import {
+  hostAllowed,
+  isSdkCompatible,
+  satisfies,
+  sdkIncompatibility,
+  SDK_VERSION,
+  validateManifest,
+  type PluginManifest,
+} from './manifest';
 
 const good = (): PluginManifest => ({
   id: 'city-app',
@@ -136,9 +144,22 @@ describe('satisfies', () => {
   for (const [v, r, want] of cases) {
     it(`${v} ${want ? 'is' : 'is not'} in ${r}`, () => assert.equal(satisfies(v, r), want));
   }
-  it('loads plugins built for this SDK version only', () => {
+  it('hosts plugins built for this SDK and for every earlier minor back to the oldest supported', () => {
     assert.equal(isSdkCompatible({ sdk: `^${SDK_VERSION}` }), true);
+    // A plugin scaffolded under 0.1 declares ^0.1.0 (npm's meaning: <0.2.0); the hub reads it as "built for 0.1".
+    assert.equal(isSdkCompatible({ sdk: '^0.1.0' }, '0.2.0'), true);
+    assert.equal(isSdkCompatible({ sdk: '^0.1.0' }, '0.5.3'), true);
+    assert.equal(isSdkCompatible({ sdk: '>=0.1.0 <0.2.0' }, '0.2.0'), true);
+    assert.equal(isSdkCompatible({ sdk: '~0.2.1' }, '0.2.0'), true, 'a patch adds no API');
+  });
+  it('refuses a plugin built for a newer minor, one older than the oldest supported, and other majors after 1.0, saying why', () => {
+    assert.equal(isSdkCompatible({ sdk: '^0.3.0' }, '0.2.0'), false);
     assert.equal(isSdkCompatible({ sdk: '^9.0.0' }), false);
+    assert.match(sdkIncompatibility({ sdk: '^0.3.0' }, '0.2.0')!.zh, /须先升级平台/);
+    assert.match(sdkIncompatibility({ sdk: '^0.1.0' }, '0.4.0', '0.2.0')!.en, /older than the oldest this host supports \(0\.2\.0\)/);
+    assert.equal(isSdkCompatible({ sdk: '^1.2.0' }, '2.0.0'), false);
+    assert.equal(isSdkCompatible({ sdk: '^2.0.0' }, '2.3.0'), true);
+    assert.equal(isSdkCompatible({ sdk: 'not a range' }), false);
   });
 });
 
@@ -151,5 +172,67 @@ describe('hostAllowed', () => {
     assert.equal(hostAllowed('qpic.cn', list), false);
     assert.equal(hostAllowed('evilqpic.cn', list), false);
     assert.equal(hostAllowed('api.weibo.com.evil.io', list), false);
+  });
+});
+
+describe('interaction (0.3)', () => {
+  const comments = () => ({
+    dailyCallsPerAccount: 1000,
+    quotaBasis: 'assumed' as const,
+    maxPageSize: 49,
+    canHide: false,
+    canDelete: true,
+    replyMaxChars: 600,
+  });
+  const messages = () => ({
+    replyWindowHours: 48,
+    replyMaxChars: 600,
+    signature: { zh: 'sha1(排序后的 token、timestamp、nonce)', en: 'sha1 of sorted token, timestamp, nonce' },
+    retries: { zh: '5 秒未应答重试，共 3 次', en: 'retried after 5 s, 3 tries' },
+  });
+
+  it('keeps a plugin built for 0.1/0.2 that declares comments without interaction valid', () => {
+    const r = validateManifest({ ...good(), sdk: '^0.2.0', capabilities: ['article', 'comments'] });
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+  });
+
+  it('asks a plugin built for 0.3 that declares comments for interaction.comments', () => {
+    const r = validateManifest({ ...good(), sdk: '^0.3.0', capabilities: ['article', 'comments'] });
+    assert.match(r.ok ? '' : r.errors.join('\n'), /interaction\.comments: 声明了 comments 能力须同时声明/);
+  });
+
+  it('accepts comments and messages with their declarations', () => {
+    const r = validateManifest({
+      ...good(),
+      capabilities: ['article', 'comments', 'messages'],
+      interaction: { comments: { ...comments(), replyCounter: 'weibo' }, messages: messages() },
+    });
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+  });
+
+  it('requires interaction.messages with messages, and each declaration with its capability', () => {
+    const r1 = validateManifest({ ...good(), capabilities: ['article', 'messages'] });
+    assert.match(r1.ok ? '' : r1.errors.join('\n'), /interaction\.messages: 声明了 messages 能力须同时声明/);
+    const r2 = validateManifest({ ...good(), interaction: { comments: comments(), messages: messages() } });
+    const e2 = r2.ok ? '' : r2.errors.join('\n');
+    assert.match(e2, /interaction\.comments: .*needs the comments capability/);
+    assert.match(e2, /interaction\.messages: .*needs the messages capability/);
+  });
+
+  it('names bad fields Chinese first', () => {
+    const r = validateManifest({
+      ...good(),
+      capabilities: ['article', 'comments', 'messages'],
+      interaction: {
+        comments: { ...comments(), dailyCallsPerAccount: 0, canHide: 'yes', replyCounter: 'words' },
+        messages: { ...messages(), replyWindowHours: -1, signature: { zh: '', en: 'x' } },
+      },
+    });
+    const e = r.ok ? '' : r.errors.join('\n');
+    assert.match(e, /interaction\.comments\.dailyCallsPerAccount: 必须大于 0/);
+    assert.match(e, /interaction\.comments\.canHide: canHide 须为布尔值/);
+    assert.match(e, /interaction\.comments\.replyCounter: 计数方式须为/);
+    assert.match(e, /interaction\.messages\.replyWindowHours: 必须大于 0/);
+    assert.match(e, /interaction\.messages\.signature\.zh: 中文名称不能为空/);
   });
 });

@@ -2,7 +2,13 @@ import semver from 'semver';
 import { z } from 'zod';
 
 /** The version of this SDK. A plugin's `manifest.sdk` range must include it for the host to load the plugin. */
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION = '0.2.0';
+/**
+ * The oldest SDK release whose plugins this SDK still hosts. Until 1.0, each minor release is
+ * backward compatible with the minors from this one on (see "Versions and compatibility" in the
+ * README); raising it is a breaking change announced a minor in advance in the CHANGELOG.
+ */
+export const SDK_OLDEST_SUPPORTED = '0.1.0';
 
 /** How an account proves itself to the platform. */
 export type AuthKind = 'oauth2' | 'app_secret' | 'api_key' | 'hmac';
@@ -12,8 +18,13 @@ export const AUTH_KINDS = ['oauth2', 'app_secret', 'api_key', 'hmac'] as const;
  * What a plugin can do on its platform. Optional plugin methods are required once their capability is declared.
  * `listPosts`: reads the account's own recent posts, made through Tongfa or natively in the platform's app,
  * and verifies a post by its URL (`listPosts()`, `getPostByUrl()`, and the manifest's `postListing`).
+ * `comments`: reads citizens' comments on the account's posts and replies (`fetchComments()`, `reply()`;
+ * since 0.3 `findReply()`, `hideComment()`, `deleteComment()` and the manifest's `interaction.comments`).
+ * `messages` (since 0.3): private messages the platform pushes to a webhook, answered within the
+ * platform's window (`handleWebhook()`, `sendMessage()`, `findMessage()`, `interaction.messages`).
  */
-export type Capability = 'article' | 'image_text' | 'video' | 'short_post' | 'retract' | 'edit' | 'comments' | 'metrics' | 'listPosts';
+export type Capability =
+  'article' | 'image_text' | 'video' | 'short_post' | 'retract' | 'edit' | 'comments' | 'messages' | 'metrics' | 'listPosts';
 export const CAPABILITIES = [
   'article',
   'image_text',
@@ -22,6 +33,7 @@ export const CAPABILITIES = [
   'retract',
   'edit',
   'comments',
+  'messages',
   'metrics',
   'listPosts',
 ] as const;
@@ -106,6 +118,21 @@ export interface ImageConstraints {
   aspectRatios?: Array<{ width: number; height: number }>;
   /** Relative tolerance when matching an aspect ratio; defaults to 0.01 (1 %). */
   aspectTolerance?: number;
+  /**
+   * How the platform itself shows the image in its feed when that cuts it (the host uploads it whole and
+   * the platform crops on display, e.g. a video cover in a grid of works). Previews draw this cut so an
+   * editor never reads "nothing cropped" when readers will see part of the image. For `cover` it applies
+   * to the cover, or to the first image when the post has no separate cover. `basis: 'assumed'` when the
+   * platform documents no shape; `note` then says what the guess rests on.
+   */
+  display?: ImageDisplay;
+}
+
+/** A platform's display shape for an image (see {@link ImageConstraints.display}). */
+export interface ImageDisplay {
+  aspect: { width: number; height: number };
+  basis: 'documented' | 'assumed';
+  note?: { zh: string; en: string };
 }
 
 /** Limits on video uploads. */
@@ -168,6 +195,74 @@ export interface PostListing {
 }
 
 /**
+ * How the plugin reads and answers comments (since 0.3), declared with the `comments` capability. The
+ * host's comment poller schedules `fetchComments` calls within `dailyCallsPerAccount`, as for postListing:
+ * say what the platform documents, and where it documents nothing a conservative number marked `assumed`.
+ */
+export interface CommentInteraction {
+  /** Calls of the platform's comment-list API one account may make per day (one `fetchComments` = one call). */
+  dailyCallsPerAccount: number;
+  quotaBasis: 'documented' | 'assumed';
+  /** Where the number comes from (a documentation URL, or why it was chosen). */
+  quotaSource?: string;
+  /** IANA time zone whose midnight resets the daily quota (default `Asia/Shanghai`). */
+  quotaResetTimeZone?: string;
+  /** Most comments one `fetchComments` call returns (the platform's page size). */
+  maxPageSize: number;
+  /** The platform lets the account hide a comment (`hideComment()` required when true). */
+  canHide: boolean;
+  /** The platform lets the account delete a comment (`deleteComment()` required when true). */
+  canDelete: boolean;
+  /** Longest reply the platform takes, counted with `replyCounter`. */
+  replyMaxChars: number;
+  /** How the platform counts a reply's characters (default `codePoints`). */
+  replyCounter?: CounterName;
+  /** What the comment API leaves out or cannot do (shown to operators). */
+  notes?: LocalizedText;
+}
+
+/**
+ * How the plugin receives and answers private messages (since 0.3), declared with the `messages`
+ * capability. Messages arrive by the platform's push to the hub's `/webhooks/<plugin id>`.
+ */
+export interface MessageInteraction {
+  /**
+   * Hours after the citizen's last message during which the platform accepts a reply (WeChat 客服消息: 48);
+   * after it `sendMessage` throws PermanentError with the platform's code. The hub shows it as a hard deadline.
+   */
+  replyWindowHours: number;
+  /** Longest reply the platform takes, counted with `replyCounter`. */
+  replyMaxChars: number;
+  /** How the platform counts a reply's characters (default `codePoints`). */
+  replyCounter?: CounterName;
+  /** What `handleWebhook` checks (signature scheme and the credential it uses), shown to operators. */
+  signature: LocalizedText;
+  /** How the platform retries a push the hub did not answer in time (e.g. 3 tries, 5 s each). */
+  retries: LocalizedText;
+  /**
+   * The credential field whose value names the account in pushes (`InboundMessage.platformAccountId`),
+   * when that differs from getProfile's `platformAccountId`: WeChat pushes the 原始ID `gh_…` while the
+   * plugin names the account by its AppID. Absent: pushes name the account as getProfile does.
+   */
+  accountCredential?: string;
+  /** Anything else operators should know (message kinds not delivered, encrypted mode, …). */
+  notes?: LocalizedText;
+}
+
+/** The manifest's `interaction` (since 0.3): quotas and limits of the `comments` and `messages` capabilities. */
+export interface Interaction {
+  /** Required with `comments` for plugins built for SDK 0.3 or later; older plugins may leave it out. */
+  comments?: CommentInteraction;
+  /** Required with the `messages` capability. */
+  messages?: MessageInteraction;
+  /**
+   * What the platform offers no API for (e.g. Weibo private messages to government accounts), so the
+   * console can say why comments or messages of this platform are not in the inbox.
+   */
+  unsupported?: LocalizedText;
+}
+
+/**
  * What a plugin declares about itself. The host reads it before loading any plugin code path:
  * the console builds the account form from `credentials`, the publisher checks `constraints`,
  * the scheduler applies `rateLimits`, and the HTTP client refuses any host not in `allowedHosts`.
@@ -200,6 +295,26 @@ export interface PluginManifest {
    */
   allowedHosts: string[];
   /**
+   * How `findExisting` recognises a post after an ambiguous failure (since 0.2). `key` (default): the
+   * platform keeps `ctx.idempotencyKey` (a client token, a marker in a link) and the post carries it.
+   * `lookup`: the platform keeps nothing of ours; findExisting matches the account's recent posts by
+   * content and time (see the README's worked example), and conformance does not ask for a marker.
+   */
+  idempotency?: 'key' | 'lookup';
+  /**
+   * Where the plugin's simulator is, for the hub's sandbox (since 0.2): `module` relative to the
+   * plugin's entry file (`./simulator`) and the factory it exports (`createCityAppSimulator`). The
+   * sandbox loads it only when it runs; production hubs never do. Without it the hub falls back to a
+   * `create…Simulator` export of the entry or of `simulator.js` beside it, and says so when neither exists.
+   */
+  simulator?: { module: string; export: string };
+  /**
+   * Query parameter and log field names whose values the host redacts from errors and logs, besides
+   * the credential values and the built-in SENSITIVE_PARAMS (`access_token`, `sign`, …): the platform's
+   * own short-lived secrets, e.g. an upload gateway's `upload_token` (since 0.2).
+   */
+  sensitiveParams?: string[];
+  /**
    * Named base URLs the plugin calls, e.g. `{ api: 'https://api.weixin.qq.com' }`.
    * The host may override them (the sandbox points them at its simulators); plugins must read
    * `ctx.endpoints` rather than hard-coding URLs.
@@ -213,6 +328,8 @@ export interface PluginManifest {
   settings?: Array<{ name: string; label: LocalizedText; default?: string | number | boolean; required?: boolean }>;
   /** Required with the `listPosts` capability: quota and shape of the account's post list. */
   postListing?: PostListing;
+  /** Quotas and limits of the `comments` and `messages` capabilities (since 0.3). */
+  interaction?: Interaction;
 }
 
 const kebab = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -249,6 +366,15 @@ const imageConstraints = z.object({
     .min(1)
     .optional(),
   aspectTolerance: z.number().min(0).max(1).optional(),
+  display: z
+    .object({
+      aspect: z.object({ width: z.number().positive(), height: z.number().positive() }),
+      basis: z.enum(['documented', 'assumed'], {
+        message: 'display.basis 须为 documented|assumed / display.basis must be documented|assumed',
+      }),
+      note: localized.optional(),
+    })
+    .optional(),
 });
 
 const rateLimit = z.object({ tokens: positiveInt, intervalMs: positiveInt });
@@ -278,6 +404,45 @@ const postListing = z.object({
     .array(z.string().regex(hostPattern, '主机名格式错误（可用 *.example.com）/ invalid host name (*.example.com allowed)'))
     .min(1, '至少声明一个帖子网址主机 / declare at least one post URL host'),
   notes: localized.optional(),
+});
+
+const quotaBasis = z.enum(['documented', 'assumed'], {
+  message: 'quotaBasis 须为 documented|assumed / quotaBasis must be documented|assumed',
+});
+const counterName = z.enum(COUNTER_NAMES, {
+  message: `计数方式须为 ${COUNTER_NAMES.join('|')} / counter must be one of ${COUNTER_NAMES.join('|')}`,
+});
+
+const interaction = z.object({
+  comments: z
+    .object({
+      dailyCallsPerAccount: positiveInt,
+      quotaBasis,
+      quotaSource: z.string().min(1).optional(),
+      quotaResetTimeZone: z
+        .string()
+        .refine(isTimeZone, { message: 'quotaResetTimeZone 须为 IANA 时区，如 Asia/Shanghai / must be an IANA time zone' })
+        .optional(),
+      maxPageSize: positiveInt,
+      canHide: z.boolean({ message: 'canHide 须为布尔值 / canHide must be a boolean' }),
+      canDelete: z.boolean({ message: 'canDelete 须为布尔值 / canDelete must be a boolean' }),
+      replyMaxChars: positiveInt,
+      replyCounter: counterName.optional(),
+      notes: localized.optional(),
+    })
+    .optional(),
+  messages: z
+    .object({
+      replyWindowHours: z.number().positive('必须大于 0 / must be greater than 0'),
+      replyMaxChars: positiveInt,
+      replyCounter: counterName.optional(),
+      signature: localized,
+      retries: localized,
+      accountCredential: z.string().min(1).optional(),
+      notes: localized.optional(),
+    })
+    .optional(),
+  unsupported: localized.optional(),
 });
 
 const manifestSchema = z
@@ -341,6 +506,19 @@ const manifestSchema = z
       .array(z.string().regex(hostPattern, '主机名格式错误（可用 *.example.com）/ invalid host name (*.example.com allowed)'))
       .min(1, '至少声明一个允许访问的主机 / declare at least one allowed host'),
     endpoints: z.record(z.string(), z.string().url('须为完整 URL / must be an absolute URL')).optional(),
+    idempotency: z.enum(['key', 'lookup']).optional(),
+    simulator: z
+      .object({
+        module: z
+          .string()
+          .regex(/^\.\.?\/[\w./-]+$/, '须为相对入口文件的路径，如 ./simulator / must be a path relative to the entry, e.g. ./simulator'),
+        export: z.string().regex(/^[A-Za-z_$][\w$]*$/, '须为导出名 / must be an export name'),
+      })
+      .optional(),
+    sensitiveParams: z
+      .array(z.string().regex(/^[A-Za-z][\w.-]{0,63}$/, '参数名格式错误 / invalid parameter name'))
+      .max(32, '最多 32 个 / at most 32')
+      .optional(),
     settings: z
       .array(
         z.object({
@@ -352,6 +530,7 @@ const manifestSchema = z
       )
       .optional(),
     postListing: postListing.optional(),
+    interaction: interaction.optional(),
   })
   .superRefine((m, ctx) => {
     const names = new Set<string>();
@@ -389,6 +568,48 @@ const manifestSchema = z
         code: 'custom',
         path: ['postListing'],
         message: 'postListing 仅用于声明了 listPosts 能力的插件 / postListing needs the listPosts capability',
+      });
+    }
+    const comments = m.capabilities.includes('comments');
+    const messages = m.capabilities.includes('messages');
+    if (m.interaction?.comments && !comments) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interaction', 'comments'],
+        message: 'interaction.comments 仅用于声明了 comments 能力的插件 / interaction.comments needs the comments capability',
+      });
+    }
+    if (m.interaction?.messages && !messages) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interaction', 'messages'],
+        message: 'interaction.messages 仅用于声明了 messages 能力的插件 / interaction.messages needs the messages capability',
+      });
+    }
+    if (messages && !m.interaction?.messages) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interaction', 'messages'],
+        message:
+          '声明了 messages 能力须同时声明 interaction.messages（回复时限、签名、重试）/ the messages capability requires interaction.messages (reply window, signature, retries)',
+      });
+    }
+    const accountCredential = m.interaction?.messages?.accountCredential;
+    if (accountCredential && !m.credentials.some((f) => f.name === accountCredential)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interaction', 'messages', 'accountCredential'],
+        message: `accountCredential 须为已声明的凭据字段 / "${accountCredential}" is not a declared credential field`,
+      });
+    }
+    // Plugins built for 0.1 and 0.2 declared `comments` before `interaction` existed: they stay valid.
+    const builtFor = semver.validRange(m.sdk) ? semver.minVersion(m.sdk) : null;
+    if (comments && !m.interaction?.comments && builtFor && semver.gte(builtFor, '0.3.0')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interaction', 'comments'],
+        message:
+          '声明了 comments 能力须同时声明 interaction.comments（配额、分页、隐藏/删除、回复长度）/ the comments capability requires interaction.comments (quota, page size, hide/delete, reply length)',
       });
     }
     for (const [key, url] of Object.entries(m.endpoints ?? {})) {
@@ -442,9 +663,45 @@ export function satisfies(version: string, range: string): boolean {
   return semver.satisfies(version, range);
 }
 
-/** Whether this SDK can host a plugin built for `manifest.sdk`. */
+/** Why this SDK cannot host a plugin built for `manifest.sdk`, or null when it can. */
+export function sdkIncompatibility(
+  manifest: Pick<PluginManifest, 'sdk'>,
+  sdkVersion: string = SDK_VERSION,
+  oldest: string = SDK_OLDEST_SUPPORTED,
+): { zh: string; en: string } | null {
+  // `sdk` says which SDK the plugin was built against: its lowest version is what the plugin needs.
+  const min = semver.validRange(manifest.sdk) ? semver.minVersion(manifest.sdk) : null;
+  if (!min) return { zh: `SDK 版本范围“${manifest.sdk}”无效`, en: `"${manifest.sdk}" is not a semver range` };
+  const host = semver.parse(sdkVersion)!;
+  // A plugin built for a newer minor may rely on what this host does not know (patches add no API).
+  if (min.major > host.major || (min.major === host.major && min.minor > host.minor)) {
+    return {
+      zh: `插件基于 SDK ${min.major}.${min.minor}，本平台 SDK 为 ${sdkVersion}，须先升级平台`,
+      en: `built for SDK ${min.major}.${min.minor}, newer than this host's ${sdkVersion}: upgrade the hub first`,
+    };
+  }
+  if (semver.lt(min, oldest)) {
+    return {
+      zh: `插件基于 SDK ${min.version}，已低于本平台支持的最低版本 ${oldest}，须按 CHANGELOG 升级插件`,
+      en: `built for SDK ${min.version}, older than the oldest this host supports (${oldest}): update the plugin (see the CHANGELOG)`,
+    };
+  }
+  // From 1.0 on, a major release may break: only plugins of the host's major load.
+  if (host.major >= 1 && min.major !== host.major) {
+    return {
+      zh: `插件基于 SDK ${min.major}.x，本平台为 ${host.major}.x`,
+      en: `built for SDK ${min.major}.x, this host runs ${host.major}.x`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Whether this SDK can host a plugin built for `manifest.sdk`: built against a release from
+ * SDK_OLDEST_SUPPORTED up to this one (a `^0.1.0` plugin keeps loading under 0.2, 0.3, …).
+ */
 export function isSdkCompatible(manifest: Pick<PluginManifest, 'sdk'>, sdkVersion: string = SDK_VERSION): boolean {
-  return satisfies(sdkVersion, manifest.sdk);
+  return sdkIncompatibility(manifest, sdkVersion) === null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AuthContext, Credentials, PluginContext } from './context';
+import type { AuthContext, Credentials, PluginContext, WebhookContext } from './context';
 import type { ConstraintIssue } from './errors';
 import type { FocusPoint, ImageFitSpec } from './images';
 import { assertValidManifest, type Capability, type LocalizedText, type PluginManifest, type PostKind } from './manifest';
@@ -46,6 +46,14 @@ export interface ManuscriptInput {
   cover?: AssetDescriptor;
   images: AssetDescriptor[];
   video?: VideoDescriptor;
+  /**
+   * The editor's own texts for this platform (各平台适配), reviewed with the version. When present they
+   * replace what render() would derive: `text` is a short post's whole text (without the link the
+   * plugin adds), `caption` a video or image-text post's caption, `topics` words to show as topics.
+   * The host has already checked them against the manifest's `body` (text) and `title` (caption) limits.
+   * A per-platform cover choice and crop arrive as `cover` (with its `focus`).
+   */
+  adaptation?: { text?: string; caption?: string; topics?: string[] };
 }
 
 /** What render() may know besides the manuscript. No I/O handles: render is pure. */
@@ -128,14 +136,115 @@ export interface PostMetrics {
   asOf: number;
 }
 
-/** A comment on a post. */
+/**
+ * A citizen's comment on one of the account's posts, or the account's own (`fromAccount`), as
+ * `fetchComments` returns it. Fields marked "since 0.3" may be absent from plugins built for 0.2.
+ */
 export interface PostComment {
+  /** The platform's comment id, unique per account; what `reply`, `hideComment` and `deleteComment` take. */
   id: string;
+  /**
+   * The post it belongs to: the remoteId `fetchComments` was called with (since 0.3). Optional in the
+   * type so that 0.2 plugins still compile; hosts take the remoteId they asked for when it is absent.
+   */
+  postRemoteId?: string;
+  /** The comment it answers, in a comment tree; absent for a top-level comment (since 0.3). */
+  parentId?: string;
+  /** Plain text. */
   text: string;
+  /** The author's display name (may be empty where the platform gives none). */
   author: string;
+  /** A stable id of the author on the platform (openid, uid), where the platform gives one (since 0.3). */
+  authorId?: string;
+  /** ms since epoch; platforms that count in seconds give whole seconds. */
   createdAt: number;
-  /** Our reply, if any. */
-  reply?: { text: string; createdAt: number };
+  /** Written by the account itself, e.g. a reply made through Tongfa or in the platform's app (since 0.3). */
+  fromAccount?: boolean;
+  /** The account's reply, on platforms that model one reply per comment (WeChat). */
+  reply?: { id?: string; text: string; createdAt: number };
+}
+
+/** What `fetchComments` is asked for (since 0.3; 0.2 plugins read `cursor` only). */
+export interface FetchCommentsParams {
+  /** The `nextCursor` of the previous page; absent for the newest page. Opaque. */
+  cursor?: string;
+  /** Only comments made at or after this time (ms since epoch); paging stops once the list is older. */
+  since?: number;
+  /** Most comments wanted; capped at `interaction.comments.maxPageSize`. */
+  limit?: number;
+}
+
+/** One page of a post's comments, newest first. */
+export interface CommentPage {
+  items: PostComment[];
+  /** Present while older comments (at or after `since`) remain. */
+  nextCursor?: string;
+}
+
+/** Options of `reply` (since 0.3). */
+export interface ReplyOptions {
+  /**
+   * Stable for every attempt of one reply. Send it to the platform where it keeps one, so `findReply`
+   * can recognise the reply after an ambiguous failure.
+   */
+  idempotencyKey?: string;
+}
+
+/** A webhook request as the hub received it at `/webhooks/<plugin id>` (since 0.3). */
+export interface WebhookRequest {
+  method: 'GET' | 'POST';
+  query: Record<string, string>;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The body exactly as received: signatures are computed over these bytes. */
+  rawBody: Buffer;
+}
+
+/** What the hub answers the platform. */
+export interface WebhookResponse {
+  status: number;
+  contentType?: string;
+  body: string;
+}
+
+/** Kinds of inbound message; other kinds arrive as `other` with a Chinese description as text. */
+export type InboundMessageKind = 'text' | 'image' | 'voice' | 'video' | 'event' | 'other';
+export const INBOUND_MESSAGE_KINDS = ['text', 'image', 'voice', 'video', 'event', 'other'] as const;
+
+/** A private message a citizen sent to one of our accounts, parsed from a webhook push. */
+export interface InboundMessage {
+  /** The platform's id, for dedupe (WeChat MsgId, Douyin Msg-Id); a retried push carries the same id. */
+  messageId: string;
+  /** Which account of ours received it (WeChat ToUserName `gh_…`, Douyin to_user_id), as getProfile names it. */
+  platformAccountId: string;
+  /** The citizen's id on the platform (openid): one thread per (account, conversation). */
+  conversationId: string;
+  author?: string;
+  /** The message text; other kinds described in Chinese, e.g. "[图片]". */
+  text: string;
+  kind: InboundMessageKind;
+  /** ms since epoch. */
+  createdAt: number;
+  /** The platform's parsed payload, for diagnosis. */
+  raw?: unknown;
+}
+
+/** What `handleWebhook` decided. */
+export type WebhookVerdict =
+  /** A verification handshake (WeChat GET echostr, Douyin challenge): answer `response`, store nothing. */
+  | { kind: 'challenge'; response: WebhookResponse }
+  /** A bad signature, a stale timestamp, an unparseable body: answer `response`, store nothing. */
+  | { kind: 'rejected'; reason: string; response: WebhookResponse }
+  /** Verified: the hub stores `messages` (possibly none, e.g. an event it does not keep), then answers `response`. */
+  | { kind: 'accepted'; messages: InboundMessage[]; response: WebhookResponse };
+
+/** What `sendMessage` sends (since 0.3). */
+export interface SendMessageParams {
+  /** The citizen, as InboundMessage.conversationId names them. */
+  conversationId: string;
+  text: string;
+  /** Stable for every attempt of one reply, for `findMessage` after an ambiguous failure. */
+  idempotencyKey: string;
 }
 
 /**
@@ -244,14 +353,45 @@ export interface Plugin<P = unknown> {
   edit?(ctx: PluginContext, remoteId: string, rendition: Rendition<P>): Promise<PublishResult>;
   /** Required with the `metrics` capability. */
   fetchMetrics?(ctx: PluginContext, remoteId: string): Promise<PostMetrics>;
-  /** Required with the `comments` capability. */
-  fetchComments?(
-    ctx: PluginContext,
-    remoteId: string,
-    params?: { cursor?: string },
-  ): Promise<{ items: PostComment[]; nextCursor?: string }>;
-  /** Replies to a comment. Required with the `comments` capability. */
-  reply?(ctx: PluginContext, remoteId: string, commentId: string, text: string): Promise<{ id: string }>;
+  /**
+   * A post's comments, newest first. Required with the `comments` capability. One call makes at most
+   * one call of the platform's comment-list API (the quota `interaction.comments` declares); throws
+   * RateLimitedError when it is spent, with retryAfterMs until it resets.
+   */
+  fetchComments?(ctx: PluginContext, remoteId: string, params?: FetchCommentsParams): Promise<CommentPage>;
+  /**
+   * Replies to a comment. Required with the `comments` capability. Send `opts.idempotencyKey` to the
+   * platform where it keeps one; a lost response throws AmbiguousError and the host asks `findReply`.
+   */
+  reply?(ctx: PluginContext, remoteId: string, commentId: string, text: string, opts?: ReplyOptions): Promise<{ id: string }>;
+  /**
+   * After an ambiguous `reply`: the reply made under `idempotencyKey` (or, on platforms that keep no key,
+   * the account's reply to that comment), or null when the platform positively shows none. Throw
+   * AmbiguousError when it cannot tell (since 0.3).
+   */
+  findReply?(ctx: PluginContext, remoteId: string, commentId: string, idempotencyKey: string): Promise<{ id: string } | null>;
+  /** Hides a comment from the public. Required when `interaction.comments.canHide` (since 0.3). */
+  hideComment?(ctx: PluginContext, remoteId: string, commentId: string): Promise<void>;
+  /** Deletes a comment; deleting a deleted comment succeeds. Required when `interaction.comments.canDelete` (since 0.3). */
+  deleteComment?(ctx: PluginContext, remoteId: string, commentId: string): Promise<void>;
+  /**
+   * Verifies and parses one push of the platform's webhook (since 0.3; required with `messages`). Gets
+   * the app-level credentials only and must not call the network: the platform waits a few seconds
+   * (WeChat 5 s). Never throws for what the platform (or anyone) sent: a bad request is `rejected`.
+   * Duplicates (a retried push) are the hub's to drop, by `messageId`.
+   */
+  handleWebhook?(ctx: WebhookContext, req: WebhookRequest): Promise<WebhookVerdict>;
+  /**
+   * Sends a private message to a citizen who wrote to the account (since 0.3; required with `messages`).
+   * Throws PermanentError with the platform's code once the reply window has passed (WeChat 45015).
+   */
+  sendMessage?(ctx: PluginContext, params: SendMessageParams): Promise<{ id: string }>;
+  /**
+   * After an ambiguous `sendMessage`: the message sent under `idempotencyKey`, or null when the platform
+   * positively shows none; AmbiguousError when it cannot tell. Optional: without it the host treats an
+   * ambiguous send as unknown and asks a person (since 0.3).
+   */
+  findMessage?(ctx: PluginContext, params: { conversationId: string; idempotencyKey: string }): Promise<{ id: string } | null>;
   /**
    * The account's recent posts, newest first, including posts made outside Tongfa. Required with the
    * `listPosts` capability. One call makes at most one call of the platform's list API (the quota the
@@ -282,6 +422,7 @@ const requiredByCapability: Array<[Capability, Array<keyof Plugin>]> = [
   ['edit', ['edit']],
   ['metrics', ['fetchMetrics']],
   ['comments', ['fetchComments', 'reply']],
+  ['messages', ['handleWebhook', 'sendMessage']],
   ['listPosts', ['listPosts', 'getPostByUrl']],
 ];
 
@@ -308,6 +449,11 @@ export function definePlugin<P>(plugin: Plugin<P>): Plugin<P> {
         problems.push(`声明了 ${cap} 能力但缺少 / capability ${cap} declared but ${String(m)}() missing`);
     }
   }
+  const commentRules = manifest.interaction?.comments;
+  if (commentRules?.canHide && typeof plugin.hideComment !== 'function')
+    problems.push('interaction.comments.canHide 为 true 但缺少 / canHide declared but hideComment() missing');
+  if (commentRules?.canDelete && typeof plugin.deleteComment !== 'function')
+    problems.push('interaction.comments.canDelete 为 true 但缺少 / canDelete declared but deleteComment() missing');
   if (problems.length) throw new Error(`插件 ${manifest.id} 不完整 / plugin ${manifest.id} is incomplete:\n  - ${problems.join('\n  - ')}`);
   // Keep the prototype so class-based plugins keep their methods and `this`.
   return Object.assign(Object.create(Object.getPrototypeOf(plugin) as object) as Plugin<P>, plugin, { manifest: deepFreeze(manifest) });

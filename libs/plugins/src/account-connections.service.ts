@@ -3,7 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import { Clock, ErrorDetail, newId } from '@tongfa/core';
-import { Account, AccountConnection, AccountsService, AccountStatus, PlatformCatalog } from '@tongfa/accounts';
+import {
+  Account,
+  AccountConnection,
+  AccountCredential,
+  AccountError,
+  AccountException,
+  AccountsService,
+  AccountStatus,
+  PlatformCatalog,
+} from '@tongfa/accounts';
 import { Actor, Permission } from '@tongfa/identity';
 import type { PluginManifest, Profile } from '@tongfa/plugin-sdk';
 import { AccountAlert, OAuthState } from './entities';
@@ -122,6 +131,48 @@ export class AccountConnectionsService {
     const creds = validateCredentials(manifest, input, 'app');
     await this.store.saveAppCredentials(platform, creds);
     return { platform, fields: Object.keys(creds).sort() };
+  }
+
+  /**
+   * An operator points any account at the sandbox's simulator of its platform (a newly registered
+   * third-party platform can then be tried end to end), or back at the real platform. Credentials
+   * held for the other side are dropped: a sandbox token must never be sent to the real platform, nor
+   * the reverse. The caller checks the role and the production rule.
+   */
+  /** The account as it is (operators act across the whole installation). */
+  async accountForOperator(accountId: string): Promise<Account> {
+    const account = await this.ds.getRepository(Account).findOneBy({ id: accountId });
+    if (!account) throw new AccountException(AccountError.NotFound);
+    return account;
+  }
+
+  async setSandboxed(accountId: string, sandboxed: boolean, sandboxOrigin: string | undefined): Promise<Account> {
+    const repo = this.ds.getRepository(Account);
+    const account = await repo.findOneByOrFail({ id: accountId });
+    let endpoints: Record<string, string> | null = null;
+    if (sandboxed) {
+      if (!sandboxOrigin) throw new PluginsException(PluginsError.SandboxNotConfigured);
+      const names = Object.keys(this.manifest(account.platform).endpoints ?? {});
+      try {
+        const res = await fetch(`${sandboxOrigin}/_sandbox/${encodeURIComponent(account.platform)}/endpoints?names=${names.join(',')}`, {
+          signal: AbortSignal.timeout(5000),
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        endpoints = (await res.json()) as Record<string, string>;
+      } catch {
+        throw new PluginsException(PluginsError.SandboxUnavailable, { platform: account.platform });
+      }
+    }
+    if (account.sandbox === sandboxed && JSON.stringify(account.endpoints) === JSON.stringify(endpoints)) return account;
+    await this.ds.transaction(async (m) => {
+      await m.update(
+        Account,
+        { id: accountId },
+        { endpoints, sandbox: sandboxed, connection: AccountConnection.None, platformAccountId: null },
+      );
+      await m.delete(AccountCredential, { accountId });
+    });
+    return repo.findOneByOrFail({ id: accountId });
   }
 
   /** Points an account at sandbox simulators (demo and test accounts). */

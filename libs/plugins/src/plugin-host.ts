@@ -8,14 +8,20 @@ import {
   type EgressResolver,
   type HttpClient,
   secretValues,
+  redactSecrets,
   type AuthContext,
   type CredentialUpdate,
   type FittedImage,
   type FocusPoint,
   type ImageFitter,
   type JsonValue,
+  type CommentPage,
+  type FetchCommentsParams,
   type ListedPost,
   type ListPostsParams,
+  type WebhookContext,
+  type WebhookRequest,
+  type WebhookVerdict,
   type LogSink,
   MAX_POST_URL_LENGTH,
   type ManuscriptInput,
@@ -129,9 +135,17 @@ interface CallOptions {
   videos?: VideoSource;
   /** Buckets taken besides the plugin's per-app and per-account ones. */
   buckets?: Bucket[];
+  /** Failure kinds the caller expects and handles (logged at debug, not as a warning). */
+  expected?: PluginCallError['kind'][];
 }
 
 const DAY_MS = 86_400_000;
+
+const unsupported = (plugin: string, capability: string) =>
+  new PluginCallError('permanent', `平台 ${plugin} 的插件不支持 ${capability} / the ${plugin} plugin does not support ${capability}`, {
+    unsupported: true,
+    byHost: true,
+  });
 
 const noAssets: AssetSource = async (ref) => {
   throw new PluginCallError('permanent', `素材不存在 / asset ${ref} is not available to this call`, { byHost: true });
@@ -412,6 +426,119 @@ export class PluginHost {
   }
 
   /**
+   * One page of a post's comments (`comments` capability), newest first: one platform call, taken from
+   * a daily bucket sized to the declared comment quota (when declared) besides the plugin's buckets.
+   */
+  async fetchComments(accountId: string, remoteId: string, params: FetchCommentsParams = {}): Promise<CommentPage> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    if (!p.manifest.capabilities.includes('comments') || !p.plugin.fetchComments) throw unsupported(p.manifest.id, 'comments');
+    const quota = p.manifest.interaction?.comments;
+    const buckets = quota
+      ? [{ key: `${p.manifest.id}:comments:acct:${account.id}`, tokens: quota.dailyCallsPerAccount, intervalMs: DAY_MS }]
+      : [];
+    const limit = quota ? Math.min(params.limit ?? quota.maxPageSize, quota.maxPageSize) : params.limit;
+    return this.callWithReauth(account, p, 'fetchComments', (ctx) => p.plugin.fetchComments!(ctx, remoteId, { ...params, limit }), {
+      buckets,
+    });
+  }
+
+  /** Replies under a comment, carrying the reply's idempotency key. */
+  async replyComment(
+    accountId: string,
+    remoteId: string,
+    commentId: string,
+    text: string,
+    idempotencyKey: string,
+  ): Promise<{ id: string }> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    if (!p.manifest.capabilities.includes('comments') || !p.plugin.reply) throw unsupported(p.manifest.id, 'comments');
+    return this.callWithReauth(account, p, 'reply', (ctx) => p.plugin.reply!(ctx, remoteId, commentId, text, { idempotencyKey }), {
+      idempotencyKey,
+    });
+  }
+
+  /** After an ambiguous reply: the reply if the platform shows it, null if it surely does not. */
+  async findReply(accountId: string, remoteId: string, commentId: string, idempotencyKey: string): Promise<{ id: string } | null> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    if (!p.plugin.findReply) {
+      throw new PluginCallError('ambiguous', `${p.manifest.id} 插件无法查证回复是否已发出 / the plugin cannot look up a reply`, {
+        byHost: true,
+      });
+    }
+    return this.callWithReauth(account, p, 'findReply', (ctx) => p.plugin.findReply!(ctx, remoteId, commentId, idempotencyKey), {
+      idempotencyKey,
+    });
+  }
+
+  /** A private message to a citizen who wrote to the account (`messages` capability). */
+  async sendMessage(accountId: string, params: { conversationId: string; text: string; idempotencyKey: string }): Promise<{ id: string }> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    if (!p.manifest.capabilities.includes('messages') || !p.plugin.sendMessage) throw unsupported(p.manifest.id, 'messages');
+    return this.callWithReauth(account, p, 'sendMessage', (ctx) => p.plugin.sendMessage!(ctx, params), {
+      idempotencyKey: params.idempotencyKey,
+    });
+  }
+
+  /** After an ambiguous send: the message if the platform shows it, null if it surely does not. */
+  async findMessage(accountId: string, params: { conversationId: string; idempotencyKey: string }): Promise<{ id: string } | null> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    if (!p.plugin.findMessage) {
+      throw new PluginCallError('ambiguous', `${p.manifest.id} 插件无法查证私信是否已发出 / the plugin cannot look up a sent message`, {
+        byHost: true,
+      });
+    }
+    return this.callWithReauth(account, p, 'findMessage', (ctx) => p.plugin.findMessage!(ctx, params), {
+      idempotencyKey: params.idempotencyKey,
+    });
+  }
+
+  /**
+   * Verifies and parses one push of a platform's webhook with the hub's app-level credentials, within
+   * `deadlineMs` (the platform waits a few seconds: WeChat 5). A plugin that throws or overruns is a
+   * rejection, never an exception: whoever sent the request learns nothing from it.
+   */
+  async handleWebhook(platform: string, req: WebhookRequest, opts: { deadlineMs?: number } = {}): Promise<WebhookVerdict> {
+    const p = this.deps.registry.get(platform);
+    const refused = (reason: string, status = 404): WebhookVerdict => ({
+      kind: 'rejected',
+      reason,
+      response: { status, contentType: 'text/plain; charset=utf-8', body: status === 404 ? 'not found' : 'bad request' },
+    });
+    if (!p || !p.manifest.capabilities.includes('messages') || !p.plugin.handleWebhook) return refused(`no webhook for ${platform}`);
+    const app = await this.deps.credentials.appCredentials(platform);
+    const secrets = secretValues(app, p.manifest.credentials);
+    const ctx: WebhookContext = {
+      credentials: Object.freeze({ ...app }),
+      settings: Object.freeze({ ...settingDefaults(p) }),
+      log: createRedactingLogger(
+        (level, message, fields) => this.deps.log(level, message, { plugin: p.manifest.id, method: 'handleWebhook', ...fields }),
+        secrets,
+        p.manifest.sensitiveParams,
+      ),
+      clock: { now: () => this.deps.now() },
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        Promise.resolve(p.plugin.handleWebhook(ctx, req)),
+        new Promise<WebhookVerdict>((resolve) => {
+          timer = setTimeout(() => resolve(refused('the plugin did not answer in time', 503)), opts.deadlineMs ?? 3_000);
+        }),
+      ]);
+    } catch (e) {
+      this.deps.log('warn', 'handleWebhook threw', { plugin: p.manifest.id, error: redactSecrets(String(e), secrets).slice(0, 300) });
+      return refused('the plugin could not read the request', 400);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * One page of an account's own posts (`listPosts` capability), made through Tongfa or natively, with
    * the account's credentials: rate-limited by the plugin's buckets and by a daily bucket sized to the
    * platform's declared list quota, cut off at the deadline, refreshed once on AuthExpired; credentials
@@ -479,7 +606,7 @@ export class PluginHost {
     p: LoadedPlugin,
     method: string,
     fn: (ctx: PluginContext) => Promise<T>,
-    opts: Pick<CallOptions, 'deadlineMs' | 'buckets'>,
+    opts: Pick<CallOptions, 'deadlineMs' | 'buckets' | 'idempotencyKey'>,
   ): Promise<T> {
     const run = async () => {
       const creds = await this.openFor(account);
@@ -536,9 +663,11 @@ export class PluginHost {
     const app = await this.deps.credentials.appCredentials(account.platform);
     let creds = { ...candidate };
     let expiresAt: Date | null = null;
-    const profile = async () => this.invoke(p, account, { ...app, ...creds }, 'getProfile', (ctx) => p.plugin.getProfile(ctx), opts);
+    const profile = async (o: CallOptions) =>
+      this.invoke(p, account, { ...app, ...creds }, 'getProfile', (ctx) => p.plugin.getProfile(ctx), o);
     try {
-      return { credentials: creds, expiresAt, profile: await profile() };
+      // Candidates without a token yet (app-secret platforms) answer auth_expired here by design.
+      return { credentials: creds, expiresAt, profile: await profile({ ...opts, expected: ['auth_expired'] }) };
     } catch (e) {
       const err = PluginCallError.from(e, []);
       if (err.kind !== 'auth_expired') throw err;
@@ -553,7 +682,7 @@ export class PluginHost {
     );
     creds = { ...creds, ...stringValues(update.credentials) };
     expiresAt = update.expiresAt ? new Date(update.expiresAt) : null;
-    return { credentials: creds, expiresAt, profile: await profile() };
+    return { credentials: creds, expiresAt, profile: await profile(opts) };
   }
 
   /** oauth2: the platform page to send the person to. */
@@ -627,6 +756,7 @@ export class PluginHost {
     const log = createRedactingLogger(
       (level, message, fields) => this.deps.log(level, message, { plugin: p.manifest.id, accountId: account.id, method, ...fields }),
       secrets,
+      p.manifest.sensitiveParams,
     );
     const assets = o.assets ?? noAssets;
     // A sandbox account talks to the simulators and nowhere else; a real one to its plugin's hosts,
@@ -638,6 +768,7 @@ export class PluginHost {
       resolver: this.resolver,
       timeoutMs: Math.min(this.opts.httpTimeoutMs, deadline),
       redact: secrets,
+      sensitiveParams: p.manifest.sensitiveParams,
       signal: controller.signal,
       headers: { 'user-agent': `Tongfa-PluginHost/0.1 (${p.manifest.id}/${p.manifest.version})` },
     });
@@ -691,7 +822,8 @@ export class PluginHost {
         err = new PluginCallError('permanent', err.message, { ...err.extra, egressRefused: true });
       }
       // A plugin's message may quote the platform's reply: the log keeps a short excerpt only.
-      log.warn(`${method} failed: ${err.kind}`, { error: err.message.slice(0, 300), platformCode: err.extra.platformCode });
+      const level = o.expected?.includes(err.kind) ? 'debug' : 'warn';
+      log[level](`${method} failed: ${err.kind}`, { error: err.message.slice(0, 300), platformCode: err.extra.platformCode });
       throw err;
     } finally {
       clearTimeout(timer);

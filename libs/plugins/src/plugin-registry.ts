@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { definePlugin, isSdkCompatible, SDK_VERSION, validateManifest, type Plugin, type PluginManifest } from '@tongfa/plugin-sdk';
+import { definePlugin, sdkIncompatibility, validateManifest, type Plugin, type PluginManifest } from '@tongfa/plugin-sdk';
 import type { Simulator } from '@tongfa/plugin-sdk/testing';
 
 /** Where a plugin came from: a package under plugins/ or an entry of TONGFA_PLUGINS. */
@@ -93,13 +93,38 @@ export class PluginRegistry {
   }
 
   /**
-   * The plugin's simulator factory, for the sandbox: a `create…Simulator` export of its entry, or of
-   * a `simulator.js` beside it (the SDK scaffold's layout). Loaded only when asked, so production
-   * hubs never load simulator code.
+   * The plugin's simulator factory, for the sandbox: the one `manifest.simulator` names, else a
+   * `create…Simulator` export of its entry or of a `simulator.js` beside it (0.1 scaffolds). Loaded only
+   * when asked, so production hubs never load simulator code. `problem` says why there is none.
    */
   simulatorFactory(id: string): (() => Simulator) | undefined {
+    return this.findSimulator(id).factory;
+  }
+
+  /** The simulator factory, or why the plugin has none (in Chinese and English, naming what to declare). */
+  findSimulator(id: string): { factory?: () => Simulator; problem?: string } {
     const p = this.loaded.get(id);
-    if (!p) return undefined;
+    if (!p) return { problem: `插件 ${id} 未加载 / plugin ${id} is not loaded` };
+    const declared = p.manifest.simulator;
+    if (declared) {
+      const file = resolve(dirname(p.entry), declared.module);
+      let mod: ModuleExports;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        mod = require(file) as ModuleExports;
+      } catch (e) {
+        return {
+          problem: `清单 simulator.module（${declared.module}）无法加载 / manifest.simulator.module ${declared.module} does not load: ${e instanceof Error ? e.message : String(e)}`,
+        };
+      }
+      const f = mod[declared.export];
+      if (typeof f !== 'function') {
+        return {
+          problem: `${declared.module} 没有导出函数 ${declared.export} / ${declared.module} exports no function ${declared.export}`,
+        };
+      }
+      return { factory: f as () => Simulator };
+    }
     const fromExports = (mod: ModuleExports | undefined) => {
       for (const [name, v] of Object.entries(mod ?? {})) if (/^create\w*Simulator$/.test(name) && typeof v === 'function') return v;
       return undefined;
@@ -110,7 +135,12 @@ export class PluginRegistry {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       factory = fromExports(require(sibling) as ModuleExports);
     }
-    return factory as (() => Simulator) | undefined;
+    if (!factory) {
+      return {
+        problem: `插件 ${id} 没有模拟器：请在清单中声明 simulator: { module, export } / plugin ${id} has no simulator: declare manifest.simulator { module, export }`,
+      };
+    }
+    return { factory: factory as () => Simulator };
   }
 
   /**
@@ -160,13 +190,8 @@ export class PluginRegistry {
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
     const v = validateManifest(raw);
     if (!v.ok) return this.refuse(origin, id, `清单无效 / invalid manifest: ${v.errors.join('; ')}`);
-    if (!isSdkCompatible(v.manifest)) {
-      return this.refuse(
-        origin,
-        id,
-        `要求 SDK ${v.manifest.sdk}，本平台为 ${SDK_VERSION} / requires SDK ${v.manifest.sdk}, this host has ${SDK_VERSION}`,
-      );
-    }
+    const incompatible = sdkIncompatibility(v.manifest);
+    if (incompatible) return this.refuse(origin, id, `${incompatible.zh} / ${incompatible.en}`);
     let plugin: Plugin<unknown>;
     try {
       // Re-checks methods against capabilities with the host's own SDK, whatever copy the plugin bundled.

@@ -14,6 +14,9 @@ export enum PluginsError {
   OAuthStateInvalid = 'OAUTH_STATE_INVALID',
   OAuthStateUsed = 'OAUTH_STATE_USED',
   OAuthStateExpired = 'OAUTH_STATE_EXPIRED',
+  SandboxNotConfigured = 'SANDBOX_NOT_CONFIGURED',
+  SandboxInProduction = 'SANDBOX_IN_PRODUCTION',
+  SandboxUnavailable = 'SANDBOX_UNAVAILABLE',
 }
 
 export class PluginsException extends defineDomainErrors<PluginsError>({
@@ -55,6 +58,27 @@ export class PluginsException extends defineDomainErrors<PluginsError>({
     message: {
       zh: '暂时无法向平台核验，请稍后重试',
       en: 'The platform could not be reached to verify; try again later',
+    },
+  },
+  [PluginsError.SandboxNotConfigured]: {
+    kind: ErrorKind.Conflict,
+    message: {
+      zh: '本平台未配置沙箱（TONGFA_SANDBOX_URL），不能把账号指向模拟器',
+      en: 'No sandbox is configured (TONGFA_SANDBOX_URL): accounts cannot be pointed at simulators',
+    },
+  },
+  [PluginsError.SandboxInProduction]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '生产环境不允许沙箱账号；确需试用插件时，由运维设置 TONGFA_ALLOW_SANDBOX_ACCOUNTS=1',
+      en: 'Sandbox accounts are refused in production; set TONGFA_ALLOW_SANDBOX_ACCOUNTS=1 to allow trying a plugin',
+    },
+  },
+  [PluginsError.SandboxUnavailable]: {
+    kind: ErrorKind.Unavailable,
+    message: {
+      zh: '沙箱没有“{platform}”的模拟器或暂时无法访问',
+      en: 'The sandbox has no simulator for {platform}, or cannot be reached',
     },
   },
   [PluginsError.AddressRefused]: {

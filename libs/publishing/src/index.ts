@@ -9,3 +9,5 @@ export * from './publication.worker';
 export * from './reconciler';
 export * from './publishing.module';
 export * from './publishability';
+export * from './target-actions.service';
+export * from './schedule.service';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { JsonValue, Rendition } from '@tongfa/plugin-sdk';
-import { AppConfig, Clock, newId } from '@tongfa/core';
+import { AppConfig, Clock, formatLocalTime, newId } from '@tongfa/core';
 import { JobHandler, JobPayloads } from '@tongfa/jobs';
 import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
 import { MediaService } from '@tongfa/media';
@@ -106,7 +106,7 @@ export class PublicationWorker {
               state: 'retry_wait',
               nextAttemptAt: next,
               lastErrorKind: err.kind,
-              lastError: `核实上次发布结果时平台暂时无响应，将于 ${next.toISOString()} 再次核实：${publicReason(err)}`,
+              lastError: `核实上次发布结果时平台暂时无响应，将于 ${formatLocalTime(next)} 再次核实：${publicReason(err)}`,
             });
             await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
             return;
@@ -314,7 +314,7 @@ export class PublicationWorker {
           attempts: target.attempts + 1,
           nextAttemptAt: next,
           lastErrorKind: err.kind,
-          lastError: `更正（修改原稿）暂时失败，将于 ${next.toISOString()} 重试：${publicReason(err)}`,
+          lastError: `更正（修改原稿）暂时失败，将于 ${formatLocalTime(next)} 重试：${publicReason(err)}`,
         });
         await this.dispatcher.dispatchEdit([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
         return;
@@ -441,7 +441,7 @@ export class PublicationWorker {
           // The post may exist (an ambiguous call whose check could not be made): ask first next time.
           ...(outcome.mustCheckExisting ? { mustCheckExisting: true } : {}),
           lastErrorKind: outcome.error?.kind ?? null,
-          lastError: `暂时失败，将于 ${next.toISOString()} 重试：${publicReason(outcome.error)}`,
+          lastError: `暂时失败，将于 ${formatLocalTime(next)} 重试：${publicReason(outcome.error)}`,
         });
         await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
         return;

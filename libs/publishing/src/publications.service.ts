@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { pathInScope, whereInScope, fetchPage, orderList } from '@tongfa/database';
-import { Actor, Permission, Role } from '@tongfa/identity';
+import { containsPattern, LIKE_ESCAPE, pathInScope, whereInScope, fetchPage, orderList } from '@tongfa/database';
+import { Actor, Permission, Role, Unit } from '@tongfa/identity';
 import { Account } from '@tongfa/accounts';
-import { ComplianceGate, Manuscript, ManuscriptStatus, ManuscriptVersion, ReviewDecision } from '@tongfa/manuscripts';
+import { ComplianceGate, complianceSubjectOf, Manuscript, ManuscriptStatus, ManuscriptVersion, ReviewDecision } from '@tongfa/manuscripts';
 import {
   CorrectionMode,
   Publication,
   PublicationAttempt,
+  PublicationPlan,
   PublicationStatus,
   PublicationTarget,
   TargetState,
@@ -26,6 +27,33 @@ export interface CreatePublicationInput {
   scheduledAt?: Date | null;
 }
 
+/** Filters of the publication list (all optional, all within the caller's subtree). */
+export interface PublicationFilter {
+  manuscriptId?: string;
+  /** Publication statuses (any of). */
+  status?: PublicationStatus[];
+  /** Publications with a target on this platform (plugin id). */
+  platform?: string;
+  /** Publications with a target on this account. */
+  accountId?: string;
+  /** Publications with a target in this state (e.g. `failed`: something to retry). */
+  targetState?: TargetState;
+  /** The unit's subtree. */
+  unitId?: string;
+  /** Created at or after / before. */
+  from?: Date;
+  to?: Date;
+  /** Text in the manuscript's title. */
+  q?: string;
+}
+
+/** The longest path every scope path starts with, cut at a unit boundary ('/'). */
+function commonPrefix(paths: string[]): string {
+  let p = paths[0] ?? '';
+  for (const x of paths) while (!x.startsWith(p)) p = p.slice(0, p.slice(0, -1).lastIndexOf('/') + 1);
+  return p;
+}
+
 export interface TargetView {
   id: string;
   accountId: string;
@@ -34,6 +62,8 @@ export interface TargetView {
   state: TargetState;
   remoteId: string | null;
   url: string | null;
+  /** A sandbox account's post: the simulator's page that shows it (the platform url exists only in the simulation). */
+  viewUrl: string | null;
   attempts: number;
   lastError: string | null;
   nextAttemptAt: Date | null;
@@ -131,6 +161,10 @@ export class PublicationsService {
     const now = this.clock.now();
     if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000)
       throw new PublishingException(PublishingError.ScheduleInPast);
+    // The planned time (计划发布时间) set while writing becomes the publication's time when the
+    // request names none; a plan already past publishes now. The request's own time always wins.
+    const plan = await this.ds.getRepository(PublicationPlan).findOneBy({ manuscriptId: ms.id });
+    const scheduledAt = input.scheduledAt ?? (plan && plan.plannedAt.getTime() > now.getTime() ? plan.plannedAt : null);
 
     const { rendered, skipped } = await this.sort(
       ms,
@@ -149,7 +183,7 @@ export class PublicationsService {
       );
     }
 
-    const scheduled = !!input.scheduledAt && input.scheduledAt.getTime() > now.getTime();
+    const scheduled = !!scheduledAt && scheduledAt.getTime() > now.getTime();
     const publication = this.ds.getRepository(Publication).create({
       id: newId(),
       manuscriptId: ms.id,
@@ -160,7 +194,7 @@ export class PublicationsService {
       idempotencyKey: idempotencyKey ?? newId(),
       requestHash: hash,
       status: scheduled ? 'scheduled' : 'publishing',
-      scheduledAt: input.scheduledAt ?? null,
+      scheduledAt: scheduledAt ?? null,
       retractReason: null,
       retractedBy: null,
       correctionOf: null,
@@ -180,7 +214,7 @@ export class PublicationsService {
         attempts: 0,
         lastErrorKind: null,
         lastError: null,
-        nextAttemptAt: scheduled ? input.scheduledAt! : now,
+        nextAttemptAt: scheduled ? scheduledAt! : now,
         claimedBy: null,
         claimedUntil: null,
         mustCheckExisting: false,
@@ -200,6 +234,8 @@ export class PublicationsService {
         await m.insert(Publication, publication);
         // Multi-row inserts: a matrix-wide publication has thousands of targets.
         for (let i = 0; i < targets.length; i += 200) await m.insert(PublicationTarget, targets.slice(i, i + 200) as never);
+        // The plan is used up: from now on the publication carries the time (and the calendar shows it).
+        if (plan) await m.delete(PublicationPlan, { manuscriptId: ms.id });
       });
     } catch (e) {
       // A concurrent request with the same Idempotency-Key won the unique index: return its publication.
@@ -293,7 +329,10 @@ export class PublicationsService {
     const acknowledged = (
       await this.ds.getRepository(ReviewDecision).find({ where: { versionId: version.id }, select: { acknowledged: true } })
     ).flatMap((d) => d.acknowledged);
-    const verdict = await this.compliance.check({ ...version, unitPath: ms.unitPath }, { phase: 'publish', acknowledged });
+    const verdict = await this.compliance.check(
+      { ...complianceSubjectOf(version), unitPath: ms.unitPath },
+      { phase: 'publish', acknowledged },
+    );
     if (verdict.blocking.length > 0) {
       throw new PublishingException(
         PublishingError.ComplianceBlocked,
@@ -307,12 +346,41 @@ export class PublicationsService {
     return this.view(await this.find(actor, id));
   }
 
-  async list(actor: Actor, q: PageQuery & { manuscriptId?: string }): Promise<Page<Publication>> {
+  async list(actor: Actor, q: PageQuery & PublicationFilter): Promise<Page<Publication>> {
     const scope = actor.scope(Permission.ManuscriptRead);
     if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
     const qb = this.ds.getRepository(Publication).createQueryBuilder('p');
     whereInScope(qb, 'p.unitPath', scope);
+    if (q.unitId) {
+      // A unit outside the caller's subtree narrows to nothing rather than saying whether it exists.
+      const unit = await this.ds.getRepository(Unit).findOne({ where: { id: q.unitId }, select: { id: true, path: true } });
+      whereInScope(qb, 'p.unitPath', unit && pathInScope(unit.path, scope) ? [unit.path] : []);
+    }
     if (q.manuscriptId) qb.andWhere('p.manuscriptId = :mid', { mid: q.manuscriptId });
+    if (q.status?.length) qb.andWhere('p.status IN (:...statuses)', { statuses: q.status });
+    if (q.platform)
+      qb.andWhere('EXISTS (SELECT 1 FROM publication_target ft WHERE ft.publicationId = p.id AND ft.platform = :platform)', {
+        platform: q.platform,
+      });
+    if (q.accountId)
+      qb.andWhere('EXISTS (SELECT 1 FROM publication_target fa WHERE fa.publicationId = p.id AND fa.accountId = :accountId)', {
+        accountId: q.accountId,
+      });
+    if (q.targetState)
+      qb.andWhere('EXISTS (SELECT 1 FROM publication_target fs WHERE fs.publicationId = p.id AND fs.state = :targetState)', {
+        targetState: q.targetState,
+      });
+    if (q.from) qb.andWhere('p.createdAt >= :from', { from: q.from });
+    if (q.to) qb.andWhere('p.createdAt < :to', { to: q.to });
+    if (q.q)
+      qb.andWhere(
+        `p.manuscriptId IN (SELECT fm.id FROM manuscript fm WHERE fm.unitPath LIKE :fmScope AND fm.title LIKE :title ${LIKE_ESCAPE})`,
+        {
+          title: containsPattern(q.q),
+          // The manuscripts' own scope keeps the subquery on the caller's subtree (and its index).
+          fmScope: `${commonPrefix(scope)}%`,
+        },
+      );
     const { skip, take } = pageOffset(q);
     const [items, total] = await fetchPage(
       orderList(
@@ -444,7 +512,10 @@ export class PublicationsService {
     const fresh = (await this.ds.getRepository(Publication).findOneBy({ id: pub.id })) ?? pub;
     const targets = await this.ds.getRepository(PublicationTarget).find({ where: { publicationId: pub.id }, order: { createdAt: 'ASC' } });
     const accounts = targets.length
-      ? await this.ds.getRepository(Account).find({ where: { id: In(targets.map((t) => t.accountId)) }, select: { id: true, name: true } })
+      ? await this.ds.getRepository(Account).find({
+          where: { id: In(targets.map((t) => t.accountId)) },
+          select: { id: true, name: true, sandbox: true, endpoints: true },
+        })
       : [];
     return {
       ...fresh,
@@ -463,6 +534,11 @@ export class PublicationsService {
         state: t.state,
         remoteId: t.remoteId,
         url: t.url,
+        viewUrl: sandboxViewUrl(
+          accounts.find((a) => a.id === t.accountId),
+          t.platform,
+          t.url,
+        ),
         attempts: t.attempts,
         lastError: t.lastError,
         nextAttemptAt: t.nextAttemptAt,
@@ -475,5 +551,17 @@ export class PublicationsService {
         updatedAt: t.updatedAt,
       })),
     };
+  }
+}
+
+/** Where the sandbox shows a simulated post: its simulator's origin, `/_sandbox/<platform>/view?url=`. */
+function sandboxViewUrl(account: Pick<Account, 'sandbox' | 'endpoints'> | undefined, platform: string, url: string | null): string | null {
+  if (!url || !account?.sandbox) return null;
+  const endpoint = Object.values(account.endpoints ?? {})[0];
+  if (!endpoint) return null;
+  try {
+    return `${new URL(endpoint).origin}/_sandbox/${encodeURIComponent(platform)}/view?url=${encodeURIComponent(url)}`;
+  } catch {
+    return null;
   }
 }

@@ -12,6 +12,11 @@ export enum PublishingError {
   NothingToCorrect = 'CORRECTION_NOTHING_TO_CORRECT',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   NothingPublishable = 'PUBLICATION_NOTHING_PUBLISHABLE',
+  TargetNotFound = 'PUBLICATION_TARGET_NOT_FOUND',
+  TargetNotRetryable = 'TARGET_NOT_RETRYABLE',
+  TargetUnconfirmed = 'TARGET_UNCONFIRMED_CHECK_FIRST',
+  TargetNotRetractable = 'TARGET_NOT_RETRACTABLE',
+  ScheduleLocked = 'SCHEDULE_LOCKED',
 }
 
 export class PublishingException extends defineDomainErrors<PublishingError>({
@@ -61,5 +66,28 @@ export class PublishingException extends defineDomainErrors<PublishingError>({
       zh: '该 Idempotency-Key 已用于另一个请求（另一稿件、另一发布或不同的请求内容），新的请求请使用新的 Idempotency-Key',
       en: 'This Idempotency-Key was already used for a different request (another manuscript, publication or body); use a new key',
     },
+  },
+  [PublishingError.TargetNotFound]: {
+    kind: ErrorKind.NotFound,
+    message: { zh: '该发布没有这个平台账号的发布记录', en: 'The publication has no such target' },
+  },
+  [PublishingError.TargetNotRetryable]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '不能重试：{reason}', en: 'Cannot retry: {reason}' },
+  },
+  [PublishingError.TargetUnconfirmed]: {
+    kind: ErrorKind.Conflict,
+    message: {
+      zh: '上次发布结果无法确认，稿件可能已在平台上：请先到平台核实确未发布，勾选“我已核实，平台上没有这篇稿件”后再重试，以免重复发布',
+      en: 'The last attempt may have published: check the platform first and confirm the post is not there before retrying, so it is never posted twice',
+    },
+  },
+  [PublishingError.TargetNotRetractable]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '不能撤回：{reason}', en: 'Cannot retract: {reason}' },
+  },
+  [PublishingError.ScheduleLocked]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '不能调整发布时间：{reason}', en: 'Cannot reschedule: {reason}' },
   },
 }) {}

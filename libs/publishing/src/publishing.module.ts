@@ -5,6 +5,8 @@ import { Dispatcher } from './dispatcher';
 import { PublicationWorker } from './publication.worker';
 import { Reconciler } from './reconciler';
 import { CorrectionsService } from './corrections.service';
+import { TargetActionsService } from './target-actions.service';
+import { ScheduleService } from './schedule.service';
 
 /** `consume`: this process runs the publishing jobs and the reconciler (worker, or embedded hub). */
 @Global()
@@ -19,11 +21,13 @@ export class PublishingModule {
         Dispatcher,
         Reconciler,
         CorrectionsService,
+        TargetActionsService,
+        ScheduleService,
         ...(opts.consume
           ? [PublicationWorker, { provide: 'PUBLISHING_CONSUMER', inject: [Reconciler], useFactory: (r: Reconciler) => r.enable() }]
           : []),
       ],
-      exports: [PublicationsService, RenditionService, Dispatcher, Reconciler, CorrectionsService],
+      exports: [PublicationsService, RenditionService, Dispatcher, Reconciler, CorrectionsService, TargetActionsService, ScheduleService],
     };
   }
 }

@@ -1,9 +1,10 @@
 import { describeConformance } from '@tongfa/plugin-sdk/testing';
-import { createDouyinSimulator, douyinPlugin, withVideoReader } from './index';
-import { chunkedSettings, memoryVideos, testVideo, videoManuscript } from './test-support';
+import { createDouyinSimulator, douyinPlugin } from './index';
+import { chunkedSettings, testVideo, videoManuscript } from './test-support';
 
-// The host's video reader (a proposed SDK extension, see README) is supplied the way the hub would.
-describeConformance(withVideoReader(douyinPlugin, memoryVideos({ 'asset-video': testVideo })), () => createDouyinSimulator(), {
+// The sample is a 10.5 MB video, so chunked uploads (5 MB parts) run through every fault and resume.
+describeConformance(douyinPlugin, () => createDouyinSimulator(), {
   sample: videoManuscript(),
+  videos: { 'asset-video': testVideo },
   settings: chunkedSettings,
 });

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { errorKind, type HttpResponse, type PluginErrorLike } from '@tongfa/plugin-sdk';
-import { createTestHost, sampleManuscript, SandboxClient, startSimulators, type RunningSimulators } from '@tongfa/plugin-sdk/testing';
-import { unwrap, untilChinaMidnight } from './douyin-api';
-import { buildTestMp4, createDouyinSimulator, douyinPlugin, withVideoReader, type VideoReader } from './index';
+import { errorKind, type HttpResponse, type PluginErrorLike, type VideoReader } from '@tongfa/plugin-sdk';
+import {
+  buildTestMp4,
+  createTestHost,
+  sampleManuscript,
+  SandboxClient,
+  startSimulators,
+  type RunningSimulators,
+} from '@tongfa/plugin-sdk/testing';
+import { unwrap, untilChinaMidnight } from '@tongfa/douyin-openapi';
+import { createDouyinSimulator, douyinPlugin } from './index';
 import { chunkedSettings, MB, memoryVideos, testVideo, videoManuscript } from './test-support';
 
 const clock = { now: () => Date.now() };
@@ -65,6 +72,16 @@ describe('douyin: render', () => {
     );
     assert.equal(r.payload.text, '😀'.repeat(31));
   });
+  it('posts the editor’s own caption and topics (各平台适配) instead of the title, within the same limit', () => {
+    const r = render({ ...videoManuscript(), adaptation: { caption: '防汛一线', topics: ['防汛', '应急'] } });
+    assert.equal(r.payload.text, '防汛一线 #防汛 #应急');
+    assert.deepEqual(r.violations, []);
+    const long = render({ ...videoManuscript(), adaptation: { caption: '防'.repeat(28), topics: ['防汛'] } });
+    assert.deepEqual(
+      long.violations.map((v) => v.constraint),
+      ['title.max'],
+    );
+  });
   it('a unit setting may lower the text limit', () => {
     assert.deepEqual(
       render(videoManuscript({ title: '一二三四五六七八九十一' }), { textMaxLength: 10 }).violations.map((v) => v.constraint),
@@ -108,7 +125,8 @@ describe('douyin: against the simulator', () => {
   ) {
     const account = await sandbox.createAccount('douyin', `政务号${++n}`);
     const h = createTestHost({
-      plugin: withVideoReader(douyinPlugin, reader),
+      plugin: douyinPlugin,
+      videos: reader,
       credentials: account.credentials,
       endpoints: endpoints(),
       settings,
@@ -230,10 +248,63 @@ describe('douyin: against the simulator', () => {
     const ctx = { ...h.context(), settings: { renewRefreshWithinMs: 2 * 3_600_000 } };
     const update = await douyinPlugin.refreshCredentials(ctx);
     assert.notEqual(update.credentials.refresh_token, oldRefresh);
-    assert.notEqual(update.credentials.access_token, h.credentials.access_token);
+    // The access token was still valid: Douyin hands the same one back with its expiry renewed.
+    assert.equal(update.credentials.access_token, h.credentials.access_token);
     assert.ok(update.expiresAt! > Date.now());
     const stale = { ...h.context(), credentials: { ...h.credentials, refresh_expires_at: '' } };
     await assert.rejects(douyinPlugin.refreshCredentials(stale), (e) => errorKind(e) === 'auth_expired');
+  });
+
+  it('refresh_token gives back the same access token with its expiry renewed while it is valid, a new one after (open.douyin.com 刷新 access_token)', async () => {
+    const account = await sandbox.createAccount('douyin', '续期测试');
+    const refresh = async () => {
+      const res = await fetch(`${running.url}/douyin/oauth/refresh_token/`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_key: account.credentials.client_key,
+          grant_type: 'refresh_token',
+          refresh_token: account.credentials.refresh_token,
+        }),
+      });
+      return ((await res.json()) as { data: { access_token: string; expires_in: number; error_code: number } }).data;
+    };
+    const first = await refresh();
+    assert.equal(first.error_code, 0);
+    assert.equal(first.access_token, account.credentials.access_token, 'still valid: the same token');
+    await sandbox.advanceClock('douyin', 20 * 60_000);
+    const renewed = await refresh();
+    assert.equal(renewed.access_token, account.credentials.access_token);
+    // Renewed 20 minutes in, so it outlives its first expiry (30 minutes in this simulator).
+    await sandbox.advanceClock('douyin', 20 * 60_000);
+    const me = await fetch(`${running.url}/douyin/oauth/userinfo/`, {
+      method: 'POST',
+      headers: { 'access-token': renewed.access_token },
+      body: new URLSearchParams({ open_id: account.credentials.open_id, access_token: renewed.access_token }),
+    });
+    assert.equal(((await me.json()) as { data: { error_code: number } }).data.error_code, 0, 'the renewed token still works');
+    await sandbox.advanceClock('douyin', 15 * 60_000);
+    const fresh = await refresh();
+    assert.equal(fresh.error_code, 0);
+    assert.notEqual(fresh.access_token, account.credentials.access_token, 'expired: a new token');
+  });
+
+  it('the simulator takes at most 30 images per 图文 post (create_image_text), and render publishes the first 30', async () => {
+    const many = sampleManuscript({
+      images: Array.from({ length: 31 }, (_, i) => ({ ref: `img-${i}`, width: 1200, height: 800, bytes: 100_000, format: 'jpeg' })),
+    });
+    const r = douyinPlugin.render(many, { account: { name: 'x' }, settings: {} });
+    assert.ok(r.warnings.some((w) => w.constraint === 'images.maxCount' && w.limit === 30));
+    const account = await sandbox.createAccount('douyin', '图文上限');
+    const u = new URL(`${running.url}/douyin/api/douyin/v1/video/create_image_text/`);
+    u.searchParams.set('open_id', account.credentials.open_id);
+    const res = await fetch(u, {
+      method: 'POST',
+      headers: { 'access-token': account.credentials.access_token, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '三十一张', image_list: Array.from({ length: 31 }, (_, i) => `@img${i}`) }),
+    });
+    const data = ((await res.json()) as { data: { error_code: number; description: string } }).data;
+    assert.equal(data.error_code, 28001007);
+    assert.match(data.description, /30/);
   });
 
   it('an expired refresh token ends in needs_reauth', async () => {
@@ -273,7 +344,8 @@ describe('douyin: listing posts and verifying URLs', () => {
   async function account() {
     const a = await sandbox.createAccount('douyin', '某县发布');
     const host = createTestHost({
-      plugin: withVideoReader(douyinPlugin, memoryVideos({ 'asset-video': testVideo })),
+      plugin: douyinPlugin,
+      videos: memoryVideos({ 'asset-video': testVideo }),
       credentials: a.credentials,
       endpoints: running.get('douyin').endpointsFor(running.url, ['open']),
       settings: chunkedSettings,

@@ -13,13 +13,12 @@ import {
   type PublishResult,
   type PublishStatus,
 } from '@tongfa/plugin-sdk';
-import { connectUrl, exchangeCode, refreshUserToken, unwrap, userAuth, type CallTopic } from './douyin-api';
+import { connectUrl, exchangeCode, refreshUserToken, unwrap, userAuth, type CallTopic } from '@tongfa/douyin-openapi';
 import { getPostByUrl, listPosts, type ListingDeps } from './listing';
-import { asJson, planVideo, uploadVideo, type UploadState, type VideoPlan } from './video-upload';
+import { handleDouyinWebhook } from './messages';
+import { asJson, planVideo, uploadVideo, type UploadState, type VideoPlan } from '@tongfa/douyin-openapi';
 
 export { createDouyinSimulator, type DouyinSimulatorOptions } from './simulator';
-export { withVideoReader, type VideoReader } from './video-upload';
-export { buildTestMp4 } from './mp4';
 
 /** What render() produces: one video post or one 图文 (image-text) post. */
 export interface DouyinPayload {
@@ -65,12 +64,28 @@ export const manifest: PluginManifest = {
     { name: 'access_expires_at', label: { zh: '访问令牌到期时间', en: 'Access token expiry' }, secret: false, required: false },
     { name: 'refresh_expires_at', label: { zh: '刷新令牌到期时间', en: 'Refresh token expiry' }, secret: false, required: false },
   ],
-  capabilities: ['video', 'image_text', 'retract', 'metrics', 'comments', 'listPosts'],
+  capabilities: ['video', 'image_text', 'retract', 'metrics', 'comments', 'messages', 'listPosts'],
   constraints: {
     // Douyin documents no limit for `text`; 30 is the creator tools' title rule [S], counted per code point [I].
     title: { min: 1, max: TEXT_MAX, counter: 'codePoints' },
-    cover: { maxCount: 1, formats: ['jpeg', 'png'], maxBytes: 10_000_000, maxWidth: 4096, maxHeight: 4096 },
-    images: { maxCount: 35, formats: ['jpeg', 'png'], maxBytes: 10_000_000, maxWidth: 4096, maxHeight: 4096 },
+    cover: {
+      maxCount: 1,
+      formats: ['jpeg', 'png'],
+      maxBytes: 10_000_000,
+      maxWidth: 4096,
+      maxHeight: 4096,
+      // The open platform documents no cover shape (720p vertical video is recommended [V: DY-upload]);
+      // the profile's grid of works shows covers upright, 3:4 assumed [I]. Uploaded whole.
+      display: {
+        aspect: { width: 3, height: 4 },
+        basis: 'assumed',
+        note: {
+          zh: '抖音未公开封面显示比例，按作品列表的 3:4 竖版估计',
+          en: 'Douyin documents no cover shape; 3:4 upright, as in the grid of works, is assumed',
+        },
+      },
+    },
+    images: { maxCount: 30, formats: ['jpeg', 'png'], maxBytes: 10_000_000, maxWidth: 4096, maxHeight: 4096 },
     video: { maxBytes: 4 * 1024 * 1024 * 1024, maxDurationSec: 900, formats: ['mp4', 'webm'] },
   },
   // No public numbers (per-scope console quotas); conservative guesses [I].
@@ -80,6 +95,42 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['open.douyin.com'],
   endpoints: { open: 'https://open.douyin.com' },
+  interaction: {
+    comments: {
+      // item/comment/list (scope item.comment): per-scope console quotas, no public numbers; assumed.
+      dailyCallsPerAccount: 200,
+      quotaBasis: 'assumed',
+      quotaSource: 'Douyin sets per-scope quotas in the developer console and publishes no numbers; 200/day assumed',
+      quotaResetTimeZone: 'Asia/Shanghai',
+      maxPageSize: 50,
+      canHide: false,
+      canDelete: false,
+      replyMaxChars: 100,
+      replyCounter: 'codePoints',
+      notes: {
+        zh: '按作品轮询一级评论（item/comment/list），楼中楼回复经 item/comment/reply/list 查询；回复长度上限未公开，按 100 字设定',
+        en: 'Top-level comments are polled per item; replies are read with item/comment/reply/list; the reply length limit is unpublished, 100 assumed',
+      },
+    },
+    messages: {
+      // Not in the platform facts: the 48-hour window is assumed like WeChat's, and the send path is a setting.
+      replyWindowHours: 48,
+      replyMaxChars: 500,
+      replyCounter: 'codePoints',
+      signature: {
+        zh: '请求头 X-Douyin-Signature = sha1(client_secret + 原始请求体)；verify_webhook 事件须原样回显 challenge',
+        en: 'header X-Douyin-Signature = sha1(client_secret + raw body); the verify_webhook event is answered by echoing challenge',
+      },
+      retries: {
+        zh: '未及时应答时抖音重试推送，请求头 Msg-Id 不变，由统发去重',
+        en: 'Douyin retries a push not answered in time with the same Msg-Id header, deduplicated by the hub',
+      },
+      notes: {
+        zh: '私信接口路径与 48 小时回复时限未经核实（可在设置中修改路径）；须另行开通私信权限',
+        en: 'The send path and the 48-hour window are not verified (the path is a setting); needs the private-message permission granted separately',
+      },
+    },
+  },
   postListing: {
     // video_list (scope video.list.bind): quotas are per scope in the developer console, no public
     // numbers [V: DY-glossary]; 100 a day is our conservative guess.
@@ -105,6 +156,14 @@ export const manifest: PluginManifest = {
       name: 'renewRefreshWithinMs',
       label: { zh: '刷新令牌到期前多久续期（毫秒）', en: 'Renew the refresh token this long before expiry (ms)' },
       default: 5 * 86_400_000,
+    },
+    {
+      name: 'imSendPath',
+      label: {
+        zh: '私信发送接口路径（未经核实，可按开放平台文档修改）',
+        en: 'Private-message send path (unverified; adjust to the open platform docs)',
+      },
+      default: '/im/send/msg/',
     },
     {
       name: 'scopes',
@@ -233,7 +292,10 @@ export const douyinPlugin = definePlugin<DouyinPayload>({
     const lowered = Number(rctx.settings.textMaxLength);
     const limit = { ...c.title!, max: lowered > 0 && lowered < TEXT_MAX ? Math.floor(lowered) : TEXT_MAX };
     // A post title is never cut: the editor rewrites it.
-    const text = fitText('title', input.title.trim(), limit, { truncate: false });
+    // The editor's own caption and topics (各平台适配) replace the title; Douyin shows topics as #话题.
+    const caption = input.adaptation?.caption?.trim() || input.title.trim();
+    const topics = (input.adaptation?.topics ?? []).map((t) => ` #${t}`).join('');
+    const text = fitText('title', caption + topics, limit, { truncate: false });
     if (text.violation) violations.push(text.violation);
 
     const kind = rctx.capability === 'image_text' || (rctx.capability !== 'video' && !input.video) ? 'image_text' : 'video';
@@ -446,24 +508,74 @@ export const douyinPlugin = definePlugin<DouyinPayload>({
 
   async fetchComments(ctx, remoteId, params) {
     const auth = userAuth(ctx);
+    const count = Math.max(1, Math.min(50, params?.limit ?? 20));
     const res = await ctx.http.request({
       method: 'GET',
       url: `${base(ctx)}/item/comment/list/`,
       headers: auth.headers,
-      query: { ...auth.query, item_id: remoteId, cursor: params?.cursor ?? 0, count: 20, sort_type: 'time' },
+      query: { ...auth.query, item_id: remoteId, cursor: params?.cursor ?? 0, count, sort_type: 'time' },
     });
     const d = unwrap<{
       list?: Array<{ comment_id: string; comment_user_id?: string; content: string; create_time: number }>;
       cursor?: number;
       has_more?: boolean;
     }>(res, mapOpts(ctx));
-    const items: PostComment[] = (d.list ?? []).map((c) => ({
+    const since = params?.since;
+    const all: PostComment[] = (d.list ?? []).map((c) => ({
       id: String(c.comment_id),
+      postRemoteId: remoteId,
       text: c.content,
       author: String(c.comment_user_id ?? ''),
+      ...(c.comment_user_id ? { authorId: String(c.comment_user_id) } : {}),
       createdAt: Number(c.create_time) * 1000,
     }));
-    return { items, nextCursor: d.has_more ? String(d.cursor ?? '') : undefined };
+    const items = all.filter((c) => since === undefined || c.createdAt >= since);
+    // Newest first: once a page reaches past `since`, older pages hold nothing wanted.
+    return { items, nextCursor: d.has_more && items.length === all.length ? String(d.cursor ?? '') : undefined };
+  },
+
+  async findReply(ctx, remoteId, commentId) {
+    // Douyin keeps no key of ours: the reply is the account's own answer among the comment's replies.
+    const auth = userAuth(ctx);
+    let cursor = 0;
+    for (let page = 0; page < 5; page++) {
+      const res = await ctx.http.request({
+        method: 'GET',
+        url: `${base(ctx)}/item/comment/reply/list/`,
+        headers: auth.headers,
+        query: { ...auth.query, item_id: remoteId, comment_id: commentId, cursor, count: 50, sort_type: 'time' },
+      });
+      const d = unwrap<{ list?: Array<{ comment_id: string; comment_user_id?: string }>; cursor?: number; has_more?: boolean }>(
+        res,
+        mapOpts(ctx),
+      );
+      const mine = (d.list ?? []).find((r) => String(r.comment_user_id ?? '') === ctx.credentials.open_id);
+      if (mine) return { id: String(mine.comment_id) };
+      if (!d.has_more) return null;
+      cursor = Number(d.cursor ?? 0);
+    }
+    throw new AmbiguousError({ zh: '回复过多，无法确认回复是否已发出', en: `no reply of ours to ${commentId} within the scanned pages` });
+  },
+
+  handleWebhook: handleDouyinWebhook,
+
+  async sendMessage(ctx, params) {
+    const auth = userAuth(ctx);
+    const path = String(ctx.settings.imSendPath || '/im/send/msg/');
+    const res = await ctx.http.request({
+      method: 'POST',
+      url: `${base(ctx)}${path.startsWith('/') ? path : `/${path}`}`,
+      headers: auth.headers,
+      query: auth.query,
+      json: {
+        to_user_id: params.conversationId,
+        message_type: 'text',
+        content: { text: params.text },
+        client_msg_id: params.idempotencyKey,
+      },
+    });
+    const d = unwrap<{ msg_id?: string; server_message_id?: string }>(res, mapOpts(ctx, 'content'));
+    return { id: String(d.msg_id ?? d.server_message_id ?? `dm-${params.idempotencyKey}`) };
   },
 
   listPosts: (ctx, params) => listPosts(ctx, listing, params),

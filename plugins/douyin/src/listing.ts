@@ -7,7 +7,7 @@ import {
   type PluginContext,
   type PostPage,
 } from '@tongfa/plugin-sdk';
-import { unwrap, userAuth } from './douyin-api';
+import { unwrap, userAuth } from '@tongfa/douyin-openapi';
 
 /** A `video_list` item as far as the listing reads it. */
 interface ListItem {

@@ -1,13 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   createSimulator,
+  mp4DurationSec,
+  videoContainer,
   type SimAccount,
   type SimPost,
   type SimRequest,
   type SimResponse,
   type Simulator,
 } from '@tongfa/plugin-sdk/testing';
-import { mp4DurationSec, videoContainer } from './mp4';
 
 /** Options of the Douyin simulator; the defaults are the platform's (facts §3) where known. */
 export interface DouyinSimulatorOptions {
@@ -52,6 +53,9 @@ interface Video {
   used: boolean;
 }
 
+/** What the simulator answers a private message sent after the reply window (an assumption: not in the platform facts). */
+export const IM_WINDOW_CODE = 28003020;
+
 /**
  * Simulates the Douyin open platform at `/douyin/…` with the real paths, form/JSON/multipart bodies, the
  * `{data:{error_code,description}, extra:{…}}` envelope (HTTP 200 on errors), OAuth token lifetimes and
@@ -68,6 +72,14 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
   const videoListPerDay = options.videoListPerDay ?? 100;
   const clientKey = `aw${randomBytes(8).toString('hex')}`;
   const clientSecret = randomBytes(16).toString('hex');
+  const msgIds = new Map<string, string>();
+  const signedHeaders = (body: string, msgId: string) => ({
+    'content-type': 'application/json',
+    'x-douyin-signature': createHash('sha1')
+      .update(clientSecret + body)
+      .digest('hex'),
+    'msg-id': msgId,
+  });
 
   const refreshTokens = new Map<string, { account: string; expiresAt: number; renewals: number; dead: boolean }>();
   const codes = new Map<string, { account: string; used: boolean }>();
@@ -96,12 +108,15 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
     json: { data: { ...data, error_code: code, description }, message: code === 0 ? 'success' : 'error' },
   });
   const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+  /** The access token each refresh token last handed out (raw, without the `act.` prefix). */
+  const lastAccess = new Map<string, string>();
   const cp = (s: string) => [...s].length;
 
   function issue(sim: Simulator, account: SimAccount) {
     const access = sim.issueToken(account.id, accessTtl);
     const refresh = `rft.${randomBytes(20).toString('hex')}`;
     refreshTokens.set(refresh, { account: account.id, expiresAt: sim.now() + refreshTtl, renewals: 0, dead: false });
+    lastAccess.set(refresh, access.token);
     return {
       access_token: `act.${access.token}`,
       expires_in: Math.floor(accessTtl / 1000),
@@ -197,9 +212,41 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
         extra: { media_type: 4, video_id: `v0${randomBytes(9).toString('hex')}` },
       }),
     postUrl: shareUrl,
+    webhook: {
+      push: (m, account, s) => {
+        let msgId = msgIds.get(m.id);
+        if (!msgId) msgIds.set(m.id, (msgId = `${Date.parse(m.createdAt)}${randomBytes(4).toString('hex')}`));
+        const type = m.kind === 'event' ? 'card' : m.kind;
+        const body = JSON.stringify({
+          event: 'im_receive_msg',
+          client_key: clientKey,
+          from_user_id: m.from,
+          to_user_id: account.credentials.open_id,
+          content: JSON.stringify({
+            message_type: type,
+            ...(type === 'text' ? { text: m.text } : {}),
+            server_message_id: msgId,
+            create_time: Math.floor(Date.parse(m.createdAt) / 1000),
+          }),
+          log_id: `${s.now()}${randomBytes(6).toString('hex')}`,
+        });
+        return { method: 'POST', headers: signedHeaders(body, msgId), body };
+      },
+      challenge: () => {
+        const challenge = randomBytes(4).readUInt32BE();
+        const body = JSON.stringify({ event: 'verify_webhook', client_key: clientKey, content: { challenge } });
+        return {
+          push: { method: 'POST', headers: signedHeaders(body, `verify-${challenge}`), body },
+          expect: JSON.stringify({ challenge }),
+        };
+      },
+      // Douyin's retry policy is not in the platform facts: 3 tries of 5 s assumed, like WeChat [I].
+      tries: 3,
+      timeoutMs: 5000,
+    },
     createAccount: (account, sim) => {
       const openId = randomUUID();
-      const withOpenId = { ...account, credentials: { open_id: openId }, createdAt: '' };
+      const withOpenId = { ...account, subject: account.name, credentials: { open_id: openId }, createdAt: '' };
       const t = issue(sim, withOpenId);
       return {
         client_key: clientKey,
@@ -264,8 +311,12 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
           if (!r || r.dead || r.expiresAt <= sim.now()) return oauth(10010, 'refresh_token过期,请重新授权');
           const account = sim.accounts.find((a) => a.id === r.account);
           if (!account) return oauth(10010, 'refresh_token过期,请重新授权');
-          const access = sim.issueToken(account.id, accessTtl);
-          // A new access token; the refresh token and its expiry stay as they were.
+          // While the access token is still valid the same one comes back with its expiry renewed; once it
+          // has expired, a new one (open.douyin.com 刷新 access_token; facts §3). The refresh token and its
+          // expiry stay as they were.
+          const last = lastAccess.get(str(b.refresh_token));
+          const access = (last && sim.renewToken(last, accessTtl)) || sim.issueToken(account.id, accessTtl);
+          lastAccess.set(str(b.refresh_token), access.token);
           return oauth(0, '', {
             access_token: `act.${access.token}`,
             expires_in: Math.floor(accessTtl / 1000),
@@ -289,6 +340,7 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
           r.dead = true;
           const next = `rft.${randomBytes(20).toString('hex')}`;
           refreshTokens.set(next, { account: r.account, expiresAt: sim.now() + refreshTtl, renewals: r.renewals + 1, dead: false });
+          lastAccess.set(next, lastAccess.get(str(b.refresh_token)) ?? '');
           return oauth(0, '', { refresh_token: next, expires_in: Math.floor(refreshTtl / 1000) });
         },
       },
@@ -440,7 +492,8 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
           if (!isAccount(a)) return a;
           const list = Array.isArray(req.body.image_list) ? (req.body.image_list as unknown[]).map(str) : [];
           if (list.length === 0) return envelope(sim, 28001007, 'image_list 不能为空');
-          if (list.length > 35) return envelope(sim, 28001007, 'image_list 最多 35 张');
+          // At most 30 images per 图文 post (open.douyin.com create_image_text; facts §3).
+          if (list.length > 30) return envelope(sim, 28001007, 'image_list 最多 30 张');
           if (list.some((id) => images.get(id) !== a.id)) return envelope(sim, 28001007, 'image_id 无效');
           const text = str(req.body.text);
           if (cp(text) > textMax) return envelope(sim, 28001007, `text 超过 ${textMax} 字`);
@@ -512,7 +565,9 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
           const count = Number(req.query.count ?? 10);
           if (!Number.isInteger(count) || count < 1 || count > 50) return envelope(sim, 28001007, 'count 须为 1–50');
           const cursor = Number(req.query.cursor ?? 0);
-          const page = p.comments.slice(cursor, cursor + count);
+          // Top-level comments, newest first; answers to a comment are read with comment/reply/list.
+          const top = p.comments.filter((c) => !c.parentId && !c.deleted).reverse();
+          const page = top.slice(cursor, cursor + count);
           return ok(sim, {
             list: page.map((c) => ({
               comment_id: c.id,
@@ -520,12 +575,69 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
               content: c.text,
               create_time: Math.floor(Date.parse(c.createdAt) / 1000),
               digg_count: 0,
-              reply_comment_total: c.reply ? 1 : 0,
+              reply_comment_total: (c.reply ? 1 : 0) + p.comments.filter((x) => x.parentId === c.id).length,
               top: false,
             })),
             cursor: cursor + page.length,
-            has_more: cursor + page.length < p.comments.length,
+            has_more: cursor + page.length < top.length,
           });
+        },
+      },
+      {
+        method: 'GET',
+        path: '/item/comment/reply/list',
+        handler: (req, sim) => {
+          const a = user(req, sim);
+          if (!isAccount(a)) return a;
+          const p = sim.findPost(req.query.item_id ?? '');
+          if (!p || p.account !== a.id) return envelope(sim, 28001007, 'item_id 无效');
+          const parent = p.comments.find((x) => x.id === req.query.comment_id);
+          if (!parent) return envelope(sim, 28001007, 'comment_id 无效');
+          const count = Number(req.query.count ?? 10);
+          if (!Number.isInteger(count) || count < 1 || count > 50) return envelope(sim, 28001007, 'count 须为 1–50');
+          const cursor = Number(req.query.cursor ?? 0);
+          const replies = [
+            ...p.comments
+              .filter((x) => x.parentId === parent.id && !x.deleted)
+              .map((x) => ({ id: x.id, user: x.authorId ?? x.author, text: x.text, at: x.createdAt })),
+            ...(parent.reply
+              ? [{ id: parent.reply.id, user: a.credentials.open_id, text: parent.reply.text, at: parent.reply.createdAt }]
+              : []),
+          ].sort((x, y) => Date.parse(y.at) - Date.parse(x.at));
+          const page = replies.slice(cursor, cursor + count);
+          return ok(sim, {
+            list: page.map((r) => ({
+              comment_id: r.id,
+              comment_user_id: r.user,
+              content: r.text,
+              create_time: Math.floor(Date.parse(r.at) / 1000),
+              digg_count: 0,
+            })),
+            cursor: cursor + page.length,
+            has_more: cursor + page.length < replies.length,
+          });
+        },
+      },
+      {
+        method: 'POST',
+        path: '/im/send/msg',
+        handler: (req, sim) => {
+          const a = user(req, sim);
+          if (!isAccount(a)) return a;
+          const to = str(req.body.to_user_id);
+          const text = str((req.body.content as { text?: unknown } | undefined)?.text);
+          if (!text.trim()) return envelope(sim, 28001007, 'content 不能为空');
+          if (sim.lastMessageAt(a.id, to) === undefined) return envelope(sim, 28001007, 'to_user_id 无效');
+          // The window and its code are assumptions of this simulator [I].
+          if (!sim.replyWindowOpen(a.id, to, 48)) return envelope(sim, IM_WINDOW_CODE, '超过私信回复时限');
+          const r = sim.recordReply({
+            kind: 'message',
+            account: a.id,
+            conversationId: to,
+            text,
+            idempotencyKey: str(req.body.client_msg_id) || undefined,
+          });
+          return ok(sim, { msg_id: r.id });
         },
       },
       {
@@ -541,6 +653,7 @@ export function createDouyinSimulator(options: DouyinSimulatorOptions = {}): Sim
           const content = str(req.body.content);
           if (!content.trim()) return envelope(sim, 28001007, 'content 不能为空');
           c.reply = { id: sim.newId('r'), text: content, createdAt: new Date(sim.now()).toISOString() };
+          sim.recordReply({ id: c.reply.id, kind: 'comment', account: a.id, postId: p.id, commentId: c.id, text: content });
           return ok(sim, { comment_id: c.reply.id });
         },
       },

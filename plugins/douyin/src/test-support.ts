@@ -1,23 +1,7 @@
-import { sampleManuscript } from '@tongfa/plugin-sdk/testing';
+import { buildTestMp4, sampleManuscript } from '@tongfa/plugin-sdk/testing';
 import type { ManuscriptInput } from '@tongfa/plugin-sdk';
-import { buildTestMp4 } from './mp4';
-import type { VideoReader } from './video-upload';
 
-/** A reader over in-memory videos by ref, standing in for the host's `ctx.videos`. */
-export function memoryVideos(
-  files: Record<string, Buffer>,
-): VideoReader & { reads: Array<{ ref: string; offset: number; length: number }> } {
-  const reads: Array<{ ref: string; offset: number; length: number }> = [];
-  return {
-    reads,
-    async read(ref, offset, length) {
-      const f = files[ref];
-      if (!f) throw new Error(`no test video ${ref}`);
-      reads.push({ ref, offset, length });
-      return f.subarray(offset, offset + length);
-    },
-  };
-}
+export { memoryVideos } from '@tongfa/plugin-sdk/testing';
 
 export const MB = 1024 * 1024;
 

@@ -28,6 +28,12 @@ export const manifest: PluginManifest = {
     { name: 'appSecret', label: { zh: '签名密钥', en: 'Signing secret' }, secret: true, required: true },
   ],
   capabilities: ['article', 'retract', 'metrics', 'listPosts'],
+  interaction: {
+    unsupported: {
+      zh: '南方号没有公开接口资料，内容推送按约定接口接入，未约定评论与私信接口；评论和私信须在南方+后台处理',
+      en: 'Nanfang has no public API documents; the contract push covers content only, no comments or messages: answer them in the 南方+ backend',
+    },
+  },
   constraints: {
     title: { min: 1, max: TITLE_MAX, counter: 'codePoints' },
     // The HTML content as sent.

@@ -204,7 +204,7 @@ export function createNanfangSimulator(options: NanfangSimulatorOptions = {}): S
         handler: (req, s) => {
           const a = verify(req, s);
           if (failed(a)) return a;
-          return ok({ account_id: a.id, name: a.name, verified_subject: a.name, followers: 500 + (Number(a.id) % 5000) });
+          return ok({ account_id: a.id, name: a.name, verified_subject: a.subject, followers: 500 + (Number(a.id) % 5000) });
         },
       },
       {

@@ -81,6 +81,12 @@ export const manifest: PluginManifest = {
     },
   ],
   capabilities: ['article', 'retract', 'listPosts'],
+  interaction: {
+    unsupported: {
+      zh: '单位客户端的评论与留言接口因厂商而异，尚无约定；接入后可按签名推送（HMAC-SHA256）实现 messages 能力',
+      en: "Unit apps' comment and message APIs differ by vendor and none is agreed yet; a signed push (HMAC-SHA256) can implement messages once one is",
+    },
+  },
   constraints: {
     // The contract's guaranteed minimum: a receiver must accept at least these sizes.
     title: { min: 1, max: 200, counter: 'codePoints' },

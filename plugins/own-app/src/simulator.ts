@@ -149,7 +149,7 @@ export function createOwnAppSimulator(options: OwnAppSimulatorOptions = {}): Sim
         handler: (req, sim) => {
           const a = authenticate(req, sim);
           if (!('credentials' in a)) return a;
-          return { json: { id: `unit-${a.id}`, name: a.name, verifiedSubject: a.name } };
+          return { json: { id: `unit-${a.id}`, name: a.name, verifiedSubject: a.subject } };
         },
       },
       {

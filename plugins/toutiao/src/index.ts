@@ -15,13 +15,11 @@ import {
   type PublishStatus,
 } from '@tongfa/plugin-sdk';
 import { articleAuth, contractData, contractUrl, CONTRACT_PATHS, fillImages, toutiaoHtml, uploadAnswer } from './article-contract';
-import { connectUrl, exchangeCode, refreshUserToken, unwrap, type CallTopic } from './douyin-api';
+import { connectUrl, exchangeCode, refreshUserToken, unwrap, type CallTopic } from '@tongfa/douyin-openapi';
 import { getPostByUrl, listPosts, type ListingDeps } from './listing';
-import { asJson, planVideo, uploadVideo, type UploadState, type VideoPlan } from './video-upload';
+import { asJson, planVideo, uploadVideo, type UploadState, type VideoPlan } from '@tongfa/douyin-openapi';
 
 export { createToutiaoSimulator, type ToutiaoSimulatorOptions } from './simulator';
-export { withVideoReader, type VideoReader } from './video-upload';
-export { buildTestMp4 } from './mp4';
 
 /** What render() produces: an article for the contract, or a video for `toutiao.video.create`. */
 export interface ToutiaoPayload {
@@ -91,11 +89,33 @@ export const manifest: PluginManifest = {
     { name: 'refresh_expires_at', label: { zh: '刷新令牌到期时间', en: 'Refresh token expiry' }, secret: false, required: false },
   ],
   capabilities: ['article', 'video', 'retract', 'listPosts'],
+  interaction: {
+    unsupported: {
+      zh: '头条号没有公开的评论与私信接口（平台资料未见），评论和私信须在头条号后台处理',
+      en: 'Toutiao has no public comment or private-message API (none found in the platform facts): answer them in the 头条号 backend',
+    },
+  },
   constraints: {
     // 5–30 is the common 头条号 rule [I]; counted per code point [I].
     title: { min: TITLE.min, max: TITLE.max, counter: 'codePoints' },
     body: { min: 1, max: 100_000, counter: 'codePoints' },
-    cover: { maxCount: 3, formats: ['jpeg', 'png'], maxBytes: 5_000_000, maxWidth: 4096, maxHeight: 4096 },
+    cover: {
+      maxCount: 3,
+      formats: ['jpeg', 'png'],
+      maxBytes: 5_000_000,
+      maxWidth: 4096,
+      maxHeight: 4096,
+      // No cover shape is documented (no public article API, §4 of the platform notes); feed covers are
+      // shown landscape, 16:9 assumed [I]. Uploaded whole with their size (thumb_width/height).
+      display: {
+        aspect: { width: 16, height: 9 },
+        basis: 'assumed',
+        note: {
+          zh: '头条号未公开封面显示比例，按信息流横版 16:9 估计',
+          en: 'Toutiao documents no cover shape; 16:9 landscape, as in the feed, is assumed',
+        },
+      },
+    },
     images: { maxCount: 50, formats: ['jpeg', 'png'], maxBytes: 5_000_000, maxWidth: 4096, maxHeight: 4096 },
     video: { maxBytes: 4 * 1024 * 1024 * 1024, maxDurationSec: 900, formats: ['mp4', 'webm'] },
   },

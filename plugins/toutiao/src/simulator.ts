@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createSimulator,
+  mp4DurationSec,
+  videoContainer,
   type SimAccount,
   type SimPost,
   type SimRequest,
   type SimResponse,
   type Simulator,
 } from '@tongfa/plugin-sdk/testing';
-import { mp4DurationSec, videoContainer } from './mp4';
 
 /** Options of the toutiao simulator. */
 export interface ToutiaoSimulatorOptions {

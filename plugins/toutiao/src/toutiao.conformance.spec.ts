@@ -1,5 +1,6 @@
-import { describeConformance } from '@tongfa/plugin-sdk/testing';
+import { describeConformance, sampleManuscript } from '@tongfa/plugin-sdk/testing';
 import plugin, { createToutiaoSimulator } from './index';
 
-// The sample manuscript has no video, so this runs the article contract; video is covered in toutiao.spec.ts.
-describeConformance(plugin, () => createToutiaoSimulator());
+// The article contract. Toutiao videos cannot be retracted through the open API (the plugin says so
+// with a PermanentError), so the video path is covered in toutiao.spec.ts instead of the generic suite.
+describeConformance(plugin, () => createToutiaoSimulator(), { sample: sampleManuscript() });

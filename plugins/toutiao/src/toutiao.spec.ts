@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorKind } from '@tongfa/plugin-sdk';
-import { createTestHost, sampleManuscript, SandboxClient, startSimulators, type RunningSimulators } from '@tongfa/plugin-sdk/testing';
+import {
+  buildTestMp4,
+  createTestHost,
+  sampleManuscript,
+  SandboxClient,
+  startSimulators,
+  type RunningSimulators,
+} from '@tongfa/plugin-sdk/testing';
 import { toutiaoHtml } from './article-contract';
-import { buildTestMp4, createToutiaoSimulator, toutiaoPlugin, withVideoReader } from './index';
+import { createToutiaoSimulator, toutiaoPlugin } from './index';
 
 const MB = 1024 * 1024;
 const video = buildTestMp4(10.5 * MB, 20);
@@ -61,7 +68,8 @@ describe('toutiao: against the simulator', () => {
   async function host(settings: Record<string, string | number | boolean> = {}) {
     const account = await sandbox.createAccount('toutiao', `头条号${++n}`);
     const h = createTestHost({
-      plugin: withVideoReader(toutiaoPlugin, reader),
+      plugin: toutiaoPlugin,
+      videos: reader,
       credentials: account.credentials,
       endpoints: running.get('toutiao').endpointsFor(running.url, Object.keys(toutiaoPlugin.manifest.endpoints!)),
       settings,

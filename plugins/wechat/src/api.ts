@@ -143,6 +143,22 @@ export function wechatError(code: number, errmsg: string | undefined, now: numbe
       return new PermanentError({ ...opts, zh: '公众号已被限制', en: `account limited (${detail})` });
     case 88000:
       return new PermanentError({ ...opts, zh: '公众号没有留言功能权限', en: `no comment privilege (${detail})` });
+    case 45015:
+      return new PermanentError({
+        ...opts,
+        zh: '已超过 48 小时回复时限（或用户已取消关注），不能再发送客服消息',
+        en: `the 48-hour reply window has passed or the user unsubscribed (${detail})`,
+      });
+    case 45047:
+      return new PermanentError({
+        ...opts,
+        zh: '用户未再发消息前最多回复 20 条客服消息',
+        en: `too many replies before the user writes again (${detail})`,
+      });
+    case 40003:
+      return new PermanentError({ ...opts, zh: '用户 openid 无效', en: `invalid openid (${detail})` });
+    case 88003:
+      return new PermanentError({ ...opts, zh: '留言不存在或已删除', en: `no such comment (${detail})` });
     default:
       return new PermanentError({ ...opts, zh: `微信接口返回错误 ${code}：${msg}`, en: `WeChat refused the call (${detail})` });
   }

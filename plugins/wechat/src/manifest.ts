@@ -15,6 +15,8 @@ export const LIMITS = {
   inlineImageBytes: 1024 * 1024 - 1,
   /** comment/list refuses count ≥ 50. */
   commentPage: 49,
+  /** 客服消息 may answer a citizen within 48 hours of their last message (45015 after). */
+  replyWindowHours: 48,
 } as const;
 
 export const manifest: PluginManifest = {
@@ -48,6 +50,28 @@ export const manifest: PluginManifest = {
     // Obtained by refreshCredentials from /cgi-bin/stable_token; nobody types it in.
     { name: 'accessToken', label: { zh: '接口调用凭据', en: 'Access token' }, secret: true, required: false },
     {
+      name: 'originalId',
+      label: { zh: '原始 ID（gh_ 开头）', en: 'Original ID (gh_…)' },
+      secret: false,
+      required: false,
+      pattern: '^gh_[0-9a-f]{12}$',
+      description: {
+        zh: '「设置与开发 - 公众号设置」中的原始 ID；消息推送以它标明收信的公众号，接收私信时必填',
+        en: 'The original ID from the account settings; message pushes name the account by it (needed for messages)',
+      },
+    },
+    {
+      name: 'callbackToken',
+      label: { zh: '服务器配置令牌（Token）', en: 'Server configuration token' },
+      secret: true,
+      required: false,
+      scope: 'app',
+      description: {
+        zh: '统发消息接收地址所用的令牌，各公众号「服务器配置」填写同一令牌，消息加解密方式选「明文模式」',
+        en: "The token of Tongfa's callback URL, the same in every account's server configuration, in plain-text mode",
+      },
+    },
+    {
       name: 'accountName',
       label: { zh: '公众号名称', en: 'Account name' },
       secret: false,
@@ -58,7 +82,7 @@ export const manifest: PluginManifest = {
       },
     },
   ],
-  capabilities: ['article', 'retract', 'comments', 'metrics', 'listPosts'],
+  capabilities: ['article', 'retract', 'comments', 'messages', 'metrics', 'listPosts'],
   constraints: {
     title: { min: 1, max: LIMITS.title, counter: 'utf16' },
     // The body is the article HTML, tags included, with each image URL counted at a fixed reserve.
@@ -95,6 +119,42 @@ export const manifest: PluginManifest = {
     notes: {
       zh: '列表只含「发表」（freepublish）的文章，不含「群发」的文章；短链接 mp.weixin.qq.com/s/… 无法核验，须提交含 __biz、mid 的完整链接',
       en: 'Lists free-published (发表) articles only, never mass-sent (群发) ones; short links mp.weixin.qq.com/s/… cannot be verified, the full link with __biz and mid can',
+    },
+  },
+  interaction: {
+    comments: {
+      // The comment APIs share the account's general API quota; WeChat publishes no number of its own.
+      dailyCallsPerAccount: 500,
+      quotaBasis: 'assumed',
+      quotaSource: 'WeChat documents no separate quota for comment/list; a conservative share of the account quota',
+      quotaResetTimeZone: 'Asia/Shanghai',
+      maxPageSize: LIMITS.commentPage,
+      canHide: false,
+      canDelete: true,
+      replyMaxChars: 600,
+      replyCounter: 'utf16',
+      notes: {
+        zh: '每条留言只有一条作者回复；留言只有 openid，没有昵称；须有留言功能权限（88000）',
+        en: 'One reply per comment; comments carry an openid, no nickname; needs the comment privilege (88000)',
+      },
+    },
+    messages: {
+      replyWindowHours: LIMITS.replyWindowHours,
+      replyMaxChars: 600,
+      replyCounter: 'utf16',
+      signature: {
+        zh: 'URL 参数 signature = sha1(排序拼接的 Token、timestamp、nonce)，Token 为统发的服务器配置令牌',
+        en: 'query signature = sha1 of the sorted Token, timestamp and nonce; Token is the hub callback token',
+      },
+      retries: {
+        zh: '5 秒内未应答则重试，共 3 次；同一消息 MsgId 相同，由统发去重',
+        en: 'retried when not answered within 5 s, 3 tries in all; the same MsgId each time, deduplicated by the hub',
+      },
+      accountCredential: 'originalId',
+      notes: {
+        zh: '仅支持明文模式；客服消息须在用户最后一次发消息后 48 小时内回复（45015），且不返回消息 ID',
+        en: 'Plain-text mode only; customer-service replies within 48 h of the last message (45015); no message id is returned',
+      },
     },
   },
   settings: [

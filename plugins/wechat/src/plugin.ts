@@ -10,6 +10,7 @@ import {
   utf8Bytes,
   type JsonValue,
   type PluginContext,
+  type PostComment,
   type PostMetrics,
   type PublishResult,
   type PublishStatus,
@@ -18,6 +19,7 @@ import {
 import { accessToken, beijingDate, call, endOfBeijingDay, unwrap, upload } from './api';
 import { getPostByUrl, listPosts } from './listing';
 import { LIMITS, manifest } from './manifest';
+import { handleWechatWebhook } from './messages';
 import { decodeRemoteId, encodeRemoteId, msgDataIdFromUrl, type RemoteRef } from './remote-id';
 import { assetMarker, MARKER_PARAM, renderWechat, type WechatPayload } from './render';
 
@@ -380,6 +382,24 @@ interface WxComment {
   reply?: { content?: string; create_time?: number };
 }
 
+/** Pages of comments findReply reads before it gives up as unsure. */
+const COMMENT_SCAN_PAGES = 5;
+
+const toComment =
+  (remoteId: string) =>
+  (c: WxComment): PostComment => ({
+    id: String(c.user_comment_id),
+    postRemoteId: remoteId,
+    text: c.content,
+    // WeChat gives no reader names, only the openid.
+    author: c.openid ?? '读者',
+    ...(c.openid ? { authorId: c.openid } : {}),
+    createdAt: Number(c.create_time) * 1000,
+    reply: c.reply?.content
+      ? { id: `${String(c.user_comment_id)}-reply`, text: c.reply.content, createdAt: Number(c.reply.create_time ?? 0) * 1000 }
+      : undefined,
+  });
+
 export const wechatPlugin = definePlugin<WechatPayload>({
   manifest,
 
@@ -444,29 +464,28 @@ export const wechatPlugin = definePlugin<WechatPayload>({
   async fetchComments(ctx, remoteId, params) {
     const msgDataId = await msgDataIdOf(ctx, remoteId);
     const begin = Math.max(0, Number(params?.cursor ?? 0) || 0);
+    const count = Math.max(1, Math.min(LIMITS.commentPage, params?.limit ?? LIMITS.commentPage));
     const r = await call<{ comment?: WxComment[]; total?: number }>(ctx, '/cgi-bin/comment/list', {
       msg_data_id: idValue(msgDataId),
       index: 0,
       begin,
-      count: LIMITS.commentPage,
+      count,
       type: 0,
     });
     const list = r.comment ?? [];
-    const items = list.map((c) => ({
-      id: String(c.user_comment_id),
-      text: c.content,
-      author: c.openid ?? '读者',
-      createdAt: Number(c.create_time) * 1000,
-      reply: c.reply?.content ? { text: c.reply.content, createdAt: Number(c.reply.create_time ?? 0) * 1000 } : undefined,
-    }));
+    const since = params?.since;
+    const items = list.map(toComment(remoteId)).filter((c) => since === undefined || c.createdAt >= since);
     const next = begin + list.length;
-    return { items, nextCursor: list.length > 0 && next < Number(r.total ?? 0) ? String(next) : undefined };
+    // Newest first: once a page reaches past `since`, older pages hold nothing wanted.
+    const more = list.length > 0 && next < Number(r.total ?? 0) && items.length === list.length;
+    return { items, nextCursor: more ? String(next) : undefined };
   },
 
   listPosts,
   getPostByUrl,
 
   async reply(ctx, remoteId, commentId, text) {
+    // WeChat keeps one reply per comment and no key of ours: findReply looks for that reply.
     const msgDataId = await msgDataIdOf(ctx, remoteId);
     await call(ctx, '/cgi-bin/comment/reply/add', {
       msg_data_id: idValue(msgDataId),
@@ -475,5 +494,47 @@ export const wechatPlugin = definePlugin<WechatPayload>({
       content: text,
     });
     return { id: `${commentId}-reply` };
+  },
+
+  async findReply(ctx, remoteId, commentId) {
+    const msgDataId = await msgDataIdOf(ctx, remoteId);
+    let begin = 0;
+    for (let page = 0; page < COMMENT_SCAN_PAGES; page++) {
+      const r = await call<{ comment?: WxComment[]; total?: number }>(ctx, '/cgi-bin/comment/list', {
+        msg_data_id: idValue(msgDataId),
+        index: 0,
+        begin,
+        count: LIMITS.commentPage,
+        type: 0,
+      });
+      const list = r.comment ?? [];
+      const c = list.find((x) => String(x.user_comment_id) === commentId);
+      if (c) return c.reply?.content ? { id: `${commentId}-reply` } : null;
+      begin += list.length;
+      if (list.length === 0 || begin >= Number(r.total ?? 0)) return null; // the comment is gone: no reply to find
+    }
+    throw new AmbiguousError({ zh: '留言过多，无法确认回复是否已发出', en: `comment ${commentId} not within the scanned pages` });
+  },
+
+  async deleteComment(ctx, remoteId, commentId) {
+    const msgDataId = await msgDataIdOf(ctx, remoteId);
+    try {
+      await call(ctx, '/cgi-bin/comment/delete', { msg_data_id: idValue(msgDataId), index: 0, user_comment_id: idValue(commentId) });
+    } catch (e) {
+      if ((e as { platformCode?: unknown }).platformCode === 88003) return; // already deleted
+      throw e;
+    }
+  },
+
+  handleWebhook: handleWechatWebhook,
+
+  async sendMessage(ctx, params) {
+    // 客服消息: allowed within 48 hours of the citizen's last message; WeChat returns no message id.
+    await call(ctx, '/cgi-bin/message/custom/send', {
+      touser: params.conversationId,
+      msgtype: 'text',
+      text: { content: params.text },
+    });
+    return { id: `cs-${params.idempotencyKey}` };
   },
 });

@@ -3,6 +3,7 @@ import {
   createSimulator,
   type NativePostInput,
   type SimAccount,
+  type SimMessage,
   type SimPost,
   type SimRequest,
   type SimResponse,
@@ -31,6 +32,8 @@ export interface WechatSimulatorOptions {
   forceRefreshPerDay?: number;
   /** Words that make the platform review reject a publish (publish_status 4). */
   rejectWords?: string[];
+  /** The hub's callback token every simulated account is configured with (default `tongfa-sandbox-callback`). */
+  callbackToken?: string;
 }
 
 interface Article {
@@ -135,6 +138,10 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
   };
   const minuteQuota: Record<string, number> = { ...options.minuteQuota };
   const rejectWords = options.rejectWords ?? ['审核不通过测试'];
+  const callbackToken = options.callbackToken ?? 'tongfa-sandbox-callback';
+  // Stable numeric MsgIds for the simulator's messages: a retried push carries the same one.
+  let msgIds = new Map<string, string>();
+  let nextMsgId = 24_000_000_000_000_000n;
 
   let tokens = new Map<string, { appid: string; supersededAt?: number }>();
   let currentToken = new Map<string, string>();
@@ -542,8 +549,8 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
         if (!Number.isInteger(begin) || begin < 0 || !Number.isInteger(count) || count < 1 || count >= 50 || ![0, 1, 2].includes(type)) {
           return wx(40035, 'invalid args');
         }
-        // No comment is elected (精选) in the simulator, so type 2 lists none.
-        const all = type === 2 ? [] : t.post.comments;
+        // No comment is elected (精选) in the simulator, so type 2 lists none. Newest first; deleted ones gone.
+        const all = type === 2 ? [] : t.post.comments.filter((c) => !c.deleted && !c.fromAccount).reverse();
         const comment = all.slice(begin, begin + count).map((c) => ({
           user_comment_id: t.post.comments.indexOf(c) + 1,
           openid: `o${createHash('md5').update(c.author).digest('base64url').slice(0, 27)}`,
@@ -560,10 +567,42 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
       const t = commentTarget(sim, account, req.body);
       if ('error' in t) return t.error!;
       const c = t.post.comments[Number(req.body.user_comment_id) - 1];
-      if (!c) return wx(88003, 'comment is not exists');
+      if (!c || c.deleted) return wx(88003, 'comment is not exists');
       const content = str(req.body.content);
       if (!content?.trim()) return wx(44002, 'empty post data');
       c.reply = { id: `r${req.body.user_comment_id}`, text: content, createdAt: new Date(sim.now()).toISOString() };
+      sim.recordReply({
+        kind: 'comment',
+        account: account.id,
+        postId: t.post.id,
+        commentId: String(req.body.user_comment_id),
+        text: content,
+      });
+      return ok();
+    }),
+    route('POST', '/cgi-bin/comment/delete', (req, sim, account) => {
+      const t = commentTarget(sim, account, req.body);
+      if ('error' in t) return t.error!;
+      const c = t.post.comments[Number(req.body.user_comment_id) - 1];
+      if (!c || c.deleted) return wx(88003, 'comment is not exists');
+      c.deleted = true;
+      t.post.metrics.comments = t.post.comments.filter((x) => !x.deleted).length;
+      return ok();
+    }),
+    route('POST', '/cgi-bin/message/custom/send', (req, sim, account) => {
+      const touser = str(req.body.touser) ?? '';
+      if (str(req.body.msgtype) !== 'text') return wx(40008, 'invalid message type');
+      const content = str((req.body.text as { content?: unknown } | undefined)?.content);
+      if (!content?.trim()) return wx(44002, 'empty post data');
+      if (sim.lastMessageAt(account.id, touser) === undefined) return wx(40003, 'invalid openid');
+      if (!sim.replyWindowOpen(account.id, touser, 48)) return wx(45015, 'response out of time limit or subscription is canceled');
+      // At most 20 replies before the citizen writes again.
+      const since = sim.lastMessageAt(account.id, touser)!;
+      const sent = sim.replies.filter(
+        (r) => r.kind === 'message' && r.account === account.id && r.conversationId === touser && Date.parse(r.createdAt) >= since,
+      ).length;
+      if (sent >= 20) return wx(45047, 'out of response count limit');
+      sim.recordReply({ kind: 'message', account: account.id, conversationId: touser, text: content });
       return ok();
     }),
     route(
@@ -663,7 +702,29 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
         .slice(0, 16)}`,
       secret: randomBytes(16).toString('hex'),
       accountName: account.name,
+      originalId: `gh_${randomBytes(6).toString('hex')}`,
+      callbackToken,
     }),
+    webhook: {
+      push: (m, account, s) => {
+        let msgId = msgIds.get(m.id);
+        if (!msgId) msgIds.set(m.id, (msgId = String(nextMsgId++)));
+        return {
+          method: 'POST',
+          query: signedQuery(s, { openid: m.from }),
+          headers: { 'content-type': 'text/xml' },
+          body: messageXml(m, account, msgId),
+        };
+      },
+      challenge: (s) => {
+        const echostr = randomBytes(9).toString('hex');
+        return { push: { method: 'GET', query: signedQuery(s, { echostr }), headers: {}, body: '' }, expect: echostr };
+      },
+      // WeChat retries a push not answered within 5 s, 3 tries; any HTTP 200 counts as received.
+      tries: 3,
+      timeoutMs: 5000,
+      accepted: (status) => status === 200,
+    },
     tokenFrom: (req) => req.query.access_token,
     faultResponses: {
       rate_limit: () => wx(45011, 'api minute-quota reach limit mustslower retry next minute'),
@@ -673,9 +734,38 @@ export function createWechatSimulator(options: WechatSimulatorOptions = {}): Wec
     routes,
   }) as WechatSimulator;
 
+  function signedQuery(s: Simulator, extra: Record<string, string>): Record<string, string> {
+    const timestamp = String(Math.floor(s.now() / 1000));
+    const nonce = String(randomBytes(4).readUInt32BE());
+    const signature = createHash('sha1').update([callbackToken, timestamp, nonce].sort().join('')).digest('hex');
+    return { signature, timestamp, nonce, ...extra };
+  }
+
+  const cdata = (t: string) => `<![CDATA[${t.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+
+  /** The XML WeChat pushes for a citizen's message (plain-text mode). */
+  function messageXml(m: SimMessage, account: SimAccount, msgId: string): string {
+    const head =
+      `<ToUserName>${cdata(account.credentials.originalId)}</ToUserName><FromUserName>${cdata(m.from)}</FromUserName>` +
+      `<CreateTime>${Math.floor(Date.parse(m.createdAt) / 1000)}</CreateTime>`;
+    const media = `<MediaId>${cdata(`media_${msgId}`)}</MediaId>`;
+    const body =
+      m.kind === 'text'
+        ? `<MsgType>${cdata('text')}</MsgType><Content>${cdata(m.text)}</Content><MsgId>${msgId}</MsgId>`
+        : m.kind === 'image'
+          ? `<MsgType>${cdata('image')}</MsgType><PicUrl>${cdata('http://mmbiz.qpic.cn/sim.jpg')}</PicUrl>${media}<MsgId>${msgId}</MsgId>`
+          : m.kind === 'voice'
+            ? `<MsgType>${cdata('voice')}</MsgType>${media}<Format>${cdata('amr')}</Format>${m.text ? `<Recognition>${cdata(m.text)}</Recognition>` : ''}<MsgId>${msgId}</MsgId>`
+            : m.kind === 'video'
+              ? `<MsgType>${cdata('video')}</MsgType>${media}<ThumbMediaId>${cdata('thumb')}</ThumbMediaId><MsgId>${msgId}</MsgId>`
+              : `<MsgType>${cdata('event')}</MsgType><Event>${cdata(m.text || 'subscribe')}</Event>`;
+    return `<xml>${head}${body}</xml>`;
+  }
+
   const baseReset = sim.reset.bind(sim);
   sim.reset = () => {
     baseReset();
+    msgIds = new Map();
     tokens = new Map();
     currentToken = new Map();
     daily = new Map();

@@ -50,6 +50,30 @@ export const manifest: PluginManifest = {
   },
   allowedHosts: ['api.weibo.com'],
   endpoints: { api: 'https://api.weibo.com' },
+  interaction: {
+    comments: {
+      // comments/show shares the per-user quota with every other call (example: 100 calls a day per
+      // user for all APIs [V: WB-rate]); listing takes 50, publishing needs some, 30 is our conservative share.
+      dailyCallsPerAccount: 30,
+      quotaBasis: 'assumed',
+      quotaSource:
+        'open.weibo.com/wiki/Rate-limiting: per-user limits depend on the app; example 100 calls/day per user for all APIs; 30 assumed for comments',
+      quotaResetTimeZone: 'Asia/Shanghai',
+      maxPageSize: 50,
+      canHide: false,
+      canDelete: false,
+      replyMaxChars: STATUS_MAX,
+      replyCounter: 'weibo',
+      notes: {
+        zh: '按微博轮询评论（comments/show），回复为本账号对该评论的评论（comments/reply）；删除与屏蔽评论未接入',
+        en: "Comments are polled per weibo (comments/show); a reply is the account's comment on it (comments/reply); deleting and hiding are not wired",
+      },
+    },
+    unsupported: {
+      zh: '微博开放平台未向政务账号提供私信推送与回复接口，私信须在微博客户端处理',
+      en: "Weibo's open API offers government accounts no private-message push or reply: answer private messages in the Weibo app",
+    },
+  },
   postListing: {
     // statuses/user_timeline. Weibo limits each authorised user per app per hour and per day, by the app's
     // quality score; its published example is 100 calls a day per user for all APIs together [V: WB-rate].
@@ -103,7 +127,11 @@ export const manifest: PluginManifest = {
       },
       default: false,
     },
-    { name: 'articleCoverUrl', label: { zh: '头条文章封面图网址（可选）', en: 'Cover image URL for 头条文章 (optional)' }, default: '' },
+    {
+      name: 'articleCoverUrl',
+      label: { zh: '头条文章封面图网址（发头条文章时必填）', en: 'Cover image URL for 头条文章 (required to publish one)' },
+      default: '',
+    },
     {
       name: 'findExistingScan',
       label: { zh: '查找已发微博时检查的最近微博条数', en: 'How many recent weibos findExisting checks' },

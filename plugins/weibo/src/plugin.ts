@@ -1,4 +1,5 @@
 import {
+  AmbiguousError,
   AuthExpiredError,
   ContentInvalidError,
   countWith,
@@ -51,6 +52,17 @@ interface TokenResponse {
 }
 
 const COMMENTS_PAGE = 50;
+/** Pages of comments findReply reads before it gives up as unsure. */
+const REPLY_SCAN_PAGES = 5;
+
+/** One page of a weibo's comments (comments/show), newest first. */
+function commentPage(ctx: PluginContext, remoteId: string, page: number, count: number) {
+  return weibo<{ comments?: WeiboComment[]; total_number?: number }>(ctx, {
+    method: 'GET',
+    url: url(ctx, '/2/comments/show.json'),
+    query: { access_token: token(ctx), id: remoteId, count, page },
+  });
+}
 const TIMELINE_PAGE = 100;
 
 const idOf = (s: { idstr?: string; mid?: string; id?: number }): string => s.idstr ?? s.mid ?? String(s.id ?? '');
@@ -321,30 +333,55 @@ export const weiboPlugin: Plugin<WeiboPayload> = definePlugin<WeiboPayload>({
 
   async fetchComments(ctx, remoteId, params) {
     const page = Math.max(1, Number(params?.cursor ?? 1) || 1);
-    const r = await weibo<{ comments?: WeiboComment[]; total_number?: number }>(ctx, {
-      method: 'GET',
-      url: url(ctx, '/2/comments/show.json'),
-      query: { access_token: token(ctx), id: remoteId, count: COMMENTS_PAGE, page },
-    });
+    const count = Math.max(1, Math.min(COMMENTS_PAGE, params?.limit ?? COMMENTS_PAGE));
+    const r = await commentPage(ctx, remoteId, page, count);
     const uid = ctx.credentials.uid;
     const all = r.comments ?? [];
+    const ours = (c: WeiboComment) => !!uid && (c.user?.idstr ?? String(c.user?.id)) === uid;
     // Our replies are comments of the account itself with reply_comment pointing at the one answered.
     const replies = new Map<string, WeiboComment>();
-    for (const c of all) if (uid && c.reply_comment && (c.user?.idstr ?? String(c.user?.id)) === uid) replies.set(idOf(c.reply_comment), c);
-    const items: PostComment[] = all
-      .filter((c) => !(uid && c.reply_comment && (c.user?.idstr ?? String(c.user?.id)) === uid))
-      .map((c) => {
-        const rep = replies.get(idOf(c));
-        return {
-          id: idOf(c),
-          text: c.text,
-          author: c.user?.screen_name ?? '',
-          createdAt: Date.parse(c.created_at),
-          reply: rep ? { text: rep.text, createdAt: Date.parse(rep.created_at) } : undefined,
-        };
+    for (const c of all) if (ours(c) && c.reply_comment) replies.set(idOf(c.reply_comment), c);
+    const since = params?.since;
+    let older = false;
+    const items: PostComment[] = [];
+    for (const c of all) {
+      const createdAt = Date.parse(c.created_at);
+      if (since !== undefined && createdAt < since) {
+        older = true;
+        continue;
+      }
+      if (ours(c) && c.reply_comment) continue;
+      const rep = replies.get(idOf(c));
+      items.push({
+        id: idOf(c),
+        postRemoteId: remoteId,
+        // A citizen answering another comment (楼中楼) keeps the tree.
+        ...(c.reply_comment ? { parentId: idOf(c.reply_comment) } : {}),
+        text: c.text,
+        author: c.user?.screen_name ?? '',
+        ...(c.user ? { authorId: c.user.idstr ?? String(c.user.id) } : {}),
+        createdAt,
+        ...(ours(c) ? { fromAccount: true } : {}),
+        reply: rep ? { id: idOf(rep), text: rep.text, createdAt: Date.parse(rep.created_at) } : undefined,
       });
-    const more = page * COMMENTS_PAGE < Number(r.total_number ?? 0);
+    }
+    const more = !older && all.length > 0 && page * count < Number(r.total_number ?? 0);
     return { items, nextCursor: more ? String(page + 1) : undefined };
+  },
+
+  async findReply(ctx, remoteId, commentId) {
+    // Weibo keeps no key of ours: the reply is the account's comment answering this one.
+    const uid = ctx.credentials.uid ?? (await uidOf(ctx));
+    for (let page = 1; page <= REPLY_SCAN_PAGES; page++) {
+      const r = await commentPage(ctx, remoteId, page, COMMENTS_PAGE);
+      const all = r.comments ?? [];
+      const found = all.find(
+        (c) => c.reply_comment && idOf(c.reply_comment) === commentId && (c.user?.idstr ?? String(c.user?.id)) === uid,
+      );
+      if (found) return { id: idOf(found) };
+      if (all.length === 0 || page * COMMENTS_PAGE >= Number(r.total_number ?? 0)) return null;
+    }
+    throw new AmbiguousError({ zh: '评论过多，无法确认回复是否已发出', en: `no reply to ${commentId} within the scanned pages` });
   },
 
   async reply(ctx, remoteId, commentId, text) {

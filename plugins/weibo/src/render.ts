@@ -151,7 +151,9 @@ export function renderWeibo(input: ManuscriptInput, ctx: RenderContext): Renditi
 
   if (!article) {
     const lead = cap(oneLine(input.summary) || bodyText);
-    const head = noTopics(cap(title ? `【${title}】${lead}` : lead), warnings);
+    // The editor's own Weibo text (各平台适配) is the whole status, as written and reviewed.
+    const own = input.adaptation?.text ? oneLine(input.adaptation.text) : '';
+    const head = noTopics(cap(own || (title ? `【${title}】${lead}` : lead)), warnings);
     const status = statusText(head, link ?? '', warnings, violations);
     const pic = picAsset(input, violations);
     if (!head) violations.push({ constraint: 'body.min', message: '微博正文为空 / the status is empty', limit: 1, actual: 0 });
@@ -188,7 +190,19 @@ export function renderWeibo(input: ManuscriptInput, ctx: RenderContext): Renditi
     });
   }
   if (!bodyText) violations.push({ constraint: 'content.min', message: '文章正文为空 / the article is empty', limit: 1, actual: 0 });
-  const text = statusText(noTopics(cap(`【${title}】${summary.text}`), warnings), link ?? '', warnings, violations);
+  // Weibo requires a cover URL for every 头条文章 (open.weibo.com/wiki/Toutiao/api) and offers no upload for
+  // it: the account's settings name one.
+  if (!s.articleCoverUrl) {
+    violations.push({
+      constraint: 'cover.required',
+      message:
+        '头条文章须有封面图：请在账号设置中填写“头条文章封面图网址” / a 头条文章 needs a cover: set the article cover URL in the account settings',
+      limit: 1,
+      actual: 0,
+    });
+  }
+  const own = input.adaptation?.text ? oneLine(input.adaptation.text) : '';
+  const text = statusText(noTopics(cap(own || `【${title}】${summary.text}`), warnings), link ?? '', warnings, violations);
   return {
     payload: {
       kind: 'article',

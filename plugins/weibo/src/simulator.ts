@@ -155,7 +155,7 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
     followers_count: 1000 + (Number(a.id) % 9000),
     verified: true,
     verified_type: 1,
-    verified_reason: `${a.name}官方微博`,
+    verified_reason: `${a.subject}官方微博`,
   });
 
   const statusView = (p: SimPost, sim: Simulator, trimUser = false): Record<string, unknown> => {
@@ -298,8 +298,10 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
           if (req.query.client_id !== appKey) return fail(req, 21324, 'invalid_client');
           if (req.query.response_type !== 'code') return fail(req, 21329, 'unsupported_response_type');
           if (!registered(req.query.redirect_uri)) return fail(req, 21322, 'redirect_uri_mismatch');
-          // The sandbox has no login page: it authorises the account named by `uid`, else the newest one.
-          const account = req.query.uid ? s.accounts.find((a) => a.id === req.query.uid) : s.accounts[s.accounts.length - 1];
+          // The sandbox has no login page: it authorises the account named by `sandbox_account` (the SDK's
+          // convention) or `uid`, else the newest one.
+          const named = req.query.sandbox_account ?? req.query.uid;
+          const account = named ? s.accounts.find((a) => a.id === named) : s.accounts[s.accounts.length - 1];
           if (!account) return fail(req, 21330, 'access_denied');
           const code = randomBytes(16).toString('hex');
           codes.set(code, { accountId: account.id, redirectUri: req.query.redirect_uri, expiresAt: s.now() + 10 * 60_000, used: false });
@@ -470,8 +472,12 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
           if (!content.trim() || countWith('codePoints', content) > 90_000) return bad('content is required and at most 90000 characters');
           const text = str('text');
           if (countWith('weibo', text) > 1900) return bad('text is at most 1900 characters');
+          // `cover` and `text` are marked required (是) in the parameter table of open.weibo.com/wiki/Toutiao/api
+          // (revision 16377, 2022-11-29): Weibo refuses an article without either.
+          if (!text.trim()) return bad('text is required');
           const cover = str('cover');
-          if (cover && !/^https?:\/\//.test(cover)) return bad('cover must be an image URL');
+          if (!cover) return bad('cover is required');
+          if (!/^https?:\/\//.test(cover)) return bad('cover must be an image URL');
           if (!str('rip') || !isIP(str('rip'))) return bad('rip is required');
           if (recentPosts(s, a.id).length >= perHour) return weiboJson({ code: 11001, msg: '发布过于频繁', data: {} });
           const short = shorten(text || title);
@@ -566,9 +572,11 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
           const post = req.query.id ? byMid.get(req.query.id) : undefined;
           if (!post || post.deleted) return fail(req, 20101, 'Target weibo does not exist!');
           const owner = s.accounts.find((x) => x.id === post.account)!;
-          const all: unknown[] = [];
+          const all: Array<{ at: number; view: unknown }> = [];
           for (const c of post.comments) {
+            if (c.deleted) continue;
             const cid = cidOf(c.id);
+            const parent = c.parentId ? post.comments.find((x) => x.id === c.parentId) : undefined;
             const view = {
               created_at: weiboDate(Date.parse(c.createdAt)),
               id: int64(cid),
@@ -582,28 +590,37 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
                 screen_name: c.author,
               },
               status: { id: int64(String(post.extra.mid)), idstr: String(post.extra.mid) },
+              // A comment answering another comment (楼中楼) points at it.
+              ...(parent ? { reply_comment: { id: int64(cidOf(parent.id)), idstr: cidOf(parent.id), text: parent.text } } : {}),
             };
-            all.push(view);
+            all.push({ at: Date.parse(c.createdAt), view });
             if (c.reply) {
               const rid = cidOf(c.reply.id);
               all.push({
-                created_at: weiboDate(Date.parse(c.reply.createdAt)),
-                id: int64(rid),
-                idstr: rid,
-                mid: rid,
-                text: c.reply.text,
-                user: user(owner),
-                status: view.status,
-                reply_comment: { id: int64(cid), idstr: cid, text: c.text },
+                at: Date.parse(c.reply.createdAt),
+                view: {
+                  created_at: weiboDate(Date.parse(c.reply.createdAt)),
+                  id: int64(rid),
+                  idstr: rid,
+                  mid: rid,
+                  text: c.reply.text,
+                  user: user(owner),
+                  status: view.status,
+                  reply_comment: { id: int64(cid), idstr: cid, text: c.text },
+                },
               });
             }
           }
-          all.reverse();
+          // Newest first (a stable sort keeps a comment before its reply made in the same second).
+          const sorted = all
+            .map((x, i) => ({ ...x, i }))
+            .sort((x, y) => y.at - x.at || y.i - x.i)
+            .map((x) => x.view);
           const count = Math.min(200, Math.max(1, Number(req.query.count ?? 50) || 50));
           const page = Math.max(1, Number(req.query.page ?? 1) || 1);
           return weiboJson({
-            comments: all.slice((page - 1) * count, page * count),
-            total_number: all.length,
+            comments: sorted.slice((page - 1) * count, page * count),
+            total_number: sorted.length,
             previous_cursor: 0,
             next_cursor: 0,
           });
@@ -624,9 +641,10 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
           const post = typeof b.id === 'string' ? byMid.get(b.id) : undefined;
           if (!post || post.deleted) return fail(req, 20101, 'Target weibo does not exist!');
           const comment = post.comments.find((c) => commentIds.get(c.id) === b.cid);
-          if (!comment) return fail(req, 20201, 'Target weibo comment does not exist!');
+          if (!comment || comment.deleted) return fail(req, 20201, 'Target weibo comment does not exist!');
           const rid = s.newId('r');
           comment.reply = { id: rid, text, createdAt: new Date(s.now()).toISOString() };
+          s.recordReply({ id: rid, kind: 'comment', account: a.id, postId: post.id, commentId: String(b.cid), text });
           const cid = cidOf(rid);
           return weiboJson({
             created_at: weiboDate(s.now()),

@@ -8,5 +8,5 @@ const settings = { siteUrl: 'https://www.example.gov.cn/', rip: '203.0.113.7' };
 describeConformance(weiboPlugin, () => createWeiboSimulator({ refreshTokens: true }), { settings });
 
 describeConformance(weiboPlugin, () => createWeiboSimulator({ refreshTokens: true }), {
-  settings: { ...settings, headlineArticle: true },
+  settings: { ...settings, headlineArticle: true, articleCoverUrl: 'https://www.example.gov.cn/img/cover.jpg' },
 });

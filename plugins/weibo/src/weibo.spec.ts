@@ -21,6 +21,8 @@ import { weiboError } from './errors';
 import { createWeiboSimulator, markerValue, revokeAccess, weiboPlugin, type WeiboPayload } from './index';
 
 const settings = { siteUrl: 'https://www.example.gov.cn/', rip: '203.0.113.7' };
+/** A 头条文章 needs a cover URL (open.weibo.com/wiki/Toutiao/api marks `cover` required). */
+const article = { ...settings, headlineArticle: true, articleCoverUrl: 'https://www.example.gov.cn/img/cover.jpg' };
 const render = (input: ManuscriptInput, s: Record<string, string | number | boolean> = settings) =>
   weiboPlugin.render(input, { account: { name: '某市应急管理局' }, settings: s });
 
@@ -67,6 +69,13 @@ describe('weibo render', () => {
     assert.deepEqual(r.violations, []);
   });
 
+  it('uses the editor’s own Weibo text (各平台适配) as the whole status, link kept', () => {
+    const r = render({ ...sampleManuscript(), adaptation: { text: '今晚防汛会商，请关注最新预警' } });
+    const p = r.payload as Extract<WeiboPayload, { kind: 'share' }>;
+    assert.equal(p.status, '今晚防汛会商，请关注最新预警 https://www.example.gov.cn/');
+    assert.deepEqual(r.violations, []);
+  });
+
   it('counts CJK as 1 and two ASCII as 1, and never splits an emoji sequence when cutting', () => {
     const r = render(sampleManuscript({ title: '', summary: `${'👨‍👩‍👧‍👦'.repeat(80)}abc` }));
     const status = (r.payload as Extract<WeiboPayload, { kind: 'share' }>).status;
@@ -88,16 +97,24 @@ describe('weibo render', () => {
     assert.ok(r.violations.some((v) => v.constraint === 'body.link'));
   });
 
+  it('refuses to render a 头条文章 without a cover URL, saying where to set one (Weibo requires `cover`)', () => {
+    const r = render(sampleManuscript(), { ...settings, headlineArticle: true });
+    const v = r.violations.find((x) => x.constraint === 'cover.required');
+    assert.ok(v, JSON.stringify(r.violations));
+    assert.match(v.message, /头条文章封面图网址/);
+    assert.equal(render(sampleManuscript(), article).violations.length, 0);
+  });
+
   it('links to the article URL from linkTemplate when set', () => {
     const r = render(sampleManuscript(), { ...settings, linkTemplate: 'https://www.example.gov.cn/art/{manuscriptId}.html' });
     assert.equal((r.payload as Extract<WeiboPayload, { kind: 'share' }>).link, 'https://www.example.gov.cn/art/ms-1.html');
   });
 
   it('renders a 头条文章 with the title kept whole: over 32 is a violation, not a cut', () => {
-    const r = render(sampleManuscript({ title: '标'.repeat(33) }), { ...settings, headlineArticle: true });
+    const r = render(sampleManuscript({ title: '标'.repeat(33) }), article);
     assert.equal(r.payload.kind, 'article');
     assert.ok(r.violations.some((v) => v.constraint === 'title.max'));
-    const huge = render(sampleManuscript({ bodyHtml: `<p>${'字'.repeat(90_001)}</p>` }), { ...settings, headlineArticle: true });
+    const huge = render(sampleManuscript({ bodyHtml: `<p>${'字'.repeat(90_001)}</p>` }), article);
     assert.ok(huge.violations.some((v) => v.constraint === 'content.max'));
   });
 });
@@ -297,7 +314,7 @@ describe('weibo against its simulator', () => {
   });
 
   it('publishes a 头条文章 and maps a refused title (10008) to ContentInvalid', async () => {
-    const s = { ...settings, headlineArticle: true };
+    const s = article;
     const { host, id } = await account(s);
     const out = await host.publish(render(sampleManuscript(), s));
     assert.equal(out.state, 'published');
@@ -308,6 +325,19 @@ describe('weibo against its simulator', () => {
     const bad = { ...r, payload: { ...r.payload, title: '标'.repeat(40) } } as Rendition<WeiboPayload>;
     const e = await kindOf(weiboPlugin.publish(host.context(), bad));
     assert.equal(e.kind, 'content_invalid');
+  });
+
+  it('the simulator refuses a 头条文章 without cover or without text (10008), as open.weibo.com/wiki/Toutiao/api marks both required', async () => {
+    const { host, id } = await account(article);
+    const r = render(sampleManuscript(), article) as Rendition<WeiboPayload>;
+    for (const missing of [{ cover: undefined }, { text: '' }]) {
+      const e = await kindOf(
+        weiboPlugin.publish(host.context(), { ...r, payload: { ...r.payload, ...missing } } as Rendition<WeiboPayload>),
+      );
+      assert.equal(e.kind, 'content_invalid', JSON.stringify(missing));
+      assert.equal((e.error as { platformCode?: number }).platformCode, 10008);
+    }
+    assert.equal((await sandbox.posts('weibo', id)).length, 0, 'nothing was published');
   });
 });
 
@@ -379,7 +409,7 @@ describe('weibo: listing posts and verifying URLs', () => {
 
   it('finds a 头条文章 by its page address through the card of its weibo', async () => {
     const a = await account();
-    const out = await a.host.publish(render(sampleManuscript(), { ...settings, headlineArticle: true }) as Rendition<WeiboPayload>);
+    const out = await a.host.publish(render(sampleManuscript(), article) as Rendition<WeiboPayload>);
     assert.equal(out.state, 'published');
     assert.match(out.result!.url!, /ttarticle/);
     const found = await byUrl(a.host, out.result!.url!);

@@ -5,6 +5,8 @@ export interface FieldProblem {
   field: string;
   message: string;
   code?: string;
+  /** Spreadsheet imports name the row of each problem. */
+  row?: number;
 }
 
 export class ApiError extends Error {
@@ -99,12 +101,36 @@ export async function raw(path: string, init: RequestInit = {}, retried = false)
   return res;
 }
 
+/**
+ * GETs started before the page that needs them has rendered (the workbench's lists, as soon as the
+ * session is known, while React is still rendering the layout): the page's own api() call for the
+ * same path takes that response instead of asking again. Each is taken once, and only while fresh;
+ * one that failed is asked again by the page (which then sees the error itself).
+ */
+const early = new Map<string, { at: number; res: Promise<Response | null> }>();
+const EARLY_FRESH_MS = 10_000;
+
+export function prefetch(path: string): void {
+  if (early.has(path)) return;
+  early.set(path, { at: Date.now(), res: raw(path).catch(() => null) });
+}
+
+function takePrefetched(path: string): Promise<Response | null> | null {
+  const e = early.get(path);
+  if (!e) return null;
+  early.delete(path);
+  return Date.now() - e.at < EARLY_FRESH_MS ? e.res : null;
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
-  const res = await raw(path, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
+  const pre = init.body === undefined && (init.method ?? 'GET') === 'GET' && !init.headers ? takePrefetched(path) : null;
+  const res =
+    (pre && (await pre)) ||
+    (await raw(path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    }));
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

@@ -92,6 +92,8 @@ export interface CheckResult {
   ok: boolean;
   blocking: Finding[];
   warnings: Finding[];
+  /** 送审 rule from the hub: the same the submission applies. */
+  submit?: { allowed: boolean; mustFix: string[]; forReviewer: string[] };
   lexiconVersion: number;
 }
 
@@ -166,6 +168,8 @@ export interface Target {
   state: TargetState;
   remoteId: string | null;
   url: string | null;
+  /** Sandbox accounts: the simulator's page of the post. */
+  viewUrl?: string | null;
   attempts: number;
   lastError: string | null;
   nextAttemptAt: string | null;
@@ -200,8 +204,20 @@ export interface Account {
   lastPostAt: string | null;
   sandbox: boolean;
   openedAt: string | null;
+  exceptionReason?: string | null;
+  createdAt?: string;
+  settings?: Record<string, string | number | boolean> | null;
   filings?: Filing[];
-  approvals?: { id: string; decision: string | null; reason: string | null; comment: string | null; createdAt: string }[];
+  approvals?: {
+    id: string;
+    decision: string | null;
+    reason: string | null;
+    comment: string | null;
+    exception?: boolean;
+    requestedBy?: string;
+    decidedAt?: string | null;
+    createdAt: string;
+  }[];
 }
 
 export interface Filing {
@@ -210,6 +226,7 @@ export interface Filing {
   kind: string;
   status: string;
   dueAt: string | null;
+  effectiveAt?: string | null;
   filedAt: string | null;
   late: boolean;
   reference: string | null;
@@ -219,8 +236,28 @@ export interface PluginManifest {
   id: string;
   name: Bilingual;
   auth: { kind: string };
-  credentials: { name: string; label: Bilingual; secret: boolean; required: boolean; scope?: string }[];
+  credentials: CredentialField[];
   capabilities: string[];
+  /** Per-account settings a unit admin sets; the type is that of the default. */
+  settings?: SettingField[];
+}
+
+export interface CredentialField {
+  name: string;
+  label: Bilingual;
+  secret: boolean;
+  required: boolean;
+  scope?: string;
+  type?: 'string' | 'url' | 'number';
+  description?: Bilingual;
+  pattern?: string;
+}
+
+export interface SettingField {
+  name: string;
+  label: Bilingual;
+  default?: string | number | boolean;
+  required?: boolean;
 }
 
 export interface MatrixCell {
@@ -270,6 +307,8 @@ export interface User {
   totpEnabled: boolean;
   lastLoginAt: string | null;
   roles: { role: string; unitId: string; level: number | null }[];
+  /** Whether the signed-in user may change this one (the hub's rule); false for oneself. */
+  manageable?: boolean;
 }
 
 export interface AuditEntry {
@@ -279,10 +318,14 @@ export interface AuditEntry {
   createdAt?: string;
   actorName: string | null;
   action: string;
+  actionLabel?: { zh: string; en: string };
   targetType: string | null;
+  targetTypeLabel?: { zh: string; en: string } | null;
   targetId: string | null;
+  targetName?: string | null;
   result: string;
   ip: string | null;
+  requestId?: string | null;
 }
 
 export interface Media {
@@ -292,4 +335,262 @@ export interface Media {
   width: number | null;
   height: number | null;
   bytes: number;
+  unitId?: string;
+  durationSec?: number | null;
+  originalName?: string | null;
+  caption?: string | null;
+  alt?: string | null;
+  createdAt?: string;
+}
+
+export interface UnitTreeNode {
+  id: string;
+  name: string;
+  level: string;
+  children: UnitTreeNode[];
+}
+
+// Joint posting (矩阵联动): campaign 联动任务, assignment 任务分派, exemption 豁免.
+
+export type AssignmentState = 'pending' | 'accepted' | 'done' | 'done_late' | 'overdue' | 'exempted' | 'not_applicable';
+
+export type AssignmentCounts = { total: number } & Record<AssignmentState, number>;
+
+export interface Campaign {
+  id: string;
+  title: string;
+  instructions: string;
+  issuerUnitId: string;
+  issuerUnitName: string;
+  source: { manuscriptId: string | null; publicationId: string | null; title: string; url: string | null };
+  platforms: string[];
+  deadline: string;
+  reminders: number[];
+  allowAdaptation: boolean;
+  status: 'open' | 'closed';
+  createdAt: string;
+  counts: AssignmentCounts;
+  /** Only in GET /campaigns/:id: the relays a retraction of the source may take back. */
+  relays?: Relay[];
+  /** Only in GET /campaigns/:id: the source publication was retracted, so the relays should follow. */
+  sourceRetracted?: boolean;
+}
+
+export interface Relay {
+  assignmentId: string;
+  unitId: string;
+  unitName: string;
+  platform: string;
+  publicationId: string | null;
+  /** The relay target's state; `native` for a repost made in the platform's app (ask the unit). */
+  state: string;
+  retractable: boolean;
+  url: string | null;
+}
+
+export interface NewCampaign {
+  title: string;
+  instructions?: string;
+  source: { manuscriptId: string } | { publicationId: string };
+  targets: { unitIds?: string[]; rootUnitId?: string; levels?: string[] };
+  platforms: string[];
+  deadline: string;
+  reminders?: number[];
+  allowAdaptation?: boolean;
+}
+
+export interface Exemption {
+  reason: string;
+  status: 'requested' | 'approved' | 'rejected';
+  decidedAt: string | null;
+  comment: string | null;
+}
+
+export interface Assignment {
+  id: string;
+  campaignId: string;
+  campaign: {
+    title: string;
+    deadline: string;
+    instructions: string;
+    issuerUnitName: string;
+    allowAdaptation: boolean;
+    status: 'open' | 'closed';
+    /** Beyond the agreed shape: lets the trust settings offer the issuers a unit has heard from. */
+    issuerUnitId?: string;
+  };
+  unitId: string;
+  unitName: string;
+  platform: string;
+  accountId: string | null;
+  accountName: string | null;
+  state: AssignmentState;
+  acceptedAt: string | null;
+  completedAt: string | null;
+  completion: 'tongfa' | 'detected' | 'evidence' | null;
+  url: string | null;
+  minutesLate: number | null;
+  reminders: number;
+  manuscriptId: string | null;
+  publicationId: string | null;
+  exemption: Exemption | null;
+  /** Why the last evidence URL was refused, when the hub says so. */
+  evidenceRefusal?: string | null;
+}
+
+export interface DashboardUnit {
+  unitId: string;
+  unitName: string;
+  level: string;
+  hasChildren: boolean;
+  counts: AssignmentCounts;
+}
+
+export interface Dashboard {
+  counts: AssignmentCounts;
+  units: DashboardUnit[];
+  platforms: { platform: string; counts: AssignmentCounts }[];
+  timeline: { at: string; done: number }[];
+  overdue: {
+    assignmentId: string;
+    unitId: string;
+    unitName: string;
+    platform: string;
+    accountName: string | null;
+    minutesLate: number;
+    reminders: number;
+  }[];
+}
+
+export interface CampaignTrust {
+  issuerUnitId: string;
+  issuerUnitName: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** 答问 (qaEntry) of the shared Q&A library: a row of GET /qa/entries. */
+export interface QaEntryRow {
+  id: string;
+  unitId: string;
+  status: 'draft' | 'in_review' | 'published' | 'archived';
+  question: string;
+  categoryId: string | null;
+  currentVersionNumber: number;
+  liveVersionId: string | null;
+  liveUntil: string | null;
+  needsReview: boolean;
+  lastDecision: 'approve' | 'reject' | null;
+  updatedAt: string;
+}
+
+export interface QaPolicyBasis {
+  title: string;
+  docNumber?: string | null;
+  url?: string | null;
+}
+
+export interface QaChannelAnswers {
+  newMedia?: string | null;
+  web?: string | null;
+  hotline?: string | null;
+}
+
+/** One immutable version of an entry. */
+export interface QaVersion {
+  id: string;
+  number: number;
+  question: string;
+  similarQuestions: string[];
+  answerHtml: string;
+  channelAnswers: QaChannelAnswers;
+  categoryId: string | null;
+  keywords: string[];
+  policyBasis: QaPolicyBasis[];
+  effectiveFrom: string | null;
+  effectiveUntil: string | null;
+  overridesEntryId: string | null;
+  internalNote: string | null;
+  authorId: string;
+  createdAt: string;
+}
+
+/** GET /qa/entries/:id: the current version and, while an edit waits, the live one. */
+export interface QaEntryDetail {
+  id: string;
+  unitId: string;
+  status: QaEntryRow['status'];
+  version: number;
+  question: string;
+  category: string | null;
+  overridesEntryId: string | null;
+  needsReview: boolean;
+  lastDecision: 'approve' | 'reject' | null;
+  liveVersionId: string | null;
+  liveUntil: string | null;
+  current: QaVersion;
+  live: QaVersion | null;
+  updatedAt: string;
+}
+
+export interface QaCategory {
+  id: string;
+  parentId: string | null;
+  name: string;
+  pathName: string;
+}
+
+export interface QaAnswer {
+  entryId: string;
+  question: string;
+  answer: string;
+  answerHtml: string;
+  channelAnswer: string | null;
+  score: number;
+  matchedQuestion: string;
+}
+
+export interface QaSearchResult {
+  queryId: string;
+  items: QaAnswer[];
+  suggestions: QaAnswer[];
+}
+
+export interface QaGap {
+  normalizedText: string;
+  example: string;
+  unitId: string;
+  count: number;
+  firstAskedAt: string;
+  lastAskedAt: string;
+}
+
+export interface QaReviewDecision {
+  id: string;
+  versionId: string;
+  step: number;
+  level: number;
+  reviewerId: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  ownerId: string;
+  unitId: string;
+  grants: { role: string; unitId: string; level?: number | null }[];
+  scopes: string[];
+  allowedOrigins: string[];
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUrl: string;
 }

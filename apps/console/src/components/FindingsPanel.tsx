@@ -19,18 +19,34 @@ export function FindingsPanel(props: {
   onApply?: (f: Finding) => void;
   acknowledged?: string[];
   onAcknowledge?: (f: Finding, on: boolean) => void;
+  /** For the editor: blocking findings the reviewer decides on (personal data), by id, from the hub's 送审 rule. */
+  forReviewer?: string[];
 }) {
   const t = useT();
   const lang = useLang();
   const all = [...props.blocking, ...props.warnings];
+  const deferred = new Set(props.forReviewer ?? []);
+  const mustFix = props.blocking.filter((f) => !deferred.has(f.id));
+  const toReviewer = props.blocking.length - mustFix.length;
   return (
     <section aria-label={t('内容检查结果', 'Compliance findings')} aria-live="polite" data-testid="findings">
-      {props.blocking.length > 0 ? (
+      {mustFix.length > 0 ? (
         <Alert
           type="error"
           showIcon
-          title={t(`${props.blocking.length} 处必须修改后才能送审`, `${props.blocking.length} finding(s) block submission`)}
+          title={t(`${mustFix.length} 处必须修改后才能送审`, `${mustFix.length} finding(s) block submission`)}
           style={{ marginBottom: 8 }}
+        />
+      ) : toReviewer > 0 ? (
+        <Alert
+          type="info"
+          showIcon
+          title={t(
+            `${toReviewer} 处个人信息：送审后由审核人确认是否有意公开`,
+            `${toReviewer} item(s) of personal data: the reviewer decides`,
+          )}
+          style={{ marginBottom: 8 }}
+          data-testid="for-reviewer"
         />
       ) : (
         !props.checking && (
@@ -56,9 +72,15 @@ export function FindingsPanel(props: {
             <List.Item data-finding-id={f.id} data-severity={f.severity}>
               <Space orientation="vertical" size={2} style={{ width: '100%' }}>
                 <Space wrap>
-                  <Tag color={f.severity === 'block' ? 'red' : 'gold'} style={{ color: 'rgba(0,0,0,0.88)' }}>
-                    {f.severity === 'block' ? t('必须修改', 'Must fix') : t('提示', 'Warning')}
-                  </Tag>
+                  {deferred.has(f.id) ? (
+                    <Tag color="blue" style={{ color: 'rgba(0,0,0,0.88)' }}>
+                      {t('待审核人确认', 'Reviewer decides')}
+                    </Tag>
+                  ) : (
+                    <Tag color={f.severity === 'block' ? 'red' : 'gold'} style={{ color: 'rgba(0,0,0,0.88)' }}>
+                      {f.severity === 'block' ? t('必须修改', 'Must fix') : t('提示', 'Warning')}
+                    </Tag>
+                  )}
                   <Typography.Text type="secondary">{FIELD[f.field]?.[lang === 'zh' ? 0 : 1] ?? f.field}</Typography.Text>
                   {f.text && <Typography.Text mark>{f.text}</Typography.Text>}
                 </Space>

@@ -1,4 +1,4 @@
-import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Image from '@tiptap/extension-image';
@@ -14,9 +14,13 @@ import {
   RedoOutlined,
   UndoOutlined,
   UnorderedListOutlined,
+  FolderOpenOutlined,
+  VideoCameraOutlined,
 } from '@ant-design/icons';
-import { mediaUrl } from '../api/client';
-import type { Finding } from '../api/types';
+import { api, mediaUrl } from '../api/client';
+import type { Finding, Media } from '../api/types';
+import { MediaPicker } from './MediaPicker';
+import { MediaVideo, posterFrom, type AttachedVideo } from './MediaVideo';
 import { htmlSpanToDoc } from './findings-map';
 import { useT } from '../lib/i18n';
 
@@ -27,7 +31,10 @@ export interface UploadedImage {
 
 export interface RichEditorHandle {
   html(): string;
+  /** The body's images in order, then the video when there is one. */
   mediaIds(): string[];
+  /** The video's poster frame when there is a video (the cover Douyin and Toutiao show), else null. */
+  coverMediaId(): string | null;
   focusFinding(f: Finding): void;
   replaceFinding(f: Finding, text: string): void;
 }
@@ -69,6 +76,7 @@ const MediaImage = Image.extend({
       img.alt = (node.attrs.alt as string) ?? '';
       const id = node.attrs.mediaId as string | null;
       const src = node.attrs.src as string;
+      if (id) img.dataset.mediaId = id;
       if (id)
         void mediaUrl(id).then(
           (u) => (img.src = u),
@@ -99,6 +107,11 @@ async function dataUrlToFile(src: string, i: number): Promise<File> {
   return new File([blob], `pasted-${i}.${blob.type.split('/')[1] ?? 'png'}`, { type: blob.type });
 }
 
+/** An editor that has its view and is not destroyed: the only kind whose state and HTML may be read. */
+function usable(editor: Editor | null): editor is Editor {
+  return !!editor && !editor.isDestroyed && editor.isInitialized;
+}
+
 export function RichEditor(props: {
   value: string;
   onChange(html: string): void;
@@ -107,9 +120,26 @@ export function RichEditor(props: {
   checkedHtml: string | null;
   editorRef: Ref<RichEditorHandle>;
   label: string;
+  /** The saved version's media and cover: a video among them is not in the body and is shown beside it. */
+  attachments?: { mediaIds: string[]; coverMediaId: string | null };
+  /** Called when the video or its poster changes (they are not in the body, so onChange does not see them). */
+  onMediaChange?(): void;
 }) {
   const t = useT();
   const fileInput = useRef<HTMLInputElement>(null);
+  const videoInput = useRef<HTMLInputElement>(null);
+  const [picking, setPicking] = useState(false);
+  const [video, setVideo] = useState<AttachedVideo | null>(null);
+  const [posterError, setPosterError] = useState<string | null>(null);
+  const videoRef = useRef<AttachedVideo | null>(null);
+  videoRef.current = video;
+  const onMediaChangeRef = useRef(props.onMediaChange);
+  onMediaChangeRef.current = props.onMediaChange;
+  const changeVideo = (v: AttachedVideo | null) => {
+    videoRef.current = v;
+    setVideo(v);
+    onMediaChangeRef.current?.();
+  };
   const uploading = useRef(new Set<string>());
   const onUploadRef = useRef(props.onUpload);
   onUploadRef.current = props.onUpload;
@@ -183,9 +213,19 @@ export function RichEditor(props: {
     },
   });
 
-  // Findings are drawn only on the HTML they were computed from; a newer edit waits for its check.
+  // A reload straight into the editor renders before the editor has a view, and a remount destroys
+  // the old one: touching either throws (the white screen of a direct link). Wait for `create`.
+  const [created, setCreated] = useState(0);
   useEffect(() => {
     if (!editor) return;
+    const bump = () => setCreated((n) => n + 1);
+    editor.on('create', bump);
+    return () => void editor.off('create', bump);
+  }, [editor]);
+
+  // Findings are drawn only on the HTML they were computed from; a newer edit waits for its check.
+  useEffect(() => {
+    if (!usable(editor)) return;
     const html = editor.getHTML();
     const decos: Decoration[] = [];
     if (props.checkedHtml === html) {
@@ -205,33 +245,103 @@ export function RichEditor(props: {
     editor.view.dispatch(
       editor.state.tr.setMeta(findingsKey, DecorationSet.create(editor.state.doc, decos)).setMeta('addToHistory', false),
     );
-  }, [editor, props.findings, props.checkedHtml]);
+  }, [editor, created, props.findings, props.checkedHtml]);
 
   useImperativeHandle(
     props.editorRef,
     () => ({
-      html: () => editor?.getHTML() ?? '',
+      html: () => (usable(editor) ? editor.getHTML() : ''),
       mediaIds: () => {
         const ids: string[] = [];
-        editor?.state.doc.descendants((n) => {
+        if (!usable(editor)) return ids;
+        editor.state.doc.descendants((n) => {
           if (n.type.name === 'image' && n.attrs.mediaId && !ids.includes(n.attrs.mediaId)) ids.push(n.attrs.mediaId);
           return true;
         });
+        if (videoRef.current) ids.push(videoRef.current.id);
         return ids;
       },
+      coverMediaId: () => videoRef.current?.posterId ?? null,
       focusFinding: (f) => {
-        if (!editor || f.htmlStart === undefined || f.htmlEnd === undefined) return;
+        if (!usable(editor) || f.htmlStart === undefined || f.htmlEnd === undefined) return;
         const span = htmlSpanToDoc(editor.getHTML(), editor.state.doc, f.htmlStart, f.htmlEnd);
-        if (span) editor.chain().focus().setTextSelection(span).scrollIntoView().run();
+        if (!span) return;
+        // Focus now, not on tiptap's next animation frame: the key pressed right after 定位 must
+        // land in the editor and replace the selection, not go to the button that was clicked.
+        editor.view.focus();
+        editor.chain().setTextSelection(span).scrollIntoView().run();
       },
       replaceFinding: (f, text) => {
-        if (!editor || f.htmlStart === undefined || f.htmlEnd === undefined) return;
+        if (!usable(editor) || f.htmlStart === undefined || f.htmlEnd === undefined) return;
         const span = htmlSpanToDoc(editor.getHTML(), editor.state.doc, f.htmlStart, f.htmlEnd);
-        if (span) editor.chain().focus().insertContentAt(span, text).run();
+        if (!span) return;
+        editor.view.focus();
+        editor.chain().insertContentAt(span, text).run();
       },
     }),
     [editor],
   );
+
+  // A saved manuscript's video is in its media list but not in its body: find it by kind.
+  const attachKey = JSON.stringify(props.attachments ?? null);
+  useEffect(() => {
+    const a = props.attachments;
+    if (!a) return;
+    let live = true;
+    void (async () => {
+      for (const id of a.mediaIds) {
+        const m = await api<Media>(`/media/${id}`).catch(() => null);
+        if (!live) return;
+        if (m?.kind === 'video') {
+          const v = { id: m.id, name: m.caption || m.originalName || t('视频', 'Video'), posterId: a.coverMediaId };
+          videoRef.current = v;
+          setVideo(v);
+          return;
+        }
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [attachKey]);
+
+  const uploadPoster = async (file: File): Promise<string | null> => {
+    const img = await onUploadRef.current(file);
+    if (!img) return null;
+    const v = videoRef.current;
+    if (v) changeVideo({ ...v, posterId: img.id });
+    setPosterError(null);
+    return img.id;
+  };
+
+  const attachVideo = async (file: File) => {
+    const localUrl = URL.createObjectURL(file);
+    const up = await onUploadRef.current(file);
+    if (!up) {
+      URL.revokeObjectURL(localUrl);
+      return;
+    }
+    changeVideo({ id: up.id, name: file.name, localUrl, posterId: null });
+    // The poster: a frame a second in, captured here and uploaded as an image.
+    try {
+      const frame = await posterFrom(localUrl);
+      await uploadPoster(new File([frame], `${file.name.replace(/\.[^.]+$/, '')}-封面.jpg`, { type: 'image/jpeg' }));
+    } catch {
+      setPosterError(t('无法从视频中截取画面，请从媒体库选一张图片作封面', 'Could not capture a frame; choose a poster from the library'));
+    }
+  };
+
+  const insertFromLibrary = (m: Media, alt: string) => {
+    setPicking(false);
+    if (!usable(editor)) return;
+    editor
+      .chain()
+      .focus()
+      .insertContent({ type: 'image', attrs: { src: mediaContentUrl(m.id), alt, mediaId: m.id } })
+      .run();
+    // Alt text typed in the picker for an image that had none is kept in the library for next time.
+    if (!m.alt && alt) void api(`/media/${m.id}`, { method: 'PATCH', body: { alt } }).catch(() => undefined);
+  };
 
   const btn = (title: string, icon: React.ReactNode, run: () => void, active = false) => (
     <Tooltip title={title}>
@@ -269,6 +379,25 @@ export function RichEditor(props: {
           <Button size="small" icon={<PictureOutlined />} onClick={() => fileInput.current?.click()}>
             {t('插入图片', 'Insert image')}
           </Button>
+          <Button size="small" icon={<FolderOpenOutlined />} onClick={() => setPicking(true)}>
+            {t('从媒体库插入', 'Insert from library')}
+          </Button>
+          <Button size="small" icon={<VideoCameraOutlined />} onClick={() => videoInput.current?.click()}>
+            {video ? t('更换视频', 'Replace video') : t('插入视频', 'Insert video')}
+          </Button>
+          <input
+            ref={videoInput}
+            type="file"
+            accept="video/mp4"
+            hidden
+            aria-label={t('选择视频文件', 'Choose a video file')}
+            data-testid="video-input"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void attachVideo(f);
+            }}
+          />
           <input
             ref={fileInput}
             type="file"
@@ -285,7 +414,23 @@ export function RichEditor(props: {
           />
         </Space>
       )}
+      {video && (
+        <MediaVideo
+          video={video}
+          posterError={posterError}
+          onPoster={uploadPoster}
+          onPosterPicked={(m) => {
+            changeVideo({ ...video, posterId: m.id });
+            setPosterError(null);
+          }}
+          onRemove={() => {
+            if (video.localUrl) URL.revokeObjectURL(video.localUrl);
+            changeVideo(null);
+          }}
+        />
+      )}
       <EditorContent editor={editor} />
+      <MediaPicker open={picking} onClose={() => setPicking(false)} onPick={insertFromLibrary} />
     </div>
   );
 }

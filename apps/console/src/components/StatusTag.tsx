@@ -1,5 +1,5 @@
 import { Tag } from 'antd';
-import { label, MANUSCRIPT_STATUS, TARGET_STATE } from '../lib/labels';
+import { ASSIGNMENT_STATE, CAMPAIGN_STATUS, label, MANUSCRIPT_STATUS, QA_STATUS, TARGET_STATE } from '../lib/labels';
 import { useLang } from '../lib/i18n';
 
 // Dark text on the light presets keeps WCAG AA contrast (the default preset text is too pale on some).
@@ -24,11 +24,29 @@ const COLORS: Record<string, string> = {
   editing: 'processing',
   awaiting_retract: 'processing',
   superseded: 'default',
+  accepted: 'processing',
+  done: 'success',
+  done_late: 'warning',
+  overdue: 'error',
+  exempted: 'default',
+  not_applicable: 'default',
+  open: 'processing',
+  closed: 'default',
+  archived: 'default',
+  needs_review: 'warning',
 };
 
-export function StatusTag({ status, kind }: { status: string; kind: 'manuscript' | 'target' }) {
+const TABLES = {
+  manuscript: MANUSCRIPT_STATUS,
+  target: TARGET_STATE,
+  assignment: ASSIGNMENT_STATE,
+  campaign: CAMPAIGN_STATUS,
+  qa: QA_STATUS,
+};
+
+export function StatusTag({ status, kind }: { status: string; kind: keyof typeof TABLES }) {
   const lang = useLang();
-  const text = label(kind === 'manuscript' ? MANUSCRIPT_STATUS : TARGET_STATE, status, lang);
+  const text = label(TABLES[kind], status, lang);
   return (
     <Tag color={COLORS[status] ?? 'default'} data-status={status} style={{ color: 'rgba(0,0,0,0.88)' }}>
       {text}

@@ -8,6 +8,7 @@ export const CATEGORY: L = {
   notice: ['通知公告', 'Notice'],
   emergency: ['突发事件', 'Emergency'],
   reprint: ['转载', 'Reprint'],
+  qa: ['答问', 'Q&A entries'],
 };
 
 export const MANUSCRIPT_STATUS: L = {
@@ -16,6 +17,20 @@ export const MANUSCRIPT_STATUS: L = {
   approved: ['已通过', 'Approved'],
   rejected: ['已退回', 'Rejected'],
   archived: ['已归档', 'Archived'],
+};
+
+export const QA_STATUS: L = {
+  draft: ['草稿', 'Draft'],
+  in_review: ['审核中', 'In review'],
+  published: ['已发布', 'Published'],
+  archived: ['已归档', 'Archived'],
+  needs_review: ['待复核', 'Needs review'],
+};
+
+export const QA_CHANNEL: L = {
+  newMedia: ['新媒体', 'New media'],
+  web: ['网站', 'Website'],
+  hotline: ['热线', 'Hotline'],
 };
 
 export const TARGET_STATE: L = {
@@ -74,6 +89,34 @@ export const LEVEL: L = {
   county: ['县级', 'County'],
   township: ['乡镇', 'Township'],
   department: ['部门', 'Department'],
+};
+
+/** Assignment (任务分派) states of a joint-posting campaign (联动任务). */
+export const ASSIGNMENT_STATE: L = {
+  pending: ['待接收', 'Pending'],
+  accepted: ['已接收', 'Accepted'],
+  done: ['已完成', 'Done'],
+  done_late: ['逾期完成', 'Done late'],
+  overdue: ['已逾期', 'Overdue'],
+  exempted: ['已豁免', 'Exempted'],
+  not_applicable: ['无此平台账号', 'No account on the platform'],
+};
+
+export const CAMPAIGN_STATUS: L = {
+  open: ['进行中', 'Open'],
+  closed: ['已结束', 'Closed'],
+};
+
+export const COMPLETION: L = {
+  tongfa: ['统发发布', 'Published through Tongfa'],
+  detected: ['自动发现（平台内转发）', 'Detected on the platform'],
+  evidence: ['提交链接核验', 'Verified from a submitted link'],
+};
+
+export const EXEMPTION_STATUS: L = {
+  requested: ['豁免待审批', 'Exemption requested'],
+  approved: ['豁免已批准', 'Exemption approved'],
+  rejected: ['豁免被驳回', 'Exemption rejected'],
 };
 
 export function label(table: L, key: string | null | undefined, lang: Lang): string {

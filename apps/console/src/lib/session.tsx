@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, hasTokens, onSessionEnded, setTokens } from '../api/client';
 import type { Me, TokenResponse } from '../api/types';
+import { dropLocalDrafts } from './local-draft';
 
 interface Session {
   me: Me | null;
@@ -13,6 +14,18 @@ interface Session {
 
 const Ctx = createContext<Session>(null as unknown as Session);
 
+let first: Promise<Me | null> | null = null;
+
+/**
+ * Asks who is signed in before React renders anything (main.tsx calls it first thing), so the
+ * answer is on its way while the layout renders; the provider's first check takes this answer.
+ * Null without stored tokens.
+ */
+export function beginSession(): Promise<Me | null> | null {
+  if (!first && hasTokens()) first = api<Me>('/auth/me').catch(() => null);
+  return first;
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(hasTokens());
@@ -23,8 +36,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setLoading(false);
       return;
     }
+    const early = first;
+    first = null;
     try {
-      setMe(await api<Me>('/auth/me'));
+      setMe((early && (await early)) ?? (await api<Me>('/auth/me')));
     } catch {
       setMe(null);
     } finally {
@@ -45,10 +60,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
+    if (me) dropLocalDrafts(me.id);
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
     setTokens(null);
     setMe(null);
-  }, []);
+  }, [me]);
 
   const has = useCallback((role: string) => !!me?.roles.some((r) => r.role === role), [me]);
 

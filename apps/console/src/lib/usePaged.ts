@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, qs } from '../api/client';
+import { api, prefetch, qs } from '../api/client';
 import type { Page } from '../api/types';
 
 type Params = Record<string, string | number | boolean | undefined | null>;
@@ -9,6 +9,16 @@ interface SorterInfo {
   field?: unknown;
   columnKey?: unknown;
   order?: 'ascend' | 'descend' | null;
+}
+
+/** The request a list makes for one page. */
+function pagePath(path: string, filters: Params, page: number, pageSize: number, sort: string | undefined): string {
+  return `${path}${qs({ ...filters, page, pageSize, sort })}`;
+}
+
+/** Starts the request of a list's first page before it renders (usePaged with the same arguments takes it). */
+export function prefetchPaged(path: string, filters: Params = {}, pageSize = 10): void {
+  prefetch(pagePath(path, filters, 1, pageSize, undefined));
 }
 
 /**
@@ -28,7 +38,7 @@ export function usePaged<T>(path: string | null, filters: Params = {}, initialPa
     if (!path) return;
     setLoading(true);
     try {
-      setData(await api<Page<T>>(`${path}${qs({ ...JSON.parse(key), page, pageSize, sort })}`));
+      setData(await api<Page<T>>(pagePath(path, JSON.parse(key) as Params, page, pageSize, sort)));
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

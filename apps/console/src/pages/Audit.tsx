@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Input, Space, Table, Typography } from 'antd';
-import { SafetyCertificateOutlined } from '@ant-design/icons';
-import { api } from '../api/client';
+import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { api, qs } from '../api/client';
+import { downloadFile } from '../lib/download';
 import type { AuditEntry } from '../api/types';
 import { usePaged } from '../lib/usePaged';
 import { useT } from '../lib/i18n';
@@ -17,11 +18,25 @@ interface Verify {
 export default function Audit() {
   const t = useT();
   const { message } = App.useApp();
-  const [action, setAction] = useState('');
+  const [search, setSearch] = useState('');
   const [range, setRange] = useState<[string, string] | null>(null);
-  const list = usePaged<AuditEntry>('/audit', { action: action || undefined, from: range?.[0], to: range?.[1] }, 20);
+  const filters = { q: search || undefined, from: range?.[0], to: range?.[1] };
+  const list = usePaged<AuditEntry>('/audit', filters, 20);
   const [verify, setVerify] = useState<Verify | null>(null);
   const [busy, setBusy] = useState(false);
+  const [exporting, setExporting] = useState(false);
+
+  /** The filtered log as xlsx (the server names the file). */
+  const runExport = async () => {
+    setExporting(true);
+    try {
+      await downloadFile(`/audit/export${qs(filters)}`, t('审计日志.xlsx', 'audit-log.xlsx'));
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setExporting(false);
+    }
+  };
 
   const runVerify = async () => {
     setBusy(true);
@@ -39,9 +54,14 @@ export default function Audit() {
       <PageHeader
         title={t('审计日志', 'Audit log')}
         extra={
-          <Button type="primary" icon={<SafetyCertificateOutlined />} loading={busy} onClick={() => void runVerify()}>
-            {t('校验审计链', 'Verify the chain')}
-          </Button>
+          <Space wrap>
+            <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void runExport()}>
+              {t('导出 Excel', 'Export xlsx')}
+            </Button>
+            <Button type="primary" icon={<SafetyCertificateOutlined />} loading={busy} onClick={() => void runVerify()}>
+              {t('校验审计链', 'Verify the chain')}
+            </Button>
+          </Space>
         }
       />
       {verify && (
@@ -60,11 +80,11 @@ export default function Audit() {
       <Card>
         <Space wrap style={{ marginBottom: 12 }}>
           <Input.Search
-            aria-label={t('按操作筛选', 'Filter by action')}
-            placeholder={t('操作，如 manuscript.submit', 'Action, e.g. manuscript.submit')}
+            aria-label={t('搜索审计日志', 'Search the audit log')}
+            placeholder={t('搜索操作、操作人或对象，如 审核通过、稿件标题', 'Action, actor or target, e.g. Review approved')}
             allowClear
-            onSearch={setAction}
-            style={{ width: 280 }}
+            onSearch={setSearch}
+            style={{ width: 'min(340px, 100%)' }}
           />
           <DatePicker.RangePicker
             aria-label={t('时间范围', 'Time range')}
@@ -76,6 +96,7 @@ export default function Audit() {
         <Table<AuditEntry>
           rowKey={(r) => String(r.seq ?? r.id)}
           size="small"
+          scroll={{ x: 'max-content' }}
           loading={list.loading}
           dataSource={list.items}
           pagination={list.pagination}
@@ -90,8 +111,28 @@ export default function Audit() {
               render: (v) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—'),
             },
             { title: t('操作人', 'Actor'), dataIndex: 'actorName', render: (v) => v ?? '—' },
-            { title: t('操作', 'Action'), dataIndex: 'action', sorter: true, render: (v) => <Typography.Text code>{v}</Typography.Text> },
-            { title: t('对象', 'Target'), render: (_, r) => (r.targetType ? `${r.targetType} ${r.targetId?.slice(0, 8) ?? ''}` : '—') },
+            {
+              title: t('操作', 'Action'),
+              dataIndex: 'action',
+              sorter: true,
+              render: (v: string, r) => (
+                <span title={v}>{r.actionLabel ? t(r.actionLabel.zh, r.actionLabel.en) : <Typography.Text code>{v}</Typography.Text>}</span>
+              ),
+            },
+            {
+              title: t('对象', 'Target'),
+              render: (_, r) => {
+                if (!r.targetType) return '—';
+                const kind = r.targetTypeLabel ? t(r.targetTypeLabel.zh, r.targetTypeLabel.en) : r.targetType;
+                // Ids are time-ordered (UUIDv7): their heads repeat, so a nameless target shows its tail.
+                const name = r.targetName ?? (r.targetId ? `…${r.targetId.slice(-8)}` : '');
+                return (
+                  <span title={r.targetId ?? undefined}>
+                    <Typography.Text type="secondary">{kind}</Typography.Text> {name}
+                  </span>
+                );
+              },
+            },
             {
               title: t('结果', 'Result'),
               dataIndex: 'result',

@@ -37,7 +37,7 @@ export default function ChangePassword() {
 
   return (
     <Card style={{ maxWidth: 480 }}>
-      <Typography.Title level={2} style={{ fontSize: 20 }}>
+      <Typography.Title level={1} style={{ fontSize: 20 }}>
         {t('修改密码', 'Change password')}
       </Typography.Title>
       {me?.mustChangePassword && (

@@ -7,7 +7,9 @@ import type { Account, Manuscript, Page, Publication, RenditionItem, ReviewDecis
 import { Loading } from '../components/Loading';
 import { StatusTag } from '../components/StatusTag';
 import { ChainProgress } from '../components/ChainProgress';
-import { PlatformIcon } from '../components/PlatformIcon';
+import { PlatformIcon, platformName } from '../components/PlatformIcon';
+import { ArticleView } from '../components/ArticleView';
+import { adaptationLines, type AdaptedVersion } from '../lib/adaptations';
 import { useSession } from '../lib/session';
 import { useLang, useT } from '../lib/i18n';
 import { CATEGORY, CONNECTION, label } from '../lib/labels';
@@ -95,6 +97,7 @@ export default function ManuscriptView() {
 
   if (error && !ms) return <Alert type="error" title={error} />;
   if (!ms) return <Loading />;
+  const adapted = adaptationLines((ms.version as AdaptedVersion | undefined)?.adaptations, (p) => platformName(p, lang));
   const v = ms.version!;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -140,6 +143,22 @@ export default function ManuscriptView() {
           </div>
         )}
       </Card>
+      {ms.version && (
+        <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('稿件内容（当前版本）', 'Content (this version)')}</h2>}>
+          <ArticleView version={ms.version} testId="manuscript-article" />
+          {adapted.length > 0 && (
+            <ul
+              data-testid="adaptations"
+              aria-label={t('各平台适配', 'Per-platform adaptations')}
+              style={{ marginTop: 12, paddingLeft: 18 }}
+            >
+              {adapted.map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      )}
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('审核意见', 'Review comments')}</h2>}>
         {decisions.length === 0 ? (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('暂无审核意见', 'No decisions yet')} />

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
-import { Alert, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { WarningOutlined } from '@ant-design/icons';
+import { Link, useNavigate } from 'react-router';
+import { Alert, Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
 import { api } from '../api/client';
-import type { Matrix as MatrixData, MatrixCell } from '../api/types';
+import type { Account, Matrix as MatrixData, MatrixCell, Page } from '../api/types';
+import { useSession } from '../lib/session';
+import { beijingTime } from '../lib/admin';
 import { Loading } from '../components/Loading';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { PlatformIcon } from '../components/PlatformIcon';
 import { useLang, useT } from '../lib/i18n';
 import { ACCOUNT_STATUS, CONNECTION, LEVEL, label } from '../lib/labels';
@@ -18,11 +21,19 @@ export default function Matrix() {
   const lang = useLang();
   const [data, setData] = useState<MatrixData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [applying, setApplying] = useState<Account[]>([]);
+  const { has } = useSession();
+  const nav = useNavigate();
   useEffect(() => {
     api<MatrixData>('/matrix')
       .then(setData)
       .catch((e) => setError(errorText(e)));
-  }, []);
+    // Applications waiting for a supervisor (shown to supervisors, who approve them on the account's page).
+    if (has('supervisor'))
+      api<Page<Account>>('/accounts?status=applying&pageSize=50')
+        .then((r) => setApplying(r.items))
+        .catch(() => setApplying([]));
+  }, [has]);
   if (error) return <Alert type="error" title={error} />;
   if (!data) return <Loading />;
 
@@ -67,9 +78,46 @@ export default function Matrix() {
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
-        {t('账号矩阵', 'Account matrix')}
-      </Typography.Title>
+      <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+          {t('账号矩阵', 'Account matrix')}
+        </Typography.Title>
+        {(has('unit_admin') || has('platform_operator')) && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => nav('/accounts/new')}>
+            {t('申请开设账号', 'Apply for an account')}
+          </Button>
+        )}
+      </Space>
+      {applying.length > 0 && (
+        <Card
+          title={
+            <h2 style={{ fontSize: 16, margin: 0 }}>
+              {t(`待审批的开设申请（${applying.length}）`, `Applications to approve (${applying.length})`)}
+            </h2>
+          }
+        >
+          <ScrollRegion label={t('待审批的开设申请', 'Applications to approve')} minWidth={640}>
+            <Table<Account>
+              rowKey="id"
+              size="small"
+              data-testid="applications"
+              pagination={false}
+              dataSource={applying}
+              columns={[
+                { title: t('账号', 'Account'), dataIndex: 'name', render: (n, a) => <Link to={`/accounts/${a.id}`}>{n}</Link> },
+                { title: t('平台', 'Platform'), dataIndex: 'platform', render: (p) => <PlatformIcon platform={p} lang={lang} /> },
+                {
+                  title: t('单位', 'Unit'),
+                  dataIndex: 'unitId',
+                  render: (u) => data.rows.find((r) => r.unitId === u)?.name ?? '—',
+                },
+                { title: t('另开理由', 'Exception'), dataIndex: 'exceptionReason', render: (r) => r ?? '—' },
+                { title: t('申请时间', 'Applied'), dataIndex: 'createdAt', render: (c: string) => beijingTime(c) },
+              ]}
+            />
+          </ScrollRegion>
+        </Card>
+      )}
       {data.totals && (
         <Typography.Paragraph data-testid="matrix-totals">
           {t(

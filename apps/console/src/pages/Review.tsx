@@ -8,35 +8,23 @@ import { Loading } from '../components/Loading';
 import { ChainProgress } from '../components/ChainProgress';
 import { FindingsPanel } from '../components/FindingsPanel';
 import { StatusTag } from '../components/StatusTag';
-import { diffText, htmlToText, type Piece } from '../lib/diff';
-import { useT } from '../lib/i18n';
+import { diffText, htmlToText } from '../lib/diff';
+import { Diff } from '../components/Diff';
+import { ArticleView } from '../components/ArticleView';
+import { PlatformPreview } from '../components/PlatformPreview';
+import { PlatformIcon, platformName } from '../components/PlatformIcon';
+import { adaptationLines, type AdaptedVersion, type RenditionView } from '../lib/adaptations';
+import { useLang, useT } from '../lib/i18n';
 import { applyFieldErrors, errorText } from '../lib/forms';
 
-function Diff({ pieces }: { pieces: Piece[] }) {
-  return (
-    <div className="tf-preview-body" style={{ maxHeight: 480 }} data-testid="diff" tabIndex={0} role="region" aria-label="修改对比 diff">
-      {pieces.map((p, i) =>
-        p.kind === 'same' ? (
-          <span key={i}>{p.text}</span>
-        ) : p.kind === 'del' ? (
-          <del key={i} className="tf-diff-del">
-            {p.text}
-          </del>
-        ) : (
-          <ins key={i} className="tf-diff-ins">
-            {p.text}
-          </ins>
-        ),
-      )}
-    </div>
-  );
-}
-
-const versionText = (v: Version) => `${v.title}\n${v.summary}\n${htmlToText(v.bodyHtml)}`;
+/** The version as the diff reads it: title, summary, body, then each platform's own texts. */
+const versionText = (v: AdaptedVersion) =>
+  [v.title, v.summary, htmlToText(v.bodyHtml), ...adaptationLines(v.adaptations, (p) => platformName(p, 'zh'))].join('\n');
 
 export default function Review() {
   const { id } = useParams();
   const t = useT();
+  const lang = useLang();
   const nav = useNavigate();
   const { message, modal } = App.useApp();
   const [form] = Form.useForm<{ comment: string }>();
@@ -44,6 +32,7 @@ export default function Review() {
   const [versions, setVersions] = useState<Version[]>([]);
   const [decisions, setDecisions] = useState<ReviewDecision[]>([]);
   const [check, setCheck] = useState<CheckResult | null>(null);
+  const [renditions, setRenditions] = useState<RenditionView[] | null>(null);
   const [acknowledged, setAcknowledged] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,6 +48,13 @@ export default function Review() {
       setVersions(vs);
       setDecisions(ds);
       setCheck(await api<CheckResult>(`/manuscripts/${id}/check`, { method: 'POST' }));
+      // What each platform will receive; a failure here leaves the article and the decision usable.
+      setRenditions(
+        await api<{ items: RenditionView[] }>(`/manuscripts/${id}/renditions`).then(
+          (r) => r.items,
+          () => [],
+        ),
+      );
     } catch (e) {
       setError(errorText(e));
     }
@@ -91,8 +87,9 @@ export default function Review() {
 
   if (error && !ms) return <Alert type="error" title={error} />;
   if (!ms) return <Loading />;
-  const current = versions.find((v) => v.id === ms.currentVersionId) ?? ms.version!;
-  const previous = versions.find((v) => v.number === current.number - 1);
+  const current: AdaptedVersion = versions.find((v) => v.id === ms.currentVersionId) ?? ms.version!;
+  const previous: AdaptedVersion | undefined = versions.find((v) => v.number === current.number - 1);
+  const adapted = adaptationLines(current.adaptations, (p) => platformName(p, lang));
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
@@ -110,18 +107,47 @@ export default function Review() {
               items={[
                 {
                   key: 'version',
-                  label: t('当前版本', 'This version'),
+                  label: t('排版预览', 'Formatted article'),
                   children: (
-                    <div
-                      className="tf-preview-body"
-                      style={{ maxHeight: 480 }}
-                      data-testid="version-text"
-                      tabIndex={0}
-                      role="region"
-                      aria-label="当前版本 version"
-                    >
-                      {versionText(current)}
-                    </div>
+                    <Space orientation="vertical" style={{ width: '100%' }}>
+                      <ArticleView version={current} />
+                      {adapted.length > 0 && (
+                        <Card
+                          size="small"
+                          title={<h2 style={{ fontSize: 14, margin: 0 }}>{t('各平台适配', 'Per-platform adaptations')}</h2>}
+                        >
+                          <ul data-testid="adaptations" style={{ margin: 0, paddingLeft: 18 }}>
+                            {adapted.map((l) => (
+                              <li key={l}>{l}</li>
+                            ))}
+                          </ul>
+                        </Card>
+                      )}
+                    </Space>
+                  ),
+                },
+                {
+                  key: 'renditions',
+                  label: t('各平台版本', 'Each platform'),
+                  children: !renditions ? (
+                    <Loading />
+                  ) : renditions.length === 0 ? (
+                    <Typography.Text type="secondary">{t('本单位尚无可发布账号', 'The unit has no account to publish to')}</Typography.Text>
+                  ) : (
+                    <Tabs
+                      data-testid="renditions"
+                      size="small"
+                      items={renditions.map((r) => ({
+                        key: r.accountId,
+                        label: <PlatformIcon platform={r.platform} lang={lang} />,
+                        children: (
+                          <PlatformPreview
+                            item={r}
+                            coverMediaId={current.adaptations?.[r.platform]?.coverMediaId ?? current.coverMediaId}
+                          />
+                        ),
+                      }))}
+                    />
                   ),
                 },
                 {

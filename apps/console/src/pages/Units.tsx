@@ -1,3 +1,4 @@
+import { ScrollRegion } from '../components/ScrollRegion';
 import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
@@ -84,29 +85,31 @@ export default function Units() {
           />
         </Space>
         {list.error && <Alert type="error" title={list.error} />}
-        <Table<Unit>
-          rowKey="id"
-          size="small"
-          loading={list.loading}
-          dataSource={list.items}
-          pagination={list.pagination}
-          onChange={list.onTableChange}
-          locale={{ emptyText: t('没有符合条件的单位', 'No matching unit') }}
-          columns={[
-            { title: t('名称', 'Name'), dataIndex: 'name', sorter: true },
-            { title: t('级别', 'Level'), dataIndex: 'level', sorter: true, render: (l) => label(LEVEL, l, lang) },
-            { title: t('统一社会信用代码', 'Credit code'), dataIndex: 'creditCode' },
-            { title: t('行政区划', 'Region'), dataIndex: 'regionCode' },
-            {
-              title: t('操作', 'Action'),
-              render: (_, u) => (
-                <Button size="small" onClick={() => open(u)}>
-                  {t('编辑', 'Edit')}
-                </Button>
-              ),
-            },
-          ]}
-        />
+        <ScrollRegion label={t('单位列表', 'Units')} minWidth={640}>
+          <Table<Unit>
+            rowKey="id"
+            size="small"
+            loading={list.loading}
+            dataSource={list.items}
+            pagination={list.pagination}
+            onChange={list.onTableChange}
+            locale={{ emptyText: t('没有符合条件的单位', 'No matching unit') }}
+            columns={[
+              { title: t('名称', 'Name'), dataIndex: 'name', sorter: true },
+              { title: t('级别', 'Level'), dataIndex: 'level', sorter: true, render: (l) => label(LEVEL, l, lang) },
+              { title: t('统一社会信用代码', 'Credit code'), dataIndex: 'creditCode' },
+              { title: t('行政区划', 'Region'), dataIndex: 'regionCode' },
+              {
+                title: t('操作', 'Action'),
+                render: (_, u) => (
+                  <Button size="small" onClick={() => open(u)}>
+                    {t('编辑', 'Edit')}
+                  </Button>
+                ),
+              },
+            ]}
+          />
+        </ScrollRegion>
       </Card>
       <Modal
         open={editing !== null}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag } from 'antd';
+import { Link } from 'react-router';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../api/client';
 import type { Page, Unit, User } from '../api/types';
@@ -8,6 +9,7 @@ import { useLang, useT } from '../lib/i18n';
 import { ROLE, label } from '../lib/labels';
 import { applyFieldErrors, errorText } from '../lib/forms';
 import { PageHeader } from '../components/PageHeader';
+import { ScrollRegion } from '../components/ScrollRegion';
 
 export default function Users() {
   const t = useT();
@@ -125,51 +127,65 @@ export default function Users() {
           />
         </Space>
         {list.error && <Alert type="error" title={list.error} />}
-        <Table<User>
-          rowKey="id"
-          size="small"
-          loading={list.loading}
-          dataSource={list.items}
-          pagination={list.pagination}
-          onChange={list.onTableChange}
-          locale={{ emptyText: t('没有符合条件的用户', 'No matching user') }}
-          columns={[
-            { title: t('用户名', 'Username'), dataIndex: 'username', sorter: true },
-            { title: t('姓名', 'Name'), dataIndex: 'displayName', sorter: true },
-            { title: t('单位', 'Unit'), dataIndex: 'unitId', render: unitName },
-            {
-              title: t('角色', 'Roles'),
-              dataIndex: 'roles',
-              render: (rs: User['roles']) =>
-                rs.map((r, i) => (
-                  <Tag key={i} style={{ color: 'rgba(0,0,0,0.88)' }}>
-                    {label(ROLE, r.role, lang)}
-                    {r.level ? ` L${r.level}` : ''}
-                  </Tag>
-                )),
-            },
-            {
-              title: t('状态', 'Status'),
-              dataIndex: 'status',
-              sorter: true,
-              render: (s, u) =>
-                `${s === 'active' ? t('正常', 'Active') : t('已停用', 'Disabled')}${u.locked ? t('（已锁定）', ' (locked)') : ''}`,
-            },
-            {
-              title: t('操作', 'Action'),
-              render: (_, u) =>
-                u.status === 'active' ? (
-                  <Button size="small" danger onClick={() => setUserStatus(u, 'disabled')}>
-                    {t('停用', 'Disable')}
-                  </Button>
-                ) : (
-                  <Button size="small" onClick={() => setUserStatus(u, 'active')}>
-                    {t('启用', 'Enable')}
-                  </Button>
-                ),
-            },
-          ]}
-        />
+        <ScrollRegion label={t('用户列表', 'Users')} minWidth={720}>
+          <Table<User>
+            rowKey="id"
+            size="small"
+            loading={list.loading}
+            dataSource={list.items}
+            pagination={list.pagination}
+            onChange={list.onTableChange}
+            locale={{ emptyText: t('没有符合条件的用户', 'No matching user') }}
+            columns={[
+              {
+                title: t('用户名', 'Username'),
+                dataIndex: 'username',
+                sorter: true,
+                render: (n: string, u) => <Link to={`/admin/users/${u.id}`}>{n}</Link>,
+              },
+              { title: t('姓名', 'Name'), dataIndex: 'displayName', sorter: true },
+              { title: t('单位', 'Unit'), dataIndex: 'unitId', render: unitName },
+              {
+                title: t('角色', 'Roles'),
+                dataIndex: 'roles',
+                render: (rs: User['roles']) =>
+                  rs.map((r, i) => (
+                    <Tag key={i} style={{ color: 'rgba(0,0,0,0.88)' }}>
+                      {label(ROLE, r.role, lang)}
+                      {r.level
+                        ? lang === 'zh'
+                          ? `（${['初审', '复审', '终审'][r.level - 1] ?? `${r.level} 级`}）`
+                          : ` (level ${r.level})`
+                        : ''}
+                    </Tag>
+                  )),
+              },
+              {
+                title: t('状态', 'Status'),
+                dataIndex: 'status',
+                sorter: true,
+                render: (s, u) =>
+                  `${s === 'active' ? t('正常', 'Active') : t('已停用', 'Disabled')}${u.locked ? t('（已锁定）', ' (locked)') : ''}`,
+              },
+              {
+                title: t('操作', 'Action'),
+                // Only what the hub would allow: no buttons on one's own row or on users above one's grants.
+                render: (_, u) =>
+                  u.manageable === false ? (
+                    <Typography.Text type="secondary">—</Typography.Text>
+                  ) : u.status === 'active' ? (
+                    <Button size="small" danger onClick={() => setUserStatus(u, 'disabled')}>
+                      {t('停用', 'Disable')}
+                    </Button>
+                  ) : (
+                    <Button size="small" onClick={() => setUserStatus(u, 'active')}>
+                      {t('启用', 'Enable')}
+                    </Button>
+                  ),
+              },
+            ]}
+          />
+        </ScrollRegion>
       </Card>
       <Modal
         open={creating}
@@ -182,16 +198,38 @@ export default function Users() {
       >
         {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical">
-          <Form.Item name="username" label={t('用户名', 'Username')} rules={[{ required: true, message: t('必填', 'Required') }]}>
+          <Form.Item
+            name="username"
+            label={t('用户名', 'Username')}
+            rules={[
+              { required: true, message: t('请填写用户名', 'Enter the username') },
+              {
+                pattern: /^[A-Za-z0-9_.-]{3,64}$/,
+                message: t('用户名须为 3–64 位字母、数字或 _ . -', 'Username: 3–64 letters, digits, _ . or -'),
+              },
+            ]}
+          >
             <Input autoComplete="off" />
           </Form.Item>
-          <Form.Item name="displayName" label={t('姓名', 'Display name')} rules={[{ required: true, message: t('必填', 'Required') }]}>
+          <Form.Item
+            name="displayName"
+            label={t('姓名', 'Display name')}
+            rules={[{ required: true, whitespace: true, message: t('请填写姓名', 'Enter the name') }]}
+          >
             <Input />
           </Form.Item>
-          <Form.Item name="unitId" label={t('所属单位', 'Unit')} rules={[{ required: true, message: t('必填', 'Required') }]}>
+          <Form.Item
+            name="unitId"
+            label={t('所属单位', 'Unit')}
+            rules={[{ required: true, message: t('请选择所属单位', 'Choose the unit') }]}
+          >
             <Select showSearch optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} />
           </Form.Item>
-          <Form.Item name="password" label={t('初始密码', 'Initial password')} rules={[{ required: true, message: t('必填', 'Required') }]}>
+          <Form.Item
+            name="password"
+            label={t('初始密码', 'Initial password')}
+            rules={[{ required: true, message: t('请填写初始密码', 'Enter the initial password') }]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item name="role" label={t('角色', 'Role')}>

@@ -40,4 +40,23 @@ export class AlertsController {
     }
     return alert;
   }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: '处置完毕 / Resolve an alert (acknowledges it too; again: no change)' })
+  @ApiOkResponse({ type: AlertDto })
+  async resolve(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    const { alert, changed } = await this.alerts.resolve(actor, id);
+    if (changed) {
+      await this.trail.record({
+        action: 'alert.resolve',
+        targetType: 'duty_alert',
+        targetId: alert.id,
+        unitId: alert.unitId,
+        unitPath: alert.unitPath,
+        after: { kind: alert.kind, link: alert.link },
+      });
+    }
+    return alert;
+  }
 }

@@ -4,10 +4,10 @@ import { DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
 import { PageQueryDto } from '../common/dto';
 
 export class AlertListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'acknowledged'], example: 'open', description: '未确认 / 已确认；不填为全部' })
+  @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'resolved'], example: 'open', description: '未确认 / 已确认 / 已处置；不填为全部' })
   @IsOptional()
-  @IsIn(['open', 'acknowledged'])
-  status?: 'open' | 'acknowledged';
+  @IsIn(['open', 'acknowledged', 'resolved'])
+  status?: 'open' | 'acknowledged' | 'resolved';
 
   @ApiPropertyOptional({ enum: DutyAlertKind, example: DutyAlertKind.ReviewEscalated })
   @IsOptional()
@@ -36,7 +36,7 @@ export class AlertDto {
   kind: DutyAlertKind;
   @ApiProperty({ enum: DutyAlertSeverity, example: DutyAlertSeverity.Critical })
   severity: DutyAlertSeverity;
-  @ApiProperty({ enum: ['open', 'acknowledged'], example: 'open' })
+  @ApiProperty({ enum: ['open', 'acknowledged', 'resolved'], example: 'open' })
   status: string;
   @ApiProperty({ example: '01930f6e-7b1c-7a2e-9c1d-3f5e2a1b0c9d' })
   unitId: string;
@@ -54,6 +54,10 @@ export class AlertDto {
   acknowledgedAt: Date | null;
   @ApiPropertyOptional({ example: null, nullable: true, type: String })
   acknowledgedBy: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String })
+  resolvedAt: Date | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String })
+  resolvedBy: string | null;
 }
 
 export class AlertPageDto {

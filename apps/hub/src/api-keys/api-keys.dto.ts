@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
-import { Role } from '@tongfa/identity';
+import { ArrayMaxSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { API_KEY_SCOPES, ApiKeyScope, Role } from '@tongfa/identity';
 import { RoleGrantDto } from '../users/users.dto';
 
 export class CreateApiKeyDto {
@@ -16,14 +16,36 @@ export class CreateApiKeyDto {
 
   @ApiProperty({
     type: [RoleGrantDto],
-    description: 'roles the key acts with; each must be held by the creator over the same or a wider subtree',
+    description:
+      'roles the key acts with; each must be held by the creator over the same or a wider subtree (may be empty when scopes are given)',
   })
   @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => RoleGrantDto)
   grants: RoleGrantDto[];
+
+  @ApiPropertyOptional({
+    enum: API_KEY_SCOPES,
+    isArray: true,
+    example: ['qa:query'],
+    description: 'qa:query: query the Q&A library for the key’s unit (websites, hotlines, chatbots; public fields only)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsIn(API_KEY_SCOPES, { each: true })
+  scopes?: ApiKeyScope[];
+
+  @ApiPropertyOptional({
+    example: ['https://www.gd.gov.cn'],
+    description: 'web origins allowed to call with this key from a browser (CORS)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i, { each: true, message: '须为网站来源，如 https://www.example.gov.cn / must be an origin' })
+  allowedOrigins?: string[];
 
   @ApiPropertyOptional({ example: '2027-06-30T00:00:00Z', description: 'after this moment the key is refused; omit for no expiry' })
   @IsOptional()
@@ -52,6 +74,10 @@ export class ApiKeyViewDto {
   unitId: string;
   @ApiProperty({ type: [ApiKeyGrantView] })
   grants: ApiKeyGrantView[];
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true })
+  scopes: ApiKeyScope[];
+  @ApiProperty({ type: [String] })
+  allowedOrigins: string[];
   @ApiPropertyOptional({ nullable: true, example: '2027-06-30T00:00:00.000Z' })
   expiresAt: Date | null;
   @ApiPropertyOptional({ nullable: true })

@@ -19,6 +19,17 @@ export class AuditEntryDto {
   unitPath: string | null;
   @ApiProperty({ example: 'user.create' })
   action: string;
+  @ApiProperty({ example: { zh: '创建用户', en: 'User created' }, description: 'what the action means, zh and en' })
+  actionLabel: { zh: string; en: string };
+  @ApiPropertyOptional({ example: { zh: '用户', en: 'User' }, nullable: true, type: Object })
+  targetTypeLabel: { zh: string; en: string } | null;
+  @ApiPropertyOptional({
+    example: '东区采编 李明',
+    nullable: true,
+    type: String,
+    description: 'the target by name (title, account, user, unit), when it still exists',
+  })
+  targetName: string | null;
   @ApiPropertyOptional({ example: 'user', nullable: true, type: String })
   targetType: string | null;
   @ApiPropertyOptional({ example: '01930f71-2b3c-7d4e-8f5a-6b7c8d9e0f1a', nullable: true, type: String })

@@ -132,12 +132,18 @@ export class AuthController {
   @Delete('totp')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: '解除动态口令 / Remove one’s own second factor (password required)' })
+  @ApiOperation({ summary: '解除动态口令 / Remove one’s own second factor (password and a current code or recovery code required)' })
   @ApiNoContentResponse({ description: 'second factor removed' })
   async totpDisable(@CurrentActor() actor: Actor, @Body() dto: TotpDisableDto): Promise<void> {
     const user = await this.ds.getRepository(User).findOneOrFail({ where: { id: actor.userId } });
     if (!user.passwordHash || !(await this.hasher.verify(user.passwordHash, dto.password))) {
       throw new IdentityException(IdentityError.PasswordWrong, {}, [{ field: 'password', message: '密码不正确' }]);
+    }
+    await this.totp.assertOptional(actor.userId);
+    // The factor itself must agree: a stolen session plus a phished password cannot strip it.
+    const factor = user.totpEnabled ? await this.totp.verify(user, dto.otp, dto.recoveryCode) : 'totp';
+    if (factor !== 'totp' && factor !== 'recovery') {
+      throw new IdentityException(IdentityError.MfaCodeWrong, {}, [{ field: 'otp', message: '动态验证码不正确或已使用' }]);
     }
     await this.totp.disable(actor.userId);
     await this.trail.record({ action: 'auth.totp.disable', targetType: 'user', targetId: actor.userId });

@@ -69,4 +69,16 @@ export class TotpDisableDto {
   @IsString()
   @Length(1, 128)
   password: string;
+
+  @ApiPropertyOptional({ example: '123456', description: 'a current code from the authenticator app (or recoveryCode)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'otp must be 6 digits' })
+  otp?: string;
+
+  @ApiPropertyOptional({ example: 'AB12C-DE34F', description: 'a one-time recovery code instead of otp' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  recoveryCode?: string;
 }

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { InjectThrottlerStorage, normalizeIp, ThrottlerException, ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
+import { AuditService } from '@tongfa/audit';
 import { AppConfig } from '@tongfa/core';
 
 const WINDOW_MS = 60_000;
@@ -16,20 +17,51 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 @Injectable()
 export class LoginThrottle {
+  /** Buckets whose refusal this process has audited, until their block ends: one entry per block, not per attempt. */
+  private readonly audited = new Map<string, number>();
+
   constructor(
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** Counts one attempt; throws ThrottlerException (429) when the address or the username is over the limit. */
   async consume(ip: string | undefined, username: string): Promise<void> {
     const limit = this.config.env.TONGFA_LOGIN_RATE_LIMIT;
     // Usernames compare case-insensitively on MySQL, so "Admin" and "admin" share a bucket.
-    const buckets = [`ip:${normalizeIp(ip ?? 'unknown')}`, `user:${username.slice(0, 64).toLowerCase()}`];
-    for (const bucket of buckets) {
-      const r = await this.storage.increment(sha256(`login-${bucket}`), WINDOW_MS, limit, WINDOW_MS, 'login');
-      if (r.isBlocked) throw new ThrottlerException();
+    const address = normalizeIp(ip ?? 'unknown');
+    const name = username.slice(0, 64).toLowerCase();
+    for (const [kind, bucket] of [
+      ['ip', `ip:${address}`],
+      ['username', `user:${name}`],
+    ] as const) {
+      const key = sha256(`login-${bucket}`);
+      const r = await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, 'login');
+      if (r.isBlocked) {
+        await this.recordRefusal(key, kind, address, name, limit);
+        throw new ThrottlerException();
+      }
     }
+  }
+
+  /** A guessing run leaves a trace (who, from where, which limit) without one audit entry per refused attempt. */
+  private async recordRefusal(key: string, bucket: 'ip' | 'username', ip: string, username: string, limit: number): Promise<void> {
+    const now = Date.now();
+    if ((this.audited.get(key) ?? 0) > now) return;
+    if (this.audited.size > 10_000) for (const [k, until] of this.audited) if (until <= now) this.audited.delete(k);
+    this.audited.set(key, now + WINDOW_MS);
+    await this.audit.record({
+      actorId: null,
+      actorName: username || null,
+      action: 'auth.login.throttled',
+      targetType: 'user',
+      targetId: null,
+      result: 'failure',
+      after: { bucket, limitPerMinute: limit },
+      ip,
+      requestId: null,
+    });
   }
 }
 

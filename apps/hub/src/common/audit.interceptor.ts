@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { Observable, catchError, from, mergeMap } from 'rxjs';
 import { AuditTrail } from './audit-trail';
+import { statusOf } from './http-exception.filter';
 
 /**
  * 留痕 for every state-changing request: one audit record with the route, the caller and the
@@ -27,7 +28,8 @@ export class AuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((value) => from(write('success', ctx.switchToHttp().getResponse<Response>().statusCode).then(() => value))),
       catchError((err: unknown) => {
-        const status = (err as { getStatus?: () => number }).getStatus?.() ?? 500;
+        // Domain exceptions carry a kind, not an HTTP status: record the status the client gets.
+        const status = statusOf(err);
         return from(
           write('failure', status).then(
             () => Promise.reject(err),

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { json, urlencoded } from 'express';
+import { json, raw, urlencoded } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { pickLang } from '@tongfa/core';
 
@@ -96,4 +96,13 @@ export function jsonBodyParser(limit: string): RequestHandler {
 /** JSON and form bodies up to `limit` (TONGFA_BODY_LIMIT); form bodies are flat (no nesting at all). */
 export function bodyParsers(limit: string): RequestHandler[] {
   return [jsonBodyParser(limit), wrap(urlencoded({ extended: false, limit, parameterLimit: 200 }))];
+}
+
+/**
+ * Platform pushes (`/webhooks/:plugin`) keep their bytes: the plugin checks the signature over the
+ * exact body (Douyin signs secret + body; WeChat's XML is decrypted as sent). Mounted before the
+ * JSON parser, which then leaves the already-read body alone.
+ */
+export function webhookBodyParser(limit: string): RequestHandler {
+  return wrap(raw({ type: () => true, limit }));
 }

@@ -5,6 +5,7 @@ import { DomainException, ErrorDetail, ErrorKind, pickLang } from '@tongfa/core'
 import { randomUUID } from 'node:crypto';
 import { currentRequest } from './request-context';
 import { toBodyException } from './body-parsers';
+import { fieldLabel, localizeText } from './error-text';
 
 const KIND_STATUS: Record<ErrorKind, number> = {
   [ErrorKind.Invalid]: 400,
@@ -48,6 +49,15 @@ interface ParserError {
   statusCode?: number;
 }
 
+/** The status an error answers with: what the audit of a refused request records, as the client saw it. */
+export function statusOf(e: unknown): number {
+  if (e instanceof DomainException) return KIND_STATUS[e.spec.kind];
+  if (e instanceof HttpException) return e.getStatus();
+  const pe = e as ParserError | null;
+  const status = pe && typeof pe === 'object' && typeof pe.type === 'string' ? (pe.status ?? pe.statusCode) : undefined;
+  return typeof status === 'number' && status < 500 ? status : 500;
+}
+
 /**
  * The one exhaustive translation of errors to HTTP: domain exceptions by kind, Nest's own HTTP
  * exceptions, body-parser's errors; anything else is a generic 500 with a request id, and the
@@ -62,12 +72,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const lang = pickLang(req.headers['accept-language']);
     const body = this.toBody(exception, lang);
+    body.message = localizeText(body.message, lang);
+    body.details = body.details.map((d) => ({ ...d, message: localizeText(d.message, lang) }));
     body.message = nameFields(body, lang);
     body.requestId = this.requestId(req, res);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503 && exception instanceof HttpException) {
+      // An answer the code chose (not ready, a dependency down): a state, not a failure of ours.
+      this.logger.warn({ requestId: body.requestId, message: body.message }, 'service unavailable');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, 'unhandled error');
     }
     if (body.statusCode === 429 && exception instanceof ThrottlerException) res.setHeader('Retry-After', '60');
+    if (exception instanceof DomainException && exception.spec.retryAfterSeconds)
+      res.setHeader('Retry-After', String(exception.spec.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 
@@ -133,7 +150,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
  */
 function nameFields(body: ErrorBody, lang: 'zh' | 'en'): string {
   if (body.statusCode >= 500) return body.message;
-  const missing = [...new Set(body.details.map((d) => d.field).filter((f): f is string => !!f))].filter((f) => !body.message.includes(f));
+  // A detail that repeats the message (the request body as a whole) is named by the message itself.
+  const fields = body.details.filter((d) => d.field && d.message !== body.message).map((d) => d.field!);
+  const labels = [...new Set(fields)].map((f) => fieldLabel(f, lang));
+  const missing = [...new Set(labels)].filter((l) => !body.message.includes(l));
   if (!missing.length) return body.message;
   return lang === 'en' ? `${body.message} (field: ${missing.join(', ')})` : `${body.message}（字段：${missing.join(', ')}）`;
 }

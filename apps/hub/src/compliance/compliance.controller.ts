@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ComplianceService } from '@tongfa/compliance';
+import { ComplianceService, submitRule } from '@tongfa/compliance';
 import { CommonError, CommonException } from '@tongfa/core';
 import { Actor, Permission } from '@tongfa/identity';
 import { CurrentActor } from '../common/decorators';
@@ -22,6 +22,9 @@ export class ComplianceController {
     // kept out of the audit log (the manuscript's submit records the check it passed).
     const rc = currentRequest();
     if (rc) rc.audited = true;
-    return this.compliance.check(dto);
+    return this.compliance
+      .unitNamesOnPath(dto.source?.type === 'reprint' ? actor.unitPath : null)
+      .then((trustedSources) => this.compliance.check({ ...dto, trustedSources }))
+      .then((result) => ({ ...result, submit: submitRule(result) }));
   }
 }

@@ -40,7 +40,7 @@ export async function connectDemoAccounts(app: INestApplication, sandbox: Runnin
         const res = await fetch(`${sandbox.url}/_sandbox/${platform}/accounts`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name }),
+          body: JSON.stringify({ name, subject: unit.name }),
         });
         if (!res.ok) throw new Error(`sandbox answered ${res.status}`);
         const sim = (await res.json()) as { credentials: Record<string, string> };

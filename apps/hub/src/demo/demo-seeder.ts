@@ -31,6 +31,10 @@ const USERS: { username: string; displayName: string; unit: string; role: Role; 
   { username: 'auditor', displayName: '审计管理员', unit: 'province', role: Role.Auditor },
   { username: 'supervisor', displayName: '省政务公开办', unit: 'province', role: Role.Supervisor },
   { username: 'supervisor.qingshan', displayName: '青山市政务公开办', unit: 'qingshan', role: Role.Supervisor },
+  // The city's own newsroom: its approved release is what supervisor.qingshan asks the counties to carry (矩阵联动).
+  { username: 'editor.qingshan', displayName: '青山市采编 孙丽', unit: 'qingshan', role: Role.Editor },
+  { username: 'reviewer1.qingshan', displayName: '青山市初审 吴强', unit: 'qingshan', role: Role.Reviewer, level: 1 },
+  { username: 'reviewer2.qingshan', displayName: '青山市复审 郑红', unit: 'qingshan', role: Role.Reviewer, level: 2 },
   { username: 'admin.dongqu', displayName: '东区单位管理员', unit: 'dongqu', role: Role.UnitAdmin },
   { username: 'editor.dongqu', displayName: '东区采编 李明', unit: 'dongqu', role: Role.Editor },
   { username: 'reviewer1.dongqu', displayName: '东区初审 王芳', unit: 'dongqu', role: Role.Reviewer, level: 1 },

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ComplianceGate, Manuscript, ManuscriptsService, ReviewService } from '@tongfa/manuscripts';
+import { ComplianceGate, complianceSubjectOf, Manuscript, ManuscriptsService, ManuscriptVersion, ReviewService } from '@tongfa/manuscripts';
 import { Actor } from '@tongfa/identity';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
@@ -13,7 +13,14 @@ import {
   UpdateManuscriptDto,
 } from './manuscripts.dto';
 
-const brief = (m: Manuscript) => ({ title: m.title, status: m.status, version: m.currentVersionNumber, category: m.category });
+const brief = (m: Manuscript & { version?: ManuscriptVersion }) => ({
+  title: m.title,
+  status: m.status,
+  version: m.currentVersionNumber,
+  category: m.category,
+  // Which platforms the version adapts (各平台适配), so the trail shows when a platform's own text appeared.
+  ...(m.version?.adaptations ? { adaptedPlatforms: Object.keys(m.version.adaptations) } : {}),
+});
 
 @ApiTags('manuscripts')
 @ApiBearerAuth()
@@ -89,7 +96,7 @@ export class ManuscriptsController {
   @ApiOperation({ summary: '内容检查（五关）/ Run the compliance checks on the current version' })
   async check(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.manuscripts.get(actor, id);
-    const verdict = await this.compliance.check({ ...view.version, unitPath: view.unitPath }, { phase: 'preview' });
+    const verdict = await this.compliance.check({ ...complianceSubjectOf(view.version), unitPath: view.unitPath }, { phase: 'preview' });
     return { versionId: view.version.id, ok: verdict.blocking.length === 0, ...verdict };
   }
 

@@ -7,6 +7,7 @@ import {
   IsEnum,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ManuscriptCategory, ManuscriptStatus } from '@tongfa/manuscripts';
+import { ManuscriptCategory, ManuscriptStatus, ReviewCategory } from '@tongfa/manuscripts';
 import { PageQueryDto } from '../common/dto';
 
 export class SourceDto {
@@ -75,6 +76,18 @@ export class CreateManuscriptDto {
   @IsUUID('all', { each: true })
   mediaIds?: string[];
 
+  @ApiPropertyOptional({
+    description:
+      '各平台适配 per platform (plugin id): `{ title?, summary?, text?, caption?, topics?, coverMediaId?, coverCrop?: {x, y} }`. `title` / `summary`: this platform’s own headline or summary (Toutiao, 南方号, the unit’s app) instead of the article’s, checked against its title/summary limit and refused where the platform has none; `text`: a short post’s whole text (Weibo), checked against the manifest’s body limit and counter; `caption`: a video/image-text post’s caption (Douyin), checked against its title limit; `topics`: words shown as #topics#; `coverMediaId`: another of the unit’s images as this platform’s cover; `coverCrop`: the crop centre as fractions. Unknown platforms and over-long texts are refused (400 ADAPTATION_INVALID naming the field in Chinese). PATCH replaces all adaptations; `null` removes them.',
+    example: {
+      weibo: { text: '东区政务服务中心即日起推出延时办、预约办等十项举措。' },
+      douyin: { caption: '东区十项便民举措', topics: ['便民服务'] },
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  adaptations?: Record<string, unknown> | null;
+
   @ApiPropertyOptional({ description: 'the unit to write for, when the editor works for several' })
   @IsOptional()
   @IsUUID()
@@ -122,6 +135,18 @@ export class UpdateManuscriptDto {
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   mediaIds?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      '各平台适配 per platform (plugin id): `{ title?, summary?, text?, caption?, topics?, coverMediaId?, coverCrop?: {x, y} }`. `title` / `summary`: this platform’s own headline or summary (Toutiao, 南方号, the unit’s app) instead of the article’s, checked against its title/summary limit and refused where the platform has none; `text`: a short post’s whole text (Weibo), checked against the manifest’s body limit and counter; `caption`: a video/image-text post’s caption (Douyin), checked against its title limit; `topics`: words shown as #topics#; `coverMediaId`: another of the unit’s images as this platform’s cover; `coverCrop`: the crop centre as fractions. Unknown platforms and over-long texts are refused (400 ADAPTATION_INVALID naming the field in Chinese). PATCH replaces all adaptations; `null` removes them.',
+    example: {
+      weibo: { text: '东区政务服务中心即日起推出延时办、预约办等十项举措。' },
+      douyin: { caption: '东区十项便民举措', topics: ['便民服务'] },
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  adaptations?: Record<string, unknown> | null;
 }
 
 export class ReviewDto {
@@ -195,9 +220,9 @@ export class ChainStepDto {
 }
 
 export class ChainDto {
-  @ApiProperty({ enum: ManuscriptCategory })
-  @IsEnum(ManuscriptCategory)
-  category: ManuscriptCategory;
+  @ApiProperty({ enum: Object.values(ReviewCategory) })
+  @IsEnum(ReviewCategory)
+  category: ReviewCategory;
 
   @ApiProperty({ type: [ChainStepDto] })
   @IsArray()
@@ -222,9 +247,9 @@ export class SetChainsDto {
 }
 
 export class ChainMinimumDto {
-  @ApiProperty({ enum: ManuscriptCategory, example: ManuscriptCategory.Policy })
-  @IsEnum(ManuscriptCategory)
-  category: ManuscriptCategory;
+  @ApiProperty({ enum: Object.values(ReviewCategory), example: ManuscriptCategory.Policy })
+  @IsEnum(ReviewCategory)
+  category: ReviewCategory;
 
   @ApiProperty({ example: 3, minimum: 1, maximum: 3, description: 'no unit’s chain of the category may have fewer steps' })
   @IsInt()

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UploadedFile } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res, StreamableFile, UploadedFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { diskStorage } from 'multer';
@@ -9,6 +9,7 @@ import { Actor } from '@tongfa/identity';
 import { FileUpload, UploadGate } from '../common/uploads';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
+import { ListMediaQueryDto, UpdateMediaDto } from './media.dto';
 
 @ApiTags('media')
 @ApiBearerAuth()
@@ -51,6 +52,28 @@ export class MediaController {
       unitId: media.unitId,
       unitPath: media.unitPath,
       after: { kind: media.kind, mime: media.mime, bytes: media.bytes },
+    });
+    return media;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "素材库：本人可见单位的图片和视频，新的在前 / Media library in the caller's subtree, newest first" })
+  list(@CurrentActor() actor: Actor, @Query() q: ListMediaQueryDto) {
+    return this.media.list(actor, q);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: '修改素材的说明和替代文本（须为该单位采编）/ Edit caption and alt text (editors of the unit)' })
+  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateMediaDto) {
+    const { before, media } = await this.media.updateText(actor, id, dto);
+    await this.trail.record({
+      action: 'media.update',
+      targetType: 'media',
+      targetId: media.id,
+      unitId: media.unitId,
+      unitPath: media.unitPath,
+      before: { ...before },
+      after: { caption: media.caption, alt: media.alt },
     });
     return media;
   }

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
+import { maskPersonalData } from '@tongfa/knowledge';
 
 /** Nest's own start-up chatter (every module and route): useful when debugging, noise at info. */
 const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
@@ -49,4 +50,29 @@ export function terminalLogStream(): DestinationStream | null {
 /** A request's one line on a terminal: method, path and status (the JSON lines carry everything). */
 export function requestLine(req: IncomingMessage, res: ServerResponse): string {
   return `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode}`;
+}
+
+/**
+ * pino-http's request serializer, with mobile, ID and bank card numbers masked in the URL and the
+ * query: a citizen's question travels in one (GET /qa/search?q=…) and must not reach a log line.
+ */
+export function maskLoggedRequest<T extends { url?: string; query?: unknown }>(req: T): T {
+  const today = new Date();
+  if (typeof req.url === 'string' && /\d/.test(req.url)) {
+    let decoded = req.url;
+    try {
+      decoded = decodeURIComponent(req.url.replace(/\+/g, ' '));
+    } catch {
+      // A malformed escape: mask what is there.
+    }
+    const masked = maskPersonalData(decoded, today);
+    if (masked !== decoded) req.url = masked;
+  }
+  if (req.query && typeof req.query === 'object') {
+    // A copy: the serialized request may share its query object with the live request.
+    req.query = Object.fromEntries(
+      Object.entries(req.query as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? maskPersonalData(v, today) : v]),
+    );
+  }
+  return req;
 }

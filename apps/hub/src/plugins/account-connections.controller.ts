@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AppConfig } from '@tongfa/core';
-import { Actor, ActorLoader, ApiKeysService, AuthService } from '@tongfa/identity';
-import { AccountConnectionsService } from '@tongfa/plugins';
+import { AppConfig, CommonError, CommonException } from '@tongfa/core';
+import { Actor, ActorLoader, ApiKeysService, AuthService, Role } from '@tongfa/identity';
+import { AccountConnectionsService, PluginHost, PluginsError, PluginsException } from '@tongfa/plugins';
 import { CurrentActor, Public } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
 import { bearerToken } from '../common/auth.guard';
 import { API_PREFIX } from '../bootstrap';
-import { CredentialsDto, OAuthCallbackQueryDto } from './plugins.dto';
+import { CredentialsDto, OAuthCallbackQueryDto, SandboxDto } from './plugins.dto';
 
 /**
  * Connecting registered accounts to their platforms. Declared before the accounts controller so
@@ -23,6 +23,7 @@ export class AccountConnectionsController {
     private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly actors: ActorLoader,
+    private readonly host: PluginHost,
   ) {}
 
   private get redirectUri(): string {
@@ -77,6 +78,37 @@ export class AccountConnectionsController {
       },
     });
     return view;
+  }
+
+  @Put(':id/sandbox')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      '平台运维：把账号指向沙箱模拟器或改回真实平台（已存凭据作废，须重新连接；生产环境默认拒绝）/ Platform operator: point an account at the sandbox simulator or back at the real platform (stored credentials are dropped; refused in production unless allowed)',
+  })
+  async sandbox(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SandboxDto) {
+    if (!actor.hasRole(Role.PlatformOperator)) throw new CommonException(CommonError.Forbidden);
+    if (dto.sandboxed && this.config.env.NODE_ENV === 'production' && this.config.env.TONGFA_ALLOW_SANDBOX_ACCOUNTS !== '1') {
+      throw new PluginsException(PluginsError.SandboxInProduction);
+    }
+    const before = await this.connections.accountForOperator(id);
+    const account = await this.connections.setSandboxed(id, dto.sandboxed, this.host.allowedSandboxOrigins[0]);
+    await this.trail.record({
+      action: 'account.sandbox',
+      targetType: 'account',
+      targetId: id,
+      unitId: account.unitId,
+      before: { sandboxed: before.sandbox, connection: before.connection },
+      after: { sandboxed: account.sandbox, endpoints: account.endpoints, connection: account.connection },
+    });
+    return {
+      id: account.id,
+      platform: account.platform,
+      sandboxed: account.sandbox,
+      endpoints: account.endpoints,
+      connection: account.connection,
+    };
   }
 
   @Get(':id/connect')

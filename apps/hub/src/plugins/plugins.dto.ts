@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class CredentialsDto {
   @ApiProperty({
@@ -22,4 +22,10 @@ export class OAuthCallbackQueryDto {
   @IsString()
   @MaxLength(200)
   state?: string;
+}
+
+export class SandboxDto {
+  @ApiProperty({ description: 'true：指向沙箱模拟器；false：改回真实平台 / true: the sandbox simulator; false: the real platform' })
+  @IsBoolean()
+  sandboxed: boolean;
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, Sse, MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res, Sse, MessageEvent } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -13,13 +14,31 @@ import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { DataSource, In } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor } from '@tongfa/identity';
+import { Actor, Unit } from '@tongfa/identity';
 import { CommonError, CommonException } from '@tongfa/core';
 import { Manuscript, ManuscriptsService } from '@tongfa/manuscripts';
-import { CorrectionsService, PublicationsService, RenditionService, TERMINAL_STATES } from '@tongfa/publishing';
+import {
+  CorrectionsService,
+  PublicationsService,
+  PublicationTarget,
+  RenditionService,
+  ScheduleService,
+  TargetActionsService,
+  TERMINAL_STATES,
+} from '@tongfa/publishing';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
-import { CorrectionDto, CreatePublicationDto, PublicationListQueryDto, RenditionQueryDto, RetractDto } from './publications.dto';
+import {
+  CalendarQueryDto,
+  CorrectionDto,
+  CreatePublicationDto,
+  PlanDto,
+  PublicationFilterDto,
+  RenditionQueryDto,
+  RescheduleDto,
+  RetractDto,
+  RetryTargetDto,
+} from './publications.dto';
 import { CreatedPublicationDto, PublicationDto } from './publications.responses';
 
 @ApiTags('publications')
@@ -29,6 +48,8 @@ export class PublicationsController {
   constructor(
     private readonly publications: PublicationsService,
     private readonly corrections: CorrectionsService,
+    private readonly targetActions: TargetActionsService,
+    private readonly schedule: ScheduleService,
     private readonly renditions: RenditionService,
     private readonly manuscripts: ManuscriptsService,
     private readonly trail: AuditTrail,
@@ -96,8 +117,12 @@ export class PublicationsController {
   }
 
   @Get('publications')
-  @ApiOperation({ summary: '发布记录 / Publications in the caller’s subtree' })
-  async list(@CurrentActor() actor: Actor, @Query() q: PublicationListQueryDto) {
+  @ApiOperation({
+    summary: '发布记录（可按状态、平台、账号、单位、时间、标题筛选）/ Publications in the caller’s subtree, filtered',
+    description:
+      'Filters combine (AND): `status` (any of, comma-separated), `platform` / `accountId` / `targetState` (a target matches), `unitId` (its subtree; a unit outside the caller’s gives an empty list), `from`/`to` (created), `q` (title contains).',
+  })
+  async list(@CurrentActor() actor: Actor, @Query() q: PublicationFilterDto) {
     const page = await this.publications.list(actor, q);
     // The manuscript's title, so a list of publications can be read without a request per row.
     const ids = [...new Set(page.items.map((p) => p.manuscriptId))];
@@ -106,7 +131,30 @@ export class PublicationsController {
         ? (await this.ds.getRepository(Manuscript).find({ where: { id: In(ids) }, select: ['id', 'title'] })).map((m) => [m.id, m.title])
         : [],
     );
-    return { ...page, items: page.items.map((p) => ({ ...p, title: titles.get(p.manuscriptId) ?? null })) };
+    // Each row's platforms and their states (what a list filter by platform or state is about), and the unit's name.
+    const pubIds = page.items.map((p) => p.id);
+    const targets = pubIds.length
+      ? await this.ds.getRepository(PublicationTarget).find({
+          where: { publicationId: In(pubIds) },
+          select: { id: true, publicationId: true, platform: true, state: true },
+          order: { createdAt: 'ASC' },
+        })
+      : [];
+    const unitIds = [...new Set(page.items.map((p) => p.unitId))];
+    const units = new Map(
+      unitIds.length
+        ? (await this.ds.getRepository(Unit).find({ where: { id: In(unitIds) }, select: ['id', 'name'] })).map((u) => [u.id, u.name])
+        : [],
+    );
+    return {
+      ...page,
+      items: page.items.map((p) => ({
+        ...p,
+        title: titles.get(p.manuscriptId) ?? null,
+        unitName: units.get(p.unitId) ?? null,
+        platforms: targets.filter((t) => t.publicationId === p.id).map((t) => ({ platform: t.platform, state: t.state })),
+      })),
+    };
   }
 
   @Get('publications/:id')
@@ -193,6 +241,122 @@ export class PublicationsController {
       },
     });
     return view;
+  }
+
+  @Post('publications/:id/targets/:targetId/retry')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '重试一个平台的发布 / Send one stopped target back through the outbox',
+    description:
+      'For a target that is `failed`, `needs_reauth` or `unconfirmed`: it goes back to `queued` and the worker publishes it (never a direct platform call). An `unconfirmed` target needs `confirmNotPublished: true` (the editor checked the platform), else 409 `TARGET_UNCONFIRMED_CHECK_FIRST`. A target already on its way (queued, retrying, publishing) answers 200 with `changed: false`, so a repeated request does nothing. 409 `TARGET_NOT_RETRYABLE` with the reason in Chinese for a published target, a retracted or corrected publication, or an account that cannot publish now. The unit’s editors and unit admins only (403 for others who can read it).',
+  })
+  @ApiConflictResponse({ description: 'TARGET_NOT_RETRYABLE or TARGET_UNCONFIRMED_CHECK_FIRST' })
+  @ApiForbiddenResponse({ description: 'not an editor or unit admin of the publication’s unit' })
+  async retryTarget(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('targetId', new ParseUUIDPipe()) targetId: string,
+    @Body() dto: RetryTargetDto,
+  ) {
+    const { view, changed, target } = await this.targetActions.retry(actor, id, targetId, dto);
+    if (changed) {
+      await this.trail.record({
+        action: 'publication.target.retry',
+        targetType: 'publication',
+        targetId: id,
+        unitId: view.unitId,
+        unitPath: view.unitPath,
+        before: { targetId, accountId: target.accountId, platform: target.platform, state: target.state, lastError: target.lastError },
+        after: { state: 'queued', ...(target.state === 'unconfirmed' ? { confirmedNotPublished: true } : {}) },
+      });
+    }
+    return { ...view, changed };
+  }
+
+  @Post('publications/:id/targets/:targetId/retract')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '撤回一个平台的稿件 / Take one platform’s post down',
+    description:
+      'A `published` target moves to `retracting` and the worker retracts it; the others stay. Already retracting or retracted: 200 with `changed: false`. 409 `TARGET_NOT_RETRACTABLE` (reason in Chinese) when it is not published or its platform cannot retract. The unit’s editors and unit admins only.',
+  })
+  @ApiConflictResponse({ description: 'TARGET_NOT_RETRACTABLE' })
+  async retractTarget(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('targetId', new ParseUUIDPipe()) targetId: string,
+    @Body() dto: RetractDto,
+  ) {
+    const { view, changed, target } = await this.targetActions.retract(actor, id, targetId);
+    if (changed) {
+      await this.trail.record({
+        action: 'publication.target.retract',
+        targetType: 'publication',
+        targetId: id,
+        unitId: view.unitId,
+        unitPath: view.unitPath,
+        before: { targetId, accountId: target.accountId, platform: target.platform, state: target.state, url: target.url },
+        after: { state: 'retracting', reason: dto.reason },
+      });
+    }
+    return { ...view, changed };
+  }
+
+  @Put('publications/:id/schedule')
+  @ApiOperation({
+    summary: '调整定时发布时间 / Move a scheduled publication that has not started',
+    description:
+      'Only while every target is still `pending` and the time is more than 5 seconds away; otherwise 409 `SCHEDULE_LOCKED` with the reason in Chinese. 400 `SCHEDULE_IN_PAST` for a time already past. The unit’s editors and unit admins only.',
+  })
+  @ApiConflictResponse({ description: 'SCHEDULE_LOCKED' })
+  async reschedule(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RescheduleDto) {
+    const { before, pub } = await this.schedule.reschedule(actor, id, dto.scheduledAt);
+    await this.trail.record({
+      action: 'publication.schedule',
+      targetType: 'publication',
+      targetId: id,
+      unitId: pub.unitId,
+      unitPath: pub.unitPath,
+      before: { scheduledAt: before },
+      after: { scheduledAt: pub.scheduledAt },
+    });
+    return this.publications.get(actor, id);
+  }
+
+  @Get('manuscripts/:id/plan')
+  @ApiOperation({ summary: '稿件的计划发布时间 / A manuscript’s planned publishing time' })
+  getPlan(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.schedule.getPlan(actor, id);
+  }
+
+  @Put('manuscripts/:id/plan')
+  @ApiOperation({
+    summary: '设定计划发布时间 / Set, move or clear a manuscript’s planned time',
+    description:
+      'The unit’s editors, until the review completes (then 409 `SCHEDULE_LOCKED`). Publishing the approved manuscript without a `scheduledAt` of its own schedules it at this time (when still ahead) and uses the plan up. `plannedAt: null` clears it.',
+  })
+  async setPlan(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: PlanDto) {
+    const { before, view, unitId, unitPath } = await this.schedule.setPlan(actor, id, dto);
+    await this.trail.record({
+      action: 'manuscript.plan',
+      targetType: 'manuscript',
+      targetId: id,
+      unitId,
+      unitPath,
+      before: { plannedAt: before },
+      after: { plannedAt: view.plannedAt, accountIds: view.accountIds },
+    });
+    return view;
+  }
+
+  @Get('calendar')
+  @ApiOperation({
+    summary: '发布日历（计划、定时与已发布）/ Planned, scheduled and published items in a time window',
+    description:
+      '`items`: `kind: plan` (a manuscript’s planned time) and `kind: publication` (at its scheduledAt, else when it was made), each with its accounts, `movable` and, when not, `lockedReason` {zh, en}. Within the caller’s subtree; `unitId` narrows to a subtree, `accountId` to one account. At most 62 days per request.',
+  })
+  calendar(@CurrentActor() actor: Actor, @Query() q: CalendarQueryDto) {
+    return this.schedule.calendar(actor, q);
   }
 
   @Sse('publications/:id/events')

@@ -1,23 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PUBLICATION_STATUSES, TARGET_STATES } from '@tongfa/publishing';
 
 const ACCOUNT = '01930f6e-7b1c-7a2e-9c1d-3f5e2a1b0c9d';
-const TARGET_STATES = [
-  'pending',
-  'queued',
-  'publishing',
-  'published',
-  'retry_wait',
-  'failed',
-  'needs_reauth',
-  'unconfirmed',
-  'retracting',
-  'retracted',
-  'retract_failed',
-  'editing',
-  'awaiting_retract',
-  'superseded',
-];
-const STATUSES = ['scheduled', 'publishing', 'published', 'partial', 'failed', 'retracting', 'retracted', 'superseded'];
 
 /** One account's post of a publication (a publication target). */
 export class PublicationTargetDto {
@@ -35,6 +19,13 @@ export class PublicationTargetDto {
   remoteId: string | null;
   @ApiPropertyOptional({ example: 'https://weibo.com/1404376560/4960000000000001', nullable: true })
   url: string | null;
+  @ApiPropertyOptional({
+    example: 'http://127.0.0.1:3001/_sandbox/weibo/view?url=https%3A%2F%2Fweibo.com%2F1404376560%2F4960000000000001',
+    nullable: true,
+    type: String,
+    description: 'sandbox accounts only: the simulator’s page showing the post',
+  })
+  viewUrl: string | null;
   @ApiProperty({ example: 1 })
   attempts: number;
   @ApiPropertyOptional({ example: null, nullable: true, type: String })
@@ -71,7 +62,7 @@ export class PublicationDto {
   manuscriptId: string;
   @ApiProperty({ example: '01930f70-3b4c-7d5e-9f6a-7b8c9d0e1f2b', description: 'the approved version sent' })
   versionId: string;
-  @ApiProperty({ enum: STATUSES, example: 'publishing' })
+  @ApiProperty({ enum: PUBLICATION_STATUSES, example: 'publishing' })
   status: string;
   @ApiPropertyOptional({ example: null, nullable: true, type: Date })
   scheduledAt: Date | null;

@@ -36,6 +36,12 @@ export class UserResponseDto {
   createdAt: Date;
   @ApiProperty({ type: [RoleGrantViewDto] })
   roles: RoleGrantViewDto[];
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'whether the caller may reset, disable, unlock, edit or re-role this user (false for oneself and for users above the caller’s grants)',
+  })
+  manageable?: boolean;
 }
 
 export class UserPageDto {

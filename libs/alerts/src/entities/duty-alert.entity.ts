@@ -5,6 +5,20 @@ export enum DutyAlertKind {
   ReviewEscalated = 'review_escalated',
   PublishFailed = 'publish_failed',
   AccountNeedsReauth = 'account_needs_reauth',
+  /** 联动任务: a unit's assignment nears its deadline. */
+  CampaignReminder = 'campaign_reminder',
+  /** 联动任务: assignments missed the deadline (to the unit, and to the issuer). */
+  CampaignOverdue = 'campaign_overdue',
+  /** A 答问 stops being valid within 30 days: its owner unit should update or confirm it. */
+  QaEntryExpiring = 'qa_entry_expiring',
+  /** 舆情: an incoming comment or message matched the sensitive lexicon or a public-opinion keyword. */
+  InboxSensitive = 'inbox_sensitive',
+  /** 政民互动: a thread passed its first-response deadline unanswered (escalated to the duty officers). */
+  InboxOverdue = 'inbox_overdue',
+  /** 监测预警: an account nears an inspection veto (e.g. day 7, 10 or 13 without a post); to the unit. */
+  MonitoringWarning = 'monitoring_warning',
+  /** 监测: an account breaches an inspection rule; to the unit and to its supervising unit. */
+  MonitoringBreach = 'monitoring_breach',
 }
 
 export enum DutyAlertSeverity {
@@ -72,4 +86,11 @@ export class DutyAlert {
 
   @Column('varchar', { length: 36, nullable: true })
   acknowledgedBy: string | null;
+
+  /** The problem is dealt with (after or instead of acknowledging it). */
+  @Column('datetime', { precision: 6, nullable: true })
+  resolvedAt: Date | null;
+
+  @Column('varchar', { length: 36, nullable: true })
+  resolvedBy: string | null;
 }

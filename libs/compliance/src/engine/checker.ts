@@ -1,7 +1,7 @@
 import { CheckResult, Field, Finding, fingerprint } from '../finding';
 import { htmlToPlain } from '../text/html-text';
 import { MappedText, normalize, normalizeTerm, toOriginal } from '../text/normalize';
-import { isBankCard, isMobile, isResidentId } from '../text/validators';
+import { findPersonalNumbers } from '../text/personal-numbers';
 import { CompiledLexicon, PatternMatch } from './compiled-lexicon';
 import { checkImages, ImageDescriptor, PlatformImageLimits } from './images';
 import { messageFor } from './messages';
@@ -23,6 +23,11 @@ export interface CheckInput {
   imageLimits?: readonly PlatformImageLimits[];
   /** Ids of personal-data findings a reviewer marked as intended to publish. */
   acknowledged?: readonly string[];
+  /**
+   * Source units vouched for by the caller besides the lexicon's 稿源单位: the units above the
+   * manuscript's unit in the tree (a superior government office is a source by definition).
+   */
+  trustedSources?: readonly string[];
 }
 
 export interface CheckOptions {
@@ -69,7 +74,7 @@ export function runCheck(lexicon: CompiledLexicon, input: CheckInput, opts: Chec
   for (const f of fields) {
     findings.push(...lexiconFindings(lexicon, f), ...personalData(f, opts.today ?? new Date()), ...bareLinks(lexicon, f));
   }
-  findings.push(...sourceFindings(lexicon, input.source));
+  findings.push(...sourceFindings(lexicon, input.source, input.trustedSources ?? []));
   if (input.images?.length) findings.push(...checkImages(input.images, input.imageLimits ?? []));
 
   const acknowledged = new Set(input.acknowledged ?? []);
@@ -179,30 +184,15 @@ function wrongTitle(
   return null;
 }
 
-/** Digit runs with optional single spaces or hyphens between digits, not touching other Latin letters or digits. */
-const NUMBER_RUN = /(?<![0-9A-Za-z])(?:\+?86[ -]?)?\d(?:[ -]?\d){10,18}(?:[ -]?[Xx])?(?![0-9A-Za-z])/g;
-
 function personalData(f: FieldText, today: Date): Finding[] {
-  // Width folded (full-width digits are digits), separators kept so runs stay apart.
-  const w = normalize(f.text, { keepFillers: true });
-  const out: Finding[] = [];
-  for (const match of w.text.matchAll(NUMBER_RUN)) {
-    let digits = match[0].replace(/[ -]/g, '').toUpperCase();
-    if (digits.startsWith('+86')) digits = digits.slice(3);
-    else if (digits.startsWith('86') && digits.length === 13) digits = digits.slice(2);
-    const rule = isResidentId(digits, today) ? 'resident_id' : isMobile(digits) ? 'mobile_number' : isBankCard(digits) ? 'bank_card' : null;
-    if (!rule) continue;
-    const { start, end } = toOriginal(w, match.index, match.index + match[0].length);
-    out.push({
-      id: fingerprint(rule, digits),
-      rule,
-      category: 'privacy',
-      severity: 'block',
-      ...located(f, start, end),
-      message: messageFor(rule, {}),
-    });
-  }
-  return out;
+  return findPersonalNumbers(f.text, today).map(({ kind: rule, digits, start, end }) => ({
+    id: fingerprint(rule, digits),
+    rule,
+    category: 'privacy',
+    severity: 'block',
+    ...located(f, start, end),
+    message: messageFor(rule, {}),
+  }));
 }
 
 const BARE_URL = /(?:https?:\/\/|www\.)[^\s<>"'\u3000-\u303f\uff01-\uff5e]+/gi;
@@ -246,10 +236,11 @@ export function hostOf(href: string): string | null {
   }
 }
 
-function sourceFindings(lexicon: CompiledLexicon, source: ManuscriptSource | null | undefined): Finding[] {
+function sourceFindings(lexicon: CompiledLexicon, source: ManuscriptSource | null | undefined, trusted: readonly string[]): Finding[] {
   if (!source || source.type !== 'reprint') return [];
   const name = (source.unitName ?? '').trim();
   if (name && lexicon.isSourceUnit(name)) return [];
+  if (name && trusted.some((t) => normalizeTerm(t) === normalizeTerm(name))) return [];
   return [
     {
       id: fingerprint('source_unit', normalizeTerm(name)),

@@ -40,6 +40,20 @@ export class AppConfig {
     return new AppConfig(env, opts.secretKey === false ? null : resolveSecretKey(env));
   }
 
+  /**
+   * The bot APIs unit notifications are sent to: as configured; else, when the demo runs, the
+   * sandbox's bot simulators (so the demo's bots work without setup and nothing leaves the machine);
+   * else the public 政务微信 and 钉钉 APIs. `fromSandbox` says the demo default applies.
+   */
+  get botUrls(): { wecom: string; dingtalk: string; fromSandbox: boolean } {
+    const sandbox = this.demo ? (this.env.TONGFA_SANDBOX_URL ?? `http://127.0.0.1:${this.env.SANDBOX_PORT}`).replace(/\/$/, '') : null;
+    return {
+      wecom: this.env.TONGFA_WECOM_BOT_URL ?? (sandbox ? `${sandbox}/_bots/wecom` : 'https://qyapi.weixin.qq.com'),
+      dingtalk: this.env.TONGFA_DINGTALK_BOT_URL ?? (sandbox ? `${sandbox}/_bots/dingtalk` : 'https://oapi.dingtalk.com'),
+      fromSandbox: !!sandbox && !this.env.TONGFA_WECOM_BOT_URL && !this.env.TONGFA_DINGTALK_BOT_URL,
+    };
+  }
+
   get publicUrl(): string {
     return this.env.TONGFA_PUBLIC_URL ?? `http://localhost:${this.env.PORT}`;
   }

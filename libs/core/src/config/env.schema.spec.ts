@@ -30,6 +30,21 @@ describe('environment schema', () => {
     assert.deepEqual(env.TONGFA_CORS_ORIGINS, []);
   });
 
+  it('sends unit bots to the public APIs, to the sandbox’s simulators when the demo runs, and where configured', () => {
+    const key = randomBytes(32).toString('hex');
+    const plain = new AppConfig(parseEnv({}), null).botUrls;
+    assert.deepEqual(plain, { wecom: 'https://qyapi.weixin.qq.com', dingtalk: 'https://oapi.dingtalk.com', fromSandbox: false });
+    const demo = new AppConfig(parseEnv({ TONGFA_DEMO: '1', SANDBOX_PORT: '3101' }), { key, source: { kind: 'env' } }).botUrls;
+    assert.deepEqual(demo, {
+      wecom: 'http://127.0.0.1:3101/_bots/wecom',
+      dingtalk: 'http://127.0.0.1:3101/_bots/dingtalk',
+      fromSandbox: true,
+    });
+    const chosen = new AppConfig(parseEnv({ TONGFA_DEMO: '1', TONGFA_WECOM_BOT_URL: 'https://bots.example.gov.cn/wecom' }), null).botUrls;
+    assert.equal(chosen.wecom, 'https://bots.example.gov.cn/wecom');
+    assert.equal(chosen.fromSandbox, false, 'an operator’s choice is kept, the demo does not redirect it');
+  });
+
   it('converts numbers, booleans and comma lists, and treats an empty value as unset', () => {
     const env = parseEnv({
       PORT: '8080',

@@ -34,6 +34,19 @@ const envFields = z.object({
     .string()
     .regex(/^https?:\/\/[^/?#]+\/?$/, 'must be an origin, e.g. http://127.0.0.1:3001')
     .optional(),
+  /**
+   * Where unit bot notifications go: the 政务微信 (WeCom) group-bot API and the 钉钉 (DingTalk)
+   * custom-robot API. Unset: the public APIs, or with TONGFA_DEMO the sandbox's bot simulators
+   * (`AppConfig.botUrls`). Tests point them at a sandbox of their own.
+   */
+  TONGFA_WECOM_BOT_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, 'must be a URL without query, e.g. https://qyapi.weixin.qq.com')
+    .optional(),
+  TONGFA_DINGTALK_BOT_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, 'must be a URL without query, e.g. https://oapi.dingtalk.com')
+    .optional(),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z
     .string()
@@ -70,6 +83,11 @@ const envFields = z.object({
   TONGFA_PUBLISH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** `off` lifts the plugins' declared rate limits for sandbox accounts only (load and fault suites); real accounts are always limited. */
   TONGFA_SANDBOX_RATE_LIMITS: z.enum(['declared', 'off']).default('declared'),
+  /**
+   * `1` lets a platform operator point accounts at the sandbox (PUT /accounts/:id/sandbox) when
+   * NODE_ENV=production, to try a newly installed plugin end to end; refused there otherwise.
+   */
+  TONGFA_ALLOW_SANDBOX_ACCOUNTS: z.enum(['0', '1']).default('0'),
   TONGFA_MEDIA_DIR: z.string().min(1).default('data/media'),
   TONGFA_MEDIA_MAX_IMAGE_BYTES: z.coerce
     .number()
@@ -108,6 +126,7 @@ const envFields = z.object({
   TONGFA_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   TONGFA_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   TONGFA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  TONGFA_QA_KEY_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   TONGFA_MFA_REQUIRED_ROLES: csv.default([]),
   TONGFA_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 requires 6 months)').default(180),
   TONGFA_OIDC_ISSUER: z.string().url('must be the issuer URL of the provincial identity provider').optional(),

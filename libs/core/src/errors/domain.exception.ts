@@ -1,4 +1,5 @@
 import { Message } from '../i18n/messages';
+import { formatLocalTime } from '../i18n/local-time';
 
 /** How the HTTP edge maps a domain error kind to a status. Services never see HTTP. */
 export enum ErrorKind {
@@ -21,6 +22,8 @@ export interface ErrorDetail {
 export interface ErrorSpec {
   kind: ErrorKind;
   message: Message;
+  /** For a state that passes by itself (TooMany, Unavailable): when a client should try again. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -32,26 +35,30 @@ export class DomainException extends Error {
     readonly code: string,
     readonly spec: ErrorSpec,
     readonly details: ErrorDetail[] = [],
-    readonly params: Record<string, string | number> = {},
+    readonly params: Record<string, string | number | Date | Message> = {},
   ) {
-    super(`${code}: ${fill(spec.message.en, params)}`);
+    super(`${code}: ${fill(spec.message.en, params, 'en')}`);
     this.name = new.target.name;
   }
 
   text(lang: 'zh' | 'en'): string {
-    return fill(this.spec.message[lang], this.params);
+    return fill(this.spec.message[lang], this.params, lang);
   }
 }
 
-function fill(text: string, params: Record<string, string | number>): string {
-  for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
+/** Times read as Beijing time, bilingual values in the message's language. */
+function fill(text: string, params: Record<string, string | number | Date | Message>, lang: 'zh' | 'en'): string {
+  for (const [k, v] of Object.entries(params)) {
+    const value = v instanceof Date ? formatLocalTime(v, lang) : typeof v === 'object' ? v[lang] : String(v);
+    text = text.replaceAll(`{${k}}`, value);
+  }
   return text;
 }
 
 /** Declares a domain's exception class from its catalogue. */
 export function defineDomainErrors<C extends string>(catalogue: Record<C, ErrorSpec>) {
   return class extends DomainException {
-    constructor(code: C, params: Record<string, string | number> = {}, details: ErrorDetail[] = []) {
+    constructor(code: C, params: Record<string, string | number | Date | Message> = {}, details: ErrorDetail[] = []) {
       super(code, catalogue[code], details, params);
     }
   };

@@ -4,10 +4,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { whereInScope, pathInScope } from '@tongfa/database';
-import { ApiKey, ApiKeyGrant, Unit, User } from '../entities';
+import { ApiKey, ApiKeyGrant, ApiKeyScope, Unit, User } from '../entities';
 import { UsersService } from '../users.service';
 import { Actor } from '../actor';
-import { Permission, Role } from '../roles';
+import { Permission, Role, ROLE_NAMES } from '../roles';
 import { IdentityError, IdentityException } from '../identity.exception';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -31,6 +31,8 @@ export interface ApiKeyView {
   ownerId: string;
   unitId: string;
   grants: ApiKeyGrant[];
+  scopes: ApiKeyScope[];
+  allowedOrigins: string[];
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -60,13 +62,21 @@ export class ApiKeysService {
 
   async create(
     actor: Actor,
-    input: { name: string; unitId: string; grants: ApiKeyGrant[]; expiresAt?: Date | null },
+    input: {
+      name: string;
+      unitId: string;
+      grants: ApiKeyGrant[];
+      scopes?: ApiKeyScope[];
+      allowedOrigins?: string[];
+      expiresAt?: Date | null;
+    },
   ): Promise<{ key: ApiKeyView; token: string }> {
     ApiKeysService.assertSignedIn(actor);
     if (!actor.can(Permission.ApiKeyManage)) throw new CommonException(CommonError.Forbidden);
     const unit = await this.ds.getRepository(Unit).findOne({ where: { id: input.unitId } });
     if (!unit || !actor.canAt(Permission.ApiKeyManage, unit.path)) throw new IdentityException(IdentityError.UnitNotFound);
-    if (input.grants.length === 0) throw new IdentityException(IdentityError.ApiKeyNoGrants);
+    // A key needs something to act with: a role grant or a scope such as qa:query.
+    if (input.grants.length === 0 && !input.scopes?.length) throw new IdentityException(IdentityError.ApiKeyNoGrants);
     if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new IdentityException(IdentityError.ApiKeyExpiryPast, {}, [{ field: 'expiresAt', message: 'must be in the future' }]);
     }
@@ -74,7 +84,7 @@ export class ApiKeysService {
     for (const g of input.grants) {
       const gu = await this.ds.getRepository(Unit).findOne({ where: { id: g.unitId } });
       if (!gu || !actor.grants.some((o) => grantCovers(o, { ...g, unitPath: gu.path }))) {
-        throw new IdentityException(IdentityError.RoleNotGrantable, { role: g.role });
+        throw new IdentityException(IdentityError.RoleNotGrantable, { role: ROLE_NAMES[g.role] ?? g.role });
       }
     }
     const id = newId();
@@ -87,6 +97,8 @@ export class ApiKeysService {
       unitPath: unit.path,
       secretHash: sha256(secret),
       grants: input.grants.map((g) => ({ role: g.role, unitId: g.unitId, level: g.level ?? null })),
+      scopes: input.scopes?.length ? [...new Set(input.scopes)] : null,
+      allowedOrigins: input.allowedOrigins?.length ? [...new Set(input.allowedOrigins)] : null,
       expiresAt: input.expiresAt ?? null,
       lastUsedAt: null,
       revokedAt: null,
@@ -138,6 +150,12 @@ export class ApiKeysService {
     return key;
   }
 
+  /** The key behind an API-key actor (scopes, unit, origins), for edges that check scopes. */
+  async keyOf(actor: Actor): Promise<ApiKey | null> {
+    if (!actor.via.apiKeyId) return null;
+    return this.ds.getRepository(ApiKey).findOne({ where: { id: actor.via.apiKeyId } });
+  }
+
   private view(k: ApiKey): ApiKeyView {
     return {
       id: k.id,
@@ -145,6 +163,8 @@ export class ApiKeysService {
       ownerId: k.ownerId,
       unitId: k.unitId,
       grants: k.grants,
+      scopes: k.scopes ?? [],
+      allowedOrigins: k.allowedOrigins ?? [],
       expiresAt: k.expiresAt,
       lastUsedAt: k.lastUsedAt,
       revokedAt: k.revokedAt,

@@ -82,7 +82,7 @@ export class AuthService {
     const now = this.clock.now();
     if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) {
       outcome.reason = 'locked';
-      throw new IdentityException(IdentityError.AccountLocked, { until: user.lockedUntil.toISOString() });
+      throw new IdentityException(IdentityError.AccountLocked, { until: user.lockedUntil });
     }
     if (!(await this.hasher.verify(user.passwordHash, input.password))) {
       outcome.reason = 'wrong_password';
@@ -223,7 +223,7 @@ export class AuthService {
     const lockedUntil = await this.recordFailure(user);
     if (lockedUntil) {
       outcome.reason = `${outcome.reason ?? 'failure'}+locked`;
-      throw new IdentityException(IdentityError.AccountLocked, { until: lockedUntil.toISOString() });
+      throw new IdentityException(IdentityError.AccountLocked, { until: lockedUntil });
     }
     throw new IdentityException(code);
   }

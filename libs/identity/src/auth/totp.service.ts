@@ -66,11 +66,16 @@ export class TotpService {
     return { recoveryCodes: codes };
   }
 
-  async disable(userId: string): Promise<void> {
+  /** Refuses when one of the user's roles requires a second factor (TONGFA_MFA_REQUIRED_ROLES). */
+  async assertOptional(userId: string): Promise<void> {
     const required = this.config.env.TONGFA_MFA_REQUIRED_ROLES as Role[];
     if (required.length && (await this.ds.getRepository(RoleAssignment).exists({ where: { userId, role: In(required) } }))) {
       throw new IdentityException(IdentityError.MfaRequiredByRole);
     }
+  }
+
+  async disable(userId: string): Promise<void> {
+    await this.assertOptional(userId);
     await this.ds.transaction(async (m) => {
       await m.update(User, { id: userId }, { totpEnabled: false, totpSecret: null });
       await m.delete(RecoveryCode, { userId });

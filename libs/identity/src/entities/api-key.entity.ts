@@ -1,6 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Role } from '../roles';
 
+/**
+ * Capabilities a key may carry besides role grants. `qa:query`: websites, hotline systems and
+ * chatbots query the Q&A library's published answers for the key's unit (public fields only).
+ */
+export const API_KEY_SCOPES = ['qa:query'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 export interface ApiKeyGrant {
   role: Role;
   unitId: string;
@@ -33,6 +40,14 @@ export class ApiKey {
 
   @Column('simple-json')
   grants: ApiKeyGrant[];
+
+  /** Scopes beyond the grants (API_KEY_SCOPES); null for none. */
+  @Column('simple-json', { nullable: true })
+  scopes: ApiKeyScope[] | null;
+
+  /** Web origins a browser may call from with this key (CORS allowlist); null or empty: none. */
+  @Column('simple-json', { nullable: true })
+  allowedOrigins: string[] | null;
 
   @Column('datetime', { precision: 6, nullable: true })
   expiresAt: Date | null;

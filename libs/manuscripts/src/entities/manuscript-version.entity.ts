@@ -7,6 +7,30 @@ export interface ManuscriptSource {
   url?: string;
 }
 
+/**
+ * One platform's overrides inside a version (各平台适配): what that platform shows instead of the
+ * common text or cover. Reviewed with the version and rendered by the platform's plugin.
+ */
+export interface PlatformAdaptation {
+  /** The whole post text of a short-post platform (Weibo) instead of 【title】summary. */
+  text?: string;
+  /** The caption of a video or image-text post (Douyin, Toutiao) instead of the title. */
+  caption?: string;
+  /** This platform's own headline (Toutiao, 南方号) instead of the article's title, within its title limit. */
+  title?: string;
+  /** This platform's own summary (南方号, the unit's app) instead of the article's, within its summary limit. */
+  summary?: string;
+  /** Topics the platform shows as #话题#, without the # marks. */
+  topics?: string[];
+  /** Another of the unit's images as this platform's cover. */
+  coverMediaId?: string;
+  /** Where the platform's crop is centred, as fractions of the cover's width and height. */
+  coverCrop?: { x: number; y: number };
+}
+
+/** Per-platform overrides, keyed by plugin id. */
+export type Adaptations = Record<string, PlatformAdaptation>;
+
 /** An immutable snapshot: every save makes one; reviews and publications point at one. */
 @Entity('manuscript_version')
 @Index('uq_manuscript_version', ['manuscriptId', 'number'], { unique: true })
@@ -41,6 +65,10 @@ export class ManuscriptVersion {
 
   @Column('simple-json')
   mediaIds: string[];
+
+  /** Per-platform overrides (各平台适配); null when the version has none. */
+  @Column('simple-json', { nullable: true })
+  adaptations: Adaptations | null;
 
   @Column('varchar', { length: 36 })
   authorId: string;

@@ -9,6 +9,13 @@ export enum ManuscriptCategory {
 }
 
 /**
+ * What a review chain is set for (分级分类审核): every manuscript category, and 答问 (`qa`), the
+ * entries of the shared Q&A library (libs/knowledge), reviewed through the same per-unit chains.
+ */
+export const ReviewCategory = { ...ManuscriptCategory, Qa: 'qa' } as const;
+export type ReviewCategory = ManuscriptCategory | 'qa';
+
+/**
  * draft → in_review → approved (先审后发: only an approved version may publish); a rejection
  * returns it to the editor as rejected; any edit goes back to draft and the review starts over.
  */

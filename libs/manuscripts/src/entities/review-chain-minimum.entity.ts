@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { ManuscriptCategory } from './manuscript.entity';
+import { ReviewCategory } from './manuscript.entity';
 
 /**
  * The province's floor under every unit's review chain of a category (分级分类审核): no unit may
@@ -9,7 +9,7 @@ import { ManuscriptCategory } from './manuscript.entity';
 @Entity('review_chain_minimum')
 export class ReviewChainMinimum {
   @PrimaryColumn('varchar', { length: 16 })
-  category: ManuscriptCategory;
+  category: ReviewCategory;
 
   @Column('int')
   minSteps: number;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { ChainStep, ManuscriptCategory } from './manuscript.entity';
+import { ChainStep, ReviewCategory } from './manuscript.entity';
 
 /** 分级分类审核: the ordered review steps a unit sets per category (inherited by its subtree). */
 @Entity('review_chain')
@@ -15,7 +15,7 @@ export class ReviewChain {
   unitPath: string;
 
   @Column('varchar', { length: 16 })
-  category: ManuscriptCategory;
+  category: ReviewCategory;
 
   @Column('simple-json')
   steps: ChainStep[];

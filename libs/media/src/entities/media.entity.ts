@@ -45,6 +45,14 @@ export class Media {
   @Column('varchar', { length: 255, nullable: true })
   originalName: string | null;
 
+  /** Shown under the image where it is used, and what the library's search looks in. */
+  @Column('varchar', { length: 200, nullable: true })
+  caption: string | null;
+
+  /** Text alternative for readers who cannot see the image; inserted with it into a body. */
+  @Column('varchar', { length: 200, nullable: true })
+  alt: string | null;
+
   @Column('varchar', { length: 64 })
   sha256: string;
 

@@ -12,6 +12,30 @@ export interface InitOptions {
   nameZh?: string;
   /** English display name (default: the id in title case). */
   nameEn?: string;
+  /** How accounts sign in: `app-secret` (default; the account's own app id and secret) or `oauth2` (authorize page, code, refresh token). */
+  auth?: 'app-secret' | 'oauth2';
+  /**
+   * What the generated package.json depends on for `@tongfa/plugin-sdk` (default `^<this SDK>`, from
+   * the registry). A tarball works too: `file:../tongfa-plugin-sdk-0.2.0.tgz`.
+   */
+  sdk?: string;
+}
+
+export const AUTH_VARIANTS = ['app-secret', 'oauth2'] as const;
+
+/**
+ * Expands `{{#flag}}…{{/flag}}` (kept when the flag is on) and `{{^flag}}…{{/flag}}` (kept when off),
+ * not nested; a block on lines of its own leaves no blank line behind.
+ */
+export function expandBlocks(text: string, flags: Record<string, boolean>): string {
+  return text.replace(/(^[ \t]*)?\{\{([#^])(\w+)\}\}(\n)?([\s\S]*?)(^[ \t]*)?\{\{\/\3\}\}(\n)?/gm, (...m: string[]) => {
+    const [, indent = '', kind, flag, openNewline, body, closeIndent = '', closeNewline = ''] = m;
+    if (!(flag in flags)) throw new Error(`unknown template block {{${kind}${flag}}}`);
+    const on = (kind === '#') === flags[flag];
+    // A block whose tags sit on lines of their own vanishes with those lines; an inline one keeps its surroundings.
+    if (openNewline) return on ? body : '';
+    return indent + (on ? body + closeIndent : '') + closeNewline;
+  });
 }
 
 // Templates ship beside dist/ in the package (and beside the compiled sources in the monorepo build),
@@ -46,7 +70,13 @@ export function initPlugin(options: InitOptions): { dir: string; files: string[]
     nameZh: options.nameZh ?? id,
     nameEn: options.nameEn ?? words.map((w) => w[0].toUpperCase() + w.slice(1)).join(' '),
     sdkRange: `^${SDK_VERSION}`,
+    sdkDependency: options.sdk ?? `^${SDK_VERSION}`,
   };
+  const auth = options.auth ?? 'app-secret';
+  if (!(AUTH_VARIANTS as readonly string[]).includes(auth)) {
+    throw new Error(`--auth 须为 ${AUTH_VARIANTS.join(' 或 ')} / --auth must be one of ${AUTH_VARIANTS.join(', ')} (got "${auth}")`);
+  }
+  const flags = { oauth2: auth === 'oauth2' };
   const written: string[] = [];
   for (const src of listFiles(TEMPLATE_DIR)
     .filter((f) => f.endsWith('.tpl'))
@@ -60,7 +90,7 @@ export function initPlugin(options: InitOptions): { dir: string; files: string[]
       : rel.endsWith('.json')
         ? (v: string) => JSON.stringify(v).slice(1, -1)
         : (v: string) => v;
-    const text = readFileSync(src, 'utf8').replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
+    const text = expandBlocks(readFileSync(src, 'utf8'), flags).replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
       const v = vars[k];
       if (v === undefined) throw new Error(`unknown template variable ${m} in ${src}`);
       return escape(v);
@@ -73,11 +103,17 @@ export function initPlugin(options: InitOptions): { dir: string; files: string[]
   return { dir, files: written };
 }
 
-const USAGE = `用法 / usage: tongfa-plugin-sdk init <name> [--dir <path>] [--name-zh <中文名>] [--name-en <English name>]`;
+const USAGE = `用法 / usage: tongfa-plugin-sdk init <name> [--dir <path>] [--name-zh <中文名>] [--name-en <English name>]
+       [--auth app-secret|oauth2] [--sdk <依赖写法 / dependency spec, e.g. file:../tongfa-plugin-sdk-${SDK_VERSION}.tgz>]
+       tongfa-plugin-sdk --version`;
 
 /** Runs the CLI; returns the exit code. */
 export function runCli(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): number {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    out(SDK_VERSION);
+    return 0;
+  }
   if (command !== 'init') {
     err(USAGE);
     return command === '--help' || command === '-h' ? 0 : 2;
@@ -101,7 +137,19 @@ export function runCli(argv: string[], out: (s: string) => void = console.log, e
     return 2;
   }
   try {
-    const r = initPlugin({ name: positional[0], dir: flags.dir, nameZh: flags['name-zh'], nameEn: flags['name-en'] });
+    const unknown = Object.keys(flags).filter((f) => !['dir', 'name-zh', 'name-en', 'auth', 'sdk'].includes(f));
+    if (unknown.length) {
+      err(`未知选项 / unknown option --${unknown[0]}\n${USAGE}`);
+      return 2;
+    }
+    const r = initPlugin({
+      name: positional[0],
+      dir: flags.dir,
+      nameZh: flags['name-zh'],
+      nameEn: flags['name-en'],
+      auth: flags.auth as InitOptions['auth'],
+      sdk: flags.sdk,
+    });
     out(
       `已创建插件 / created plugin in ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\n\n下一步 / next:\n  cd ${relative(process.cwd(), r.dir) || '.'}\n  npm install\n  npm test`,
     );

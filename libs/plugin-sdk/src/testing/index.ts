@@ -7,3 +7,4 @@ export * from './simulator-harness';
 export * from './sandbox-client';
 export * from './test-host';
 export * from './conformance';
+export * from './videos';

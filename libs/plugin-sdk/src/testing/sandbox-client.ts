@@ -1,4 +1,13 @@
-import type { FaultConfig, SimComment } from './simulator-harness';
+import type {
+  FaultConfig,
+  SimComment,
+  SimMessage,
+  SimMessageKind,
+  SimReply,
+  WebhookDelivery,
+  WebhookPush,
+  WebhookTarget,
+} from './simulator-harness';
 
 /** A post as listed by `GET /_sandbox/<platform>/posts`. */
 export interface InspectedPost {
@@ -35,9 +44,13 @@ export class SandboxClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** Creates a simulated account and returns its credentials. */
-  createAccount(platform: string, name: string): Promise<{ id: string; name: string; credentials: Record<string, string> }> {
-    return this.call('POST', `/${platform}/accounts`, { name });
+  /** Creates a simulated account and returns its credentials; `subject` is its verified subject (default: the name). */
+  createAccount(
+    platform: string,
+    name: string,
+    opts: { subject?: string } = {},
+  ): Promise<{ id: string; name: string; subject: string; credentials: Record<string, string> }> {
+    return this.call('POST', `/${platform}/accounts`, { name, ...opts });
   }
 
   posts(platform: string, account?: string): Promise<InspectedPost[]> {
@@ -57,8 +70,56 @@ export class SandboxClient {
     return this.call('GET', `/${platform}/status`);
   }
 
-  addComment(platform: string, postId: string, text: string, author?: string): Promise<SimComment> {
-    return this.call('POST', `/${platform}/posts/${encodeURIComponent(postId)}/comments`, { text, author });
+  /** A citizen comments on a post; `parentId` answers another comment (a comment tree). */
+  addComment(
+    platform: string,
+    postId: string,
+    text: string,
+    author?: string,
+    opts: { authorId?: string; parentId?: string; fromAccount?: boolean } = {},
+  ): Promise<SimComment> {
+    return this.call('POST', `/${platform}/posts/${encodeURIComponent(postId)}/comments`, { text, author, ...opts });
+  }
+
+  /** Replies the accounts sent through the platform's API (to comments and messages), oldest first. */
+  replies(platform: string, filter: { account?: string; kind?: 'comment' | 'message' } = {}): Promise<SimReply[]> {
+    const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as Array<[string, string]>).toString();
+    return this.call('GET', `/${platform}/replies${q ? `?${q}` : ''}`);
+  }
+
+  /** Where the simulator pushes citizens' messages (the hub's `/webhooks/<plugin>`), with tries and timeout. */
+  setWebhook(platform: string, target: WebhookTarget): Promise<WebhookTarget> {
+    return this.call('PUT', `/${platform}/webhook`, target);
+  }
+
+  /** Makes the platform's verification handshake against the webhook URL; `ok` when the hub echoed right. */
+  webhookChallenge(platform: string, target?: WebhookTarget): Promise<{ ok: boolean; expected: string; delivery: WebhookDelivery }> {
+    return this.call('POST', `/${platform}/webhook/challenge`, target ?? {});
+  }
+
+  /**
+   * A citizen (`from`, default a new one) writes to an account; the simulator pushes it to the webhook
+   * (the configured one, or `url`) and answers once the tries are over. `deliver: false` only records it.
+   */
+  sendMessage(
+    platform: string,
+    m: { account: string; text: string; from?: string; author?: string; kind?: SimMessageKind; deliver?: boolean } & Partial<WebhookTarget>,
+  ): Promise<SimMessage> {
+    return this.call('POST', `/${platform}/messages`, m);
+  }
+
+  messages(platform: string, account?: string): Promise<SimMessage[]> {
+    return this.call('GET', `/${platform}/messages${account ? `?account=${encodeURIComponent(account)}` : ''}`);
+  }
+
+  /** The signed request the platform would push for a message (for tests that send it themselves). */
+  messagePush(platform: string, messageId: string): Promise<WebhookPush> {
+    return this.call('GET', `/${platform}/messages/${encodeURIComponent(messageId)}/push`);
+  }
+
+  /** Pushes a message again, as the platform retries: the same message id. */
+  redeliver(platform: string, messageId: string, target?: WebhookTarget): Promise<WebhookDelivery[]> {
+    return this.call('POST', `/${platform}/messages/${encodeURIComponent(messageId)}/redeliver`, target ?? {});
   }
 
   /**

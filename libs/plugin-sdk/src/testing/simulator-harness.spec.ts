@@ -159,3 +159,38 @@ describe('simulator harness', () => {
     await assert.rejects(startSimulators([echoPlatform('same'), echoPlatform('same')]), /two simulators/);
   });
 });
+
+describe('the sandbox page of a simulated post', () => {
+  let running: RunningSimulators;
+  before(async () => {
+    const gamma = createSimulator({
+      platform: 'gamma',
+      createAccount: () => ({}),
+      postUrl: (p) => `https://gamma.example/p/${p.id}`,
+      routes: [],
+    });
+    running = await startSimulators([gamma], { port: 0 });
+  });
+  after(() => running.close());
+
+  it('shows the post by its public url, escaped, marked as a simulation, without scripts', async () => {
+    const sandbox = new SandboxClient(running.url);
+    const a = await sandbox.createAccount('gamma', '甲县发布');
+    const p = await sandbox.nativePost('gamma', { account: a.id, title: '<b>通知</b>', text: '第一行\n<script>alert(1)</script>' });
+    const res = await fetch(`${running.url}/_sandbox/gamma/view?url=${encodeURIComponent(p.url!)}`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const html = await res.text();
+    assert.match(html, /统发沙箱模拟/);
+    assert.match(html, /&lt;b&gt;通知&lt;\/b&gt;/);
+    assert.match(html, /第一行<br>&lt;script&gt;/);
+    assert.doesNotMatch(html, /<script>/);
+    assert.match(html, /甲县发布/);
+  });
+
+  it('answers 404 with a page for an unknown url', async () => {
+    const res = await fetch(`${running.url}/_sandbox/gamma/view?url=${encodeURIComponent('https://gamma.example/p/none')}`);
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /帖子不存在/);
+  });
+});

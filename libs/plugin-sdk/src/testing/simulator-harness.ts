@@ -41,6 +41,12 @@ export interface SimRequest {
   /** JSON body, form fields or multipart text fields, whichever the request carried ({} when none). */
   body: Record<string, unknown>;
   files: Record<string, { filename: string; contentType: string; data: Buffer }>;
+  /**
+   * Where this simulator was reached, `http://127.0.0.1:3001/<platform>` (since 0.2): build any URL the
+   * platform hands out at run time (an upload gateway, a media CDN) from it, so that a sandbox account,
+   * which may reach the sandbox origin and nothing else, can follow it.
+   */
+  baseUrl: string;
 }
 
 /** What a route handler returns. */
@@ -67,6 +73,8 @@ export interface SimRoute {
 export interface SimAccount {
   id: string;
   name: string;
+  /** The verified subject (认证主体) the platform shows for the account: the organisation behind it. */
+  subject: string;
   credentials: Record<string, string>;
   createdAt: string;
 }
@@ -77,7 +85,99 @@ export interface SimComment {
   author: string;
   text: string;
   createdAt: string;
+  /** The citizen's stable id on the platform (openid, uid) (since 0.3). */
+  authorId?: string;
+  /** The comment this one answers, in a comment tree (since 0.3). */
+  parentId?: string;
+  /** Written by the account itself, e.g. a reply on a platform whose replies are comments (since 0.3). */
+  fromAccount?: boolean;
+  /** Hidden from the public by the account (since 0.3). */
+  hidden?: boolean;
+  /** Deleted by the account (since 0.3). */
+  deleted?: boolean;
   reply?: { id: string; text: string; createdAt: string };
+}
+
+/**
+ * A reply the account sent through the platform's API, to a comment or to a private message (since 0.3):
+ * `GET /_sandbox/<platform>/replies` lists them so tests assert exactly-once delivery.
+ */
+export interface SimReply {
+  id: string;
+  kind: 'comment' | 'message';
+  /** The SimAccount id. */
+  account: string;
+  postId?: string;
+  commentId?: string;
+  /** The citizen a message went to. */
+  conversationId?: string;
+  text: string;
+  /** What the plugin sent as its idempotency key, where the platform keeps one. */
+  idempotencyKey?: string;
+  createdAt: string;
+}
+
+/** Kinds of citizen message a simulator produces. */
+export type SimMessageKind = 'text' | 'image' | 'voice' | 'video' | 'event';
+
+/** One try of a webhook push to the hub. */
+export interface WebhookDelivery {
+  attempt: number;
+  at: string;
+  /** The hub's HTTP status; absent when it timed out or the connection failed. */
+  status?: number;
+  body?: string;
+  error?: string;
+  /** How long the hub took (real time). */
+  ms: number;
+}
+
+/** A private message a citizen sent to a simulated account (since 0.3). */
+export interface SimMessage {
+  id: string;
+  /** The SimAccount id. */
+  account: string;
+  /** The citizen's id on the platform (openid). */
+  from: string;
+  author?: string;
+  kind: SimMessageKind;
+  text: string;
+  /** Simulated clock. */
+  createdAt: string;
+  /** Every try to push it to the hub, in order. */
+  deliveries: WebhookDelivery[];
+}
+
+/** A signed webhook request as the platform would send it; the harness sends it to the hub's URL. */
+export interface WebhookPush {
+  method: 'GET' | 'POST';
+  /** Added to the hub's URL (signature, timestamp, nonce, …). */
+  query?: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Where and how a simulator pushes citizens' messages (`PUT /_sandbox/<platform>/webhook`). */
+export interface WebhookTarget {
+  url: string;
+  /** Tries per message (default: the platform's, e.g. WeChat 3). */
+  tries?: number;
+  /** Per-try timeout in ms (default: the platform's, e.g. WeChat 5000). */
+  timeoutMs?: number;
+}
+
+/** How a platform pushes messages: its format, signature and retry policy (since 0.3). */
+export interface SimWebhookDefinition {
+  /** The signed request for one message. */
+  push(message: SimMessage, account: SimAccount, sim: Simulator): WebhookPush;
+  /** The verification handshake the platform makes when a URL is configured, and the answer it expects. */
+  challenge?(sim: Simulator): { push: WebhookPush; expect: string };
+  /** Tries per message (default 3). */
+  tries?: number;
+  /** Per-try timeout (default 5000 ms). */
+  timeoutMs?: number;
+  /** Whether the hub's answer counts as received (default: HTTP 2xx). */
+  accepted?(status: number, body: string): boolean;
 }
 
 /** A post as the simulator keeps it; `GET /_sandbox/<platform>/posts` lists these. */
@@ -135,6 +235,8 @@ export interface SimulatorDefinition {
   nativePost?(input: NativePostInput, sim: Simulator): SimPost;
   /** The public address of a post, shown by the inspection API (`url`) so tests can submit it as evidence. */
   postUrl?(post: SimPost, sim: Simulator): string | undefined;
+  /** How the platform pushes private messages to a webhook; absent when it has none (since 0.3). */
+  webhook?: SimWebhookDefinition;
 }
 
 /** The running state of one simulated platform, shared by its route handlers. */
@@ -151,15 +253,39 @@ export interface Simulator {
   /** The simulated clock (ms); starts at the real time and only moves forward via advanceClock. */
   now(): number;
   advanceClock(ms: number): void;
-  createAccount(name: string): SimAccount;
+  /** `subject` defaults to the name, as for an account verified under its own name. */
+  createAccount(name: string, subject?: string): SimAccount;
   /** Issues an access token for an account, valid `ttlMs` on the simulated clock. */
   issueToken(accountId: string, ttlMs: number): { token: string; expiresAt: number };
+  /**
+   * Extends a still-valid token to `ttlMs` from now and returns it; undefined when it is unknown,
+   * revoked or expired (platforms that renew the same token on refresh, such as Douyin).
+   */
+  renewToken(token: string, ttlMs: number): { token: string; expiresAt: number } | undefined;
   /** The account a token belongs to, or undefined when unknown, revoked or expired. */
   tokenAccount(token: string | undefined): SimAccount | undefined;
   revokeToken(token: string): void;
   createPost(p: { account: string; title: string; text: string; idempotencyMarker?: string; extra?: Record<string, unknown> }): SimPost;
   findPost(id: string): SimPost | undefined;
-  addComment(postId: string, c: { author?: string; text: string }): SimComment | undefined;
+  /** A citizen's comment (or the account's own, `fromAccount`); `parentId` answers another comment of the post. */
+  addComment(
+    postId: string,
+    c: { author?: string; authorId?: string; text: string; parentId?: string; fromAccount?: boolean },
+  ): SimComment | undefined;
+  /** Replies the accounts sent through the API, oldest first (since 0.3). */
+  readonly replies: SimReply[];
+  /** Records a reply the platform accepted (route handlers call it), so the inspection API shows it. */
+  recordReply(r: Omit<SimReply, 'id' | 'createdAt'> & { id?: string }): SimReply;
+  /** Citizens' private messages, oldest first (since 0.3). */
+  readonly messages: SimMessage[];
+  /** A citizen writes to an account; push it to the hub with `deliverWebhook`. */
+  addMessage(m: { account: string; from: string; author?: string; kind?: SimMessageKind; text: string }): SimMessage;
+  /** When (simulated ms) citizen `from` last wrote to the account, or undefined when never. */
+  lastMessageAt(account: string, from: string): number | undefined;
+  /** Whether the account may still answer citizen `from`: they wrote within the last `hours` (simulated clock). */
+  replyWindowOpen(account: string, from: string, hours: number): boolean;
+  /** Where messages are pushed (set through `PUT /_sandbox/<platform>/webhook`). */
+  webhookTarget: WebhookTarget | undefined;
   /** Creates a post as if made in the platform's own app (the definition's `nativePost`, or a plain post). */
   createNativePost(input: NativePostInput): SimPost;
   /**
@@ -209,6 +335,8 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
   let inflight = 0;
   let commits = 0;
   let quotas = new Map<string, { day: number; n: number }>();
+  let replies: SimReply[] = [];
+  let messages: SimMessage[] = [];
 
   const sim: Simulator = {
     platform: definition.platform,
@@ -236,11 +364,12 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       seq++;
       return `${prefix}${Date.now().toString(36)}${seq.toString(36)}${randomBytes(3).toString('hex')}`;
     },
-    createAccount(name) {
+    createAccount(name, subject) {
       const id = String(10_000_000 + accounts.length + 1 + Math.floor(Math.random() * 1000) * 100_000);
       const base = { id, name };
       const account: SimAccount = {
         ...base,
+        subject: subject ?? name,
         credentials: definition.createAccount(base, sim),
         createdAt: new Date(sim.now()).toISOString(),
       };
@@ -252,6 +381,12 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       const expiresAt = sim.now() + ttlMs;
       tokens.set(token, { accountId, expiresAt, revoked: false });
       return { token, expiresAt };
+    },
+    renewToken(token, ttlMs) {
+      const t = tokens.get(token);
+      if (!t || t.revoked || t.expiresAt <= sim.now()) return undefined;
+      t.expiresAt = sim.now() + ttlMs;
+      return { token, expiresAt: t.expiresAt };
     },
     tokenAccount(token) {
       if (!token) return undefined;
@@ -285,16 +420,55 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
     addComment(postId, c) {
       const post = sim.findPost(postId);
       if (!post) return undefined;
+      if (c.parentId !== undefined && !post.comments.some((x) => x.id === c.parentId)) return undefined;
       const comment: SimComment = {
         id: sim.newId('c'),
         author: c.author ?? '网友',
         text: c.text,
         createdAt: new Date(sim.now()).toISOString(),
+        ...(c.authorId ? { authorId: c.authorId } : {}),
+        ...(c.parentId ? { parentId: c.parentId } : {}),
+        ...(c.fromAccount ? { fromAccount: true } : {}),
       };
       post.comments.push(comment);
       post.metrics.comments = post.comments.length;
       return comment;
     },
+    get replies() {
+      return replies;
+    },
+    recordReply(r) {
+      const reply: SimReply = { ...r, id: r.id ?? sim.newId('r'), createdAt: new Date(sim.now()).toISOString() };
+      replies.push(reply);
+      return reply;
+    },
+    get messages() {
+      return messages;
+    },
+    addMessage(m) {
+      const message: SimMessage = {
+        id: sim.newId('m'),
+        account: m.account,
+        from: m.from,
+        ...(m.author ? { author: m.author } : {}),
+        kind: m.kind ?? 'text',
+        text: m.text,
+        createdAt: new Date(sim.now()).toISOString(),
+        deliveries: [],
+      };
+      messages.push(message);
+      return message;
+    },
+    lastMessageAt(account, from) {
+      let last: number | undefined;
+      for (const m of messages) if (m.account === account && m.from === from) last = Date.parse(m.createdAt);
+      return last;
+    },
+    replyWindowOpen(account, from, hours) {
+      const last = sim.lastMessageAt(account, from);
+      return last !== undefined && sim.now() - last <= hours * 3_600_000;
+    },
+    webhookTarget: undefined,
     createNativePost(input) {
       const post = definition.nativePost
         ? definition.nativePost(input, sim)
@@ -339,6 +513,9 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       clockOffset = 0;
       faults = { rate: 0, kinds: [], injected: 0 };
       quotas = new Map();
+      replies = [];
+      messages = [];
+      sim.webhookTarget = undefined;
     },
   };
   inflightCounters.set(sim, (d) => {
@@ -436,6 +613,48 @@ function send(res: ServerResponse, r: SimResponse): void {
   res.end(payload);
 }
 
+const escapeHtml = (t: string) =>
+  t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * `GET /_sandbox/<platform>/view?url=<the post's public url>`: a page showing a simulated post the
+ * way a reader would open it, so a demo's "view the post" link leads somewhere. Marked as a
+ * simulation; every text escaped; no script.
+ */
+function viewPost(sim: Simulator, url: string): SimResponse {
+  const post = url ? sim.posts.find((p) => sim.definition.postUrl?.(p, sim) === url) : undefined;
+  const page = (status: number, title: string, inner: string): SimResponse => ({
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+    },
+    body:
+      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<title>${escapeHtml(title)}</title><style>body{font:16px/1.7 system-ui,sans-serif;max-width:680px;margin:0 auto;padding:16px;color:#1f1f1f}` +
+      `.sim{background:#fff7e6;border:1px solid #ffd591;padding:8px 12px;border-radius:6px;font-size:14px}h1{font-size:22px}` +
+      `.meta{color:#595959;font-size:14px}.gone{color:#cf1322}</style></head><body>` +
+      `<p class="sim" role="note">统发沙箱模拟的 ${escapeHtml(sim.platform)} 帖子，并非真实平台页面 / a simulated post of the Tongfa sandbox, not the real platform</p>${inner}</body></html>`,
+  });
+  if (!post)
+    return page(
+      404,
+      '帖子不存在',
+      '<h1>帖子不存在 / no such post</h1><p class="meta">模拟平台重启后帖子不会保留 / simulated posts do not survive a restart</p>',
+    );
+  const account = sim.accounts.find((a) => a.id === post.account);
+  const text = escapeHtml(post.text).replace(/\n/g, '<br>');
+  return page(
+    200,
+    post.title || post.text.slice(0, 30),
+    (post.title ? `<h1>${escapeHtml(post.title)}</h1>` : '') +
+      `<p class="meta">${escapeHtml(account?.name ?? post.account)} · ${escapeHtml(post.createdAt)}${post.native ? ' · 平台内发布 / posted in the app' : ''}</p>` +
+      (post.deleted ? '<p class="gone">此帖已删除 / this post was deleted</p>' : `<article>${text}</article>`) +
+      `<p class="meta">阅读 ${post.metrics.views} · 点赞 ${post.metrics.likes} · 评论 ${post.comments.length}</p>`,
+  );
+}
+
 function publicPost(p: SimPost, sim: Simulator) {
   return {
     id: p.id,
@@ -489,13 +708,26 @@ export function createSandboxHandler(simulators: Simulator[], options: SandboxHa
       }
       const query = Object.fromEntries(url.searchParams);
 
-      if (isInspection) return send(res, inspect(sim, req.method ?? 'GET', segments.slice(2), parsed.body, query));
+      if (isInspection) {
+        // The sandbox's own origin as the caller reached it: what `endpoints` answers with.
+        const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+        return send(res, await inspect(sim, req.method ?? 'GET', segments.slice(2), parsed.body, query, origin, options.signal));
+      }
 
       const path = '/' + segments.slice(1).join('/');
       let params: Record<string, string> | undefined;
       const route = sim.definition.routes.find((r) => r.method === req.method && (params = matchPath(r.path, path)) !== undefined);
       if (!route) return send(res, { status: 404, json: { error: 'not_found', message: `${req.method} ${path}` } });
-      const simReq: SimRequest = { method: req.method!, path, params: params!, query, headers: req.headers, rawBody: raw, ...parsed };
+      const simReq: SimRequest = {
+        method: req.method!,
+        path,
+        params: params!,
+        query,
+        headers: req.headers,
+        rawBody: raw,
+        ...parsed,
+        baseUrl: `http://${req.headers.host ?? '127.0.0.1'}/${sim.platform}`,
+      };
 
       const fault = pickFault(sim, route);
       const count = inflightCounters.get(sim)!;
@@ -552,14 +784,89 @@ async function respond(
   send(res, out);
 }
 
-function inspect(
+/**
+ * Pushes one message to the hub as the platform would: the definition's signed request, tried up to
+ * `tries` times, each try given `timeoutMs` (real time) before it counts as lost, until the hub's answer
+ * counts as received. Records every try on the message and returns them (since 0.3).
+ */
+export async function deliverWebhook(
+  sim: Simulator,
+  message: SimMessage,
+  target: WebhookTarget,
+  signal?: AbortSignal,
+): Promise<WebhookDelivery[]> {
+  const def = sim.definition.webhook;
+  if (!def) throw new Error(`${sim.platform} has no message webhook`);
+  const account = sim.accounts.find((a) => a.id === message.account);
+  if (!account) throw new Error(`no account ${message.account}`);
+  const tries = target.tries ?? def.tries ?? 3;
+  const timeoutMs = target.timeoutMs ?? def.timeoutMs ?? 5000;
+  const done: WebhookDelivery[] = [];
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    // Each try is signed afresh (a new timestamp and nonce), as the platforms do.
+    const d = await sendPush(def.push(message, account, sim), target.url, timeoutMs, attempt, sim, signal);
+    message.deliveries.push(d);
+    done.push(d);
+    if (d.status !== undefined && (def.accepted ?? ((st: number) => st >= 200 && st < 300))(d.status, d.body ?? '')) break;
+    if (signal?.aborted) break;
+  }
+  return done;
+}
+
+async function sendPush(
+  push: WebhookPush,
+  url: string,
+  timeoutMs: number,
+  attempt: number,
+  sim: Simulator,
+  signal?: AbortSignal,
+): Promise<WebhookDelivery> {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(push.query ?? {})) u.searchParams.set(k, v);
+  const started = Date.now();
+  const at = new Date(sim.now()).toISOString();
+  try {
+    const res = await fetch(u, {
+      method: push.method,
+      headers: push.headers,
+      body: push.method === 'GET' ? undefined : push.body,
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+    });
+    const body = await res.text();
+    return { attempt, at, status: res.status, body: body.slice(0, 2000), ms: Date.now() - started };
+  } catch (e) {
+    const name = (e as Error).name;
+    return { attempt, at, error: name === 'TimeoutError' ? 'timeout' : String((e as Error).message), ms: Date.now() - started };
+  }
+}
+
+const MESSAGE_KINDS: readonly SimMessageKind[] = ['text', 'image', 'voice', 'video', 'event'];
+
+function webhookTargetFrom(body: Record<string, unknown>): WebhookTarget | string {
+  const url = typeof body.url === 'string' ? body.url : '';
+  if (!/^https?:\/\//.test(url)) return 'url (http or https) is required';
+  const num = (k: string) =>
+    typeof body[k] === 'number' && Number.isInteger(body[k]) && (body[k] as number) > 0 ? (body[k] as number) : undefined;
+  for (const k of ['tries', 'timeoutMs']) if (body[k] !== undefined && num(k) === undefined) return `${k} must be a positive integer`;
+  return { url, tries: num('tries'), timeoutMs: num('timeoutMs') };
+}
+
+async function inspect(
   sim: Simulator,
   method: string,
   rest: string[],
   body: Record<string, unknown>,
   query: Record<string, string>,
-): SimResponse {
+  origin: string,
+  signal?: AbortSignal,
+): Promise<SimResponse> {
   const [what, id, sub] = rest;
+  // The endpoint map a hub stores on an account it points at this simulator (`?names=api,upload`).
+  if (what === 'endpoints' && method === 'GET' && !id) {
+    const names = (query.names ?? '').split(',').filter((n) => /^[A-Za-z][\w-]{0,39}$/.test(n));
+    return { json: sim.endpointsFor(origin, names) };
+  }
+  if (what === 'view' && method === 'GET' && !id) return viewPost(sim, query.url ?? '');
   if (what === 'posts' && method === 'GET' && !id) {
     const list = sim.posts.filter((p) => !query.account || p.account === query.account).map((p) => publicPost(p, sim));
     return { json: list };
@@ -576,16 +883,90 @@ function inspect(
   }
   if (what === 'posts' && id && sub === 'comments' && method === 'POST') {
     if (typeof body.text !== 'string') return { status: 400, json: { error: 'text required' } };
-    const c = sim.addComment(id, { text: body.text, author: typeof body.author === 'string' ? body.author : undefined });
-    return c ? { status: 201, json: c } : { status: 404, json: { error: 'no such post' } };
+    const str = (k: string) => (typeof body[k] === 'string' && body[k] ? (body[k] as string) : undefined);
+    if (!sim.findPost(id)) return { status: 404, json: { error: 'no such post' } };
+    const c = sim.addComment(id, {
+      text: body.text,
+      author: str('author'),
+      authorId: str('authorId'),
+      parentId: str('parentId'),
+      fromAccount: body.fromAccount === true,
+    });
+    return c ? { status: 201, json: c } : { status: 404, json: { error: 'no such parent comment on this post' } };
+  }
+  if (what === 'replies' && method === 'GET' && !id) {
+    return {
+      json: sim.replies.filter((r) => (!query.account || r.account === query.account) && (!query.kind || r.kind === query.kind)),
+    };
+  }
+  if (what === 'webhook' && !id && method === 'PUT') {
+    const t = webhookTargetFrom(body);
+    if (typeof t === 'string') return { status: 400, json: { error: 'bad_request', message: t } };
+    sim.webhookTarget = t;
+    return { json: t };
+  }
+  if (what === 'webhook' && !id && method === 'GET') return { json: sim.webhookTarget ?? null };
+  if (what === 'webhook' && id === 'challenge' && method === 'POST') {
+    // The handshake the platform makes when a URL is configured: the hub must echo what it expects.
+    const def = sim.definition.webhook;
+    if (!def?.challenge) return { status: 404, json: { error: 'not_found', message: `${sim.platform} makes no handshake` } };
+    const t = body.url !== undefined ? webhookTargetFrom(body) : sim.webhookTarget;
+    if (!t || typeof t === 'string') return { status: 400, json: { error: 'bad_request', message: t ?? 'no webhook url' } };
+    const { push, expect } = def.challenge(sim);
+    const d = await sendPush(push, t.url, t.timeoutMs ?? def.timeoutMs ?? 5000, 1, sim, signal);
+    return { json: { ok: d.status === 200 && (d.body ?? '').trim() === expect, expected: expect, delivery: d } };
+  }
+  if (what === 'messages' && method === 'GET' && !id) {
+    return { json: sim.messages.filter((m) => !query.account || m.account === query.account) };
+  }
+  if (what === 'messages' && method === 'POST' && !id) {
+    if (!sim.definition.webhook) return { status: 404, json: { error: 'not_found', message: `${sim.platform} pushes no messages` } };
+    const account = sim.accounts.find((a) => a.id === String(body.account ?? ''));
+    if (!account) return { status: 404, json: { error: 'not_found', message: 'no such account' } };
+    const kind = (body.kind ?? 'text') as SimMessageKind;
+    if (!MESSAGE_KINDS.includes(kind)) return { status: 400, json: { error: 'bad_request', message: `kind ⊆ ${MESSAGE_KINDS.join('|')}` } };
+    if (typeof body.text !== 'string' && kind === 'text')
+      return { status: 400, json: { error: 'bad_request', message: 'text (a string) is required' } };
+    const from = typeof body.from === 'string' && body.from ? body.from : `o${sim.newId()}`;
+    const message = sim.addMessage({
+      account: account.id,
+      from,
+      author: typeof body.author === 'string' ? body.author : undefined,
+      kind,
+      text: typeof body.text === 'string' ? body.text : '',
+    });
+    // `deliver: false` only records it (a test then fetches the signed push and sends it itself).
+    let target: WebhookTarget | string | undefined = body.url !== undefined ? webhookTargetFrom(body) : sim.webhookTarget;
+    if (typeof target === 'string') return { status: 400, json: { error: 'bad_request', message: target } };
+    if (body.deliver === false) target = undefined;
+    const deliveries = target ? await deliverWebhook(sim, message, target, signal) : [];
+    return { status: 201, json: { ...message, deliveries } };
+  }
+  if (what === 'messages' && id && method === 'GET' && sub === 'push') {
+    // The signed request the platform would send for this message, for tests that send it themselves.
+    const m = sim.messages.find((x) => x.id === id);
+    const account = m && sim.accounts.find((a) => a.id === m.account);
+    if (!m || !account || !sim.definition.webhook) return { status: 404, json: { error: 'not_found' } };
+    return { json: sim.definition.webhook.push(m, account, sim) };
+  }
+  if (what === 'messages' && id && method === 'POST' && sub === 'redeliver') {
+    // The platform pushes the same message again (a retry after a lost answer): same message id.
+    const m = sim.messages.find((x) => x.id === id);
+    const t = body.url !== undefined ? webhookTargetFrom(body) : sim.webhookTarget;
+    if (!m) return { status: 404, json: { error: 'not_found' } };
+    if (!t || typeof t === 'string') return { status: 400, json: { error: 'bad_request', message: t ?? 'no webhook url' } };
+    return { json: await deliverWebhook(sim, m, t, signal) };
   }
   if (what === 'accounts' && method === 'POST') {
     const name = typeof body.name === 'string' && body.name ? body.name : `测试账号${sim.accounts.length + 1}`;
-    const a = sim.createAccount(name);
-    return { status: 201, json: { id: a.id, name: a.name, credentials: a.credentials } };
+    if (body.subject !== undefined && (typeof body.subject !== 'string' || !body.subject.trim() || body.subject.length > 100)) {
+      return { status: 400, json: { error: 'subject must be a non-empty string of at most 100 characters' } };
+    }
+    const a = sim.createAccount(name, body.subject as string | undefined);
+    return { status: 201, json: { id: a.id, name: a.name, subject: a.subject, credentials: a.credentials } };
   }
   if (what === 'accounts' && method === 'GET') {
-    return { json: sim.accounts.map((a) => ({ id: a.id, name: a.name, createdAt: a.createdAt })) };
+    return { json: sim.accounts.map((a) => ({ id: a.id, name: a.name, subject: a.subject, createdAt: a.createdAt })) };
   }
   if (what === 'faults' && method === 'PUT') {
     const rate = Number(body.rate ?? 0);
@@ -622,6 +1003,8 @@ function inspect(
         injected: sim.faults.injected,
         posts: sim.posts.length,
         accounts: sim.accounts.length,
+        replies: sim.replies.length,
+        messages: sim.messages.length,
       },
     };
   }
@@ -656,6 +1039,11 @@ export async function startSimulators(simulators: Simulator[], options: { port?:
   const shutdown = new AbortController();
   const handler = createSandboxHandler(simulators, { signal: shutdown.signal });
   const server = createServer((req, res) => void handler(req, res));
+  // Clients (undici) keep connections alive between a test's calls; a property test can leave one idle
+  // for longer than Node's 5 s default, and the server closing it just as the next call goes out gives
+  // the client an ECONNRESET. Idle connections live a minute instead.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -121,6 +121,7 @@ export class TestHost {
         allowLoopback: this.options.allowLoopback ?? true,
         timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? 5000,
         redact: secrets,
+        sensitiveParams: plugin.manifest.sensitiveParams,
         signal,
       }),
       checkpoint: async (state: JsonValue) => {
@@ -167,14 +168,14 @@ export class TestHost {
   }
 
   /** Publishes one target by the host rules above. */
-  async publish(rendition: Rendition<unknown>, opts: { idempotencyKey?: string } = {}): Promise<PublishOutcome> {
+  async publish(rendition: Rendition<unknown>, opts: { idempotencyKey?: string; timeoutMs?: number } = {}): Promise<PublishOutcome> {
     const key = opts.idempotencyKey ?? `tf-${randomUUID()}`;
     const max = this.options.maxAttempts ?? 5;
     let refreshed = false;
     let lastError: unknown;
     for (let attempt = 1; attempt <= max; attempt++) {
       this.events.push({ type: 'attempt', attempt, idempotencyKey: key });
-      const ctx = this.context({ idempotencyKey: key, attempt });
+      const ctx = this.context({ idempotencyKey: key, attempt, timeoutMs: opts.timeoutMs });
       try {
         const result = await this.plugin.publish(ctx, rendition);
         return this.settle(result, attempt, key);
@@ -207,7 +208,7 @@ export class TestHost {
             // ambiguous, or an unbranded error the plugin let escape: it may have committed.
             let found: PublishResult | null;
             try {
-              found = await this.plugin.findExisting(this.context({ idempotencyKey: key, attempt }), key);
+              found = await this.plugin.findExisting(this.context({ idempotencyKey: key, attempt, timeoutMs: opts.timeoutMs }), key);
             } catch (fe) {
               return { state: 'unconfirmed', error: fe, attempts: attempt, idempotencyKey: key };
             }

@@ -1,7 +1,8 @@
 # tongfa-plugin-{{id}} — {{nameZh}} / {{nameEn}}
 
-A [统发 Tongfa](https://www.npmjs.com/package/@tongfa/plugin-sdk) platform plugin, scaffolded by
-`npx @tongfa/plugin-sdk init {{id}}`.
+A 统发 Tongfa platform plugin, scaffolded by `tongfa-plugin-sdk init {{id}}`. The SDK's guide is
+installed with it: `node_modules/@tongfa/plugin-sdk/README.md` (what each method must do, the typed
+errors, checkpoints, video, the simulator harness, versions), and its CHANGELOG beside it.
 
 ## Layout
 

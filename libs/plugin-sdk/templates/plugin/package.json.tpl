@@ -11,10 +11,10 @@
   },
   "scripts": {
     "build": "tsc -p tsconfig.json",
-    "test": "tsc -p tsconfig.json && node --test dist/test/"
+    "test": "tsc -p tsconfig.json && node --test dist/test/*.spec.js"
   },
   "dependencies": {
-    "@tongfa/plugin-sdk": "{{sdkRange}}"
+    "@tongfa/plugin-sdk": "{{sdkDependency}}"
   },
   "devDependencies": {
     "@types/node": "^20.19.0",

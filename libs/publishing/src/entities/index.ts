@@ -1,3 +1,4 @@
 export * from './publication.entity';
 export * from './publication-target.entity';
 export * from './publication-attempt.entity';
+export * from './publication-plan.entity';

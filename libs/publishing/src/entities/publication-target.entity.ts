@@ -12,21 +12,23 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
  * `queued` (an ordinary publish), `retract_failed` fails it (never two live posts). The original
  * target of an edited or unretractable post becomes `superseded` (terminal).
  */
-export type TargetState =
-  | 'pending'
-  | 'queued'
-  | 'publishing'
-  | 'published'
-  | 'retry_wait'
-  | 'failed'
-  | 'needs_reauth'
-  | 'unconfirmed'
-  | 'retracting'
-  | 'retracted'
-  | 'retract_failed'
-  | 'editing'
-  | 'awaiting_retract'
-  | 'superseded';
+export const TARGET_STATES = [
+  'pending',
+  'queued',
+  'publishing',
+  'published',
+  'retry_wait',
+  'failed',
+  'needs_reauth',
+  'unconfirmed',
+  'retracting',
+  'retracted',
+  'retract_failed',
+  'editing',
+  'awaiting_retract',
+  'superseded',
+] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
 
 export const TERMINAL_STATES: TargetState[] = [
   'published',
@@ -47,6 +49,8 @@ export type CorrectionMode = 'edit' | 'replace' | 'republish';
 
 @Entity('publication_target')
 @Index('idx_target_due', ['state', 'nextAttemptAt'])
+// Monitoring's daily roll-up counts each account's posts of a day from here.
+@Index('idx_target_account_published', ['accountId', 'publishedAt'])
 @Index('uq_target_account', ['publicationId', 'accountId'], { unique: true })
 export class PublicationTarget {
   @PrimaryColumn('varchar', { length: 36 })

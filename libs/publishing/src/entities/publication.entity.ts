@@ -1,7 +1,17 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** The summary of a publication's targets, recomputed whenever one of them changes. */
-export type PublicationStatus = 'scheduled' | 'publishing' | 'published' | 'partial' | 'failed' | 'retracting' | 'retracted' | 'superseded';
+export const PUBLICATION_STATUSES = [
+  'scheduled',
+  'publishing',
+  'published',
+  'partial',
+  'failed',
+  'retracting',
+  'retracted',
+  'superseded',
+] as const;
+export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
 
 /** One approved version sent to a set of accounts; its targets are the outbox. */
 @Entity('publication')

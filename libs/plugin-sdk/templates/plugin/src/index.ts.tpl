@@ -13,6 +13,10 @@ import {
   TransientError,
   truncate,
   type AssetRequest,
+{{#oauth2}}
+  type AuthContext,
+  type CredentialUpdate,
+{{/oauth2}}
   type ConstraintIssue,
   type HttpResponse,
   type JsonValue,
@@ -37,6 +41,19 @@ export const manifest: PluginManifest = {
   name: { zh: '{{nameZh}}', en: '{{nameEn}}' },
   version: '0.1.0',
   sdk: '{{sdkRange}}',
+{{#oauth2}}
+  // The person who runs the account signs in on the platform and grants these scopes to the hub's app.
+  auth: { kind: 'oauth2', scopes: ['post.read', 'post.write'] },
+  credentials: [
+    // One app for the whole hub: the operator enters its key and secret once (scope 'app').
+    { name: 'clientId', label: { zh: '应用 Key', en: 'Client ID' }, secret: false, required: true, scope: 'app' },
+    { name: 'clientSecret', label: { zh: '应用密钥', en: 'Client secret' }, secret: true, required: true, scope: 'app' },
+    // Obtained by exchangeCode and refreshCredentials; never typed in by a person.
+    { name: 'accessToken', label: { zh: '访问令牌', en: 'Access token' }, secret: true, required: false },
+    { name: 'refreshToken', label: { zh: '刷新令牌', en: 'Refresh token' }, secret: true, required: false },
+  ],
+{{/oauth2}}
+{{^oauth2}}
   auth: { kind: 'app_secret' },
   credentials: [
     { name: 'appId', label: { zh: '应用 ID', en: 'App ID' }, secret: false, required: true },
@@ -44,6 +61,7 @@ export const manifest: PluginManifest = {
     // Obtained by refreshCredentials; never typed in by a person.
     { name: 'accessToken', label: { zh: '访问令牌', en: 'Access token' }, secret: true, required: false },
   ],
+{{/oauth2}}
   capabilities: ['article', 'retract', 'metrics', 'comments', 'listPosts'],
   constraints: {
     title: { min: 1, max: 30, counter: 'codePoints' },
@@ -57,6 +75,8 @@ export const manifest: PluginManifest = {
     perAccount: { tokens: 30, intervalMs: 60 * 60_000 },
   },
   allowedHosts: ['api.example.com'],
+  // The hub's sandbox serves this simulator (loaded only there, never in production).
+  simulator: { module: './simulator', export: 'create{{pascal}}Simulator' },
   endpoints: { api: 'https://api.example.com' },
   // The post list: say what the platform documents; where it documents nothing, a conservative guess.
   postListing: {
@@ -95,6 +115,20 @@ function safeJson(res: HttpResponse): Record<string, unknown> {
   }
 }
 
+{{#oauth2}}
+/** The token endpoint's answer as the host stores it: the new pair replaces the old one (rotation). */
+function tokens(ctx: AuthContext, res: HttpResponse): CredentialUpdate {
+  // A used, expired or revoked code or refresh token: only a new grant by the person helps.
+  if (res.status === 400 && safeJson(res).error === 'invalid_grant') {
+    throw new AuthExpiredError({ zh: '授权已失效，请重新授权', en: 'the grant is no longer valid: reconnect the account', platformCode: 'invalid_grant' });
+  }
+  const body = check<{ access_token: string; refresh_token?: string; expires_in: number }>(res);
+  const credentials: Record<string, string> = { accessToken: body.access_token };
+  if (body.refresh_token) credentials.refreshToken = body.refresh_token;
+  return { credentials, expiresAt: ctx.clock.now() + body.expires_in * 1000 };
+}
+
+{{/oauth2}}
 function auth(ctx: PluginContext): Record<string, string> {
   // No token yet: the host refreshes on AuthExpired and calls again.
   if (!ctx.credentials.accessToken) throw new AuthExpiredError({ zh: '尚未获取访问令牌', en: 'no access token yet' });
@@ -128,6 +162,49 @@ interface Progress {
 export default definePlugin<{{pascal}}Payload>({
   manifest,
 
+{{#oauth2}}
+  // The hub sends the person here to grant access; `state` must come back untouched.
+  authorizeUrl(ctx, { state, redirectUri }) {
+    const q = new URLSearchParams({
+      client_id: ctx.credentials.clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: (manifest.auth.scopes ?? []).join(' '),
+      state,
+    });
+    return `${ctx.endpoints.api}/oauth/authorize?${q.toString()}`;
+  },
+
+  async exchangeCode(ctx, { code, redirectUri }) {
+    return tokens(
+      ctx,
+      await ctx.http.request({
+        method: 'POST',
+        url: `${ctx.endpoints.api}/oauth/token`,
+        form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: ctx.credentials.clientId, client_secret: ctx.credentials.clientSecret },
+      }),
+    );
+  },
+
+  async refreshCredentials(ctx) {
+    // Without a refresh token only the person can grant access again: AuthExpired makes the hub ask them.
+    if (!ctx.credentials.refreshToken) throw new AuthExpiredError({ zh: '授权已失效，请重新授权', en: 'the grant has lapsed: reconnect the account' });
+    return tokens(
+      ctx,
+      await ctx.http.request({
+        method: 'POST',
+        url: `${ctx.endpoints.api}/oauth/token`,
+        form: {
+          grant_type: 'refresh_token',
+          refresh_token: ctx.credentials.refreshToken,
+          client_id: ctx.credentials.clientId,
+          client_secret: ctx.credentials.clientSecret,
+        },
+      }),
+    );
+  },
+{{/oauth2}}
+{{^oauth2}}
   async refreshCredentials(ctx) {
     const res = await ctx.http.request({
       method: 'POST',
@@ -137,6 +214,7 @@ export default definePlugin<{{pascal}}Payload>({
     const body = check<{ access_token: string; expires_in: number }>(res);
     return { credentials: { accessToken: body.access_token }, expiresAt: ctx.clock.now() + body.expires_in * 1000 };
   },
+{{/oauth2}}
 
   async getProfile(ctx) {
     const me = check<{ id: string; name: string; verified_subject?: string }>(

@@ -1,4 +1,7 @@
-import { createSimulator, type SimRequest, type Simulator } from '@tongfa/plugin-sdk/testing';
+{{#oauth2}}
+import { randomBytes } from 'node:crypto';
+{{/oauth2}}
+import { createSimulator, type SimRequest, {{#oauth2}}type SimResponse, {{/oauth2}}type Simulator } from '@tongfa/plugin-sdk/testing';
 
 /**
  * A fake of the platform's API, served under /{{id}}/… by the SDK's simulator harness. Replace these
@@ -22,14 +25,95 @@ export function create{{pascal}}Simulator(): Simulator {
   });
   /** The platform's daily quota of the list API per account (what the manifest declares). */
   const LIST_QUOTA = 100;
+{{#oauth2}}
+
+  // The hub's app on this platform; every account grants access to it. Sandbox accounts come with a
+  // grant already made (access and refresh token), as if their owner had been through the authorize page.
+  const clientId = 'tongfa-hub';
+  const clientSecret = `cs_${randomBytes(12).toString('hex')}`;
+  const codes = new Map<string, { account: string; redirectUri: string; expiresAt: number; used: boolean }>();
+  const refreshTokens = new Map<string, string>();
+  const grant = (sim: Simulator, account: string) => {
+    const { token } = sim.issueToken(account, 7200_000);
+    const refresh = `rt_${randomBytes(16).toString('hex')}`;
+    refreshTokens.set(refresh, account);
+    return { access_token: token, refresh_token: refresh, expires_in: 7200 };
+  };
+  const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+{{/oauth2}}
 
   return createSimulator({
     platform: '{{id}}',
     // The inspection API shows each post's public address, so tests can submit it as evidence.
     postUrl: (p) => `https://www.example.com/p/${p.id}`,
+{{#oauth2}}
+    createAccount: (account, sim) => {
+      const g = grant(sim, account.id);
+      return { clientId, clientSecret, accessToken: g.access_token, refreshToken: g.refresh_token };
+    },
+{{/oauth2}}
+{{^oauth2}}
     createAccount: (account) => ({ appId: `app${account.id}`, appSecret: `sec_${account.id}_${Math.random().toString(36).slice(2, 12)}` }),
+{{/oauth2}}
     tokenFrom: bearer,
     routes: [
+{{#oauth2}}
+      {
+        // The authorize page. A person picks the account to grant access with; a test names it with
+        // `sandbox_account=<id>` and is redirected at once (what the conformance suite does).
+        method: 'GET',
+        path: '/oauth/authorize',
+        auth: true,
+        handler: (req, sim): SimResponse => {
+          const q = req.query;
+          if (q.client_id !== clientId) return { status: 400, json: { error: 'invalid_client' } };
+          if (q.response_type !== 'code') return { status: 400, json: { error: 'unsupported_response_type' } };
+          if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return { status: 400, json: { error: 'invalid_redirect_uri' } };
+          const chosen = q.sandbox_account;
+          if (!chosen) {
+            const links = sim.accounts.map((a) => {
+              const u = new URLSearchParams({ ...q, sandbox_account: a.id });
+              return `<li><a href="?${escapeHtml(u.toString())}">以“${escapeHtml(a.name)}”授权 / grant as ${escapeHtml(a.name)}</a></li>`;
+            });
+            return {
+              headers: { 'content-type': 'text/html; charset=utf-8' },
+              body: `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>授权 / Authorize</title><h1>授权统发发布 / Authorize Tongfa</h1><ul>${links.join('')}</ul></html>`,
+            };
+          }
+          if (!sim.accounts.some((a) => a.id === chosen)) return { status: 400, json: { error: 'access_denied' } };
+          const code = randomBytes(16).toString('hex');
+          codes.set(code, { account: chosen, redirectUri: q.redirect_uri, expiresAt: sim.now() + 10 * 60_000, used: false });
+          const to = new URL(q.redirect_uri);
+          to.searchParams.set('code', code);
+          if (q.state !== undefined) to.searchParams.set('state', q.state);
+          return { status: 302, headers: { location: to.toString() }, body: '' };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/oauth/token',
+        auth: true,
+        handler: (req, sim) => {
+          const b = req.body as Record<string, string | undefined>;
+          if (b.client_id !== clientId || b.client_secret !== clientSecret) return { status: 401, json: { error: 'invalid_client' } };
+          if (b.grant_type === 'authorization_code') {
+            const c = b.code ? codes.get(b.code) : undefined;
+            // A code is good once, for ten minutes, with the redirect_uri it was issued for.
+            if (!c || c.used || c.expiresAt <= sim.now() || c.redirectUri !== b.redirect_uri) return { status: 400, json: { error: 'invalid_grant' } };
+            c.used = true;
+            return { json: grant(sim, c.account) };
+          }
+          if (b.grant_type === 'refresh_token') {
+            const account = b.refresh_token ? refreshTokens.get(b.refresh_token) : undefined;
+            if (!account) return { status: 400, json: { error: 'invalid_grant' } };
+            refreshTokens.delete(b.refresh_token!); // rotation: each refresh token works once
+            return { json: grant(sim, account) };
+          }
+          return { status: 400, json: { error: 'unsupported_grant_type' } };
+        },
+      },
+{{/oauth2}}
+{{^oauth2}}
       {
         method: 'POST',
         path: '/oauth/token',
@@ -41,6 +125,7 @@ export function create{{pascal}}Simulator(): Simulator {
           return { json: { access_token: token, expires_in: 7200 } };
         },
       },
+{{/oauth2}}
       {
         method: 'GET',
         path: '/me',

@@ -1,0 +1,13 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ManuscriptAdaptations1796598370221 implements MigrationInterface {
+  name = 'ManuscriptAdaptations1796598370221';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "manuscript_version" ADD COLUMN "adaptations" text`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "manuscript_version" DROP COLUMN "adaptations"`);
+  }
+}

@@ -1,0 +1,54 @@
+// The inbox's view of the plugins: the SDK's `comments` and `messages` shapes, with accounts named by
+// our id (the adapter over the plugin host, PluginInboxPlatformPort, builds each call's context).
+
+import type { InboundMessage, PostComment, WebhookRequest, WebhookResponse, WebhookVerdict } from '@tongfa/plugin-sdk';
+
+export type { InboundMessage, PostComment, WebhookRequest, WebhookResponse, WebhookVerdict };
+
+/** What the manifest says of a platform's interaction (`interaction` in the plugin manifest). */
+export interface InteractionManifest {
+  comments?: {
+    dailyCallsPerAccount: number;
+    maxPageSize: number;
+    canHide: boolean;
+    canDelete: boolean;
+    replyMaxChars: number;
+  };
+  messages?: { replyWindowHours: number; replyMaxChars: number };
+}
+
+export abstract class InboxPlatformPort {
+  /** The plugin's interaction declaration; undefined when the plugin does not exist or declares none. */
+  abstract interaction(platform: string): InteractionManifest | undefined;
+
+  /** One page of a post's comments, newest first (one platform call). */
+  abstract fetchComments(
+    accountId: string,
+    postRemoteId: string,
+    params?: { cursor?: string; since?: number; limit?: number },
+  ): Promise<{ items: PostComment[]; nextCursor?: string }>;
+
+  abstract replyComment(
+    accountId: string,
+    postRemoteId: string,
+    commentId: string,
+    text: string,
+    idempotencyKey: string,
+  ): Promise<{ id: string }>;
+
+  /** After an ambiguous reply: the reply if it exists, null if it surely does not; throws AmbiguousError if it cannot tell. */
+  abstract findReply(accountId: string, postRemoteId: string, commentId: string, idempotencyKey: string): Promise<{ id: string } | null>;
+
+  abstract sendMessage(
+    accountId: string,
+    params: { conversationId: string; text: string; idempotencyKey: string },
+  ): Promise<{ id: string }>;
+
+  abstract findMessage(accountId: string, params: { conversationId: string; idempotencyKey: string }): Promise<{ id: string } | null>;
+
+  /** Our account id for the account a push names (`InboundMessage.platformAccountId`), or null. */
+  abstract resolveAccount(platform: string, pushedId: string): Promise<string | null>;
+
+  /** Verifies and parses a platform push; needs no network (the platform waits 5 s at most). */
+  abstract handleWebhook(platform: string, req: WebhookRequest): Promise<WebhookVerdict>;
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Account, AccountStatus } from '@tongfa/accounts';
+import { CredentialStore, PluginHost, PluginRegistry } from '@tongfa/plugins';
+import { InboxPlatformPort, InteractionManifest, PostComment, WebhookRequest, WebhookVerdict } from './platform-port';
+
+/** How long a map of pushed account ids read from the sealed credentials is trusted. */
+const PUSH_ID_TTL_MS = 60_000;
+/** A miss rebuilds the map, but not more often than this (a flood of pushes for strangers costs nothing). */
+const PUSH_ID_REBUILD_MS = 10_000;
+
+/**
+ * The inbox's port over the plugin host: each call runs with the account's credentials, rate limits,
+ * deadlines and re-authorisation like any other plugin call; pushes are verified with the hub's app
+ * credentials. Errors are the host's PluginCallError (typed kinds the reply outbox decides on).
+ */
+@Injectable()
+export class PluginInboxPlatformPort extends InboxPlatformPort {
+  private readonly pushIds = new Map<string, { at: number; map: Map<string, string> }>();
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly host: PluginHost,
+    private readonly registry: PluginRegistry,
+    private readonly credentials: CredentialStore,
+  ) {
+    super();
+  }
+
+  interaction(platform: string): InteractionManifest | undefined {
+    const m = this.registry.get(platform)?.manifest;
+    if (!m?.interaction) return undefined;
+    const c = m.capabilities.includes('comments') ? m.interaction.comments : undefined;
+    const msg = m.capabilities.includes('messages') ? m.interaction.messages : undefined;
+    if (!c && !msg) return undefined;
+    return {
+      ...(c
+        ? {
+            comments: {
+              dailyCallsPerAccount: c.dailyCallsPerAccount,
+              maxPageSize: c.maxPageSize,
+              canHide: c.canHide,
+              canDelete: c.canDelete,
+              replyMaxChars: c.replyMaxChars,
+            },
+          }
+        : {}),
+      ...(msg ? { messages: { replyWindowHours: msg.replyWindowHours, replyMaxChars: msg.replyMaxChars } } : {}),
+    };
+  }
+
+  fetchComments(
+    accountId: string,
+    postRemoteId: string,
+    params?: { cursor?: string; since?: number; limit?: number },
+  ): Promise<{ items: PostComment[]; nextCursor?: string }> {
+    return this.host.fetchComments(accountId, postRemoteId, params);
+  }
+
+  replyComment(accountId: string, postRemoteId: string, commentId: string, text: string, idempotencyKey: string): Promise<{ id: string }> {
+    return this.host.replyComment(accountId, postRemoteId, commentId, text, idempotencyKey);
+  }
+
+  findReply(accountId: string, postRemoteId: string, commentId: string, idempotencyKey: string): Promise<{ id: string } | null> {
+    return this.host.findReply(accountId, postRemoteId, commentId, idempotencyKey);
+  }
+
+  sendMessage(accountId: string, params: { conversationId: string; text: string; idempotencyKey: string }): Promise<{ id: string }> {
+    return this.host.sendMessage(accountId, params);
+  }
+
+  findMessage(accountId: string, params: { conversationId: string; idempotencyKey: string }): Promise<{ id: string } | null> {
+    return this.host.findMessage(accountId, params);
+  }
+
+  handleWebhook(platform: string, req: WebhookRequest): Promise<WebhookVerdict> {
+    return this.host.handleWebhook(platform, req);
+  }
+
+  /**
+   * Our account a push names. Pushes name it as the platform profile does (`platformAccountId`), or,
+   * where the manifest says so (`interaction.messages.accountCredential`, e.g. WeChat's 原始ID gh_…),
+   * by one of the account's credential fields: those are sealed, so the map is read from the vault
+   * once a minute (and on a miss, at most every 10 s), never per push.
+   */
+  async resolveAccount(platform: string, pushedId: string): Promise<string | null> {
+    const direct = await this.ds.getRepository(Account).findOne({ where: { platform, platformAccountId: pushedId }, select: { id: true } });
+    if (direct) return direct.id;
+    const field = this.registry.get(platform)?.manifest.interaction?.messages?.accountCredential;
+    if (!field) return null;
+    const now = Date.now();
+    let cached = this.pushIds.get(platform);
+    const stale = !cached || now - cached.at > PUSH_ID_TTL_MS;
+    const missRebuild = cached && !cached.map.has(pushedId) && now - cached.at > PUSH_ID_REBUILD_MS;
+    if (stale || missRebuild) {
+      const map = new Map<string, string>();
+      const accounts = await this.ds.getRepository(Account).find({
+        where: { platform, status: In([AccountStatus.Opened, AccountStatus.Active, AccountStatus.Suspended]) },
+        select: { id: true },
+      });
+      for (const a of accounts) {
+        const opened = await this.credentials.open(a.id);
+        const value = opened?.credentials[field];
+        if (value) map.set(value, a.id);
+      }
+      cached = { at: now, map };
+      this.pushIds.set(platform, cached);
+    }
+    return cached!.map.get(pushedId) ?? null;
+  }
+}

@@ -1,0 +1,182 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { Clock, localDate, newId } from '@tongfa/core';
+import { Account } from '@tongfa/accounts';
+import { JobHandler } from '@tongfa/jobs';
+import { isPluginError } from '@tongfa/plugin-sdk';
+import { PublicationTarget } from '@tongfa/publishing';
+import { InboxPoll, InboxPollBudget } from './entities';
+import { IngestService } from './ingest.service';
+import { InboxPlatformPort } from './platform-port';
+import { nextLocalMidnight, nextPollAt } from './poll-schedule';
+
+const DAY = 24 * 3600_000;
+const BATCH = 200;
+/** Share of an account's daily comment-list quota the inbox may spend (other systems hold the account too). */
+export const INBOX_QUOTA_SHARE = 0.5;
+
+/**
+ * Comment polling. Every published post of an account whose plugin lists comments gets an
+ * inbox_poll row (found by the discovery sweep, so the publishing context does not know the
+ * inbox); the poll sweep reads due rows one platform call each, within the account's daily budget.
+ */
+/** Pages one poll of a post may read (each a platform call from the account's budget). */
+const MAX_PAGES_PER_POLL = 5;
+
+@Injectable()
+export class PollingService {
+  private readonly logger = new Logger('InboxPolling');
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly port: InboxPlatformPort,
+    private readonly ingest: IngestService,
+  ) {}
+
+  /** Posts published through Tongfa in the last 7 days without a poll row get one. */
+  async discover(): Promise<number> {
+    const now = this.clock.now();
+    const rows = await this.ds
+      .getRepository(PublicationTarget)
+      .createQueryBuilder('t')
+      .leftJoin(InboxPoll, 'p', 'p.accountId = t.accountId AND p.postRemoteId = t.remoteId')
+      .where("t.state = 'published' AND t.remoteId IS NOT NULL AND t.publishedAt > :since AND p.id IS NULL", {
+        since: new Date(now.getTime() - 7 * DAY),
+      })
+      .select(['t.accountId', 't.platform', 't.remoteId', 't.publishedAt'])
+      .limit(BATCH)
+      .getMany();
+    let n = 0;
+    for (const t of rows) {
+      if (!this.port.interaction(t.platform)?.comments) continue;
+      if (await this.watch(t.accountId, t.platform, t.remoteId!, t.publishedAt!)) n++;
+    }
+    return n;
+  }
+
+  /** Starts polling a post; false when it is already watched or too old. */
+  async watch(accountId: string, platform: string, postRemoteId: string, postedAt: Date): Promise<boolean> {
+    const next = nextPollAt(postedAt.getTime(), this.clock.now().getTime());
+    if (next === null) return false;
+    try {
+      await this.ds.getRepository(InboxPoll).insert({
+        id: newId(),
+        accountId,
+        platform,
+        postRemoteId,
+        postedAt,
+        nextDueAt: new Date(next),
+        lastPolledAt: null,
+        seenUntil: null,
+        calls: 0,
+        lastError: null,
+      });
+      return true;
+    } catch (e) {
+      // The unique (account, post) key: another process watched it first.
+      if (await this.ds.getRepository(InboxPoll).exists({ where: { accountId, postRemoteId } })) return false;
+      throw e;
+    }
+  }
+
+  @JobHandler('inbox.poll-sweep')
+  async handlePollSweep(): Promise<{ discovered: number; polled: number; deferred: number }> {
+    const discovered = await this.discover();
+    const now = this.clock.now();
+    const due = await this.ds.getRepository(InboxPoll).find({
+      where: { nextDueAt: LessThanOrEqual(now) },
+      order: { nextDueAt: 'ASC' },
+      take: BATCH,
+    });
+    let polled = 0;
+    let deferred = 0;
+    const accounts = new Map(
+      (await this.ds.getRepository(Account).findBy({ id: In([...new Set(due.map((p) => p.accountId))]) })).map((a) => [a.id, a]),
+    );
+    for (const p of due) {
+      const account = accounts.get(p.accountId);
+      if (!account) {
+        await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null, lastError: 'account gone' });
+        continue;
+      }
+      if (await this.pollOne(account, p)) polled++;
+      else deferred++;
+    }
+    return { discovered, polled, deferred };
+  }
+
+  /** One platform call for one post, if the account's budget allows; false when deferred to tomorrow. */
+  async pollOne(account: Account, p: InboxPoll): Promise<boolean> {
+    const now = this.clock.now();
+    const quota = this.port.interaction(p.platform)?.comments?.dailyCallsPerAccount;
+    if (!quota) {
+      await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null, lastError: 'plugin lists no comments' });
+      return false;
+    }
+    if (!(await this.spend(account.id, now, Math.max(1, Math.floor(quota * INBOX_QUOTA_SHARE))))) {
+      await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: new Date(nextLocalMidnight(now.getTime())) });
+      return false;
+    }
+    let lastError: string | null = null;
+    let seenUntil = p.seenUntil;
+    let calls = 1;
+    try {
+      // Newest first: page on until the list reaches what was seen, so a burst of more comments than a
+      // page holds is read whole; each further page is one more call from the day's budget. Only a
+      // list read to its end moves the mark (a burst cut short is read again from the top next time).
+      const since = p.seenUntil?.getTime();
+      let page = await this.port.fetchComments(account.id, p.postRemoteId, { since });
+      let newest = since ?? 0;
+      for (;;) {
+        await this.ingest.ingestComments(account, p.postRemoteId, page.items);
+        newest = Math.max(newest, ...page.items.map((c) => c.createdAt));
+        if (!page.nextCursor) {
+          if (newest > 0) seenUntil = new Date(newest);
+          break;
+        }
+        if (calls >= MAX_PAGES_PER_POLL || !(await this.spend(account.id, now, Math.max(1, Math.floor(quota * INBOX_QUOTA_SHARE))))) {
+          lastError = `more comments than ${calls} page(s) this time; read again next time`;
+          break;
+        }
+        page = await this.port.fetchComments(account.id, p.postRemoteId, { since, cursor: page.nextCursor });
+        calls++;
+      }
+    } catch (e) {
+      lastError = (isPluginError(e) ? e.message : String(e)).slice(0, 500);
+      this.logger.warn(`comments of ${p.postRemoteId} on ${account.id}: ${lastError}`);
+    }
+    const next = nextPollAt(p.postedAt.getTime(), now.getTime());
+    await this.ds
+      .getRepository(InboxPoll)
+      .update(
+        { id: p.id },
+        { nextDueAt: next === null ? null : new Date(next), lastPolledAt: now, seenUntil, calls: p.calls + calls, lastError },
+      );
+    return true;
+  }
+
+  /**
+   * Counts one call against the account's budget for the Beijing day; false when it is spent.
+   * The increment is conditional on the count, so two sweeps cannot both take the last call.
+   */
+  private async spend(accountId: string, now: Date, budget: number): Promise<boolean> {
+    const day = localDate(now);
+    const repo = this.ds.getRepository(InboxPollBudget);
+    if (!(await repo.exists({ where: { accountId, day } }))) {
+      try {
+        await repo.insert({ accountId, day, calls: 0 });
+      } catch {
+        // Created by a concurrent sweep.
+      }
+    }
+    const r = await repo
+      .createQueryBuilder()
+      .update()
+      .set({ calls: () => 'calls + 1' })
+      .where('accountId = :accountId AND day = :day AND calls < :budget', { accountId, day, budget })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,241 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { Clock, newId } from '@tongfa/core';
+import { ComplianceService } from '@tongfa/compliance';
+import { pathInScope } from '@tongfa/database';
+import { Actor, Permission } from '@tongfa/identity';
+import { JobHandler, JobQueue } from '@tongfa/jobs';
+import { InboxItem, InboxReply, InboxThread } from './entities';
+import { InboxError, InboxException } from './inbox.exception';
+import { InboxSettingsService } from './inbox-settings.service';
+import { answeredPatch } from './ingest.service';
+import { InboxPlatformPort } from './platform-port';
+import { afterFailure, deliverOnce, replyBackoff } from './reply-delivery';
+
+const BATCH = 200;
+
+export interface ReplyView {
+  id: string;
+  threadId: string;
+  state: InboxReply['state'];
+  text: string;
+  attempts: number;
+  remoteId: string | null;
+  lastError: string | null;
+  findings: InboxReply['findings'];
+  createdBy: string;
+  createdAt: Date;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  sentAt: Date | null;
+}
+
+export function replyView(r: InboxReply): ReplyView {
+  return {
+    id: r.id,
+    threadId: r.threadId,
+    state: r.state,
+    text: r.text,
+    attempts: r.attempts,
+    remoteId: r.remoteId,
+    lastError: r.lastError,
+    findings: r.findings,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    reviewedBy: r.reviewedBy,
+    reviewedAt: r.reviewedAt,
+    sentAt: r.sentAt,
+  };
+}
+
+/**
+ * Replies to citizens. A reply is checked by the compliance engine when written (a blocking
+ * finding stores it as `blocked`: it is never sent), may wait for the unit's one review step, and
+ * is sent by the worker from its outbox row, exactly once: the row is claimed by a conditional
+ * update, and a row claimed before (state `sending`, a call that may have reached the platform)
+ * is looked up with findReply/findMessage before any second call.
+ */
+@Injectable()
+export class RepliesService {
+  private readonly logger = new Logger('InboxReplies');
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly compliance: ComplianceService,
+    private readonly settings: InboxSettingsService,
+    private readonly port: InboxPlatformPort,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async create(actor: Actor, threadId: string, input: { text: string; idempotencyKey?: string }): Promise<ReplyView> {
+    const t = await this.ds.getRepository(InboxThread).findOneBy({ id: threadId });
+    if (!t || !pathInScope(t.unitPath, actor.scope(Permission.InboxRead))) throw new InboxException(InboxError.ThreadNotFound);
+    if (!pathInScope(t.unitPath, actor.scope(Permission.InboxWork))) throw new InboxException(InboxError.ThreadNotFound);
+    if (input.idempotencyKey) {
+      const again = await this.ds.getRepository(InboxReply).findOneBy({ idempotencyKey: input.idempotencyKey });
+      if (again && again.threadId === t.id) return replyView(again);
+    }
+    const now = this.clock.now();
+    if (t.state === 'closed') throw new InboxException(InboxError.Closed);
+    if (t.replyDeadlineAt && t.replyDeadlineAt.getTime() <= now.getTime()) throw new InboxException(InboxError.ReplyWindowClosed);
+    const limits = this.port.interaction(t.platform);
+    const maxChars = t.kind === 'message' ? limits?.messages?.replyMaxChars : limits?.comments?.replyMaxChars;
+    if (maxChars && [...input.text].length > maxChars) {
+      throw new InboxException(InboxError.ReplyTooLong, {}, [
+        { field: 'text', message: `回复最多 ${maxChars} 字 / at most ${maxChars} characters` },
+      ]);
+    }
+    const check = await this.compliance.check({ summary: input.text });
+    const s = await this.settings.forUnit(t.unitId);
+    const state: InboxReply['state'] = !check.ok ? 'blocked' : s.reviewReplies ? 'review' : 'pending';
+    const inReplyTo = t.kind === 'comment' ? await this.lastIncoming(t) : null;
+    const row: InboxReply = {
+      id: newId(),
+      threadId: t.id,
+      accountId: t.accountId,
+      unitId: t.unitId,
+      unitPath: t.unitPath,
+      inReplyTo,
+      text: input.text,
+      state,
+      idempotencyKey: input.idempotencyKey ?? newId(),
+      attempts: 0,
+      nextAttemptAt: state === 'pending' ? now : null,
+      remoteId: null,
+      lastError: null,
+      findings: [...check.blocking, ...check.warnings].map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        message: f.message.zh,
+        excerpt: f.text,
+      })),
+      createdBy: actor.userId,
+      createdAt: now,
+      reviewedBy: null,
+      reviewedAt: null,
+      sentAt: null,
+    };
+    await this.ds.getRepository(InboxReply).insert(row);
+    if (state === 'pending') await this.hint(row.id);
+    return replyView(row);
+  }
+
+  /** The unit's one review step: approve sends it, reject ends it. */
+  async review(actor: Actor, replyId: string, decision: 'approve' | 'reject'): Promise<ReplyView> {
+    const r = await this.ds.getRepository(InboxReply).findOneBy({ id: replyId });
+    if (!r || !pathInScope(r.unitPath, actor.scope(Permission.InboxReview))) throw new InboxException(InboxError.ReplyNotFound);
+    if (r.createdBy === actor.userId) throw new InboxException(InboxError.OwnReply);
+    const now = this.clock.now();
+    const next = decision === 'approve' ? 'pending' : 'rejected';
+    const moved = await this.ds
+      .getRepository(InboxReply)
+      .update(
+        { id: r.id, state: 'review' },
+        { state: next, reviewedBy: actor.userId, reviewedAt: now, nextAttemptAt: next === 'pending' ? now : null },
+      );
+    if (!moved.affected) throw new InboxException(InboxError.NotReviewable);
+    if (next === 'pending') await this.hint(r.id);
+    return replyView(await this.ds.getRepository(InboxReply).findOneByOrFail({ id: r.id }));
+  }
+
+  async listForThread(threadId: string): Promise<ReplyView[]> {
+    const rows = await this.ds.getRepository(InboxReply).find({ where: { threadId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map(replyView);
+  }
+
+  private async lastIncoming(t: InboxThread): Promise<string | null> {
+    const item = await this.ds.getRepository(InboxItem).findOne({
+      where: { threadId: t.id, direction: 'in' },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    return item?.platformItemId ?? t.rootCommentId;
+  }
+
+  private async hint(replyId: string): Promise<void> {
+    try {
+      await this.queue.add('inbox.reply-send', { replyId }, { jobId: `inbox-reply-${replyId}` });
+    } catch (e) {
+      // The row is the truth: the sweep sends it if the hint is lost.
+      this.logger.warn(`could not enqueue reply ${replyId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  @JobHandler('inbox.reply-sweep')
+  async handleReplySweep(): Promise<{ sent: number }> {
+    const due = await this.ds.getRepository(InboxReply).find({
+      where: { state: In(['pending', 'sending']), nextAttemptAt: LessThanOrEqual(this.clock.now()) },
+      order: { nextAttemptAt: 'ASC' },
+      take: BATCH,
+      select: { id: true },
+    });
+    let sent = 0;
+    for (const r of due) if ((await this.send(r.id)) === 'sent') sent++;
+    return { sent };
+  }
+
+  @JobHandler('inbox.reply-send')
+  async handleReplySend(payload: { replyId: string }): Promise<{ state: string }> {
+    return { state: await this.send(payload.replyId) };
+  }
+
+  /**
+   * One attempt at a due reply. The claim moves `nextAttemptAt` forward in the same conditional
+   * update that counts the attempt, so a second worker (or the sweep) finds nothing due and a
+   * crash mid-call leaves a `sending` row the sweep picks up after the back-off.
+   */
+  async send(replyId: string): Promise<InboxReply['state'] | 'skipped'> {
+    const repo = this.ds.getRepository(InboxReply);
+    const r = await repo.findOneBy({ id: replyId });
+    const now = this.clock.now();
+    if (!r || (r.state !== 'pending' && r.state !== 'sending') || !r.nextAttemptAt || r.nextAttemptAt > now) return 'skipped';
+    const attempt = r.attempts + 1;
+    const claimed = await repo.update(
+      { id: r.id, state: r.state, attempts: r.attempts },
+      { state: 'sending', attempts: attempt, nextAttemptAt: new Date(now.getTime() + replyBackoff(attempt)) },
+    );
+    if (!claimed.affected) return 'skipped';
+    const t = await this.ds.getRepository(InboxThread).findOneByOrFail({ id: r.threadId });
+    const to = { kind: t.kind, accountId: t.accountId, conversationId: t.citizenId, postRemoteId: t.postRemoteId, inReplyTo: r.inReplyTo };
+    try {
+      // A row that was `sending` may have reached the platform: deliverOnce asks before calling again.
+      const result = await deliverOnce(this.port, to, r, r.state === 'sending');
+      await this.delivered(t, r, result.id);
+      return 'sent';
+    } catch (e) {
+      const next = afterFailure(e, attempt, now.getTime());
+      await repo.update({ id: r.id }, next);
+      return next.state;
+    }
+  }
+
+  /** Sent: the row, our own item in the thread (so polling sees it as a duplicate), the thread's clock. */
+  private async delivered(t: InboxThread, r: InboxReply, remoteId: string): Promise<void> {
+    const now = this.clock.now();
+    const s = await this.settings.forUnit(t.unitId);
+    await this.ds.transaction(async (m) => {
+      await m.update(InboxReply, { id: r.id }, { state: 'sent', remoteId, sentAt: now, nextAttemptAt: null, lastError: null });
+      if (!(await m.exists(InboxItem, { where: { accountId: t.accountId, platformItemId: remoteId } }))) {
+        await m.insert(InboxItem, {
+          id: newId(),
+          threadId: t.id,
+          accountId: t.accountId,
+          platformItemId: remoteId,
+          direction: 'out',
+          kind: 'text',
+          parentId: r.inReplyTo,
+          author: r.createdBy,
+          authorId: null,
+          text: r.text,
+          createdAt: now,
+          receivedAt: now,
+        });
+      }
+      const fresh = await m.findOneByOrFail(InboxThread, { id: t.id });
+      if (fresh.state === 'new' || fresh.state === 'assigned') {
+        await m.update(InboxThread, { id: t.id }, { ...answeredPatch(fresh, now, s.workingHours), updatedAt: now });
+      }
+    });
+  }
+}

@@ -1,0 +1,229 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { fetchPage, orderList, pathInScope, whereInScope } from '@tongfa/database';
+import { Actor, Permission, Unit, User } from '@tongfa/identity';
+import { NotificationKind, NotificationsService } from '@tongfa/notifications';
+import { InboxItem, InboxNote, InboxThread, ThreadKind, ThreadState } from './entities';
+import { InboxError, InboxException } from './inbox.exception';
+import { RepliesService, ReplyView } from './replies.service';
+import { unitStaff } from './unit-staff';
+
+export interface ThreadListQuery extends PageQuery {
+  unitId?: string;
+  platform?: string;
+  state?: ThreadState;
+  kind?: ThreadKind;
+  /** `overdue`: past the first-response deadline unanswered; `today`: due before the next Beijing midnight. */
+  due?: 'overdue' | 'today';
+  assignee?: 'me';
+}
+
+export interface ThreadView {
+  id: string;
+  accountId: string;
+  platform: string;
+  unitId: string;
+  kind: ThreadKind;
+  postRemoteId: string | null;
+  rootCommentId: string | null;
+  citizenId: string | null;
+  citizenName: string;
+  state: ThreadState;
+  assigneeId: string | null;
+  preview: string;
+  sensitive: boolean;
+  firstIncomingAt: Date;
+  lastIncomingAt: Date;
+  firstResponseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  replyDeadlineAt: Date | null;
+  firstRespondedAt: Date | null;
+  firstResponseMinutes: number | null;
+  respondedInTime: boolean | null;
+  closedAt: Date | null;
+}
+
+export interface ThreadDetail extends ThreadView {
+  items: { id: string; direction: 'in' | 'out'; kind: string; author: string; text: string; parentId: string | null; createdAt: Date }[];
+  replies: ReplyView[];
+  notes: NoteView[];
+}
+
+export interface NoteView {
+  id: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+  createdAt: Date;
+}
+
+export function threadView(t: InboxThread): ThreadView {
+  return {
+    id: t.id,
+    accountId: t.accountId,
+    platform: t.platform,
+    unitId: t.unitId,
+    kind: t.kind,
+    postRemoteId: t.postRemoteId,
+    rootCommentId: t.rootCommentId,
+    citizenId: t.citizenId,
+    citizenName: t.citizenName,
+    state: t.state,
+    assigneeId: t.assigneeId,
+    preview: t.preview,
+    sensitive: t.sensitive,
+    firstIncomingAt: t.firstIncomingAt,
+    lastIncomingAt: t.lastIncomingAt,
+    firstResponseDueAt: t.firstResponseDueAt,
+    resolutionDueAt: t.resolutionDueAt,
+    replyDeadlineAt: t.replyDeadlineAt,
+    firstRespondedAt: t.firstRespondedAt,
+    firstResponseMinutes: t.firstResponseMinutes,
+    respondedInTime: t.respondedInTime,
+    closedAt: t.closedAt,
+  };
+}
+
+const noteView = (n: InboxNote): NoteView => ({
+  id: n.id,
+  authorId: n.authorId,
+  authorName: n.authorName,
+  text: n.text,
+  createdAt: n.createdAt,
+});
+
+/** The inbox as people use it: lists and threads of the caller's subtree, assignment, notes, closing. */
+@Injectable()
+export class ThreadsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly replies: RepliesService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async list(actor: Actor, q: ThreadListQuery): Promise<Page<ThreadView>> {
+    const scope = actor.scope(Permission.InboxRead);
+    const qb = this.ds.getRepository(InboxThread).createQueryBuilder('t');
+    whereInScope(qb, 't.unitPath', scope);
+    if (q.unitId) {
+      const unit = await this.ds.getRepository(Unit).findOneBy({ id: q.unitId });
+      if (!unit || !pathInScope(unit.path, scope)) throw new InboxException(InboxError.UnitNotFound);
+      qb.andWhere('t.unitPath LIKE :under', { under: `${unit.path}%` });
+    }
+    if (q.platform) qb.andWhere('t.platform = :platform', { platform: q.platform });
+    if (q.state) qb.andWhere('t.state = :state', { state: q.state });
+    if (q.kind) qb.andWhere('t.kind = :kind', { kind: q.kind });
+    if (q.assignee === 'me') qb.andWhere('t.assigneeId = :me', { me: actor.userId });
+    if (q.due) {
+      const now = this.clock.now();
+      const until =
+        q.due === 'overdue' ? now : new Date(Math.floor((now.getTime() + 8 * 3600_000) / 86_400_000 + 1) * 86_400_000 - 8 * 3600_000);
+      qb.andWhere("t.state IN ('new', 'assigned') AND t.firstResponseDueAt <= :until", { until });
+    }
+    orderList(
+      qb,
+      q.sort,
+      { lastIncomingAt: 't.lastIncomingAt', firstResponseDueAt: 't.firstResponseDueAt' },
+      [['t.lastIncomingAt', 'DESC']],
+      't.id',
+    );
+    const { skip, take } = pageOffset(q);
+    const [rows, total] = await fetchPage(qb, skip, take);
+    return { items: rows.map(threadView), total };
+  }
+
+  async get(actor: Actor, id: string): Promise<ThreadDetail> {
+    const t = await this.readable(actor, id);
+    const items = await this.ds.getRepository(InboxItem).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const notes = await this.ds.getRepository(InboxNote).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return {
+      ...threadView(t),
+      items: items.map((i) => ({
+        id: i.id,
+        direction: i.direction,
+        kind: i.kind,
+        author: i.author,
+        text: i.text,
+        parentId: i.parentId,
+        createdAt: i.createdAt,
+      })),
+      replies: await this.replies.listForThread(t.id),
+      notes: notes.map(noteView),
+    };
+  }
+
+  /** Gives the thread to an active editor or admin of its unit; the assignee is told. */
+  async assign(actor: Actor, id: string, assigneeId: string): Promise<{ before: string | null; view: ThreadView; unitPath: string }> {
+    const t = await this.readable(actor, id);
+    if (!pathInScope(t.unitPath, actor.scope(Permission.InboxAssign))) throw new InboxException(InboxError.ThreadNotFound);
+    if (!(await unitStaff(this.ds.manager, t.unitId)).includes(assigneeId)) {
+      throw new InboxException(InboxError.AssigneeInvalid, {}, [
+        { field: 'assigneeId', message: '须为本单位在职的编辑或单位管理员 / an active editor or admin of the unit' },
+      ]);
+    }
+    const now = this.clock.now();
+    const before = t.assigneeId;
+    await this.ds.transaction(async (m) => {
+      await m.update(InboxThread, { id: t.id }, { assigneeId, state: t.state === 'new' ? 'assigned' : t.state, updatedAt: now });
+      await this.notifications.notify(
+        {
+          kind: NotificationKind.InboxTask,
+          unitId: t.unitId,
+          unitPath: t.unitPath,
+          title: { zh: `请答复群众留言：${t.citizenName}`, en: `Please answer: ${t.citizenName}` },
+          body: { zh: `“${t.preview}”已指派给您。`, en: `"${t.preview}" has been assigned to you.` },
+          link: { type: 'inbox_thread', id: t.id },
+          key: `inbox_assign:${t.id}:${now.getTime()}`,
+        },
+        [assigneeId],
+        m,
+      );
+    });
+    return { before, view: threadView(await this.ds.getRepository(InboxThread).findOneByOrFail({ id: t.id })), unitPath: t.unitPath };
+  }
+
+  async addNote(actor: Actor, id: string, text: string): Promise<{ note: NoteView; thread: InboxThread }> {
+    const t = await this.readable(actor, id);
+    if (!pathInScope(t.unitPath, actor.scope(Permission.InboxWork)) && !pathInScope(t.unitPath, actor.scope(Permission.InboxAssign))) {
+      throw new InboxException(InboxError.ThreadNotFound);
+    }
+    const user = await this.ds.getRepository(User).findOneBy({ id: actor.userId });
+    const note: InboxNote = {
+      id: newId(),
+      threadId: t.id,
+      unitId: t.unitId,
+      unitPath: t.unitPath,
+      authorId: actor.userId,
+      authorName: (user?.displayName ?? actor.username).slice(0, 100),
+      text,
+      createdAt: this.clock.now(),
+    };
+    await this.ds.getRepository(InboxNote).insert(note);
+    return { note: noteView(note), thread: t };
+  }
+
+  async notes(actor: Actor, id: string): Promise<NoteView[]> {
+    const t = await this.readable(actor, id);
+    const rows = await this.ds.getRepository(InboxNote).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map(noteView);
+  }
+
+  /** Closes a thread (办结): its clocks stop; a new message from the citizen reopens it. */
+  async close(actor: Actor, id: string): Promise<ThreadView> {
+    const t = await this.readable(actor, id);
+    if (!pathInScope(t.unitPath, actor.scope(Permission.InboxWork))) throw new InboxException(InboxError.ThreadNotFound);
+    if (t.state === 'closed') throw new InboxException(InboxError.Closed);
+    const now = this.clock.now();
+    await this.ds.getRepository(InboxThread).update({ id: t.id }, { state: 'closed', closedAt: now, remindAt: null, updatedAt: now });
+    return threadView(await this.ds.getRepository(InboxThread).findOneByOrFail({ id: t.id }));
+  }
+
+  async readable(actor: Actor, id: string): Promise<InboxThread> {
+    const t = await this.ds.getRepository(InboxThread).findOneBy({ id });
+    if (!t || !pathInScope(t.unitPath, actor.scope(Permission.InboxRead))) throw new InboxException(InboxError.ThreadNotFound);
+    return t;
+  }
+}

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+
+/**
+ * Serious expression errors (严重表述错误) found in an account's posts. Spot checks (libs/supervision)
+ * will feed the real adapter with confirmed findings; until then nothing has looked, so the fact is
+ * `unknown` rather than a clean bill.
+ */
+export type ExpressionFact =
+  { checked: false } | { checked: true; checkedAt: Date; findings: { url: string; foundAt: Date; note: string }[] };
+
+export abstract class ExpressionFindings {
+  abstract forAccounts(accountIds: string[]): Promise<Map<string, ExpressionFact>>;
+}
+
+@Injectable()
+export class NoExpressionFindings extends ExpressionFindings {
+  forAccounts(accountIds: string[]): Promise<Map<string, ExpressionFact>> {
+    return Promise.resolve(new Map(accountIds.map((id) => [id, { checked: false } as const])));
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { recurringJob } from '@tongfa/jobs';
+import { ActivityRollupService } from './activity-rollup.service';
+import { RuleEvaluationService } from './rule-evaluation.service';
+import { MonitoringQueryService } from './monitoring-query.service';
+import { InteractionFacts, UnknownInteractionFacts } from './interaction-facts';
+import { ExpressionFindings, NoExpressionFindings } from './expression-findings';
+
+/**
+ * 监测: activity per account and the inspection rules. Imported by the hub (routes) and the worker
+ * (the roll-up sweep). The interaction and expression facts are ports: the inbox and spot checks
+ * will bind their adapters here; until then they answer "unknown".
+ */
+@Module({
+  providers: [
+    ActivityRollupService,
+    RuleEvaluationService,
+    MonitoringQueryService,
+    { provide: InteractionFacts, useClass: UnknownInteractionFacts },
+    { provide: ExpressionFindings, useClass: NoExpressionFindings },
+    // Each account is due once a local day; the sweep every ten minutes picks up whoever is due.
+    recurringJob('monitoring.activity-sweep', {}, 10 * 60_000),
+  ],
+  exports: [ActivityRollupService, RuleEvaluationService, MonitoringQueryService, InteractionFacts, ExpressionFindings],
+})
+export class MonitoringModule {}
