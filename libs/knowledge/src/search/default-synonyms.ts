@@ -12,6 +12,8 @@ export const DEFAULT_SYNONYMS: SynonymGroup[] = [
   { terms: ['社会保险', '社保'] },
   { terms: ['医疗保险', '医保'] },
   { terms: ['养老保险', '养老金保险'] },
+  // The residents' pension scheme (not the employees'): its abbreviations and its rural predecessor.
+  { terms: ['城乡居民基本养老保险', '城乡居民养老保险', '居民养老保险', '城乡居保', '城居保', '新农保', '农村养老保险'] },
   { terms: ['养老金', '退休金', '退休工资'] },
   { terms: ['失业保险金', '失业金'] },
   { terms: ['工伤保险', '工伤险'] },
