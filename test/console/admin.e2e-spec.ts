@@ -434,10 +434,12 @@ describe('console: account and team administration (sqlite + sandbox)', () => {
       .getByTestId('api-keys')
       .getByRole('button', { name: /注\s*销/ })
       .click();
-    await admin
-      .getByRole('dialog')
-      .getByRole('button', { name: /注\s*销/ })
-      .click();
+    const confirm = admin.getByRole('dialog').filter({ hasText: '县政府网站智能问答' });
+    await confirm.getByRole('button', { name: /注\s*销/ }).click();
+    // The hub's answer first (the toast), then the list reloaded with the key's new state.
+    await admin.locator('.ant-message-success, .ant-message-error').first().waitFor();
+    assert.equal(await admin.locator('.ant-message-error').count(), 0, await admin.locator('.ant-message').innerText());
+    await confirm.waitFor({ state: 'hidden' });
     await admin.getByTestId('api-keys').getByText('已注销').waitFor();
     assert.equal((await hub.http.get('/api/v1/units').set({ Authorization: `Bearer ${token}` })).status, 401);
   });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, prefetch, qs } from '../api/client';
 import type { Page } from '../api/types';
 
@@ -34,16 +34,23 @@ export function usePaged<T>(path: string | null, filters: Params = {}, initialPa
   const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify(filters);
 
+  // Responses can arrive out of order (a reload after a change overtakes the load before it): only
+  // the latest request may set the list, or a slow older answer would show the state before the change.
+  const latest = useRef(0);
   const load = useCallback(async () => {
     if (!path) return;
+    const seq = ++latest.current;
     setLoading(true);
     try {
-      setData(await api<Page<T>>(pagePath(path, JSON.parse(key) as Params, page, pageSize, sort)));
+      const next = await api<Page<T>>(pagePath(path, JSON.parse(key) as Params, page, pageSize, sort));
+      if (seq !== latest.current) return;
+      setData(next);
       setError(null);
     } catch (e) {
+      if (seq !== latest.current) return;
       setError(e instanceof Error ? e.message : String(e));
     } finally {
-      setLoading(false);
+      if (seq === latest.current) setLoading(false);
     }
   }, [path, key, page, pageSize, sort]);
 
