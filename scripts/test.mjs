@@ -1,6 +1,7 @@
 // Runs the compiled test files with Node's test runner: unit specs beside the code
 // (dist/**/*.spec.js) and end-to-end suites (dist/test/**/*.e2e-spec.js).
-// Flags: --unit (specs only), --e2e (e2e only), --fault (fault suites), any other args filter paths.
+// Flags: --unit (specs only), --e2e (e2e only), --fault (fault suites), --exclude=<substring>; any
+// other args filter paths.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
@@ -11,6 +12,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const only = args.find((a) => a === '--unit' || a === '--e2e' || a === '--fault');
 const filters = args.filter((a) => !a.startsWith('--'));
+// --exclude=<substring> (repeatable): leave out the files whose path contains it.
+const excludes = args.filter((a) => a.startsWith('--exclude=')).map((a) => a.slice('--exclude='.length));
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -33,6 +36,7 @@ const files = walk(join(root, 'dist'))
     return unit || e2e;
   })
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .filter((f) => !excludes.some((x) => f.includes(x)))
   .sort();
 
 if (files.length === 0) {
