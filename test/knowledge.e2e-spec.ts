@@ -453,6 +453,68 @@ for (const driver of testDrivers()) {
       );
     });
 
+    it('offers citizens’ wordings from the unit’s channels as similar questions, to its writers only', async () => {
+      // Written at the province (the county's own chain has grown several steps above).
+      const entry = await publish('qa.pe', 'qa.pr', {
+        question: '县游泳馆夏季开放时间',
+        answer: '<p>7月至8月每天 9:00-21:00 开放。</p>',
+      });
+      const made = await hub.http
+        .post('/api/v1/api-keys')
+        .set(as('qa.kadm'))
+        .send({ name: '一县热线', unitId: world.units.countyA1.id, grants: [], scopes: ['qa:query'] });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const ask = async (q: string) => {
+        const r = await hub.http.get('/api/v1/qa/search').query({ q }).set('X-Api-Key', made.body.token);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return r.body as { items: Hit[] };
+      };
+      await pollUntil(async () => (await ask('游泳馆几点开门')).items[0]?.entryId === entry, { what: 'the entry answers' });
+      await ask('游泳馆几点开门');
+      await ask('夏天县游泳馆开放吗');
+      await ask('游泳馆开放时间 我电话13912345678'); // masked: never offered
+      await ask('县图书馆办证要什么'); // unlike: not offered
+      // An editor's trial in the console is no citizen's wording.
+      await hub.http.get('/api/v1/qa/search').query({ q: '游泳馆试一下', unitId: world.units.countyA1.id, trial: true }).set(as('qa.ke'));
+
+      const res = await hub.http
+        .get('/api/v1/qa/similar-questions')
+        .query({ q: '县游泳馆夏季开放时间', unitId: world.units.countyA1.id, entryId: entry })
+        .set(as('qa.ke'));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const items = res.body.items as { text: string; count: number; answeredWithEntry: boolean }[];
+      const texts = items.map((i) => i.text);
+      const asked = items.find((i) => i.text === '游泳馆几点开门');
+      assert.ok(asked && asked.answeredWithEntry && asked.count >= 2, `clustered, and found with the entry: ${texts.join('|')}`);
+      assert.ok(items.find((i) => i.text === '夏天县游泳馆开放吗')?.answeredWithEntry, texts.join('|'));
+      assert.ok(!texts.some((x) => x.includes('手机号') || x.includes('139')), 'no question with personal data');
+      assert.ok(!texts.includes('县图书馆办证要什么'), 'an unlike question is not offered');
+      assert.ok(!texts.includes('游泳馆试一下'), 'an editor’s trial is not offered');
+
+      // The province's writers read the county's citizens (their subtree); a sibling county's editor does not.
+      const up = await hub.http
+        .get('/api/v1/qa/similar-questions')
+        .query({ q: '县游泳馆夏季开放时间', unitId: world.units.province.id, entryId: entry })
+        .set(as('qa.pe'));
+      assert.equal(up.status, 200, JSON.stringify(up.body));
+      assert.ok(up.body.items.length >= 2);
+      const sibling = await hub.http
+        .get('/api/v1/qa/similar-questions')
+        .query({ q: '县游泳馆夏季开放时间', unitId: world.units.countyA1.id })
+        .set(as('qa.ke2'));
+      assert.equal(sibling.status, 404, JSON.stringify(sibling.body));
+      // Its own unit shows it none of the other county's questions.
+      const own = await hub.http
+        .get('/api/v1/qa/similar-questions')
+        .query({ q: '县游泳馆夏季开放时间', unitId: world.units.countyA2.id })
+        .set(as('qa.ke2'));
+      assert.equal(own.status, 200);
+      assert.deepEqual(own.body.items, []);
+      const bad = await hub.http.get('/api/v1/qa/similar-questions').query({ q: '游泳馆' }).set(as('qa.ke'));
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.body), /unitId/);
+    });
+
     it('rate-limits a query key', async () => {
       const made = await hub.http
         .post('/api/v1/api-keys')

@@ -12,6 +12,8 @@ import { assertFitsPhone, checkPage, ensureConsoleBuilt, launchChromium, listen,
 const UI_TIMEOUT = 20_000;
 const QUESTION = '如何补办社会保障卡？';
 const COLLOQUIAL = '社保卡丢了咋办';
+/** How a citizen asked the county's hotline before the entry existed (offered as a similar question). */
+const CITIZEN_WORDING = '社会保障卡补办要去哪里';
 /** Asked before the library answers anything like it: the gap the editor writes an entry from. */
 const GAP_QUESTION = '电动自行车上牌要带什么材料';
 /** Tried by an editor in the box: unanswered, yet no citizen's gap. */
@@ -76,6 +78,17 @@ describe('console: Q&A library in Chromium (sqlite)', () => {
       .set({ Authorization: `Bearer ${await login(hub.http, 'qc.rev')}` });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.items.length, 0);
+    // A citizen asks the county's hotline about a lost card, twice: the editor is offered the wording.
+    await world.user('qc.kadm', Role.UnitAdmin, 'countyA1');
+    const key = await hub.http
+      .post('/api/v1/api-keys')
+      .set({ Authorization: `Bearer ${await login(hub.http, 'qc.kadm')}` })
+      .send({ name: '一县12345热线', unitId: world.units.countyA1.id, grants: [], scopes: ['qa:query'] });
+    assert.equal(key.status, 201, JSON.stringify(key.body));
+    for (let i = 0; i < 2; i++) {
+      const asked = await hub.http.get('/api/v1/qa/search').query({ q: CITIZEN_WORDING }).set('X-Api-Key', key.body.token);
+      assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    }
     base = await listen(hub);
     browser = await launchChromium();
   });
@@ -111,6 +124,14 @@ describe('console: Q&A library in Chromium (sqlite)', () => {
     await page.getByLabel('相似问法 3', { exact: true }).fill('社保卡丢了怎么补办');
     await page.getByRole('button', { name: '删除相似问法 2' }).click();
     assert.equal(await page.getByLabel('相似问法 2', { exact: true }).inputValue(), '社保卡丢了怎么补办');
+    // How the county's citizens asked it: offered, added with one click, then no longer offered.
+    const offered = page.getByTestId('qa-similar-suggestions').getByRole('button', { name: new RegExp(CITIZEN_WORDING) });
+    await offered.waitFor();
+    assert.match(await offered.innerText(), /2 次/);
+    await offered.click();
+    assert.equal(await page.getByLabel('相似问法 3', { exact: true }).inputValue(), CITIZEN_WORDING);
+    await offered.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '删除相似问法 3' }).click();
     await page
       .getByLabel('答案', { exact: true })
       .fill('携带本人身份证到县政务服务中心社保窗口或合作银行网点办理挂失和补卡。\n补卡当场可取。');

@@ -172,6 +172,65 @@ export class QaSearchService {
   }
 
   /**
+   * Citizens' wordings to offer as similar questions of an entry (相似问法建议): questions asked
+   * through the channels (API keys) within the owner unit's subtree over the last 180 days, clustered
+   * by normalized text, that read like the entry's question or that the search answered with the
+   * entry itself. Only what the caller may write for; texts that had personal data masked are left
+   * out (a similar question is published with the entry).
+   */
+  async similarQuestions(
+    actor: Actor,
+    input: { q: string; unitId: string; entryId?: string; limit?: number },
+  ): Promise<{ items: QaSimilarQuestion[] }> {
+    const unit = await this.ds.getRepository(Unit).findOne({ where: { id: input.unitId } });
+    const scope = actor.scope(Permission.QaWrite);
+    if (!unit || !pathInScope(unit.path, scope)) throw new KnowledgeException(KnowledgeError.UnitNotFound);
+    const index = await this.sync.ready();
+    if (!index) throw new KnowledgeException(KnowledgeError.IndexBuilding);
+    const since = new Date(this.clock.now().getTime() - SIMILAR_WINDOW_DAYS * 86_400_000);
+    const qb = this.ds
+      .getRepository(QaQueryLog)
+      .createQueryBuilder('l')
+      .select(['l.maskedText', 'l.normalizedText', 'l.results', 'l.createdAt'])
+      .where('l.apiKeyId IS NOT NULL')
+      .andWhere('l.unitPath LIKE :sub', { sub: `${unit.path}%` })
+      .andWhere('l.createdAt >= :since', { since });
+    whereInScope(qb, 'l.unitPath', scope);
+    const rows = await qb.orderBy('l.createdAt', 'DESC').limit(SIMILAR_SCAN_ROWS).getMany();
+    const own = index.normalize(input.q);
+    const clusters = new Map<string, { text: string; count: number; lastAskedAt: Date; answeredWithEntry: number }>();
+    for (const r of rows) {
+      if (r.normalizedText === own || /\[(手机号|身份证号|银行卡号)\]/.test(r.maskedText)) continue;
+      const c = clusters.get(r.normalizedText) ?? { text: r.maskedText, count: 0, lastAskedAt: r.createdAt, answeredWithEntry: 0 };
+      c.count++;
+      if (input.entryId && r.results[0]?.entryId === input.entryId) c.answeredWithEntry++;
+      clusters.set(r.normalizedText, c);
+    }
+    const items: QaSimilarQuestion[] = [];
+    for (const c of clusters.values()) {
+      const similarity = index.textSimilarity(input.q, c.text);
+      const answeredWithEntry = c.answeredWithEntry > 0;
+      if (similarity < SIMILAR_MIN && !answeredWithEntry) continue;
+      items.push({
+        text: c.text,
+        count: c.count,
+        lastAskedAt: c.lastAskedAt,
+        similarity: Math.round(similarity * 1000) / 1000,
+        answeredWithEntry,
+      });
+    }
+    // The entry's own answers first (citizens found it with these words), then by likeness and count.
+    items.sort(
+      (a, b) =>
+        Number(b.answeredWithEntry) - Number(a.answeredWithEntry) ||
+        b.similarity - a.similarity ||
+        b.count - a.count ||
+        a.text.localeCompare(b.text),
+    );
+    return { items: items.slice(0, input.limit ?? 10) };
+  }
+
+  /**
    * Closes the gaps of one cluster (normalized text) routed to units the caller writes for, with
    * the entry written to answer them. Returns how many queries it closed.
    */
@@ -232,6 +291,23 @@ export class QaSearchService {
     }
     return out;
   }
+}
+
+/** How far back citizens' questions are read for similar-question suggestions, and how many at most. */
+const SIMILAR_WINDOW_DAYS = 180;
+const SIMILAR_SCAN_ROWS = 5000;
+/** Below this likeness a citizen's question is not offered (unless the search answered it with the entry). */
+const SIMILAR_MIN = 0.3;
+
+export interface QaSimilarQuestion {
+  /** The citizen's wording (latest of its cluster). */
+  text: string;
+  count: number;
+  lastAskedAt: Date;
+  /** Dice likeness to the entry's question, 0..1. */
+  similarity: number;
+  /** The search answered (some of) these questions with the entry itself. */
+  answeredWithEntry: boolean;
 }
 
 function toDate(v: string | Date): Date {

@@ -13,6 +13,75 @@ import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
 import { QaSearchBox } from '../components/QaSearchBox';
 
+interface SimilarQuestion {
+  text: string;
+  count: number;
+  lastAskedAt: string;
+  similarity: number;
+  answeredWithEntry: boolean;
+}
+
+/**
+ * 群众问法建议: how citizens of the owner unit's subtree asked questions like this one (through
+ * websites and hotlines; GET /qa/similar-questions), offered to add as similar questions. Those
+ * already in the list are not offered again.
+ */
+function SimilarQuestionSuggestions({
+  question,
+  unitId,
+  entryId,
+  present,
+  onAdd,
+}: {
+  question?: string;
+  unitId?: string;
+  entryId?: string;
+  present: string[];
+  onAdd: (text: string) => void;
+}) {
+  const t = useT();
+  const [items, setItems] = useState<SimilarQuestion[]>([]);
+  useEffect(() => {
+    const q = question?.trim();
+    if (!q || !unitId) {
+      setItems([]);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      api<{ items: SimilarQuestion[] }>(`/qa/similar-questions${qs({ q, unitId, entryId })}`)
+        .then((r) => live && setItems(r.items))
+        .catch(() => live && setItems([]));
+    }, 400);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [question, unitId, entryId]);
+  const shown = items.filter((i) => !present.includes(i.text.trim()));
+  if (shown.length === 0) return null;
+  return (
+    <div data-testid="qa-similar-suggestions">
+      <div style={{ color: 'rgba(0,0,0,0.65)', marginBottom: 4 }}>
+        {t('群众这样问过（点击加入相似问法）：', 'Citizens asked it this way (click to add):')}
+      </div>
+      <Space wrap>
+        {shown.map((i) => (
+          <Button key={i.text} size="small" icon={<PlusOutlined />} onClick={() => onAdd(i.text)}>
+            {i.text}
+            <span style={{ color: 'rgba(0,0,0,0.65)' }}>
+              {' '}
+              {i.answeredWithEntry
+                ? t(`· 经本条解答 ${i.count} 次`, `· answered by this entry, ${i.count}×`)
+                : t(`· ${i.count} 次`, `· ${i.count}×`)}
+            </span>
+          </Button>
+        ))}
+      </Space>
+    </div>
+  );
+}
+
 interface FormValues {
   question: string;
   similarQuestions: string[];
@@ -111,6 +180,8 @@ export default function QaEditor() {
   const [error, setError] = useState<string | null>(null);
   const fromGap = params.get('fromGap') ?? undefined;
   const unitId = Form.useWatch('unitId', form) ?? entry?.unitId ?? me?.unitId;
+  const question = Form.useWatch('question', form);
+  const similar = Form.useWatch('similarQuestions', form);
 
   useEffect(() => {
     if (!id) {
@@ -269,6 +340,13 @@ export default function QaEditor() {
                       <Button type="dashed" icon={<PlusOutlined />} onClick={() => add('')}>
                         {t('添加相似问法', 'Add a similar question')}
                       </Button>
+                      <SimilarQuestionSuggestions
+                        question={question}
+                        unitId={unitId}
+                        entryId={id}
+                        present={[question ?? '', ...(similar ?? [])].map((x) => (x ?? '').trim())}
+                        onAdd={(text) => add(text)}
+                      />
                     </Space>
                   </Form.Item>
                 )}

@@ -45,6 +45,7 @@ import {
   QaImportQueryDto,
   QaReviewDto,
   QaSearchQueryDto,
+  QaSimilarQuestionsQueryDto,
   SetSynonymsDto,
   UpdateQaEntryDto,
 } from './knowledge.dto';
@@ -222,6 +223,16 @@ export class KnowledgeController {
   })
   gaps(@CurrentActor() actor: Actor, @Query() q: QaGapQueryDto) {
     return this.searcher.gaps(actor, q);
+  }
+
+  @Get('similar-questions')
+  @ApiOperation({
+    summary:
+      '相似问法建议：本单位及下级渠道（网站、热线）近 180 天群众的问法中，与该问题相近或检索时由该答问作答的，按次数聚类；含个人信息的问法不列 / ' +
+      'Similar-question suggestions: citizens’ wordings from the unit’s subtree channels over 180 days that read like the question or were answered with the entry',
+  })
+  similarQuestions(@CurrentActor() actor: Actor, @Query() q: QaSimilarQuestionsQueryDto) {
+    return this.searcher.similarQuestions(actor, q);
   }
 
   @Get('synonyms')

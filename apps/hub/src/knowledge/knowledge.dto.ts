@@ -256,6 +256,30 @@ export class QaGapQueryDto extends PageQueryDto {
   unitId?: string;
 }
 
+export class QaSimilarQuestionsQueryDto {
+  @ApiProperty({ example: '社会保障卡怎么申领？', description: 'the entry’s standard question' })
+  @IsString()
+  @Length(1, 300)
+  q: string;
+
+  @ApiProperty({ description: 'the entry’s owner unit: citizens of its subtree are read' })
+  @IsUUID()
+  unitId: string;
+
+  @ApiPropertyOptional({ description: 'the entry being edited: questions the search answered with it come first' })
+  @IsOptional()
+  @IsUUID()
+  entryId?: string;
+
+  @ApiPropertyOptional({ example: 10, minimum: 1, maximum: 30 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  limit?: number;
+}
+
 export class SynonymGroupDto {
   @ApiProperty({ example: ['社会保险', '社保'], description: 'the first term is canonical' })
   @IsArray()

@@ -163,6 +163,23 @@ export class QaSearchIndex {
     return this.analyzer.normalize(text);
   }
 
+  /**
+   * How alike two questions read, 0..1: the Dice coefficient of their words and character bigrams
+   * after the search's own folding and synonyms (社保卡掉了 and 社会保障卡丢失 meet). Used to offer
+   * citizens' wordings as similar questions of an entry, not for ranking.
+   */
+  textSimilarity(a: string, b: string): number {
+    const bag = (t: string) => {
+      const k = this.analyzer.analyze(t, 'question');
+      return new Set([...k.words, ...k.bigrams]);
+    };
+    const [x, y] = [bag(a), bag(b)];
+    if (x.size === 0 || y.size === 0) return 0;
+    let common = 0;
+    for (const t of x) if (y.has(t)) common++;
+    return (2 * common) / (x.size + y.size);
+  }
+
   add(doc: QaIndexDoc): void {
     if (this.records.has(doc.entryId)) this.remove(doc.entryId);
     const mini = this.ingest(doc);
