@@ -9,7 +9,17 @@ import { login, PASSWORD, World } from '../support/world';
 import { startSandboxWorld, SandboxWorld } from '../support/sandbox-accounts';
 import { approvedManuscript } from '../support/publish-kit';
 import { pollUntil } from '../support/poll';
-import { assertFitsPhone, checkPage, ensureConsoleBuilt, launchChromium, listen, PHONE, reloadKeeps, signIn } from '../support/browser';
+import {
+  assertFitsPhone,
+  checkPage,
+  ensureConsoleBuilt,
+  launchChromium,
+  listen,
+  PHONE,
+  pickTreeNode,
+  reloadKeeps,
+  signIn,
+} from '../support/browser';
 
 const UI_TIMEOUT = 20_000;
 const DAY = 24 * 3600_000;
@@ -162,9 +172,13 @@ describe('console: publications, per-platform actions and the calendar in Chromi
     const sup = await as('bp.sup');
     await sup.goto(`${base}/publications`);
     await rows(sup).nth(2).waitFor();
-    await sup.getByTestId('filter-unit').click();
-    await sup.locator('.ant-select-tree-title', { hasText: '甲市二县政府办公室' }).click();
-    await pollUntil(async () => (await rows(sup).count()) === 0, { timeoutMs: UI_TIMEOUT, what: 'the other county has none' });
+    await pickTreeNode(sup, 'filter-unit', '甲市二县政府办公室');
+    await pollUntil(async () => (await rows(sup).count()) === 0, {
+      timeoutMs: UI_TIMEOUT,
+      what: 'the other county has none',
+    }).catch(async (e) => {
+      throw new Error(`${e}; the page says: ${await sup.getByTestId('publications').innerText()}`);
+    });
     await sup.context().close();
 
     await assertFitsPhone(

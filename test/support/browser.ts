@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestHub } from './test-hub';
+import { pollUntil } from './poll';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const SHOTS = join(ROOT, 'test-output', 'console');
@@ -161,4 +162,26 @@ export async function assertFitsPhone(
   const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
   if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at a ${PHONE.width} px viewport`);
   await page.context().close();
+}
+
+/**
+ * Picks the unit `title` in the TreeSelect `testId` and waits until the select shows it. A click
+ * that lands while the dropdown is still animating in can be lost; the pick is tried again, at
+ * most three times, while the select does not show `title`.
+ */
+export async function pickTreeNode(page: Page, testId: string, title: string, timeoutMs = 20_000): Promise<void> {
+  const select = page.getByTestId(testId);
+  for (let attempt = 1; ; attempt++) {
+    const node = page.locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: title });
+    if (!(await node.isVisible())) await select.click();
+    await node.waitFor({ timeout: timeoutMs });
+    await animationsSettled(page);
+    await node.click();
+    const shown = await pollUntil(async () => (await select.innerText()).includes(title), {
+      timeoutMs: 5_000,
+      what: `${title} selected`,
+    }).catch(() => false);
+    if (shown) return;
+    if (attempt >= 3) throw new Error(`${testId}: ${title} not selected after ${attempt} tries; it shows ${await select.innerText()}`);
+  }
 }
