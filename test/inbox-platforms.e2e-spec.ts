@@ -334,18 +334,16 @@ for (const driver of testDrivers()) {
     it('refuses to delete or hide a Douyin comment: the platform offers no API for it', async () => {
       const dy = sims.get('douyin')!;
       const account = await hub.ds.getRepository(Account).findOneByOrFail({ id: dy.accountId });
-      const r = await hub.app
-        .get(IngestService)
-        .ingestComments(account, 'dy-item-1', [
-          {
-            id: 'dy-c-1',
-            postRemoteId: 'dy-item-1',
-            text: '请问办证大厅几点下班？',
-            author: '抖音网友',
-            authorId: 'dy-u-1',
-            createdAt: hub.clock.now().getTime(),
-          },
-        ]);
+      const r = await hub.app.get(IngestService).ingestComments(account, 'dy-item-1', [
+        {
+          id: 'dy-c-1',
+          postRemoteId: 'dy-item-1',
+          text: '请问办证大厅几点下班？',
+          author: '抖音网友',
+          authorId: 'dy-u-1',
+          createdAt: hub.clock.now().getTime(),
+        },
+      ]);
       assert.equal(r.stored, 1, JSON.stringify(r));
       const [t] = (await threads('ip.ed', '&platform=douyin&kind=comment')).items;
       for (const action of ['delete', 'hide']) {
