@@ -136,13 +136,16 @@ export class PollingService {
       try {
         const page = await this.port.listPosts(row.accountId, { since: now.getTime() - 7 * DAY, limit: i.postListing.maxPageSize });
         listed++;
+        const urls = page.posts.map((p) => p.url).filter(Boolean);
         const ours = new Set(
-          (
-            await this.ds.getRepository(PublicationTarget).find({
-              where: { accountId: row.accountId, url: In(page.posts.map((p) => p.url).filter(Boolean)) },
-              select: { url: true },
-            })
-          ).map((t) => t.url),
+          urls.length
+            ? (
+                await this.ds.getRepository(PublicationTarget).find({
+                  where: { accountId: row.accountId, url: In(urls) },
+                  select: { url: true },
+                })
+              ).map((t) => t.url)
+            : [],
         );
         for (const p of page.posts) {
           if (ours.has(p.url)) continue;
