@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import { ActorLoader, Role, User } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
 import { DutyAlert } from '@tongfa/alerts';
-import { InboxItem, InboxReply, InboxThread, PollingService, RepliesService } from '@tongfa/inbox';
+import { Account } from '@tongfa/accounts';
+import { AuditEntry } from '@tongfa/audit';
+import {
+  IngestService,
+  InboxItem,
+  InboxListing,
+  InboxModeration,
+  InboxPoll,
+  InboxReply,
+  InboxThread,
+  ModerationService,
+  PollingService,
+  RepliesService,
+} from '@tongfa/inbox';
 import { PluginHost } from '@tongfa/plugins';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
@@ -18,7 +31,10 @@ const HOUR = 3_600_000;
  * to the hub's webhook, signed, three times (the platform's retries) and it becomes one thread; the
  * reply within 48 hours reaches the citizen once, the one after is refused with WeChat's 45015; a
  * Weibo comment is polled, assigned and answered; a Douyin push with a bad signature is refused and
- * stores nothing; a sensitive comment raises a duty alert.
+ * stores nothing; a sensitive comment raises a duty alert. An article posted in WeChat's own backend is
+ * found by listing the account's posts and its comments are polled; a citizen's comment on it is
+ * deleted once, by the county's editor with a reason, while a supervisor above, a sibling county's
+ * editor and another city's editor cannot; Douyin, which has no such API, refuses with the reason.
  */
 for (const driver of testDrivers()) {
   describe(`interaction inbox through the platforms (${driver})`, () => {
@@ -48,6 +64,7 @@ for (const driver of testDrivers()) {
         ['ip.sup', Role.Supervisor, 'cityA'],
         ['ip.duty', Role.DutyOfficer, 'countyA1'],
         ['ip.edB', Role.Editor, 'countyB1'],
+        ['ip.edA2', Role.Editor, 'countyA2'],
       ] as const) {
         await world.user(u, role, unit);
         tokens.set(u, await login(hub.http, u));
@@ -197,6 +214,144 @@ for (const driver of testDrivers()) {
       const good = await fetch(url, { method: 'POST', headers: push.headers, body: push.body });
       assert.equal(good.status, 200);
       assert.equal(await hub.ds.getRepository(InboxThread).countBy({ platform: 'douyin' }), before + 1);
+    });
+
+    it('finds an article posted in WeChat’s own backend by listing the account’s posts, and polls its comments', async () => {
+      const wx = sims.get('wechat')!;
+      const polling = hub.app.get(PollingService);
+      const post = await sw.sim.nativePost('wechat', {
+        account: wx.simId,
+        title: '县医保局：门诊共济新规',
+        text: '门诊共济保障新规今起实施。',
+      });
+      // The recurring sweep may have listed this account before the article existed: make it due now.
+      await hub.ds.getRepository(InboxListing).update({ accountId: wx.accountId }, { nextDueAt: hub.clock.now() });
+      const swept = await polling.handleListingSweep();
+      const row = await hub.ds.getRepository(InboxListing).findOneByOrFail({ accountId: wx.accountId });
+      assert.ok(row.lastListedAt, JSON.stringify({ swept, row }));
+      assert.ok(row.nextDueAt && row.nextDueAt.getTime() - row.lastListedAt.getTime() >= HOUR, JSON.stringify({ swept, row }));
+      const polls = await hub.ds.getRepository(InboxPoll).findBy({ accountId: wx.accountId });
+      assert.equal(polls.length, 1, JSON.stringify(polls));
+      // Not due again: a second sweep makes no platform call for this account.
+      const again = await polling.handleListingSweep();
+      assert.equal(
+        (await hub.ds.getRepository(InboxListing).findOneByOrFail({ accountId: wx.accountId })).calls,
+        row.calls,
+        JSON.stringify(again),
+      );
+      await sw.sim.addComment('wechat', post.id, '请问门诊报销比例是多少？13800001111 张三', '网友甲', { authorId: 'oCommenter01' });
+      await sw.sim.addComment('wechat', post.id, '好政策，点赞', '网友乙', { authorId: 'oCommenter02' });
+      await advance(16 * 60_000);
+      await polling.handlePollSweep();
+      const mine = await threads('ip.ed', '&platform=wechat&kind=comment');
+      assert.equal(mine.total, 2, JSON.stringify(mine));
+      assert.ok(mine.items.every((t: { postRemoteId: string }) => t.postRemoteId === polls[0]!.postRemoteId));
+    });
+
+    it('deletes a citizen’s WeChat comment once, by the county’s editor with a reason; nobody else can', async () => {
+      const wx = sims.get('wechat')!;
+      const mine = (await threads('ip.ed', '&platform=wechat&kind=comment')).items as { id: string; preview: string }[];
+      const target = mine.find((t) => t.preview.includes('13800001111'))!;
+      const other = mine.find((t) => t !== target)!;
+      const url = `/api/v1/inbox/threads/${target.id}/moderations`;
+      const body = { action: 'delete', reason: '评论含他人手机号和姓名，保护个人信息' };
+      // Outside the subtree (another city, a sibling county): the thread does not exist for them.
+      assert.equal((await hub.http.post(url).set(as('ip.edB')).send(body)).status, 404);
+      assert.equal((await hub.http.post(url).set(as('ip.edA2')).send(body)).status, 404);
+      // Above the unit, or in it without editing rights: they read the thread but may not remove a comment.
+      for (const who of ['ip.sup', 'ip.duty']) {
+        const r = await hub.http.post(url).set(as(who)).send(body);
+        assert.equal(r.status, 403, `${who}: ${JSON.stringify(r.body)}`);
+        assert.match(JSON.stringify(r.body), /编辑或单位管理员/);
+      }
+      for (const bad of [{ action: 'delete' }, { action: 'delete', reason: '   ' }, { action: 'erase', reason: '测试' }]) {
+        const r = await hub.http.post(url).set(as('ip.ed')).send(bad);
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.match(JSON.stringify(r.body), bad.action === 'erase' ? /操作/ : /理由/);
+      }
+      const hide = await hub.http.post(url).set(as('ip.ed')).send({ action: 'hide', reason: '测试隐藏' });
+      assert.equal(hide.status, 409, JSON.stringify(hide.body));
+      assert.match(JSON.stringify(hide.body), /隐藏评论/);
+      const [message] = (await threads('ip.ed', '&platform=wechat&kind=message')).items;
+      const notComment = await hub.http.post(`/api/v1/inbox/threads/${message.id}/moderations`).set(as('ip.ed')).send(body);
+      assert.equal(notComment.status, 409, JSON.stringify(notComment.body));
+      assert.equal(await hub.ds.getRepository(InboxModeration).count(), 0, 'no refused request leaves a row');
+
+      // The platform does it, but its answer is lost: the row stays `sending` and the next attempt repeats the call.
+      await sw.sim.setFaults('wechat', { rate: 1, kinds: ['lost_response'], remaining: 1, seed: 21 });
+      const made = await hub.http.post(url).set(as('ip.ed')).send(body);
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const twice = await hub.http.post(url).set(as('ip.ed')).send(body);
+      assert.equal(twice.body.id, made.body.id, 'asking again returns the first decision');
+      await pollUntil(
+        async () => ((await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id })).attempts ?? 0) >= 1,
+        {
+          timeoutMs: 20_000,
+          what: 'the first attempt',
+        },
+      );
+      await sw.sim.setFaults('wechat', { rate: 0, kinds: [] });
+      const first = await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id });
+      if (first.state !== 'done') {
+        // `sending` when the delete's answer was lost, `pending` when a call before it (a token) was.
+        assert.ok(['sending', 'pending'].includes(first.state), JSON.stringify(first));
+        assert.ok(first.lastError, JSON.stringify(first));
+        await advance(2 * 60_000);
+        await hub.app.get(ModerationService).handleModerationSweep();
+      }
+      const done = await pollUntil(
+        async () => {
+          const r = await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id });
+          return r.state === 'done' ? r : null;
+        },
+        { timeoutMs: 20_000, what: 'the comment to be deleted' },
+      );
+      assert.equal(done.reason, body.reason);
+      await hub.app.get(ModerationService).handleModerationSweep(); // nothing more is due
+      assert.equal((await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id })).attempts, done.attempts);
+      const [simPost] = (await sw.sim.posts('wechat', wx.simId)).filter((p) => p.comments.length === 2);
+      assert.ok(simPost, 'the article with the two comments');
+      assert.deepEqual(
+        simPost.comments.map((c) => [c.author, !!c.deleted]),
+        [
+          ['网友甲', true],
+          ['网友乙', false],
+        ],
+      );
+      const audit = await hub.ds.getRepository(AuditEntry).findBy({ action: 'inbox.comment.delete', targetId: target.id });
+      assert.equal(audit.length, 1, JSON.stringify(audit));
+      assert.equal(audit[0]!.after?.reason, body.reason);
+      const d = await detail('ip.ed', target.id);
+      assert.deepEqual(
+        d.moderations.map((m: { action: string; state: string; reason: string }) => [m.action, m.state, m.reason]),
+        [['delete', 'done', body.reason]],
+      );
+      assert.deepEqual((await detail('ip.ed', other.id)).moderations, []);
+      // The supervisor above reads the record too.
+      assert.equal((await detail('ip.sup', target.id)).moderations.length, 1);
+    });
+
+    it('refuses to delete or hide a Douyin comment: the platform offers no API for it', async () => {
+      const dy = sims.get('douyin')!;
+      const account = await hub.ds.getRepository(Account).findOneByOrFail({ id: dy.accountId });
+      const r = await hub.app.get(IngestService).ingestComments(account, 'dy-item-1', [
+        {
+          id: 'dy-c-1',
+          postRemoteId: 'dy-item-1',
+          text: '请问办证大厅几点下班？',
+          author: '抖音网友',
+          authorId: 'dy-u-1',
+          createdAt: hub.clock.now().getTime(),
+        },
+      ]);
+      assert.equal(r.stored, 1, JSON.stringify(r));
+      const [t] = (await threads('ip.ed', '&platform=douyin&kind=comment')).items;
+      for (const action of ['delete', 'hide']) {
+        const res = await hub.http.post(`/api/v1/inbox/threads/${t.id}/moderations`).set(as('ip.ed')).send({ action, reason: '广告' });
+        assert.equal(res.status, 409, JSON.stringify(res.body));
+        assert.match(JSON.stringify(res.body), /平台客户端/);
+      }
+      assert.equal(await hub.ds.getRepository(InboxModeration).countBy({ threadId: t.id }), 0);
     });
   });
 }

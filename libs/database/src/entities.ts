@@ -13,7 +13,17 @@ import { LexiconVersion, LexiconEntry } from '../../compliance/src/entities';
 import { DutyAlert } from '../../alerts/src/entities';
 import { Notification, NotificationChannel, NotificationDelivery } from '../../notifications/src/entities';
 import { Campaign, Assignment, AssignmentReminder, CampaignTrust, CampaignRelay, AccountPoll } from '../../campaigns/src/entities';
-import { InboxThread, InboxItem, InboxReply, InboxNote, InboxPoll, InboxPollBudget, InboxUnitSetting } from '../../inbox/src/entities';
+import {
+  InboxThread,
+  InboxItem,
+  InboxReply,
+  InboxNote,
+  InboxPoll,
+  InboxPollBudget,
+  InboxUnitSetting,
+  InboxModeration,
+  InboxListing,
+} from '../../inbox/src/entities';
 import { ActivityDay, MonitoredAccount, RuleState } from '../../monitoring/src/entities';
 import {
   QaCategory,
@@ -88,6 +98,8 @@ export const ALL_ENTITIES = [
   InboxPoll,
   InboxPollBudget,
   InboxUnitSetting,
+  InboxModeration,
+  InboxListing,
   ActivityDay,
   MonitoredAccount,
   RuleState,

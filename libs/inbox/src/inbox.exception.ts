@@ -12,6 +12,10 @@ export enum InboxError {
   UnitNotFound = 'INBOX_UNIT_NOT_FOUND',
   SettingsInvalid = 'INBOX_SETTINGS_INVALID',
   WebhookUnsupported = 'INBOX_WEBHOOK_UNSUPPORTED',
+  ModerationForbidden = 'INBOX_MODERATION_FORBIDDEN',
+  ModerationUnsupported = 'INBOX_MODERATION_UNSUPPORTED',
+  NotAComment = 'INBOX_NOT_A_COMMENT',
+  CommentNotInThread = 'INBOX_COMMENT_NOT_IN_THREAD',
 }
 
 export class InboxException extends defineDomainErrors<InboxError>({
@@ -40,5 +44,24 @@ export class InboxException extends defineDomainErrors<InboxError>({
   [InboxError.WebhookUnsupported]: {
     kind: ErrorKind.NotFound,
     message: { zh: '该平台插件不接收推送', en: 'This platform’s plugin takes no pushes' },
+  },
+  [InboxError.ModerationForbidden]: {
+    kind: ErrorKind.Forbidden,
+    message: {
+      zh: '仅该账号所属单位的编辑或单位管理员可隐藏或删除群众评论',
+      en: 'Only an editor or admin of the account’s own unit may hide or delete a citizen’s comment',
+    },
+  },
+  [InboxError.ModerationUnsupported]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '该平台不支持此操作', en: 'The platform does not allow this' },
+  },
+  [InboxError.NotAComment]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '私信会话没有可隐藏或删除的评论', en: 'A message conversation has no comment to hide or delete' },
+  },
+  [InboxError.CommentNotInThread]: {
+    kind: ErrorKind.Invalid,
+    message: { zh: '评论不属于该会话', en: 'The comment is not in this thread' },
   },
 }) {}

@@ -4,6 +4,7 @@ import { NotificationsModule } from '@tongfa/notifications';
 import { InboxSettingsService } from './inbox-settings.service';
 import { IngestService } from './ingest.service';
 import { RepliesService } from './replies.service';
+import { ModerationService } from './moderation.service';
 import { ThreadsService } from './threads.service';
 import { SlaService } from './sla.service';
 import { PollingService } from './polling.service';
@@ -25,6 +26,7 @@ import { PluginInboxPlatformPort } from './plugin-platform-port';
     SensitiveTextDetector,
     IngestService,
     RepliesService,
+    ModerationService,
     ThreadsService,
     SlaService,
     PollingService,
@@ -32,6 +34,10 @@ import { PluginInboxPlatformPort } from './plugin-platform-port';
     WebhooksService,
     // A reply should leave within seconds (the hint job does it; the sweep catches lost hints).
     recurringJob('inbox.reply-sweep', {}, 15_000),
+    // Hiding or deleting a comment is as urgent as a reply (a hint job does it; the sweep catches lost hints).
+    recurringJob('inbox.moderation-sweep', {}, 15_000),
+    // Native posts appear at the pace people post; the listing interval itself is set per account.
+    recurringJob('inbox.listing-sweep', {}, 60_000),
     // The schedule's finest step is 15 minutes; a minute's lateness is nothing to citizens.
     recurringJob('inbox.poll-sweep', {}, 60_000),
     recurringJob('inbox.sla-sweep', {}, 60_000),
@@ -41,6 +47,7 @@ import { PluginInboxPlatformPort } from './plugin-platform-port';
     InboxSettingsService,
     IngestService,
     RepliesService,
+    ModerationService,
     ThreadsService,
     SlaService,
     PollingService,

@@ -8,6 +8,7 @@ export * from './sensitive';
 export * from './inbox-settings.service';
 export * from './ingest.service';
 export * from './replies.service';
+export * from './moderation.service';
 export * from './threads.service';
 export * from './sla.service';
 export * from './polling.service';

@@ -15,6 +15,15 @@ export interface InteractionManifest {
     replyMaxChars: number;
   };
   messages?: { replyWindowHours: number; replyMaxChars: number };
+  /** Present when the plugin lists the account's posts (`listPosts`): its daily list quota and page size. */
+  postListing?: { dailyCallsPerAccount: number; maxPageSize: number };
+}
+
+/** A post of the account as the platform lists it, made through Tongfa or natively. */
+export interface ListedAccountPost {
+  remoteId: string;
+  url: string;
+  publishedAt: number;
 }
 
 export abstract class InboxPlatformPort {
@@ -35,6 +44,12 @@ export abstract class InboxPlatformPort {
     text: string,
     idempotencyKey: string,
   ): Promise<{ id: string }>;
+
+  /** One page of the account's recent posts, newest first (one platform call). */
+  abstract listPosts(accountId: string, params: { since?: number; limit?: number }): Promise<{ posts: ListedAccountPost[] }>;
+
+  /** Hides or deletes a comment (idempotent: a comment already gone counts as done). */
+  abstract moderateComment(accountId: string, postRemoteId: string, commentId: string, action: 'hide' | 'delete'): Promise<void>;
 
   /** After an ambiguous reply: the reply if it exists, null if it surely does not; throws AmbiguousError if it cannot tell. */
   abstract findReply(accountId: string, postRemoteId: string, commentId: string, idempotencyKey: string): Promise<{ id: string } | null>;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Account, AccountStatus } from '@tongfa/accounts';
 import { CredentialStore, PluginHost, PluginRegistry } from '@tongfa/plugins';
-import { InboxPlatformPort, InteractionManifest, PostComment, WebhookRequest, WebhookVerdict } from './platform-port';
+import { InboxPlatformPort, InteractionManifest, ListedAccountPost, PostComment, WebhookRequest, WebhookVerdict } from './platform-port';
 
 /** How long a map of pushed account ids read from the sealed credentials is trusted. */
 const PUSH_ID_TTL_MS = 60_000;
@@ -34,7 +34,9 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
     const c = m.capabilities.includes('comments') ? m.interaction.comments : undefined;
     const msg = m.capabilities.includes('messages') ? m.interaction.messages : undefined;
     if (!c && !msg) return undefined;
+    const listing = m.capabilities.includes('listPosts') ? m.postListing : undefined;
     return {
+      ...(listing ? { postListing: { dailyCallsPerAccount: listing.dailyCallsPerAccount, maxPageSize: listing.maxPageSize } } : {}),
       ...(c
         ? {
             comments: {
@@ -64,6 +66,15 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
 
   findReply(accountId: string, postRemoteId: string, commentId: string, idempotencyKey: string): Promise<{ id: string } | null> {
     return this.host.findReply(accountId, postRemoteId, commentId, idempotencyKey);
+  }
+
+  async listPosts(accountId: string, params: { since?: number; limit?: number }): Promise<{ posts: ListedAccountPost[] }> {
+    const page = await this.host.listPosts(accountId, params);
+    return { posts: page.posts.map((p) => ({ remoteId: p.remoteId, url: p.url, publishedAt: p.publishedAt })) };
+  }
+
+  moderateComment(accountId: string, postRemoteId: string, commentId: string, action: 'hide' | 'delete'): Promise<void> {
+    return this.host.moderateComment(accountId, postRemoteId, commentId, action);
   }
 
   sendMessage(accountId: string, params: { conversationId: string; text: string; idempotencyKey: string }): Promise<{ id: string }> {

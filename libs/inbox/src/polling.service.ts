@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { Clock, localDate, newId } from '@tongfa/core';
-import { Account } from '@tongfa/accounts';
+import { Account, AccountStatus } from '@tongfa/accounts';
 import { JobHandler } from '@tongfa/jobs';
 import { isPluginError } from '@tongfa/plugin-sdk';
 import { PublicationTarget } from '@tongfa/publishing';
-import { InboxPoll, InboxPollBudget } from './entities';
+import { InboxListing, InboxPoll, InboxPollBudget } from './entities';
 import { IngestService } from './ingest.service';
 import { InboxPlatformPort } from './platform-port';
 import { nextLocalMidnight, nextPollAt } from './poll-schedule';
@@ -21,6 +21,11 @@ export const INBOX_QUOTA_SHARE = 0.5;
  * inbox_poll row (found by the discovery sweep, so the publishing context does not know the
  * inbox); the poll sweep reads due rows one platform call each, within the account's daily budget.
  */
+/** Share of an account's daily post-list quota the inbox may spend (campaign detection lists too). */
+export const INBOX_LISTING_SHARE = 0.25;
+/** Native posts are looked for at most this often per account, however large the quota. */
+const MIN_LISTING_INTERVAL = 3600_000;
+
 /** Pages one poll of a post may read (each a platform call from the account's budget). */
 const MAX_PAGES_PER_POLL = 5;
 
@@ -79,6 +84,82 @@ export class PollingService {
       if (await this.ds.getRepository(InboxPoll).exists({ where: { accountId, postRemoteId } })) return false;
       throw e;
     }
+  }
+
+  /**
+   * Native posts (made in the platform's app, outside Tongfa): every account whose plugin lists posts
+   * and comments gets an inbox_listing row; when it is due, one listPosts call reads the last week's
+   * posts and each gets a poll row (watch() skips posts already watched or older than the schedule).
+   * A post Tongfa published is recognised by its URL, since a listed remoteId may differ from the one
+   * publish returned (WeChat), and is left to the poll row discover() made for it.
+   */
+  @JobHandler('inbox.listing-sweep')
+  async handleListingSweep(): Promise<{ listed: number; watched: number }> {
+    const now = this.clock.now();
+    const repo = this.ds.getRepository(InboxListing);
+    const fresh = await this.ds
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .leftJoin(InboxListing, 'l', 'l.accountId = a.id')
+      .where('l.accountId IS NULL AND a.status IN (:...live)', { live: [AccountStatus.Opened, AccountStatus.Active] })
+      .select(['a.id', 'a.platform'])
+      .limit(BATCH)
+      .getMany();
+    for (const a of fresh) {
+      const i = this.port.interaction(a.platform);
+      const can = !!(i?.comments && i.postListing);
+      try {
+        await repo.insert({
+          accountId: a.id,
+          platform: a.platform,
+          nextDueAt: can ? now : null,
+          lastListedAt: null,
+          calls: 0,
+          lastError: null,
+        });
+      } catch {
+        // Inserted by a concurrent sweep: the primary key is the account.
+      }
+    }
+    const due = await repo.find({ where: { nextDueAt: LessThanOrEqual(now) }, order: { nextDueAt: 'ASC' }, take: BATCH });
+    let listed = 0;
+    let watched = 0;
+    for (const row of due) {
+      const i = this.port.interaction(row.platform);
+      if (!i?.comments || !i.postListing) {
+        await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: 'plugin lists no posts or comments' });
+        continue;
+      }
+      const calls = Math.max(1, Math.floor(i.postListing.dailyCallsPerAccount * INBOX_LISTING_SHARE));
+      let next = now.getTime() + Math.max(MIN_LISTING_INTERVAL, Math.ceil(DAY / calls));
+      let lastError: string | null = null;
+      try {
+        const page = await this.port.listPosts(row.accountId, { since: now.getTime() - 7 * DAY, limit: i.postListing.maxPageSize });
+        listed++;
+        const urls = page.posts.map((p) => p.url).filter(Boolean);
+        const ours = new Set(
+          urls.length
+            ? (
+                await this.ds.getRepository(PublicationTarget).find({
+                  where: { accountId: row.accountId, url: In(urls) },
+                  select: { url: true },
+                })
+              ).map((t) => t.url)
+            : [],
+        );
+        for (const p of page.posts) {
+          if (ours.has(p.url)) continue;
+          if (await this.watch(row.accountId, row.platform, p.remoteId, new Date(p.publishedAt))) watched++;
+        }
+      } catch (e) {
+        lastError = (isPluginError(e) ? e.message : String(e)).slice(0, 500);
+        const retryAfter = (e as { retryAfterMs?: number }).retryAfterMs;
+        if (retryAfter) next = Math.max(next, now.getTime() + retryAfter);
+        this.logger.warn(`posts of ${row.accountId}: ${lastError}`);
+      }
+      await repo.update({ accountId: row.accountId }, { nextDueAt: new Date(next), lastListedAt: now, calls: row.calls + 1, lastError });
+    }
+    return { listed, watched };
   }
 
   @JobHandler('inbox.poll-sweep')

@@ -5,7 +5,8 @@ import { Clock, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { fetchPage, orderList, pathInScope, whereInScope } from '@tongfa/database';
 import { Actor, Permission, Unit, User } from '@tongfa/identity';
 import { NotificationKind, NotificationsService } from '@tongfa/notifications';
-import { InboxItem, InboxNote, InboxThread, ThreadKind, ThreadState } from './entities';
+import { InboxItem, InboxModeration, InboxNote, InboxThread, ThreadKind, ThreadState } from './entities';
+import { moderationView, ModerationView } from './moderation.service';
 import { InboxError, InboxException } from './inbox.exception';
 import { RepliesService, ReplyView } from './replies.service';
 import { unitStaff } from './unit-staff';
@@ -49,6 +50,8 @@ export interface ThreadDetail extends ThreadView {
   items: { id: string; direction: 'in' | 'out'; kind: string; author: string; text: string; parentId: string | null; createdAt: Date }[];
   replies: ReplyView[];
   notes: NoteView[];
+  /** Requests to hide or delete a comment of the thread, oldest first. */
+  moderations: ModerationView[];
 }
 
 export interface NoteView {
@@ -152,6 +155,9 @@ export class ThreadsService {
       })),
       replies: await this.replies.listForThread(t.id),
       notes: notes.map(noteView),
+      moderations: (
+        await this.ds.getRepository(InboxModeration).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } })
+      ).map(moderationView),
     };
   }
 

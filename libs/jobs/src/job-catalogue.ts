@@ -23,6 +23,9 @@ export interface JobPayloads {
   'notification.campaign-issued': { campaignId: string };
   'inbox.reply-send': { replyId: string };
   'inbox.reply-sweep': Record<string, never>;
+  'inbox.moderation-send': { moderationId: string };
+  'inbox.moderation-sweep': Record<string, never>;
+  'inbox.listing-sweep': Record<string, never>;
   'inbox.poll-sweep': Record<string, never>;
   'inbox.sla-sweep': Record<string, never>;
 }
@@ -50,6 +53,9 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'notification.campaign-issued': 'notifications',
   'inbox.reply-send': 'inbox',
   'inbox.reply-sweep': 'inbox',
+  'inbox.moderation-send': 'inbox',
+  'inbox.moderation-sweep': 'inbox',
+  'inbox.listing-sweep': 'inbox',
   'inbox.poll-sweep': 'inbox',
   'inbox.sla-sweep': 'inbox',
 };

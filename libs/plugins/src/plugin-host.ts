@@ -473,6 +473,27 @@ export class PluginHost {
     });
   }
 
+  /**
+   * Hides or deletes a comment (`interaction.comments.canHide` / `canDelete`). The SDK makes both
+   * idempotent (a comment already gone succeeds), so the caller may repeat one after an ambiguous answer.
+   */
+  async moderateComment(accountId: string, remoteId: string, commentId: string, action: 'hide' | 'delete'): Promise<void> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    const rules = p.manifest.interaction?.comments;
+    const fn = action === 'hide' ? p.plugin.hideComment : p.plugin.deleteComment;
+    if (!p.manifest.capabilities.includes('comments') || !(action === 'hide' ? rules?.canHide : rules?.canDelete) || !fn) {
+      throw unsupported(p.manifest.id, 'comments');
+    }
+    await this.callWithReauth(
+      account,
+      p,
+      action === 'hide' ? 'hideComment' : 'deleteComment',
+      (ctx) => fn.call(p.plugin, ctx, remoteId, commentId),
+      {},
+    );
+  }
+
   /** A private message to a citizen who wrote to the account (`messages` capability). */
   async sendMessage(accountId: string, params: { conversationId: string; text: string; idempotencyKey: string }): Promise<{ id: string }> {
     const account = await this.account(accountId);

@@ -103,13 +103,15 @@ export const manifest: PluginManifest = {
       quotaSource: 'Douyin sets per-scope quotas in the developer console and publishes no numbers; 200/day assumed',
       quotaResetTimeZone: 'Asia/Shanghai',
       maxPageSize: 50,
+      // The open platform's comment scopes offer list, reply list, reply and (企业号 only) top; no API
+      // deletes or hides a citizen's comment, so neither is declared.
       canHide: false,
       canDelete: false,
       replyMaxChars: 100,
       replyCounter: 'codePoints',
       notes: {
-        zh: '按作品轮询一级评论（item/comment/list），楼中楼回复经 item/comment/reply/list 查询；回复长度上限未公开，按 100 字设定',
-        en: 'Top-level comments are polled per item; replies are read with item/comment/reply/list; the reply length limit is unpublished, 100 assumed',
+        zh: '按作品轮询一级评论（item/comment/list），楼中楼回复经 item/comment/reply/list 查询；回复长度上限未公开，按 100 字设定；开放平台无删除或隐藏评论的接口，须在抖音客户端处理',
+        en: 'Top-level comments are polled per item; replies are read with item/comment/reply/list; the reply length limit is unpublished, 100 assumed; the open platform has no API to delete or hide a comment: do it in the Douyin app',
       },
     },
     messages: {

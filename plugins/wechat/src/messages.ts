@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Parser } from 'htmlparser2';
 import type { InboundMessage, InboundMessageKind, WebhookContext, WebhookRequest, WebhookVerdict } from '@tongfa/plugin-sdk';
 
 /** The callback signature: sha1 of token, timestamp and nonce sorted and joined (公众号「服务器配置」). */
@@ -12,32 +13,56 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Largest push body read: WeChat's messages are a few hundred bytes (text content at most 2048). */
+export const MAX_PUSH_XML_BYTES = 64 * 1024;
+
 /**
- * The top-level fields of a push's `<xml>` document, CDATA or plain. WeChat's message XML is flat (nested
- * elements only in some events, which are not read here), so a full XML parser is not needed.
+ * The top-level fields of a push's `<xml>` document, CDATA or plain, or null when it is not one.
+ * Parsed by htmlparser2 in XML mode (already a dependency of this plugin): CDATA sections, the five
+ * predefined entities and character references are handled by the parser, nested elements (some
+ * events) are skipped. No DTD is ever processed: a document that declares one is refused before
+ * parsing, so no entity of the sender's can expand (billion laughs) or reach outside (XXE).
  */
 export function parseWechatXml(body: string): Record<string, string> | null {
-  const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<xml>([\s\S]*)<\/xml>\s*$/.exec(body);
-  if (!root) return null;
+  if (Buffer.byteLength(body, 'utf8') > MAX_PUSH_XML_BYTES) return null;
+  // WeChat never sends a DTD; anything declaring one (or an entity) is not a WeChat push.
+  if (/<!DOCTYPE|<!ENTITY/i.test(body)) return null;
   const fields: Record<string, string> = {};
-  // A value is plain text or one or more CDATA sections (a `]]>` inside the text splits it in two).
-  const re = /<([A-Za-z][\w]*)>((?:<!\[CDATA\[[\s\S]*?\]\]>)+|[^<]*)<\/\1>/g;
-  for (let m = re.exec(root[1]); m; m = re.exec(root[1])) {
-    const v = m[2];
-    fields[m[1]] ??= v.startsWith('<![CDATA[')
-      ? [...v.matchAll(/<!\[CDATA\[([\s\S]*?)\]\]>/g)].map((c) => c[1]).join('')
-      : decodeEntities(v);
-  }
-  return fields;
+  const stack: string[] = [];
+  let rootSeen = false;
+  let rootClosed = false;
+  let stray = false;
+  let field: { name: string; text: string } | null = null;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (stack.length === 0) {
+          if (rootSeen || name !== 'xml') stray = true;
+          rootSeen = true;
+        } else if (stack.length === 1) field = { name, text: '' };
+        stack.push(name);
+      },
+      ontext(t) {
+        if (stack.length === 2 && field) field.text += t;
+        else if (stack.length === 0 && t.trim()) stray = true;
+      },
+      onclosetag(name, implied) {
+        // An element the document never closed is malformed: a truncated push is refused whole.
+        if (implied) stray = true;
+        stack.pop();
+        if (stack.length === 1 && field && field.name === name) {
+          // The first of a repeated field wins, as before.
+          fields[name] ??= field.text;
+          field = null;
+        }
+        if (stack.length === 0 && name === 'xml') rootClosed = true;
+      },
+    },
+    { xmlMode: true, decodeEntities: true },
+  );
+  parser.end(body);
+  return rootSeen && rootClosed && !stray ? fields : null;
 }
-
-const decodeEntities = (t: string) =>
-  t
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 
 // Events about our own jobs, not from a citizen: acknowledged, never an inbox message.
 const SYSTEM_EVENTS = new Set(['PUBLISHJOBFINISH', 'MASSSENDJOBFINISH', 'TEMPLATESENDJOBFINISH', 'VIEW_MINIPROGRAM']);
@@ -104,6 +129,9 @@ export async function handleWechatWebhook(ctx: WebhookContext, req: WebhookReque
       reason: '不支持安全模式（加密消息），请在公众号后台选择明文模式 / safe (encrypted) mode is not supported',
       response: text(400, ''),
     };
+  }
+  if (req.rawBody.length > MAX_PUSH_XML_BYTES) {
+    return { kind: 'rejected', reason: '消息体过大 / push body too large', response: text(413, '') };
   }
   const f = parseWechatXml(req.rawBody.toString('utf8'));
   if (!f || !f.ToUserName || !f.FromUserName || !f.MsgType) {

@@ -385,10 +385,26 @@ interface WxComment {
 /** Pages of comments findReply reads before it gives up as unsure. */
 const COMMENT_SCAN_PAGES = 5;
 
+/**
+ * WeChat numbers comments per article (user_comment_id 1, 2, 3 … in each), while the SDK wants ids unique
+ * per account: the id we give out is `<msg_data_id>_<user_comment_id>`. A bare number (ids handed out
+ * before this) is taken as the user_comment_id of the post asked about.
+ */
+const commentIdOf = (msgDataId: string, c: WxComment) => `${msgDataId}_${String(c.user_comment_id)}`;
+
+function userCommentId(msgDataId: string, commentId: string): string {
+  const m = /^(\d+)_(\d+)$/.exec(commentId);
+  if (!m) return commentId;
+  if (m[1] !== msgDataId) {
+    throw new PermanentError({ zh: '该留言不属于这篇文章', en: `comment ${commentId} is not on article ${msgDataId}` });
+  }
+  return m[2]!;
+}
+
 const toComment =
-  (remoteId: string) =>
+  (remoteId: string, msgDataId: string) =>
   (c: WxComment): PostComment => ({
-    id: String(c.user_comment_id),
+    id: commentIdOf(msgDataId, c),
     postRemoteId: remoteId,
     text: c.content,
     // WeChat gives no reader names, only the openid.
@@ -396,7 +412,7 @@ const toComment =
     ...(c.openid ? { authorId: c.openid } : {}),
     createdAt: Number(c.create_time) * 1000,
     reply: c.reply?.content
-      ? { id: `${String(c.user_comment_id)}-reply`, text: c.reply.content, createdAt: Number(c.reply.create_time ?? 0) * 1000 }
+      ? { id: `${commentIdOf(msgDataId, c)}-reply`, text: c.reply.content, createdAt: Number(c.reply.create_time ?? 0) * 1000 }
       : undefined,
   });
 
@@ -474,7 +490,7 @@ export const wechatPlugin = definePlugin<WechatPayload>({
     });
     const list = r.comment ?? [];
     const since = params?.since;
-    const items = list.map(toComment(remoteId)).filter((c) => since === undefined || c.createdAt >= since);
+    const items = list.map(toComment(remoteId, msgDataId)).filter((c) => since === undefined || c.createdAt >= since);
     const next = begin + list.length;
     // Newest first: once a page reaches past `since`, older pages hold nothing wanted.
     const more = list.length > 0 && next < Number(r.total ?? 0) && items.length === list.length;
@@ -490,7 +506,7 @@ export const wechatPlugin = definePlugin<WechatPayload>({
     await call(ctx, '/cgi-bin/comment/reply/add', {
       msg_data_id: idValue(msgDataId),
       index: 0,
-      user_comment_id: idValue(commentId),
+      user_comment_id: idValue(userCommentId(msgDataId, commentId)),
       content: text,
     });
     return { id: `${commentId}-reply` };
@@ -498,6 +514,7 @@ export const wechatPlugin = definePlugin<WechatPayload>({
 
   async findReply(ctx, remoteId, commentId) {
     const msgDataId = await msgDataIdOf(ctx, remoteId);
+    const wanted = userCommentId(msgDataId, commentId);
     let begin = 0;
     for (let page = 0; page < COMMENT_SCAN_PAGES; page++) {
       const r = await call<{ comment?: WxComment[]; total?: number }>(ctx, '/cgi-bin/comment/list', {
@@ -508,7 +525,7 @@ export const wechatPlugin = definePlugin<WechatPayload>({
         type: 0,
       });
       const list = r.comment ?? [];
-      const c = list.find((x) => String(x.user_comment_id) === commentId);
+      const c = list.find((x) => String(x.user_comment_id) === wanted);
       if (c) return c.reply?.content ? { id: `${commentId}-reply` } : null;
       begin += list.length;
       if (list.length === 0 || begin >= Number(r.total ?? 0)) return null; // the comment is gone: no reply to find
@@ -519,7 +536,11 @@ export const wechatPlugin = definePlugin<WechatPayload>({
   async deleteComment(ctx, remoteId, commentId) {
     const msgDataId = await msgDataIdOf(ctx, remoteId);
     try {
-      await call(ctx, '/cgi-bin/comment/delete', { msg_data_id: idValue(msgDataId), index: 0, user_comment_id: idValue(commentId) });
+      await call(ctx, '/cgi-bin/comment/delete', {
+        msg_data_id: idValue(msgDataId),
+        index: 0,
+        user_comment_id: idValue(userCommentId(msgDataId, commentId)),
+      });
     } catch (e) {
       if ((e as { platformCode?: unknown }).platformCode === 88003) return; // already deleted
       throw e;

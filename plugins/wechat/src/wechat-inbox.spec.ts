@@ -139,6 +139,39 @@ describe('WeChat inbox: pushes through HTTP, message kinds, reply limits', () =>
     assert.deepEqual(parseWechatXml('<xml><A><![CDATA[x]]]]><![CDATA[>y]]></A><B>1 &amp; 2</B></xml>'), { A: 'x]]>y', B: '1 & 2' });
   });
 
+  it('reads a CDATA value split around `]]>`, entities and nested events, and refuses a DOCTYPE, oversize or broken XML', async () => {
+    const split = parseWechatXml(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<xml>\n  <Content><![CDATA[请问<b>]]]]><![CDATA[>何时]]]]><![CDATA[>办理]]></Content>\n' +
+        '  <Label>&#x5E02;&#27665;&lt;中心&gt;</Label>\n' +
+        '  <PublishEventInfo><publish_id>7</publish_id></PublishEventInfo>\n  <MsgType>text</MsgType>\n</xml>',
+    );
+    assert.deepEqual(split, { Content: '请问<b>]]>何时]]>办理', Label: '市民<中心>', PublishEventInfo: '', MsgType: 'text' });
+    // A DTD with an internal entity (billion laughs) or an external one (XXE) is never processed.
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "哈哈哈哈哈哈哈哈"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+      '<xml><ToUserName>gh_1</ToUserName><FromUserName>o1</FromUserName><MsgType>text</MsgType><Content>&b;</Content></xml>';
+    const xxe =
+      '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><ToUserName>gh_1</ToUserName><FromUserName>o1</FromUserName>' +
+      '<MsgType>text</MsgType><Content>&x;</Content></xml>';
+    assert.equal(parseWechatXml(laughs), null);
+    assert.equal(parseWechatXml(xxe), null);
+    // An undeclared entity stays text: nothing is looked up.
+    assert.equal(parseWechatXml('<xml><Content>&x;</Content></xml>')?.Content, '&x;');
+    assert.equal(parseWechatXml(`<xml><Content>${'长'.repeat(30_000)}</Content></xml>`), null);
+    assert.equal(parseWechatXml('<xml><Content>cut off'), null);
+    assert.equal(parseWechatXml('<html><Content>x</Content></html>'), null);
+    assert.equal(parseWechatXml('<xml></xml><xml></xml>'), null);
+    assert.equal(parseWechatXml('not xml at all'), null);
+    const timestamp = '1700000001';
+    const nonce = '43';
+    const signed = { signature: wechatSignature(TOKEN, timestamp, nonce), timestamp, nonce };
+    for (const rawBody of [Buffer.from(laughs), Buffer.from(xxe), Buffer.alloc(70 * 1024, 0x20)]) {
+      const v = await plugin.handleWebhook!(ctx, { method: 'POST', query: signed, headers: {}, rawBody });
+      assert.equal(v.kind, 'rejected', 'a hostile push must be refused');
+      assert.ok(v.response.status >= 400);
+    }
+  });
+
   it('refuses the 21st reply before the citizen writes again (45047), as a permanent error', async () => {
     const account = await sandbox.createAccount('wechat', '某镇发布');
     const host = createTestHost({ plugin, credentials: account.credentials, endpoints: sim.endpointsFor(running.url, ['api']) });

@@ -404,6 +404,25 @@ describe('wechat: publishing against the simulator', { concurrency: false }, () 
     await host.call((ctx) => plugin.reply!(ctx, found.remoteId, items[0].id, '明天上午九点。'));
     assert.equal((await env.sandbox.posts('wechat', account.id))[0].comments[0].reply?.text, '明天上午九点。');
   });
+
+  it('gives comments ids unique per account, though WeChat numbers them per article, and refuses one of another article', async () => {
+    const { host, account } = await connect(env);
+    const a = await host.publish(rendition());
+    const b = await host.publish(rendition());
+    const posts = await env.sandbox.posts('wechat', account.id);
+    for (const p of posts) await env.sandbox.addComment('wechat', p.id, `第一条留言 ${p.id}`, '市民');
+    const [ca] = (await host.call((ctx) => plugin.fetchComments!(ctx, a.result!.remoteId))).items;
+    const [cb] = (await host.call((ctx) => plugin.fetchComments!(ctx, b.result!.remoteId))).items;
+    assert.ok(ca && cb);
+    assert.notEqual(ca.id, cb.id, 'the first comment of two articles must not share an id');
+    // A comment id of article B used with article A never touches A's comment of the same number.
+    const e = await rejection(host.call((ctx) => plugin.deleteComment!(ctx, a.result!.remoteId, cb.id)));
+    assert.equal(errorKind(e), 'permanent');
+    assert.ok((await env.sandbox.posts('wechat', account.id)).every((p) => p.comments.every((c) => !c.deleted)));
+    await host.call((ctx) => plugin.deleteComment!(ctx, b.result!.remoteId, cb.id));
+    const after = await env.sandbox.posts('wechat', account.id);
+    assert.deepEqual(after.map((p) => p.comments.filter((c) => c.deleted).length).sort(), [0, 1]);
+  });
 });
 
 describe('wechat: asynchronous publishing, quotas and expiry', { concurrency: false }, () => {

@@ -60,13 +60,15 @@ export const manifest: PluginManifest = {
         'open.weibo.com/wiki/Rate-limiting: per-user limits depend on the app; example 100 calls/day per user for all APIs; 30 assumed for comments',
       quotaResetTimeZone: 'Asia/Shanghai',
       maxPageSize: 50,
+      // No API hides a comment. comments/destroy deletes one on the account's own weibo: the business
+      // variant (comments/destroy/biz) documents exactly that rule [V]; the public v2 path is [I].
       canHide: false,
-      canDelete: false,
+      canDelete: true,
       replyMaxChars: STATUS_MAX,
       replyCounter: 'weibo',
       notes: {
-        zh: '按微博轮询评论（comments/show），回复为本账号对该评论的评论（comments/reply）；删除与屏蔽评论未接入',
-        en: "Comments are polled per weibo (comments/show); a reply is the account's comment on it (comments/reply); deleting and hiding are not wired",
+        zh: '按微博轮询评论（comments/show），回复为本账号对该评论的评论（comments/reply）；可删除本账号微博下的评论（comments/destroy），无屏蔽接口',
+        en: "Comments are polled per weibo (comments/show); a reply is the account's comment on it (comments/reply); comments on the account's own weibos can be deleted (comments/destroy); no API hides a comment",
       },
     },
     unsupported: {

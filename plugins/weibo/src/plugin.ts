@@ -384,6 +384,16 @@ export const weiboPlugin: Plugin<WeiboPayload> = definePlugin<WeiboPayload>({
     throw new AmbiguousError({ zh: '评论过多，无法确认回复是否已发出', en: `no reply to ${commentId} within the scanned pages` });
   },
 
+  async deleteComment(ctx, remoteId, commentId) {
+    try {
+      await weibo(ctx, { method: 'POST', url: url(ctx, '/2/comments/destroy.json'), form: { access_token: token(ctx), cid: commentId } });
+    } catch (e) {
+      // 20201: the comment no longer exists, which is what deleting wants (deleting twice succeeds).
+      if ((e as { platformCode?: unknown }).platformCode === 20201) return;
+      throw e;
+    }
+  },
+
   async reply(ctx, remoteId, commentId, text) {
     const n = countWith('weibo', text);
     if (n > STATUS_MAX || n === 0) {

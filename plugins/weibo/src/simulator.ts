@@ -627,6 +627,36 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
         },
       },
       {
+        // comments/destroy: the account deletes a comment on one of its own weibos (the biz variant's
+        // documented rule; the v1 page allowed only the user's own comments) [I for the v2 path].
+        method: 'POST',
+        path: '/2/comments/destroy.json',
+        handler: (req, s) => {
+          const a = authed(req, s);
+          if (isResponse(a)) return a;
+          const cid = typeof req.body.cid === 'string' ? req.body.cid : '';
+          if (!cid) return fail(req, 10016, 'Miss required parameter (cid) , see doc for more info.');
+          let found: { post: SimPost; comment: SimPost['comments'][number] } | undefined;
+          for (const post of byMid.values()) {
+            const comment = post.comments.find((c) => commentIds.get(c.id) === cid);
+            if (comment) found = { post, comment };
+          }
+          if (!found || found.comment.deleted) return fail(req, 20201, 'Target weibo comment does not exist!');
+          if (found.post.deleted) return fail(req, 20101, 'Target weibo does not exist!');
+          if (found.post.account !== a.id) return fail(req, 20102, 'Not your own weibo!', 403);
+          found.comment.deleted = true;
+          found.post.metrics.comments = found.post.comments.filter((c) => !c.deleted).length;
+          return weiboJson({
+            created_at: weiboDate(Date.parse(found.comment.createdAt)),
+            id: int64(cid),
+            idstr: cid,
+            mid: cid,
+            text: found.comment.text,
+            status: { id: int64(String(found.post.extra.mid)), idstr: String(found.post.extra.mid) },
+          });
+        },
+      },
+      {
         method: 'POST',
         path: '/2/comments/reply.json',
         handler: (req, s) => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InboxMetricsService, InboxSettingsService, RepliesService, ThreadsService } from '@tongfa/inbox';
+import { InboxMetricsService, InboxSettingsService, ModerationService, RepliesService, ThreadsService } from '@tongfa/inbox';
 import { Actor } from '@tongfa/identity';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
@@ -11,6 +11,8 @@ import {
   InboxSettingsDto,
   MetricsDto,
   MetricsQueryDto,
+  ModerateCommentDto,
+  ModerationDto,
   NoteDto,
   ReplyDto,
   ReplyReviewDto,
@@ -27,6 +29,7 @@ export class InboxController {
   constructor(
     private readonly threads: ThreadsService,
     private readonly replies: RepliesService,
+    private readonly moderation: ModerationService,
     private readonly metricsService: InboxMetricsService,
     private readonly settings: InboxSettingsService,
     private readonly trail: AuditTrail,
@@ -62,6 +65,28 @@ export class InboxController {
       unitPath: thread.unitPath,
       after: { replyId: view.id, state: view.state, text: view.text, findings: view.findings.map((f) => f.rule) },
     });
+    return view;
+  }
+
+  @Post('threads/:id/moderations')
+  @ApiOperation({
+    summary:
+      '隐藏或删除群众评论（仅本单位编辑或单位管理员，须填理由，记入审计，经插件执行一次）/ Hide or delete a citizen’s comment (unit editor or admin only; reason required; audited; done once)',
+  })
+  @ApiCreatedResponse({ type: ModerationDto })
+  async moderate(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ModerateCommentDto) {
+    const { view, thread, created } = await this.moderation.request(actor, id, dto);
+    // A repeated request returns the first decision and records nothing new.
+    if (created) {
+      await this.trail.record({
+        action: `inbox.comment.${view.action}`,
+        targetType: 'inbox_thread',
+        targetId: id,
+        unitId: thread.unitId,
+        unitPath: thread.unitPath,
+        after: { moderationId: view.id, commentId: view.commentId, action: view.action, reason: view.reason },
+      });
+    }
     return view;
   }
 

@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { THREAD_KINDS, THREAD_STATES, REPLY_STATES, ThreadKind, ThreadState } from '@tongfa/inbox';
+import { MODERATION_ACTIONS, THREAD_KINDS, THREAD_STATES, REPLY_STATES, ThreadKind, ThreadState } from '@tongfa/inbox';
 import { PageQueryDto } from '../common/dto';
 
 export class ThreadListQueryDto extends PageQueryDto {
@@ -62,6 +62,38 @@ export class CreateReplyDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{8,64}$/, { message: 'idempotencyKey 须为 8–64 位字母数字 / 8 to 64 letters, digits, _ or -' })
   idempotencyKey?: string;
+}
+
+export class ModerateCommentDto {
+  @ApiProperty({ enum: MODERATION_ACTIONS, description: '隐藏或删除（按平台是否支持）/ hide or delete, where the platform allows it' })
+  @IsIn(MODERATION_ACTIONS, { message: 'action 操作须为 hide（隐藏）或 delete（删除）/ must be hide or delete' })
+  action: 'hide' | 'delete';
+
+  @ApiProperty({ example: '含有他人身份证号等个人信息', description: '理由（必填，记入审计）/ why (required, audited)' })
+  @IsString({ message: 'reason 理由须为文本 / must be text' })
+  @Matches(/\S/, { message: 'reason 理由不能为空 / must not be blank' })
+  @Length(1, 500, { message: 'reason 理由须为 1–500 字 / 1 to 500 characters' })
+  reason: string;
+
+  @ApiPropertyOptional({ description: '会话中群众评论的平台 id；缺省为会话的首条评论 / the comment; default: the thread’s top comment' })
+  @IsOptional()
+  @IsString({ message: 'commentId 评论须为文本 id / must be a string id' })
+  @Length(1, 200, { message: 'commentId 评论 id 须为 1–200 字符 / 1 to 200 characters' })
+  commentId?: string;
+}
+
+export class ModerationDto {
+  @ApiProperty() id: string;
+  @ApiProperty() threadId: string;
+  @ApiProperty() commentId: string;
+  @ApiProperty({ enum: MODERATION_ACTIONS }) action: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ enum: ['pending', 'sending', 'done', 'failed'] }) state: string;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ nullable: true }) lastError: string | null;
+  @ApiProperty() createdBy: string;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ nullable: true }) doneAt: Date | null;
 }
 
 export class ReplyReviewDto {
@@ -228,6 +260,7 @@ export class ThreadDetailDto extends ThreadDto {
   @ApiProperty({ description: '评论/私信（含本账号回复）/ comments and messages, ours included' }) items: object[];
   @ApiProperty({ type: [ReplyDto] }) replies: ReplyDto[];
   @ApiProperty({ type: [NoteDto] }) notes: NoteDto[];
+  @ApiProperty({ type: [ModerationDto], description: '隐藏/删除评论的记录 / hide and delete requests' }) moderations: ModerationDto[];
 }
 
 export class MetricsDto {

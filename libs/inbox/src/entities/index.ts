@@ -4,3 +4,5 @@ export * from './inbox-reply.entity';
 export * from './inbox-note.entity';
 export * from './inbox-poll.entity';
 export * from './inbox-unit-setting.entity';
+export * from './inbox-moderation.entity';
+export * from './inbox-listing.entity';

@@ -54,6 +54,15 @@ export class InMemoryInboxPlatformPort extends InboxPlatformPort {
     return Promise.resolve(this.lookup(p.idempotencyKey));
   }
 
+  listPosts(): Promise<{ posts: [] }> {
+    return Promise.resolve({ posts: [] });
+  }
+
+  moderateComment(): Promise<void> {
+    this.calls.push('moderateComment');
+    return Promise.resolve();
+  }
+
   handleWebhook(): Promise<WebhookVerdict> {
     return Promise.resolve({ kind: 'rejected', reason: 'in-memory port', response: { status: 403, body: 'forbidden' } });
   }

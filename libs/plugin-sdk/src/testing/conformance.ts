@@ -676,6 +676,55 @@ export function describeConformance(
             await host.call((ctx) => plugin.deleteComment!(ctx, remoteId, first.id));
           });
 
+        if (rules.canDelete)
+          it('after a lost response a retried delete succeeds and removes exactly that comment', async () => {
+            const { host, remoteId } = await threeComments();
+            const [first, ...rest] = await fetchAll(host, remoteId);
+            await sandbox.setFaults(platform, { rate: 1, kinds: ['lost_response'], remaining: 1, seed: 13 });
+            // The first attempt may end ambiguous (the platform did it, the answer was lost) or transient,
+            // never untyped; the host's retry must then succeed whatever the platform had done.
+            const firstTry = await plugin.deleteComment!(host.context(), remoteId, first.id).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            await sandbox.setFaults(platform, { rate: 0, kinds: [] });
+            if (firstTry !== undefined) {
+              assert.ok(isPluginError(firstTry), `a lost response must be a typed plugin error, got ${String(firstTry)}`);
+              assert.ok(['ambiguous', 'transient'].includes(errorKind(firstTry)!), `got ${errorKind(firstTry)}`);
+            }
+            await host.call((ctx) => plugin.deleteComment!(ctx, remoteId, first.id));
+            const after = await fetchAll(host, remoteId);
+            assert.deepEqual(
+              after.map((c) => c.id),
+              rest.map((c) => c.id),
+              'only the deleted comment may leave the list',
+            );
+          });
+
+        if (rules.canDelete || rules.canHide)
+          it('never deletes or hides a comment on another account’s post', async () => {
+            const mine = await threeComments();
+            const theirs = await threeComments();
+            const [target] = await fetchAll(theirs.host, theirs.remoteId);
+            for (const op of [rules.canDelete && plugin.deleteComment, rules.canHide && plugin.hideComment]) {
+              if (!op) continue;
+              // Whatever the plugin answers (a refusal, or "already gone" for a comment its post lacks),
+              // the other account's comment must stay untouched.
+              await op.call(plugin, mine.host.context(), theirs.remoteId, target.id).catch((e: unknown) => {
+                assert.ok(isPluginError(e), `a refusal must be a typed plugin error, got ${String(e)}`);
+              });
+              await op.call(plugin, mine.host.context(), mine.remoteId, target.id).catch((e: unknown) => {
+                assert.ok(isPluginError(e), `a refusal must be a typed plugin error, got ${String(e)}`);
+              });
+            }
+            const inspected = (await sandbox.posts(platform, theirs.post.account)).find((p) => p.id === theirs.post.id);
+            assert.ok(
+              inspected?.comments.every((c) => !c.deleted && !c.hidden),
+              'another account’s comments must stay as they were',
+            );
+            assert.equal((await fetchAll(theirs.host, theirs.remoteId)).length, 3);
+          });
+
         if (rules.canHide)
           it('hides a comment', async () => {
             const { host, remoteId, post } = await threeComments();
@@ -686,6 +735,8 @@ export function describeConformance(
               inspected?.comments.some((c) => c.hidden),
               'the simulator must show the comment hidden',
             );
+            // Hiding is idempotent like deleting: the host may repeat it after an ambiguous answer.
+            await host.call((ctx) => plugin.hideComment!(ctx, remoteId, first.id));
           });
       });
 
