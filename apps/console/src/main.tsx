@@ -6,8 +6,8 @@ import enUS from 'antd/locale/en_US';
 import { BrowserRouter } from 'react-router';
 import { setApiLanguage } from './api/client';
 import { LangContext, type Lang } from './lib/i18n';
-import { beginSession, SessionProvider } from './lib/session';
-import { prefetchWorkbench } from './pages/Workbench';
+import { savedLang } from './lib/saved-lang';
+import { SessionProvider } from './lib/session';
 import { AppRoutes } from './routes';
 // antd's stylesheet, built ahead (zeroRuntime below): the components do not generate their CSS in
 // the browser on first render, which was most of the first load's script time. The theme's
@@ -15,14 +15,7 @@ import { AppRoutes } from './routes';
 import 'antd/dist/antd.css';
 import './styles.css';
 
-const savedLang = (): Lang => (localStorage.getItem('tongfa.lang') === 'en' ? 'en' : 'zh');
-
-// Before the first render: who is signed in, and on `/` the workbench's lists once that is known,
-// so neither waits for React to render the layout (on a loaded machine that took a second).
-setApiLanguage(savedLang());
-const session = beginSession();
-if (window.location.pathname === '/') void session?.then((me) => me && prefetchWorkbench(me));
-
+// Who is signed in and the workbench's lists were asked for by src/boot.ts, before this bundle loaded.
 function Root() {
   const [lang, setLang] = useState<Lang>(savedLang);
   setApiLanguage(lang);

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Card, List, Space, Typography } from 'antd';
 import type { Assignment } from '../api/types';
-import { prefetchPaged, usePaged } from '../lib/usePaged';
+import { usePaged } from '../lib/usePaged';
+import { ASSIGNMENTS_PAGE } from '../pages/workbench-prefetch';
 import { useLang, useT } from '../lib/i18n';
 import { countdown, OPEN_STATES } from '../lib/campaigns';
 import { PlatformIcon } from './PlatformIcon';
@@ -14,13 +15,11 @@ const OPEN = new Set<string>(OPEN_STATES);
  * 我的联动任务 on the workbench: the unit's assignments, open ones first by deadline, with the
  * time left. A list rather than a table, so state and time left stay in view on a phone.
  */
-/** The first page of the list, asked for before the workbench renders (see prefetchWorkbench). */
-export const prefetchMyAssignments = () => prefetchPaged('/assignments', {}, 5);
 
 export function MyAssignments() {
   const t = useT();
   const lang = useLang();
-  const list = usePaged<Assignment>('/assignments', {}, 5);
+  const list = usePaged<Assignment>('/assignments', {}, ASSIGNMENTS_PAGE);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, hasTokens, onSessionEnded, setTokens } from '../api/client';
+import { takeEarlySession } from './session-boot';
 import type { Me, TokenResponse } from '../api/types';
 import { dropLocalDrafts } from './local-draft';
 
@@ -14,18 +15,6 @@ interface Session {
 
 const Ctx = createContext<Session>(null as unknown as Session);
 
-let first: Promise<Me | null> | null = null;
-
-/**
- * Asks who is signed in before React renders anything (main.tsx calls it first thing), so the
- * answer is on its way while the layout renders; the provider's first check takes this answer.
- * Null without stored tokens.
- */
-export function beginSession(): Promise<Me | null> | null {
-  if (!first && hasTokens()) first = api<Me>('/auth/me').catch(() => null);
-  return first;
-}
-
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(hasTokens());
@@ -36,8 +25,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setLoading(false);
       return;
     }
-    const early = first;
-    first = null;
+    const early = takeEarlySession();
     try {
       setMe((early && (await early)) ?? (await api<Me>('/auth/me')));
     } catch {

@@ -1,24 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, prefetch, qs } from '../api/client';
+import { api } from '../api/client';
 import type { Page } from '../api/types';
+import { pagePath, type Params } from './paged-path';
 
-type Params = Record<string, string | number | boolean | undefined | null>;
+export { prefetchPaged } from './paged-path';
 
 /** What antd's Table reports when a sortable column header is clicked. */
 interface SorterInfo {
   field?: unknown;
   columnKey?: unknown;
   order?: 'ascend' | 'descend' | null;
-}
-
-/** The request a list makes for one page. */
-function pagePath(path: string, filters: Params, page: number, pageSize: number, sort: string | undefined): string {
-  return `${path}${qs({ ...filters, page, pageSize, sort })}`;
-}
-
-/** Starts the request of a list's first page before it renders (usePaged with the same arguments takes it). */
-export function prefetchPaged(path: string, filters: Params = {}, pageSize = 10): void {
-  prefetch(pagePath(path, filters, 1, pageSize, undefined));
 }
 
 /**

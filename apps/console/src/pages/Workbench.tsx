@@ -2,40 +2,19 @@ import { Link, useNavigate } from 'react-router';
 import { Alert, Button, Card, Col, Row, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
-import { api, prefetch } from '../api/client';
-import type { Manuscript, Me, PendingReview, Publication } from '../api/types';
-import { prefetchPaged, usePaged } from '../lib/usePaged';
+import { api } from '../api/client';
+import type { Manuscript, PendingReview, Publication } from '../api/types';
+import { usePaged } from '../lib/usePaged';
 import { useSession } from '../lib/session';
 import { useLang, useT } from '../lib/i18n';
 import { CATEGORY, label } from '../lib/labels';
 import { StatusTag } from '../components/StatusTag';
-import { MyAssignments, prefetchMyAssignments } from '../components/MyAssignments';
+import { MyAssignments } from '../components/MyAssignments';
 import { AuditorCards, OperatorCards, SupervisorCards } from '../components/RoleCards';
 
+import { ALL, DRAFTS, MINE, PAGE } from './workbench-prefetch';
+
 const when = (s: string | null | undefined) => (s ? new Date(s).toLocaleString('zh-CN', { hour12: false }) : '—');
-
-// The workbench's lists, each declared once: the hooks below and prefetchWorkbench ask the same.
-const DRAFTS = { mine: true, status: 'draft' } as const;
-const MINE = { mine: true } as const;
-const ALL = {} as const;
-const PAGE = 5;
-
-/**
- * Starts the workbench's requests as soon as the session is known (main.tsx, on a load of `/`),
- * while the layout is still rendering: the lists then render from responses already here.
- * Nothing for a session that must first change its password or enrol a second factor.
- */
-export function prefetchWorkbench(me: Me): void {
-  if (me.mustChangePassword || me.restriction) return;
-  const has = (role: string) => me.roles.some((r) => r.role === role);
-  if (has('editor')) {
-    prefetchPaged('/manuscripts', DRAFTS, PAGE);
-    prefetchPaged('/manuscripts', MINE, PAGE);
-  }
-  if (has('editor') || has('supervisor') || has('reviewer')) prefetchPaged('/publications', ALL, PAGE);
-  if (has('reviewer')) prefetch('/reviews/pending');
-  if (has('editor') || has('unit_admin')) prefetchMyAssignments();
-}
 
 export default function Workbench() {
   const t = useT();
