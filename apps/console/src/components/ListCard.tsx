@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { Alert, Card, Col, List, Space, Tag } from 'antd';
 import { DARK } from '../lib/notifications';
 
@@ -16,6 +17,7 @@ export function ListCard<T>({
   empty,
   rowKey,
   row,
+  more,
 }: {
   title: string;
   testId: string;
@@ -29,13 +31,22 @@ export function ListCard<T>({
   empty: string;
   rowKey: (item: T) => string | number;
   row: (item: T) => ReactNode;
+  /** A link to the whole list, in the card's corner (the card shows only its first rows). */
+  more?: { to: string; label: string };
 }) {
   return (
     <Col xs={24} xl={span}>
       <Card
         title={<h2 style={{ fontSize: 16, margin: 0 }}>{title}</h2>}
         data-testid={testId}
-        extra={count !== undefined ? <Tag style={DARK}>{count}</Tag> : null}
+        extra={
+          count !== undefined || more ? (
+            <Space size={8}>
+              {count !== undefined && <Tag style={DARK}>{count}</Tag>}
+              {more && <Link to={more.to}>{more.label}</Link>}
+            </Space>
+          ) : null
+        }
       >
         {load.error && <Alert type="error" title={load.error} />}
         <List<T>

@@ -1,5 +1,5 @@
 import { Link, useNavigate } from 'react-router';
-import { Alert, Button, Card, Col, Row, Table, Typography } from 'antd';
+import { Button, Col, Row, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
@@ -10,9 +10,16 @@ import { useLang, useT } from '../lib/i18n';
 import { CATEGORY, label } from '../lib/labels';
 import { StatusTag } from '../components/StatusTag';
 import { MyAssignments } from '../components/MyAssignments';
+import { ListCard } from '../components/ListCard';
 import { AuditorCards, OperatorCards, SupervisorCards } from '../components/RoleCards';
 
 import { ALL, DRAFTS, MINE, PAGE } from './workbench-prefetch';
+
+/** ListCard's loader state from a paged list: loading until the first answer or error. */
+const listState = (l: { loading: boolean; items: unknown[]; error: string | null }) => ({
+  data: l.loading ? null : l.items,
+  error: l.error,
+});
 
 const when = (s: string | null | undefined) => (s ? new Date(s).toLocaleString('zh-CN', { hour12: false }) : '—');
 
@@ -45,7 +52,6 @@ export default function Workbench() {
           </Button>
         )}
       </div>
-      {error && <Alert type="error" title={error} />}
       <Row gutter={[16, 16]}>
         {has('auditor') && <AuditorCards />}
         {has('platform_operator') && <OperatorCards />}
@@ -56,95 +62,80 @@ export default function Workbench() {
           </Col>
         )}
         {has('editor') && (
-          <Col xs={24} xl={12}>
-            <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('我的草稿', 'My drafts')}</h2>} data-testid="my-drafts">
-              <Table<Manuscript>
-                rowKey="id"
-                size="small"
-                loading={drafts.loading}
-                dataSource={drafts.items}
-                pagination={drafts.pagination}
-                locale={{ emptyText: t('暂无草稿', 'No drafts') }}
-                columns={[
-                  { title: t('标题', 'Title'), dataIndex: 'title', render: (v, r) => <Link to={`/manuscripts/${r.id}/edit`}>{v}</Link> },
-                  { title: t('类别', 'Category'), dataIndex: 'category', render: (v) => label(CATEGORY, v, lang) },
-                  { title: t('更新', 'Updated'), dataIndex: 'updatedAt', render: when },
-                ]}
-              />
-            </Card>
-          </Col>
+          <ListCard<Manuscript>
+            title={t('我的草稿', 'My drafts')}
+            testId="my-drafts"
+            load={listState(drafts)}
+            items={drafts.items}
+            count={drafts.loading ? undefined : drafts.total}
+            more={{ to: '/manuscripts', label: t('全部稿件', 'All manuscripts') }}
+            empty={t('暂无草稿', 'No drafts')}
+            rowKey={(m) => m.id}
+            row={(m) => (
+              <>
+                <Link to={`/manuscripts/${m.id}/edit`}>{m.title || t('（无标题）', '(untitled)')}</Link>
+                <Typography.Text type="secondary">{label(CATEGORY, m.category, lang)}</Typography.Text>
+                <Typography.Text type="secondary">{when(m.updatedAt)}</Typography.Text>
+              </>
+            )}
+          />
         )}
         {has('reviewer') && (
-          <Col xs={24} xl={12}>
-            <Card
-              title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('待我审核', 'Waiting for my review')}</h2>}
-              data-testid="pending-reviews"
-            >
-              <Table<PendingReview>
-                rowKey="manuscriptId"
-                size="small"
-                loading={pending === null}
-                dataSource={pending ?? []}
-                pagination={false}
-                locale={{ emptyText: t('没有待审稿件', 'Nothing to review') }}
-                columns={[
-                  {
-                    title: t('标题', 'Title'),
-                    dataIndex: 'title',
-                    render: (v, r) => <Link to={`/manuscripts/${r.manuscriptId}/review`}>{v}</Link>,
-                  },
-                  { title: t('环节', 'Step'), dataIndex: 'stepName' },
-                  { title: t('版本', 'Version'), dataIndex: 'versionNumber', render: (v) => `v${v}` },
-                  { title: t('送审时间', 'Submitted'), dataIndex: 'submittedAt', render: when },
-                ]}
-              />
-            </Card>
-          </Col>
+          <ListCard<PendingReview>
+            title={t('待我审核', 'Waiting for my review')}
+            testId="pending-reviews"
+            load={{ data: pending, error }}
+            items={pending ?? []}
+            count={pending?.length}
+            empty={t('没有待审稿件', 'Nothing to review')}
+            rowKey={(r) => r.manuscriptId}
+            row={(r) => (
+              <>
+                <Link to={`/manuscripts/${r.manuscriptId}/review`}>{r.title}</Link>
+                <Typography.Text>{r.stepName}</Typography.Text>
+                <Typography.Text type="secondary">v{r.versionNumber}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('送审', 'Submitted')} {when(r.submittedAt)}
+                </Typography.Text>
+              </>
+            )}
+          />
         )}
         {has('editor') && (
-          <Col xs={24} xl={12}>
-            <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('我的稿件', 'My manuscripts')}</h2>} data-testid="my-manuscripts">
-              <Table<Manuscript>
-                rowKey="id"
-                size="small"
-                loading={mine.loading}
-                dataSource={mine.items}
-                pagination={mine.pagination}
-                locale={{ emptyText: t('暂无稿件', 'No manuscripts') }}
-                columns={[
-                  { title: t('标题', 'Title'), dataIndex: 'title', render: (v, r) => <Link to={`/manuscripts/${r.id}`}>{v}</Link> },
-                  { title: t('状态', 'Status'), dataIndex: 'status', render: (v) => <StatusTag kind="manuscript" status={v} /> },
-                  { title: t('更新', 'Updated'), dataIndex: 'updatedAt', render: when },
-                ]}
-              />
-            </Card>
-          </Col>
+          <ListCard<Manuscript>
+            title={t('我的稿件', 'My manuscripts')}
+            testId="my-manuscripts"
+            load={listState(mine)}
+            items={mine.items}
+            more={{ to: '/manuscripts', label: t('全部稿件', 'All manuscripts') }}
+            empty={t('暂无稿件', 'No manuscripts')}
+            rowKey={(m) => m.id}
+            row={(m) => (
+              <>
+                <Link to={`/manuscripts/${m.id}`}>{m.title || t('（无标题）', '(untitled)')}</Link>
+                <StatusTag kind="manuscript" status={m.status} />
+                <Typography.Text type="secondary">{when(m.updatedAt)}</Typography.Text>
+              </>
+            )}
+          />
         )}
         {(has('editor') || has('supervisor') || has('reviewer')) && (
-          <Col xs={24} xl={12}>
-            <Card
-              title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('最近发布', 'Recent publications')}</h2>}
-              data-testid="recent-publications"
-            >
-              <Table<Publication>
-                rowKey="id"
-                size="small"
-                loading={pubs.loading}
-                dataSource={pubs.items}
-                pagination={pubs.pagination}
-                locale={{ emptyText: t('暂无发布记录', 'No publications yet') }}
-                columns={[
-                  {
-                    title: t('稿件', 'Manuscript'),
-                    dataIndex: 'title',
-                    render: (v, r) => <Link to={`/publications/${r.id}`}>{v ?? r.manuscriptId.slice(0, 8)}</Link>,
-                  },
-                  { title: t('状态', 'Status'), dataIndex: 'status', render: (v) => <StatusTag kind="target" status={v} /> },
-                  { title: t('时间', 'Time'), dataIndex: 'createdAt', render: when },
-                ]}
-              />
-            </Card>
-          </Col>
+          <ListCard<Publication>
+            title={t('最近发布', 'Recent publications')}
+            testId="recent-publications"
+            load={listState(pubs)}
+            items={pubs.items}
+            more={{ to: '/publications', label: t('全部发布记录', 'All publications') }}
+            empty={t('暂无发布记录', 'No publications yet')}
+            rowKey={(p) => p.id}
+            row={(p) => (
+              <>
+                <Link to={`/publications/${p.id}`}>{p.title ?? p.manuscriptId.slice(0, 8)}</Link>
+                <StatusTag kind="target" status={p.status} />
+                <Typography.Text type="secondary">{when(p.createdAt)}</Typography.Text>
+              </>
+            )}
+          />
         )}
       </Row>
     </div>
