@@ -352,6 +352,7 @@ for (const driver of testDrivers()) {
       const res = await hub.http.get(`/api/v1/inbox/metrics?unitId=${world.units.countyA1.id}`).set(as('i.supA'));
       assert.equal(res.status, 200, JSON.stringify(res.body));
       const acc = res.body.accounts.find((a: { accountId: string }) => a.accountId === weibo.id);
+      assert.equal(acc.accountName, '甲市一县微博');
       assert.equal(acc.threads, 2);
       assert.equal(acc.answered, 1);
       assert.equal(acc.responseRate, 0.5);
