@@ -194,15 +194,15 @@ describe('console: interaction inbox in Chromium (sqlite + sandbox)', () => {
     await pollUntil(async () => (await rows(page).count()) === 1 && (await rows(page).first().innerText()).includes(COMMENT), {
       what: 'only the Weibo comment',
     });
-    await reloadKeeps(page, () =>
-      pollUntil(async () => (await rows(page).count()) === 1 && (await rows(page).first().innerText()).includes(COMMENT), {
+    await reloadKeeps(page, async () => {
+      await pollUntil(async () => (await rows(page).count()) === 1 && (await rows(page).first().innerText()).includes(COMMENT), {
         what: 'the filter survives a reload',
-      }),
-    );
+      });
+    });
     await page.goto(`${base}/inbox?state=closed`);
     await page.getByText('没有符合条件的互动消息').waitFor();
     await page.goto(`${base}/inbox?due=overdue&assignee=me`);
-    assert.equal(await page.getByTestId('filter-mine').locator('input').isChecked(), true);
+    assert.equal(await page.getByRole('checkbox', { name: '只看指派给我的' }).isChecked(), true);
     await page.getByTestId('inbox-threads').locator('.ant-table-tbody').waitFor();
     await page.waitForLoadState('networkidle');
     assert.equal(await rows(page).count(), 0, 'nothing is overdue 16 minutes in');
