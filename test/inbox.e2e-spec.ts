@@ -182,6 +182,8 @@ for (const driver of testDrivers()) {
       // The thread names its account and the post (made outside Tongfa here: its platform id only).
       const shown = await hub.http.get(`/api/v1/inbox/threads/${t.id}`).set(as('i.ed1'));
       assert.equal(shown.body.accountName, '甲市一县微博');
+      assert.ok(shown.body.assigneeId, 'assigned in turn on arrival');
+      assert.equal(shown.body.assigneeName, [...ids].find(([, id]) => id === shown.body.assigneeId)?.[0], 'the assignee by name');
       assert.deepEqual(shown.body.post, { remoteId: 'post-1', title: null, url: null, publicationId: null });
       const wrong = await hub.http
         .post(`/api/v1/inbox/threads/${t.id}/assign`)

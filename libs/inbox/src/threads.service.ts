@@ -65,6 +65,8 @@ export interface AssigneeView {
 }
 
 export interface ThreadDetail extends ThreadView {
+  /** Who holds the thread, by name, for colleagues who cannot list the unit's people. */
+  assigneeName: string | null;
   post: ThreadPost | null;
   items: { id: string; direction: 'in' | 'out'; kind: string; author: string; text: string; parentId: string | null; createdAt: Date }[];
   replies: ReplyView[];
@@ -201,8 +203,12 @@ export class ThreadsService {
     const items = await this.ds.getRepository(InboxItem).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const notes = await this.ds.getRepository(InboxNote).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const names = await this.accountNames([t.accountId]);
+    const assignee = t.assigneeId
+      ? await this.ds.getRepository(User).findOne({ where: { id: t.assigneeId }, select: { id: true, displayName: true, username: true } })
+      : null;
     return {
       ...threadView(t, names.get(t.accountId) ?? null),
+      assigneeName: assignee ? assignee.displayName || assignee.username : null,
       post: await this.post(t),
       items: items.map((i) => ({
         id: i.id,

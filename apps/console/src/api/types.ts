@@ -657,6 +657,7 @@ export interface InboxNote {
 }
 
 export interface InboxThreadDetail extends InboxThread {
+  assigneeName: string | null;
   post: { remoteId: string; title: string | null; url: string | null; publicationId: string | null } | null;
   items: { id: string; direction: 'in' | 'out'; kind: string; author: string; text: string; parentId: string | null; createdAt: string }[];
   replies: InboxReply[];

@@ -87,9 +87,6 @@ export default function InboxThreadPage() {
   if (loadError && !thread) return <Alert type="error" title={loadError} />;
   if (!thread) return <Loading />;
 
-  const name = (userId: string | null) =>
-    userId ? (assignees?.find((a) => a.id === userId)?.displayName ?? (userId === me?.id ? me.displayName : t('已指派', 'Assigned'))) : '—';
-
   const send = async () => {
     setReplyProblem(null);
     setReplyDone(null);
@@ -155,7 +152,7 @@ export default function InboxThreadPage() {
   return (
     <div>
       <PageHeader
-        title={`${t('互动详情', 'Thread')}：${thread.citizenName}`}
+        title={`${t('互动详情：', 'Thread: ')}${thread.citizenName}`}
         extra={
           <Space wrap>
             <Link to="/inbox">{t('返回互动消息', 'Back to the inbox')}</Link>
@@ -354,7 +351,8 @@ export default function InboxThreadPage() {
             <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('指派', 'Assignment')}</h2>} data-testid="inbox-assign">
               <Space orientation="vertical" style={{ width: '100%' }}>
                 <Typography.Text>
-                  {t('承办人', 'Assignee')}：<span data-testid="inbox-assignee">{name(thread.assigneeId)}</span>
+                  {t('承办人：', 'Assignee: ')}
+                  <span data-testid="inbox-assignee">{thread.assigneeName ?? t('未指派', 'Nobody yet')}</span>
                 </Typography.Text>
                 {mayAssign && assignees && open && (
                   <Select

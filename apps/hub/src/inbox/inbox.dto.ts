@@ -238,6 +238,7 @@ export class AssigneeDto {
 }
 
 export class ThreadDetailDto extends ThreadDto {
+  @ApiPropertyOptional({ nullable: true, description: '承办人姓名 / the assignee’s name' }) assigneeName: string | null;
   @ApiPropertyOptional({ type: ThreadPostDto, nullable: true, description: '评论所属作品 / the post a comment belongs to' })
   post: ThreadPostDto | null;
   @ApiProperty({ description: '评论/私信（含本账号回复）/ comments and messages, ours included' }) items: object[];
