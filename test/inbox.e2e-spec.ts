@@ -154,6 +154,7 @@ for (const driver of testDrivers()) {
       assert.equal(mine.status, 200, JSON.stringify(mine.body));
       assert.ok(mine.body.total >= 7);
       assert.ok(mine.body.items.every((t: { unitId: string }) => t.unitId === world.units.countyA1.id));
+      assert.ok(mine.body.items.every((t: { accountName: string }) => ['甲市一县发布', '甲市一县微博'].includes(t.accountName)));
       const b = await hub.http.get('/api/v1/inbox/threads').set(as('i.edB1'));
       assert.equal(b.body.total, 1);
       const sup = await hub.http.get(`/api/v1/inbox/threads?platform=weibo&pageSize=100`).set(as('i.supA'));
@@ -169,6 +170,21 @@ for (const driver of testDrivers()) {
 
     it('assigns a thread to someone of its unit only, tells them, and audits it', async () => {
       const t = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: weibo.id, threadKey: 'c:post-1:c3' });
+      // The picker's list is the people assign() accepts: the county's active editors and admin, by name.
+      const people = await hub.http.get(`/api/v1/inbox/threads/${t.id}/assignees`).set(as('i.dutyA'));
+      assert.equal(people.status, 200, JSON.stringify(people.body));
+      assert.deepEqual(
+        (people.body as { id: string }[]).map((p) => p.id).sort(),
+        [ids.get('i.admA1')!, ids.get('i.ed1')!, ids.get('i.ed2')!].sort(),
+      );
+      assert.ok((people.body as { displayName: string }[]).every((p) => p.displayName));
+      assert.equal((await hub.http.get(`/api/v1/inbox/threads/${t.id}/assignees`).set(as('i.ed1'))).status, 404, 'editors do not assign');
+      // The thread names its account and the post (made outside Tongfa here: its platform id only).
+      const shown = await hub.http.get(`/api/v1/inbox/threads/${t.id}`).set(as('i.ed1'));
+      assert.equal(shown.body.accountName, '甲市一县微博');
+      assert.ok(shown.body.assigneeId, 'assigned in turn on arrival');
+      assert.equal(shown.body.assigneeName, [...ids].find(([, id]) => id === shown.body.assigneeId)?.[0], 'the assignee by name');
+      assert.deepEqual(shown.body.post, { remoteId: 'post-1', title: null, url: null, publicationId: null });
       const wrong = await hub.http
         .post(`/api/v1/inbox/threads/${t.id}/assign`)
         .set(as('i.admA1'))
@@ -338,6 +354,7 @@ for (const driver of testDrivers()) {
       const res = await hub.http.get(`/api/v1/inbox/metrics?unitId=${world.units.countyA1.id}`).set(as('i.supA'));
       assert.equal(res.status, 200, JSON.stringify(res.body));
       const acc = res.body.accounts.find((a: { accountId: string }) => a.accountId === weibo.id);
+      assert.equal(acc.accountName, '甲市一县微博');
       assert.equal(acc.threads, 2);
       assert.equal(acc.answered, 1);
       assert.equal(acc.responseRate, 0.5);

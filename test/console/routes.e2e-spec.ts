@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ActorLoader, Role } from '@tongfa/identity';
+import { IngestService } from '@tongfa/inbox';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { login, PASSWORD, World } from '../support/world';
 import { startSandboxWorld, SandboxWorld } from '../support/sandbox-accounts';
@@ -28,6 +29,7 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
   let inReviewId = '';
   let publicationId = '';
   let accountId = '';
+  let threadId = '';
 
   before(async () => {
     ensureConsoleBuilt();
@@ -55,6 +57,24 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       '甲市一县发布',
     );
     accountId = account.account.id;
+    // A citizen's message to the account, as its plugin hands a verified push to the ingest service.
+    const ingested = await hub.app.get(IngestService).ingest(account.account, {
+      threadKey: 'm:citizen-routes',
+      kind: 'message',
+      postRemoteId: null,
+      rootCommentId: null,
+      citizenId: 'citizen-routes',
+      citizenName: '群众0001',
+      platformItemId: 'msg-routes-1',
+      direction: 'in',
+      itemKind: 'text',
+      parentId: null,
+      author: '群众0001',
+      authorId: 'citizen-routes',
+      text: '请问冬季供暖什么时候开始？',
+      createdAt: hub.clock.now(),
+    });
+    threadId = ingested.threadId!;
     const token = (u: string) => login(hub.http, u);
     const editor = await token('rt.ed');
     manuscriptId = await approvedManuscript(
@@ -161,6 +181,9 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
     ['rt.sup', '/qa/synonyms', /同义词表/, 'qa-synonyms'],
     ['rt.sup', '/qa/categories', /答问分类/, 'qa-categories'],
     ['rt.sup', '/qa/policies', /政策文件/, 'qa-policies'],
+    ['rt.ed', '/inbox', /互动消息/, 'inbox'],
+    ['rt.ed', `/inbox/${threadId}`, /互动详情/, 'inbox-thread'],
+    ['rt.sup', '/inbox/metrics', /互动统计/, 'inbox-metrics'],
   ];
 
   it('opens every route from a link and after a reload, signed in, with its heading and no uncaught error', async () => {
@@ -188,6 +211,8 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       ['rt.aud', '/audit'],
       ['rt.sup', '/'],
       ['rt.sup', '/campaigns'],
+      ['rt.ed', '/inbox'],
+      ['rt.sup', '/inbox/metrics'],
     ];
     // Data the world holds (names of units, people, accounts, manuscripts) may be Chinese in any language.
     const data = [

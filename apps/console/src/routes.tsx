@@ -43,6 +43,9 @@ const QaPolicies = lazy(() => import('./pages/QaPolicies'));
 const MediaLibrary = lazy(() => import('./pages/MediaLibrary'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Alerts = lazy(() => import('./pages/Alerts'));
+const Inbox = lazy(() => import('./pages/Inbox'));
+const InboxThread = lazy(() => import('./pages/InboxThread'));
+const InboxMetrics = lazy(() => import('./pages/InboxMetrics'));
 
 function Guard({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
@@ -105,6 +108,9 @@ export function AppRoutes() {
           <Route path="/qa/:id" element={<QaView />} />
           <Route path="/notifications" element={<Notifications />} />
           <Route path="/alerts" element={<Alerts />} />
+          <Route path="/inbox" element={<Inbox />} />
+          <Route path="/inbox/metrics" element={<InboxMetrics />} />
+          <Route path="/inbox/:id" element={<InboxThread />} />
           <Route path="/qa/:id/edit" element={<QaEditor />} />
           <Route path="/media" element={<MediaLibrary />} />
           <Route path="*" element={<Navigate to="/" replace />} />

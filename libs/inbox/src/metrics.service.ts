@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { Account } from '@tongfa/accounts';
 import { Clock } from '@tongfa/core';
 import { pathInScope, whereInScope } from '@tongfa/database';
 import { Actor, Permission, Unit } from '@tongfa/identity';
@@ -36,7 +37,7 @@ export interface MetricsView {
   to: Date;
   olderThanDays: number;
   total: InteractionMetrics;
-  accounts: (InteractionMetrics & { accountId: string; platform: string; unitId: string })[];
+  accounts: (InteractionMetrics & { accountId: string; accountName: string | null; platform: string; unitId: string })[];
   units: (InteractionMetrics & { unitId: string })[];
 }
 
@@ -111,6 +112,14 @@ export class InboxMetricsService {
     const byAccount = groupBy(inPeriod, (r) => r.accountId);
     const oldByAccount = groupBy(openOld, (r) => r.accountId);
     const accountIds = [...new Set([...byAccount.keys(), ...oldByAccount.keys()])].sort();
+    const names = accountIds.length
+      ? new Map(
+          (await this.ds.getRepository(Account).find({ where: { id: In(accountIds) }, select: { id: true, name: true } })).map((a) => [
+            a.id,
+            a.name,
+          ]),
+        )
+      : new Map<string, string>();
     const byUnit = groupBy(inPeriod, (r) => r.unitId);
     const oldByUnit = groupBy(openOld, (r) => r.unitId);
     const unitIds = [...new Set([...byUnit.keys(), ...oldByUnit.keys()])].sort();
@@ -123,6 +132,7 @@ export class InboxMetricsService {
         const any = (byAccount.get(id) ?? oldByAccount.get(id))![0]!;
         return {
           accountId: id,
+          accountName: names.get(id) ?? null,
           platform: any.platform,
           unitId: any.unitId,
           ...summarize(byAccount.get(id) ?? [], oldByAccount.get(id) ?? []),

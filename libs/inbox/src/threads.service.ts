@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { Account } from '@tongfa/accounts';
+import { Manuscript } from '@tongfa/manuscripts';
+import { Publication, PublicationTarget } from '@tongfa/publishing';
 import { Clock, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { fetchPage, orderList, pathInScope, whereInScope } from '@tongfa/database';
 import { Actor, Permission, Unit, User } from '@tongfa/identity';
@@ -24,6 +27,8 @@ export interface ThreadListQuery extends PageQuery {
 export interface ThreadView {
   id: string;
   accountId: string;
+  /** The account's registered name, for people who cannot read ids. */
+  accountName: string | null;
   platform: string;
   unitId: string;
   kind: ThreadKind;
@@ -46,7 +51,24 @@ export interface ThreadView {
   closedAt: Date | null;
 }
 
+/** The post a comment thread belongs to: title and link when Tongfa published it, else only its platform id. */
+export interface ThreadPost {
+  remoteId: string;
+  title: string | null;
+  url: string | null;
+  publicationId: string | null;
+}
+
+/** Someone the thread may be given to: an active editor or admin of its unit. */
+export interface AssigneeView {
+  id: string;
+  displayName: string;
+}
+
 export interface ThreadDetail extends ThreadView {
+  /** Who holds the thread, by name, for colleagues who cannot list the unit's people. */
+  assigneeName: string | null;
+  post: ThreadPost | null;
   items: { id: string; direction: 'in' | 'out'; kind: string; author: string; text: string; parentId: string | null; createdAt: Date }[];
   replies: ReplyView[];
   notes: NoteView[];
@@ -62,10 +84,11 @@ export interface NoteView {
   createdAt: Date;
 }
 
-export function threadView(t: InboxThread): ThreadView {
+export function threadView(t: InboxThread, accountName: string | null = null): ThreadView {
   return {
     id: t.id,
     accountId: t.accountId,
+    accountName,
     platform: t.platform,
     unitId: t.unitId,
     kind: t.kind,
@@ -135,15 +158,61 @@ export class ThreadsService {
     );
     const { skip, take } = pageOffset(q);
     const [rows, total] = await fetchPage(qb, skip, take);
-    return { items: rows.map(threadView), total };
+    const names = await this.accountNames(rows.map((r) => r.accountId));
+    return { items: rows.map((r) => threadView(r, names.get(r.accountId) ?? null)), total };
+  }
+
+  /** Account names by id, in one query for a page of threads. */
+  private async accountNames(ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.ds.getRepository(Account).find({ where: { id: In(unique) }, select: { id: true, name: true } });
+    return new Map(rows.map((a) => [a.id, a.name]));
+  }
+
+  /**
+   * The post a comment belongs to. A post Tongfa published is found by its target's platform id
+   * (title from the manuscript, the link the platform gave); one made outside Tongfa has only its id.
+   */
+  private async post(t: InboxThread): Promise<ThreadPost | null> {
+    if (!t.postRemoteId) return null;
+    const target = await this.ds
+      .getRepository(PublicationTarget)
+      .findOne({ where: { accountId: t.accountId, remoteId: t.postRemoteId }, select: { publicationId: true, url: true } });
+    if (!target) return { remoteId: t.postRemoteId, title: null, url: null, publicationId: null };
+    const pub = await this.ds.getRepository(Publication).findOne({ where: { id: target.publicationId }, select: { manuscriptId: true } });
+    const m = pub
+      ? await this.ds.getRepository(Manuscript).findOne({ where: { id: pub.manuscriptId }, select: { id: true, title: true } })
+      : null;
+    return { remoteId: t.postRemoteId, title: m?.title ?? null, url: target.url, publicationId: target.publicationId };
+  }
+
+  /** Who the thread may be given to (the people assign() accepts), for the assign picker. */
+  async assignees(actor: Actor, id: string): Promise<AssigneeView[]> {
+    const t = await this.readable(actor, id);
+    if (!pathInScope(t.unitPath, actor.scope(Permission.InboxAssign))) throw new InboxException(InboxError.ThreadNotFound);
+    const ids = await unitStaff(this.ds.manager, t.unitId);
+    if (!ids.length) return [];
+    const users = await this.ds
+      .getRepository(User)
+      .find({ where: { id: In(ids) }, select: { id: true, displayName: true, username: true } });
+    return users
+      .map((u) => ({ id: u.id, displayName: u.displayName || u.username }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'));
   }
 
   async get(actor: Actor, id: string): Promise<ThreadDetail> {
     const t = await this.readable(actor, id);
     const items = await this.ds.getRepository(InboxItem).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const notes = await this.ds.getRepository(InboxNote).find({ where: { threadId: t.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const names = await this.accountNames([t.accountId]);
+    const assignee = t.assigneeId
+      ? await this.ds.getRepository(User).findOne({ where: { id: t.assigneeId }, select: { id: true, displayName: true, username: true } })
+      : null;
     return {
-      ...threadView(t),
+      ...threadView(t, names.get(t.accountId) ?? null),
+      assigneeName: assignee ? assignee.displayName || assignee.username : null,
+      post: await this.post(t),
       items: items.map((i) => ({
         id: i.id,
         direction: i.direction,

@@ -594,3 +594,90 @@ export interface TotpSetup {
   secret: string;
   otpauthUrl: string;
 }
+
+// 政民互动 (GET /inbox/…): times are ISO instants, shown in Beijing time.
+export type InboxThreadState = 'new' | 'assigned' | 'replied' | 'closed';
+
+export interface InboxThread {
+  id: string;
+  accountId: string;
+  accountName: string | null;
+  platform: string;
+  unitId: string;
+  kind: 'comment' | 'message';
+  postRemoteId: string | null;
+  rootCommentId: string | null;
+  citizenId: string | null;
+  /** Masked by the hub where the platform gives personal data. */
+  citizenName: string;
+  state: InboxThreadState;
+  assigneeId: string | null;
+  preview: string;
+  sensitive: boolean;
+  firstIncomingAt: string;
+  lastIncomingAt: string;
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  replyDeadlineAt: string | null;
+  firstRespondedAt: string | null;
+  firstResponseMinutes: number | null;
+  respondedInTime: boolean | null;
+  closedAt: string | null;
+}
+
+export interface InboxFinding {
+  rule: string;
+  severity: string;
+  message: string;
+  excerpt?: string;
+}
+
+export interface InboxReply {
+  id: string;
+  threadId: string;
+  state: 'review' | 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'rejected';
+  text: string;
+  attempts: number;
+  remoteId: string | null;
+  lastError: string | null;
+  findings: InboxFinding[];
+  createdBy: string;
+  createdAt: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  sentAt: string | null;
+}
+
+export interface InboxNote {
+  id: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface InboxThreadDetail extends InboxThread {
+  assigneeName: string | null;
+  post: { remoteId: string; title: string | null; url: string | null; publicationId: string | null } | null;
+  items: { id: string; direction: 'in' | 'out'; kind: string; author: string; text: string; parentId: string | null; createdAt: string }[];
+  replies: InboxReply[];
+  notes: InboxNote[];
+}
+
+export interface InboxMetricsRow {
+  threads: number;
+  answered: number;
+  responseRate: number | null;
+  medianFirstResponseMinutes: number | null;
+  withinSlaRate: number | null;
+  unansweredOlder: number;
+}
+
+export interface InboxMetrics {
+  from: string;
+  to: string;
+  olderThanDays: number;
+  total: InboxMetricsRow;
+  accounts: (InboxMetricsRow & { accountId: string; accountName: string | null; platform: string; unitId: string })[];
+  units: (InboxMetricsRow & { unitId: string })[];
+}

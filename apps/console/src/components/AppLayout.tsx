@@ -1,11 +1,13 @@
 import { Suspense, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Button, Layout, Menu, Segmented, Space, Typography } from 'antd';
+import { Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
 import {
   ApartmentOutlined,
   AlertOutlined,
   RobotOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CommentOutlined,
   CalendarOutlined,
   EditOutlined,
   HomeOutlined,
@@ -27,6 +29,8 @@ import { useContext } from 'react';
 import { Loading } from './Loading';
 import { NotificationBell } from './NotificationBell';
 import { useFocusableTableScroll } from './ScrollRegion';
+import { useInboxWaiting } from '../lib/inbox';
+import { DARK } from '../lib/notifications';
 
 export function AppLayout() {
   const { me, signOut, has } = useSession();
@@ -39,6 +43,10 @@ export function AppLayout() {
   // trigger, which would sit on top of the page's own buttons at phone width).
   const [narrow, setNarrow] = useState(false);
   const [navOpen, setNavOpen] = useState(false);
+  // inbox:read (libs/identity roles.ts): the people who answer, assign, review, supervise or audit.
+  const inbox = has('editor') || has('reviewer') || has('unit_admin') || has('supervisor') || has('duty_officer') || has('auditor');
+  // Only those who answer have threads waiting for them.
+  const waiting = useInboxWaiting(has('editor') || has('unit_admin'), loc.pathname);
   const writes = has('editor') || has('reviewer') || has('duty_officer') || has('supervisor') || has('unit_admin');
   const items = [
     { key: '/', icon: <HomeOutlined />, label: t('工作台', 'Workbench') },
@@ -57,6 +65,30 @@ export function AppLayout() {
     // Everyone holding qa:read (libs/identity roles.ts) sees the library.
     ...(writes || has('auditor') || has('platform_operator')
       ? [{ key: '/qa', icon: <QuestionCircleOutlined />, label: t('答问库', 'Q&A library') }]
+      : []),
+    ...(inbox
+      ? [
+          {
+            key: '/inbox',
+            icon: <CommentOutlined />,
+            label: (
+              <span data-testid="menu-inbox">
+                {t('互动消息', 'Interaction inbox')}
+                {waiting > 0 && (
+                  <Tag
+                    style={{ ...DARK, marginLeft: 8 }}
+                    data-testid="inbox-waiting"
+                    title={t('指派给我、待答复', 'Assigned to me, unanswered')}
+                  >
+                    {waiting}
+                    <span className="sr-only">{t(' 条待答复', ' waiting')}</span>
+                  </Tag>
+                )}
+              </span>
+            ),
+          },
+          { key: '/inbox/metrics', icon: <BarChartOutlined />, label: t('互动统计', 'Interaction metrics') },
+        ]
       : []),
     ...(has('duty_officer') || has('supervisor') ? [{ key: '/alerts', icon: <AlertOutlined />, label: t('值班提醒', 'Duty alerts') }] : []),
     ...(has('supervisor') ? [{ key: '/campaigns', icon: <NotificationOutlined />, label: t('联动任务', 'Campaigns') }] : []),

@@ -1,5 +1,14 @@
 import { Tag } from 'antd';
-import { ASSIGNMENT_STATE, CAMPAIGN_STATUS, label, MANUSCRIPT_STATUS, QA_STATUS, TARGET_STATE } from '../lib/labels';
+import {
+  ASSIGNMENT_STATE,
+  CAMPAIGN_STATUS,
+  label,
+  MANUSCRIPT_STATUS,
+  QA_STATUS,
+  REPLY_STATE,
+  TARGET_STATE,
+  THREAD_STATE,
+} from '../lib/labels';
 import { useLang } from '../lib/i18n';
 
 // Dark text on the light presets keeps WCAG AA contrast (the default preset text is too pale on some).
@@ -34,6 +43,13 @@ const COLORS: Record<string, string> = {
   closed: 'default',
   archived: 'default',
   needs_review: 'warning',
+  new: 'warning',
+  assigned: 'processing',
+  replied: 'success',
+  review: 'processing',
+  sending: 'processing',
+  sent: 'success',
+  blocked: 'error',
 };
 
 const TABLES = {
@@ -42,6 +58,8 @@ const TABLES = {
   assignment: ASSIGNMENT_STATE,
   campaign: CAMPAIGN_STATUS,
   qa: QA_STATUS,
+  thread: THREAD_STATE,
+  reply: REPLY_STATE,
 };
 
 export function StatusTag({ status, kind }: { status: string; kind: keyof typeof TABLES }) {

@@ -124,3 +124,25 @@ export function label(table: L, key: string | null | undefined, lang: Lang): str
   const v = table[key];
   return v ? v[lang === 'zh' ? 0 : 1] : key;
 }
+
+export const THREAD_STATE: L = {
+  new: ['待分派', 'New'],
+  assigned: ['待答复', 'Assigned'],
+  replied: ['已答复', 'Replied'],
+  closed: ['已办结', 'Closed'],
+};
+
+export const THREAD_KIND: L = {
+  comment: ['评论', 'Comment'],
+  message: ['私信', 'Message'],
+};
+
+export const REPLY_STATE: L = {
+  review: ['待审核', 'Awaiting review'],
+  pending: ['待发送', 'Queued'],
+  sending: ['发送中', 'Sending'],
+  sent: ['已送达', 'Delivered'],
+  failed: ['发送失败', 'Failed'],
+  blocked: ['被合规检查拦截', 'Blocked by the compliance check'],
+  rejected: ['审核未通过', 'Rejected in review'],
+};

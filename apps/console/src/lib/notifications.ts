@@ -75,6 +75,8 @@ export function linkTo(link: { type: string; id: string }, kind?: string): strin
       return `/assignments/${link.id}`;
     case 'duty_alert':
       return '/alerts';
+    case 'inbox_thread':
+      return `/inbox/${link.id}`;
     case 'qa_entry':
       return `/qa/${link.id}`;
     default:

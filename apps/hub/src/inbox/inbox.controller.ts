@@ -5,6 +5,7 @@ import { Actor } from '@tongfa/identity';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
 import {
+  AssigneeDto,
   AssignThreadDto,
   CreateNoteDto,
   CreateReplyDto,
@@ -106,6 +107,13 @@ export class InboxController {
       after: { state: view.state },
     });
     return view;
+  }
+
+  @Get('threads/:id/assignees')
+  @ApiOperation({ summary: '可指派的人：本单位在职的编辑和单位管理员 / Who the thread may be given to' })
+  @ApiOkResponse({ type: [AssigneeDto] })
+  assignees(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.threads.assignees(actor, id);
   }
 
   @Post('threads/:id/assign')

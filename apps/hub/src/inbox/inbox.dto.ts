@@ -205,6 +205,7 @@ export class InboxSettingsDto {
 export class ThreadDto {
   @ApiProperty() id: string;
   @ApiProperty() accountId: string;
+  @ApiPropertyOptional({ nullable: true, description: '账号名称 / the account’s name' }) accountName: string | null;
   @ApiProperty({ example: 'wechat' }) platform: string;
   @ApiProperty() unitId: string;
   @ApiProperty({ enum: THREAD_KINDS }) kind: ThreadKind;
@@ -256,7 +257,22 @@ export class NoteDto {
   @ApiProperty() createdAt: Date;
 }
 
+export class ThreadPostDto {
+  @ApiProperty() remoteId: string;
+  @ApiPropertyOptional({ nullable: true, description: '经统发发布的稿件标题 / title when Tongfa published it' }) title: string | null;
+  @ApiPropertyOptional({ nullable: true }) url: string | null;
+  @ApiPropertyOptional({ nullable: true }) publicationId: string | null;
+}
+
+export class AssigneeDto {
+  @ApiProperty() id: string;
+  @ApiProperty() displayName: string;
+}
+
 export class ThreadDetailDto extends ThreadDto {
+  @ApiPropertyOptional({ nullable: true, description: '承办人姓名 / the assignee’s name' }) assigneeName: string | null;
+  @ApiPropertyOptional({ type: ThreadPostDto, nullable: true, description: '评论所属作品 / the post a comment belongs to' })
+  post: ThreadPostDto | null;
   @ApiProperty({ description: '评论/私信（含本账号回复）/ comments and messages, ours included' }) items: object[];
   @ApiProperty({ type: [ReplyDto] }) replies: ReplyDto[];
   @ApiProperty({ type: [NoteDto] }) notes: NoteDto[];
