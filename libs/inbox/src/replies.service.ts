@@ -14,6 +14,8 @@ import { InboxPlatformPort } from './platform-port';
 import { afterFailure, deliverOnce, DeliveryProgress } from './reply-delivery';
 
 const BATCH = 200;
+/** Replies the sweep sends at once (each mostly waits on a platform's answer). */
+const SWEEP_LANES = 8;
 
 export interface ReplyView {
   id: string;
@@ -179,8 +181,18 @@ export class RepliesService {
       take: BATCH,
       select: { id: true },
     });
+    // Several at once: after the queue lost its hints (Redis restarted empty) the sweep is the only
+    // sender, and one slow platform answer must not hold up the rest. Safe because send() claims
+    // each row with a conditional update: a row another sender holds is skipped.
     let sent = 0;
-    for (const r of due) if ((await this.send(r.id)) === 'sent') sent++;
+    let next = 0;
+    const lane = async () => {
+      while (next < due.length) {
+        const r = due[next++]!;
+        if ((await this.send(r.id)) === 'sent') sent++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SWEEP_LANES, due.length) }, lane));
     return { sent };
   }
 
