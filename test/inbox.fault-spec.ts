@@ -36,6 +36,20 @@ const SETTLED = ['sent', 'failed', 'unconfirmed'] as const;
 const OUTBOX_ENV = { TONGFA_INBOX_REPLY_LEASE_SECONDS: '5', TONGFA_INBOX_REPLY_RETRY_SECONDS: '1' };
 
 type Row = Pick<InboxReply, 'id' | 'threadId' | 'state' | 'attempts' | 'text' | 'lastError'>;
+/**
+ * A setup call to a simulator, tried up to three times: before the faults are switched on, a
+ * keep-alive socket the sandbox closed under load can still answer ECONNRESET.
+ */
+async function settingUp<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 3 || (e as { kind?: string }).kind !== 'transient') throw e;
+    }
+  }
+}
+
 interface Planned {
   threadId: string;
   platform: string;
@@ -150,10 +164,10 @@ describe('2,000 replies to citizens under faults, exactly once (MariaDB + Bull)'
         for (const [i, text] of texts.entries()) {
           await sw.sim.addComment(a.platform, post.id, text, `网友${i + 1}`, { authorId: `${7_100_000 + i}` });
         }
-        const listed = await host.listPosts(a.id);
+        const listed = await settingUp(() => host.listPosts(a.id));
         const remote = listed.posts.find((x) => `${x.title ?? ''} ${x.text}`.includes(tag));
         assert.ok(remote, `${a.platform}: post ${tag} listed`);
-        const page = await host.fetchComments(a.id, remote.remoteId, { limit: COMMENTS_PER_POST });
+        const page = await settingUp(() => host.fetchComments(a.id, remote.remoteId, { limit: COMMENTS_PER_POST }));
         for (const text of texts) {
           const c = page.items.find((x) => x.text === text);
           assert.ok(c, `${a.platform}: comment “${text}” read back (${page.items.length} read)`);
