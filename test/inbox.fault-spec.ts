@@ -18,13 +18,9 @@ import { spawnWorker, WorkerProcess } from './support/publish-kit';
 /** The platforms whose plugins answer citizens (the `comments` and `messages` capabilities). */
 const PLATFORMS = ['wechat', 'weibo', 'douyin'];
 const PER_PLATFORM = 20;
-/**
- * One post per account: WeChat's comment ids (user_comment_id) count from 1 in every article, so a
- * second article's comments collide with the first's in the inbox's per-account dedupe (a bug of its
- * own, reported separately; this suite is about replies).
- */
-const POSTS_PER_ACCOUNT = 1;
-const COMMENTS_PER_POST = 20;
+/** Two posts per account: WeChat numbers each article's comments from 1, and the ids must still differ. */
+const POSTS_PER_ACCOUNT = 2;
+const COMMENTS_PER_POST = 10;
 /** Citizens writing privately to each account, where the platform has messages. */
 const MESSAGES_PER_ACCOUNT = 20;
 const REPLIES = 2000;
