@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Indexes the inbox bench found missing: accounts by their platform id (webhook pushes), role holders by unit (assignment). */
-export class LookupIndexes1796620000000 implements MigrationInterface {
-  name = 'LookupIndexes1796620000000';
+export class LookupIndexes1796650000000 implements MigrationInterface {
+  name = 'LookupIndexes1796650000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX \`idx_role_assignment_unit\` ON \`role_assignment\` (\`unitId\`, \`role\`)`);
