@@ -61,6 +61,9 @@ export abstract class InboxPlatformPort {
 
   abstract findMessage(accountId: string, params: { conversationId: string; idempotencyKey: string }): Promise<{ id: string } | null>;
 
+  /** Whether the platform's plugin can look a sent reply (comment) or message up after an ambiguous send. */
+  abstract canLookUp(platform: string, kind: 'comment' | 'message'): boolean;
+
   /** Our account id for the account a push names (`InboundMessage.platformAccountId`), or null. */
   abstract resolveAccount(platform: string, pushedId: string): Promise<string | null>;
 

@@ -85,6 +85,11 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
     return this.host.findMessage(accountId, params);
   }
 
+  canLookUp(platform: string, kind: 'comment' | 'message'): boolean {
+    const p = this.registry.get(platform)?.plugin;
+    return kind === 'message' ? typeof p?.findMessage === 'function' : typeof p?.findReply === 'function';
+  }
+
   handleWebhook(platform: string, req: WebhookRequest): Promise<WebhookVerdict> {
     return this.host.handleWebhook(platform, req);
   }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
-import { Clock, newId } from '@tongfa/core';
+import { AppConfig, Clock, newId } from '@tongfa/core';
 import { ComplianceService } from '@tongfa/compliance';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission } from '@tongfa/identity';
@@ -11,9 +11,11 @@ import { InboxError, InboxException } from './inbox.exception';
 import { InboxSettingsService } from './inbox-settings.service';
 import { answeredPatch } from './ingest.service';
 import { InboxPlatformPort } from './platform-port';
-import { afterFailure, deliverOnce, replyBackoff } from './reply-delivery';
+import { afterFailure, deliverOnce, DeliveryProgress } from './reply-delivery';
 
 const BATCH = 200;
+/** Replies the sweep sends at once (each mostly waits on a platform's answer). */
+const SWEEP_LANES = 8;
 
 export interface ReplyView {
   id: string;
@@ -67,7 +69,12 @@ export class RepliesService {
     private readonly settings: InboxSettingsService,
     private readonly port: InboxPlatformPort,
     private readonly queue: JobQueue,
+    private readonly config: AppConfig,
   ) {}
+
+  private leaseMs(): number {
+    return this.config.env.TONGFA_INBOX_REPLY_LEASE_SECONDS * 1000;
+  }
 
   async create(actor: Actor, threadId: string, input: { text: string; idempotencyKey?: string }): Promise<ReplyView> {
     const t = await this.ds.getRepository(InboxThread).findOneBy({ id: threadId });
@@ -153,9 +160,13 @@ export class RepliesService {
     return item?.platformItemId ?? t.rootCommentId;
   }
 
-  private async hint(replyId: string): Promise<void> {
+  /** A hint to send (now, or at the next attempt's due time); the row stays the truth. */
+  private async hint(replyId: string, retry?: { attempt: number; at: Date }): Promise<void> {
     try {
-      await this.queue.add('inbox.reply-send', { replyId }, { jobId: `inbox-reply-${replyId}` });
+      const delayMs = retry ? Math.max(0, retry.at.getTime() - this.clock.now().getTime()) : undefined;
+      // One job id per attempt: a retry's hint must not be swallowed as a duplicate of the first one.
+      const jobId = retry ? `inbox-reply-${replyId}-${retry.attempt}` : `inbox-reply-${replyId}`;
+      await this.queue.add('inbox.reply-send', { replyId }, { jobId, ...(delayMs !== undefined ? { delayMs } : {}) });
     } catch (e) {
       // The row is the truth: the sweep sends it if the hint is lost.
       this.logger.warn(`could not enqueue reply ${replyId}: ${e instanceof Error ? e.message : String(e)}`);
@@ -170,8 +181,18 @@ export class RepliesService {
       take: BATCH,
       select: { id: true },
     });
+    // Several at once: after the queue lost its hints (Redis restarted empty) the sweep is the only
+    // sender, and one slow platform answer must not hold up the rest. Safe because send() claims
+    // each row with a conditional update: a row another sender holds is skipped.
     let sent = 0;
-    for (const r of due) if ((await this.send(r.id)) === 'sent') sent++;
+    let next = 0;
+    const lane = async () => {
+      while (next < due.length) {
+        const r = due[next++]!;
+        if ((await this.send(r.id)) === 'sent') sent++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SWEEP_LANES, due.length) }, lane));
     return { sent };
   }
 
@@ -181,9 +202,12 @@ export class RepliesService {
   }
 
   /**
-   * One attempt at a due reply. The claim moves `nextAttemptAt` forward in the same conditional
-   * update that counts the attempt, so a second worker (or the sweep) finds nothing due and a
-   * crash mid-call leaves a `sending` row the sweep picks up after the back-off.
+   * One attempt at a due reply. The claim counts the attempt and holds the row for a lease in one
+   * conditional update, so a second worker (or the sweep) finds nothing due; the lease is renewed
+   * while the platform call runs, however slow, so a live worker never loses its row mid-call. A
+   * crash mid-call leaves a `sending` row whose lease runs out: the next attempt asks the platform
+   * before sending. Every later write is conditional on this attempt's claim, so a worker that lost
+   * its lease cannot overwrite the next owner's outcome.
    */
   async send(replyId: string): Promise<InboxReply['state'] | 'skipped'> {
     const repo = this.ds.getRepository(InboxReply);
@@ -193,20 +217,51 @@ export class RepliesService {
     const attempt = r.attempts + 1;
     const claimed = await repo.update(
       { id: r.id, state: r.state, attempts: r.attempts },
-      { state: 'sending', attempts: attempt, nextAttemptAt: new Date(now.getTime() + replyBackoff(attempt)) },
+      { state: 'sending', attempts: attempt, nextAttemptAt: new Date(now.getTime() + this.leaseMs()) },
     );
     if (!claimed.affected) return 'skipped';
+    const mine = { id: r.id, state: 'sending' as const, attempts: attempt };
     const t = await this.ds.getRepository(InboxThread).findOneByOrFail({ id: r.threadId });
     const to = { kind: t.kind, accountId: t.accountId, conversationId: t.citizenId, postRemoteId: t.postRemoteId, inReplyTo: r.inReplyTo };
+    const mayHaveLanded = r.state === 'sending';
+    const canLookUp = this.port.canLookUp(t.platform, t.kind);
+    if (mayHaveLanded && !canLookUp) {
+      // Nobody can tell whether the earlier call landed (WeChat keeps no list of sent 客服消息): a person checks.
+      await repo.update(mine, {
+        state: 'unconfirmed',
+        nextAttemptAt: null,
+        lastError: `${t.platform} 无法查证上次发送是否成功，请到平台核实 / the platform cannot tell whether the last send landed`,
+      });
+      return 'unconfirmed';
+    }
+    const renew = setInterval(
+      () =>
+        void repo
+          .update(mine, { nextAttemptAt: new Date(this.clock.now().getTime() + this.leaseMs()) })
+          .catch((e: unknown) => this.logger.warn(`lease renewal of reply ${r.id} failed: ${e instanceof Error ? e.message : String(e)}`)),
+      Math.max(500, Math.floor(this.leaseMs() / 3)),
+    );
+    const progress: DeliveryProgress = { lookedUp: false };
     try {
       // A row that was `sending` may have reached the platform: deliverOnce asks before calling again.
-      const result = await deliverOnce(this.port, to, r, r.state === 'sending');
+      const result = await deliverOnce(this.port, to, r, mayHaveLanded, progress);
+      clearInterval(renew);
       await this.delivered(t, r, result.id);
       return 'sent';
     } catch (e) {
-      const next = afterFailure(e, attempt, now.getTime());
-      await repo.update({ id: r.id }, next);
+      clearInterval(renew);
+      const next = afterFailure(e, attempt, this.clock.now().getTime(), {
+        mayHaveLanded,
+        progress,
+        canLookUp,
+        retryBaseMs: this.config.env.TONGFA_INBOX_REPLY_RETRY_SECONDS * 1000,
+      });
+      const moved = await repo.update(mine, next);
+      if (!moved.affected) return 'skipped';
+      if (next.nextAttemptAt) await this.hint(r.id, { attempt, at: next.nextAttemptAt });
       return next.state;
+    } finally {
+      clearInterval(renew);
     }
   }
 
@@ -215,7 +270,12 @@ export class RepliesService {
     const now = this.clock.now();
     const s = await this.settings.forUnit(t.unitId);
     await this.ds.transaction(async (m) => {
-      await m.update(InboxReply, { id: r.id }, { state: 'sent', remoteId, sentAt: now, nextAttemptAt: null, lastError: null });
+      // Any attempt that saw the reply on the platform may record it (a later owner would find the same one).
+      await m.update(
+        InboxReply,
+        { id: r.id, state: In(['sending', 'unconfirmed']) },
+        { state: 'sent', remoteId, sentAt: now, nextAttemptAt: null, lastError: null },
+      );
       if (!(await m.exists(InboxItem, { where: { accountId: t.accountId, platformItemId: remoteId } }))) {
         await m.insert(InboxItem, {
           id: newId(),

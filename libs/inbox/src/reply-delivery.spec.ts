@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimitedError } from '@tongfa/plugin-sdk';
-import { afterFailure, deliverOnce, MAX_REPLY_ATTEMPTS, ReplyTarget } from './reply-delivery';
+import { PermanentError, RateLimitedError } from '@tongfa/plugin-sdk';
+import { afterFailure, deliverOnce, DeliveryProgress, MAX_REPLY_ATTEMPTS, ReplyTarget } from './reply-delivery';
 import { InMemoryInboxPlatformPort } from './testing/in-memory-platform-port';
 
 const NOW = Date.UTC(2026, 11, 7, 2, 0);
@@ -16,12 +16,14 @@ const reply = { text: '您好，已收到。', idempotencyKey: 'key-1' };
 async function run(port: InMemoryInboxPlatformPort, to: ReplyTarget): Promise<{ state: string; attempts: number; lastError?: string }> {
   let mayHaveLanded = false;
   for (let attempt = 1; attempt <= MAX_REPLY_ATTEMPTS; attempt++) {
+    const progress: DeliveryProgress = { lookedUp: false };
     try {
-      await deliverOnce(port, to, reply, mayHaveLanded);
+      await deliverOnce(port, to, reply, mayHaveLanded, progress);
       return { state: 'sent', attempts: attempt };
     } catch (e) {
-      const next = afterFailure(e, attempt, NOW);
-      if (next.state === 'failed') return { state: 'failed', attempts: attempt, lastError: next.lastError };
+      const next = afterFailure(e, attempt, NOW, { mayHaveLanded, progress, canLookUp: port.canLookUp() });
+      if (next.state === 'failed' || next.state === 'unconfirmed')
+        return { state: next.state, attempts: attempt, lastError: next.lastError };
       mayHaveLanded = next.state === 'sending';
     }
   }
@@ -84,5 +86,50 @@ describe('reply delivery', () => {
     const limited = afterFailure(new RateLimitedError(10 * 60_000), 1, NOW);
     assert.equal(limited.state, 'pending');
     assert.equal(limited.nextAttemptAt!.getTime() - NOW, 10 * 60_000);
+  });
+
+  it('keeps asking after a lookup that failed instead of sending blind (the earlier call may have landed)', async () => {
+    const port = new InMemoryInboxPlatformPort();
+    port.failNext('ambiguous-landed');
+    port.failNextLookup('transient');
+    assert.deepEqual(await run(port, comment), { state: 'sent', attempts: 3 });
+    assert.equal(port.delivered.length, 1, 'delivered once');
+    assert.deepEqual(port.calls, ['replyComment', 'findReply', 'findReply']);
+  });
+
+  it('after a lookup that answered “not there”, a transient failure of the second send goes back to pending', () => {
+    const next = afterFailure(new Error('socket hang up'), 2, NOW, { mayHaveLanded: true, progress: { lookedUp: true } });
+    assert.equal(next.state, 'pending');
+  });
+
+  it('ends unconfirmed, never failed, when the last attempt may have landed', async () => {
+    const port = new InMemoryInboxPlatformPort();
+    port.failNext('ambiguous-landed');
+    port.failNextLookup(...Array<'ambiguous-lost'>(MAX_REPLY_ATTEMPTS).fill('ambiguous-lost'));
+    const r = await run(port, message);
+    assert.equal(r.state, 'unconfirmed');
+    assert.equal(r.attempts, MAX_REPLY_ATTEMPTS);
+    assert.equal(port.delivered.length, 1, 'the reply that landed was not sent again');
+    assert.equal(port.calls.filter((c) => c === 'sendMessage').length, 1);
+  });
+
+  it('ends unconfirmed at once when the platform cannot look a sent message up (no second send)', async () => {
+    const port = new InMemoryInboxPlatformPort();
+    port.lookUps = false;
+    port.failNext('ambiguous-landed');
+    const r = await run(port, message);
+    assert.equal(r.state, 'unconfirmed');
+    assert.equal(r.attempts, 1);
+    assert.deepEqual(port.calls, ['sendMessage']);
+  });
+
+  it('a refusal of the lookup of a reply that may have landed is unconfirmed, not failed', () => {
+    const e = new PermanentError({ zh: '无权限', en: 'no privilege' });
+    assert.equal(afterFailure(e, 2, NOW, { mayHaveLanded: true }).state, 'unconfirmed');
+    assert.equal(afterFailure(e, 2, NOW, { mayHaveLanded: true, progress: { lookedUp: true } }).state, 'failed');
+  });
+
+  it('scales the back-off from a configured base', () => {
+    assert.equal(afterFailure(new Error('x'), 2, NOW, { retryBaseMs: 1000 }).nextAttemptAt!.getTime() - NOW, 2000);
   });
 });

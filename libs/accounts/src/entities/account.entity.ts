@@ -24,6 +24,8 @@ export enum AccountConnection {
 @Entity('account')
 @Index('idx_account_unit_path', ['unitPath', 'platform'])
 @Index('idx_account_unit_platform', ['unitId', 'platform'])
+// Platform pushes name the account by its platform id: one lookup per push, within the 5 s the platform waits.
+@Index('idx_account_platform_id', ['platform', 'platformAccountId'])
 export class Account {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;

@@ -79,6 +79,10 @@ const envFields = z.object({
     })
     .optional(),
   TONGFA_PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /** How long a worker holds a reply it is sending before another may assume it died (renewed while the call runs). */
+  TONGFA_INBOX_REPLY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /** The first wait before a failed reply is tried again; it doubles per attempt up to 16 times. */
+  TONGFA_INBOX_REPLY_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Publishing jobs one worker process runs at once (platform calls are mostly waiting on the network). */
   TONGFA_PUBLISH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** `off` lifts the plugins' declared rate limits for sandbox accounts only (load and fault suites); real accounts are always limited. */

@@ -4,6 +4,8 @@ import { Role } from '../roles';
 /** A role a user holds over a unit's subtree (reviewers also carry a level 1–3). */
 @Entity('role_assignment')
 @Index('uq_role_assignment', ['userId', 'role', 'unitId'], { unique: true })
+// Who holds a role at one unit (the inbox assigns each new thread to the unit's editors in turn).
+@Index('idx_role_assignment_unit', ['unitId', 'role'])
 export class RoleAssignment {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;

@@ -1,12 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * review → pending → sending → sent | failed; `blocked` (a blocking compliance finding: never
- * sent) and `rejected` (the unit's reviewer refused it) are final too. `sending` means a call may
- * have reached the platform: the worker asks the plugin (findReply/findMessage) before calling again.
+ * review → pending → sending → sent | failed | unconfirmed; `blocked` (a blocking compliance finding:
+ * never sent) and `rejected` (the unit's reviewer refused it) are final too. `sending` means a call
+ * may have reached the platform: the worker asks the plugin (findReply/findMessage) before calling
+ * again. `unconfirmed`: it may have reached the citizen and the platform cannot (or did not) say; it
+ * is never sent again by itself, a person checks the platform (a `failed` reply surely did not land).
  */
-export type ReplyState = 'review' | 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'rejected';
-export const REPLY_STATES: readonly ReplyState[] = ['review', 'pending', 'sending', 'sent', 'failed', 'blocked', 'rejected'];
+export type ReplyState = 'review' | 'pending' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'blocked' | 'rejected';
+export const REPLY_STATES: readonly ReplyState[] = ['review', 'pending', 'sending', 'sent', 'failed', 'unconfirmed', 'blocked', 'rejected'];
 
 /**
  * 回复 (outbox row): outside work like a publication target, a row with a state and a due time. The

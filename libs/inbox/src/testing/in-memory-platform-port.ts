@@ -12,11 +12,23 @@ export class InMemoryInboxPlatformPort extends InboxPlatformPort {
   readonly delivered: { key: string; text: string; to: string; id: string }[] = [];
   readonly calls: string[] = [];
   private readonly faults: Fault[] = [];
+  private readonly lookupFaults: Fault[] = [];
   private seq = 0;
+  /** Set to false to play a platform that offers no way to look a sent message up (WeChat's 客服消息). */
+  lookUps = true;
 
   /** The next send calls fail this way, in order. */
   failNext(...faults: Fault[]): void {
     this.faults.push(...faults);
+  }
+
+  /** The next lookups (findReply/findMessage) fail this way, in order. */
+  failNextLookup(...faults: Fault[]): void {
+    this.lookupFaults.push(...faults);
+  }
+
+  canLookUp(): boolean {
+    return this.lookUps;
   }
 
   interaction(): InteractionManifest {
@@ -46,12 +58,12 @@ export class InMemoryInboxPlatformPort extends InboxPlatformPort {
 
   findReply(_a: string, _p: string, _c: string, key: string): Promise<{ id: string } | null> {
     this.calls.push('findReply');
-    return Promise.resolve(this.lookup(key));
+    return this.lookup(key);
   }
 
   findMessage(_a: string, p: { idempotencyKey: string }): Promise<{ id: string } | null> {
     this.calls.push('findMessage');
-    return Promise.resolve(this.lookup(p.idempotencyKey));
+    return this.lookup(p.idempotencyKey);
   }
 
   listPosts(): Promise<{ posts: [] }> {
@@ -67,7 +79,10 @@ export class InMemoryInboxPlatformPort extends InboxPlatformPort {
     return Promise.resolve({ kind: 'rejected', reason: 'in-memory port', response: { status: 403, body: 'forbidden' } });
   }
 
-  private lookup(key: string): { id: string } | null {
+  private async lookup(key: string): Promise<{ id: string } | null> {
+    const fault = this.lookupFaults.shift();
+    if (fault === 'transient') throw new TransientError();
+    if (fault) throw new AmbiguousError();
     const d = this.delivered.find((x) => x.key === key);
     return d ? { id: d.id } : null;
   }
