@@ -1,6 +1,5 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Put, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Clock } from '@tongfa/core';
 import { Actor } from '@tongfa/identity';
 import { DutyLogExport, DutyService } from '@tongfa/duty';
@@ -93,12 +92,7 @@ export class DutyController {
 
   @Get('units/:id/log')
   @ApiOperation({ summary: '值班日志（JSON 或 xlsx）/ The duty log: shifts, alerts told, acknowledged and resolved' })
-  async log(
-    @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() q: LogQueryDto,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  async log(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: LogQueryDto) {
     const log = await this.duty.log(actor, id, q.from, q.to);
     if (q.format !== 'xlsx') return log;
     const buffer = await this.exporter.xlsx(log);
@@ -108,8 +102,10 @@ export class DutyController {
       targetId: id,
       after: { from: q.from, to: q.to, bytes: buffer.length },
     });
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="duty-log-${id}.xlsx"`);
-    return buffer;
+    return new StreamableFile(buffer, {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      disposition: `attachment; filename="duty-log-${id}.xlsx"`,
+      length: buffer.length,
+    });
   }
 }
