@@ -236,6 +236,10 @@ for (const driver of testDrivers()) {
 
     it('routes an alert to the one person on call, escalates it on time while unacknowledged, then stops', async () => {
       const onCall = (await hub.http.get(`/api/v1/duty/units/${unit('countyA1')}/on-call`).set(as('d.adminA1'))).body.user.id as string;
+      const mine = await hub.http.get('/api/v1/duty/now').set(as('d.off1'));
+      assert.equal(mine.status, 200, JSON.stringify(mine.body));
+      assert.equal(mine.body.unitId, unit('countyA1'));
+      assert.equal(mine.body.user.id, onCall, 'GET /duty/now answers for the caller’s own unit');
       const offDuty = onCall === id('d.off1') ? id('d.off2') : id('d.off1');
       const a = await raise('countyA1');
       assert.deepEqual(await toldAbout(a.id), [onCall], 'only the officer on call, not every duty officer');
@@ -302,6 +306,40 @@ for (const driver of testDrivers()) {
       assert.deepEqual(await toldAbout(a.id), [id('d.offA2')]);
       const [notice] = await hub.ds.query(`SELECT reason FROM duty_notice WHERE alertId = ?`, [a.id]);
       assert.equal(notice.reason, 'gap');
+    });
+
+    it('repeats the policy the set number of times, each step once', async () => {
+      const res = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA2')}/schedule`)
+        .set(as('d.adminA2'))
+        .send({
+          layers: [layer([id('d.offA2')])],
+          policy: {
+            steps: [
+              { afterMinutes: 0, notify: { kind: 'on_call' } },
+              { afterMinutes: 5, notify: { kind: 'on_call' } },
+            ],
+            repeat: 1,
+          },
+        });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const a = await raise('countyA2');
+      assert.equal((await toldAbout(a.id)).length, 1);
+      for (let i = 0; i < 5; i++) {
+        await advance(5 * MIN + 1000);
+        await sweep();
+      }
+      const told = await toldAbout(a.id);
+      assert.equal(told.length, 4, 'two steps, two passes');
+      assert.ok(told.every((u) => u === id('d.offA2')));
+      const rows = await hub.ds.query(
+        `SELECT step, ${driver === 'mysql' ? '`round`' : '"round"'} AS r FROM duty_notice WHERE alertId = ? ORDER BY notifiedAt`,
+        [a.id],
+      );
+      assert.deepEqual(
+        rows.map((x: { step: number; r: number }) => `${x.r}.${x.step}`),
+        ['0.0', '0.1', '1.0', '1.1'],
+      );
     });
 
     it('exports the duty log as JSON and xlsx, scoped to the caller’s subtree', async () => {

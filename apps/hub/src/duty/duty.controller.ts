@@ -84,6 +84,12 @@ export class DutyController {
     return o;
   }
 
+  @Get('now')
+  @ApiOperation({ summary: '本单位当前值班人员 / Who is on call now at the caller’s own unit' })
+  now(@CurrentActor() actor: Actor) {
+    return this.duty.onCall(actor, actor.unitId, this.clock.now());
+  }
+
   @Get('units/:id/on-call')
   @ApiOperation({ summary: '某时刻的值班人员及依据 / Who is on call at an instant, and why (layer, override or gap)' })
   onCall(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: OnCallQueryDto) {
