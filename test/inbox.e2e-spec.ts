@@ -404,13 +404,35 @@ for (const driver of testDrivers()) {
       const told = await hub.http.get('/api/v1/notifications').set(as(assigneeName(t.assigneeId!)));
       assert.ok(told.body.items.some((n: { kind: string; link: { id: string } }) => n.kind === 'inbox_task' && n.link.id === t.id));
 
+      // 值班: the escalation goes to whoever is on call at 10:01: the city's duty officer holds the
+      // daily layer, but an override puts the city's supervisor on duty from 10:00 to 11:00.
+      const sched = await hub.http
+        .put(`/api/v1/duty/units/${world.units.countyA1.id}/schedule`)
+        .set(as('i.admA1'))
+        .send({ layers: [{ name: '日班', userIds: [ids.get('i.dutyA')], rotation: 'daily', handoff: '09:00', startDate: '2026-09-01' }] });
+      assert.equal(sched.status, 200, JSON.stringify(sched.body));
+      const override = await hub.http
+        .post(`/api/v1/duty/units/${world.units.countyA1.id}/overrides`)
+        .set(as('i.admA1'))
+        .send({ userId: ids.get('i.supA'), startsAt: bj('2026-10-08T10:00').toISOString(), endsAt: bj('2026-10-08T11:00').toISOString() });
+      assert.equal(override.status, 201, JSON.stringify(override.body));
+
       setClock(bj('2026-10-08T10:01'));
       const escalated = await sla.handleSlaSweep();
       assert.ok(escalated.escalated >= 1);
       assert.equal((await sla.handleSlaSweep()).escalated, 0);
       await relogin();
       const alerts = await hub.http.get('/api/v1/alerts?kind=inbox_overdue&pageSize=100').set(as('i.dutyA'));
-      assert.ok(alerts.body.items.some((a: { link: { id: string } }) => a.link.id === t.id));
+      const overdueAlert = alerts.body.items.find((a: { link: { id: string } }) => a.link.id === t.id);
+      assert.ok(overdueAlert);
+      const routed = await hub.ds.query(`SELECT userId FROM notification WHERE resourceType = 'duty_alert' AND resourceId = ?`, [
+        overdueAlert.id,
+      ]);
+      assert.deepEqual(
+        routed.map((r: { userId: string }) => r.userId),
+        [ids.get('i.supA')],
+        'told to the supervisor on duty by the override, not to the layer’s officer',
+      );
       const overdue = await hub.http.get('/api/v1/inbox/threads?due=overdue&pageSize=100').set(as('i.supA'));
       assert.ok(overdue.body.items.some((x: { id: string }) => x.id === t.id));
 

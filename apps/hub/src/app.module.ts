@@ -24,6 +24,7 @@ import { InboxHttpModule } from './inbox/inbox.http.module';
 import { KnowledgeHttpModule } from './knowledge/knowledge.http.module';
 import { NotificationsHttpModule } from './notifications/notifications.http.module';
 import { MonitoringHttpModule } from './monitoring/monitoring.http.module';
+import { DutyHttpModule } from './duty/duty.http.module';
 import { LexiconsController } from './compliance/lexicons.controller';
 import { ComplianceController } from './compliance/compliance.controller';
 import { MediaController } from './media/media.controller';
@@ -138,6 +139,7 @@ export class HubModule implements NestModule {
         NotificationsHttpModule,
         InboxHttpModule,
         MonitoringHttpModule,
+        DutyHttpModule,
       ],
       controllers: [
         AlertsController,

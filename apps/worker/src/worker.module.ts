@@ -15,6 +15,7 @@ import { MonitoringModule } from '@tongfa/monitoring';
 import { KnowledgeModule } from '@tongfa/knowledge';
 import { NotificationsModule } from '@tongfa/notifications';
 import { InboxModule } from '@tongfa/inbox';
+import { DutyModule } from '@tongfa/duty';
 
 /**
  * The job edge: no HTTP, only the libraries whose handlers it runs. Each library module
@@ -57,6 +58,7 @@ export class WorkerModule {
         NotificationsModule,
         // 政民互动: the reply outbox, comment polling and the SLA sweeps.
         InboxModule,
+        DutyModule,
       ],
     };
   }

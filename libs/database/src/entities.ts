@@ -25,6 +25,7 @@ import {
   InboxListing,
 } from '../../inbox/src/entities';
 import { ActivityDay, MonitoredAccount, RuleState } from '../../monitoring/src/entities';
+import { DutyNotice, DutyOverride, DutyPage, DutySchedule } from '../../duty/src/entities';
 import {
   QaCategory,
   QaEntry,
@@ -103,4 +104,8 @@ export const ALL_ENTITIES = [
   ActivityDay,
   MonitoredAccount,
   RuleState,
+  DutySchedule,
+  DutyOverride,
+  DutyPage,
+  DutyNotice,
 ];

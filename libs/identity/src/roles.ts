@@ -67,6 +67,10 @@ export enum Permission {
   InboxReview = 'inbox:review',
   /** 监测: accounts' activity and inspection rule states over the subtree. */
   MonitoringRead = 'monitoring:read',
+  /** 值班: read a unit's duty schedule, who is on call and the duty log. */
+  DutyRead = 'duty:read',
+  /** 值班: edit a unit's layers, overrides and escalation policy. */
+  DutyManage = 'duty:manage',
 }
 
 const R = Role;
@@ -118,4 +122,7 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   [Permission.InboxReview]: [R.Reviewer],
   // 监测: supervisors watch their subtree's accounts; a unit's admin and duty officers watch their own.
   [Permission.MonitoringRead]: [R.Supervisor, R.UnitAdmin, R.DutyOfficer, R.Auditor, R.PlatformOperator],
+  // 值班表: a unit admin arranges the duty of the unit's subtree; those on duty and over it read it.
+  [Permission.DutyRead]: [R.UnitAdmin, R.Supervisor, R.DutyOfficer, R.Auditor],
+  [Permission.DutyManage]: [R.UnitAdmin],
 };

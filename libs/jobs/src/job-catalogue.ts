@@ -28,6 +28,7 @@ export interface JobPayloads {
   'inbox.listing-sweep': Record<string, never>;
   'inbox.poll-sweep': Record<string, never>;
   'inbox.sla-sweep': Record<string, never>;
+  'duty.escalation-sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -58,6 +59,7 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'inbox.listing-sweep': 'inbox',
   'inbox.poll-sweep': 'inbox',
   'inbox.sla-sweep': 'inbox',
+  'duty.escalation-sweep': 'notifications',
 };
 
 export const QUEUE_NAMES = [...new Set(Object.values(JOB_QUEUES))];

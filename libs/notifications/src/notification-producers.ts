@@ -113,7 +113,7 @@ export class NotificationProducers implements OnModuleInit {
     return [...levels].filter(([id, lv]) => !excluded.has(id) && open.some((i) => mayDecide(ms, i, lv))).map(([id]) => id);
   }
 
-  /** Each alert: its specific people (author, unit admins, editors) and the duty officers over the unit. */
+  /** Each alert: its specific people (author, unit admins, editors); the duty context tells whoever is on duty. */
   async alerted(a: DutyAlert, m: EntityManager): Promise<void> {
     const base = {
       unitId: a.unitId,
@@ -122,6 +122,14 @@ export class NotificationProducers implements OnModuleInit {
       body: { zh: a.messageZh, en: a.messageEn },
       link: { type: a.resourceType, id: a.resourceId },
     };
+    const specific = await this.specificFor(a, m);
+    // The person on duty is told by the duty context (libs/duty), which listens on alerts too and
+    // routes each alert through the unit's schedule and escalation policy.
+    if (specific) await this.notifications.notify({ ...base, kind: specific.kind, key: `${specific.kind}:${a.id}` }, specific.users, m);
+  }
+
+  /** The people an alert concerns besides those on duty (null: none); the duty context leaves them out of its broadcast. */
+  async specificFor(a: DutyAlert, m: EntityManager): Promise<{ kind: NotificationKind; users: string[] } | null> {
     let specific: { kind: NotificationKind; users: string[] } | null = null;
     switch (a.kind) {
       case DutyAlertKind.PublishFailed: {
@@ -162,14 +170,7 @@ export class NotificationProducers implements OnModuleInit {
       default:
         break;
     }
-    if (specific) await this.notifications.notify({ ...base, kind: specific.kind, key: `${specific.kind}:${a.id}` }, specific.users, m);
-    const told = new Set(specific?.users ?? []);
-    const duty = uniq((await grantsOver(m, a.unitPath, [Role.DutyOfficer])).map((g) => g.userId)).filter((id) => !told.has(id));
-    await this.notifications.notify(
-      { ...base, kind: NotificationKind.Alert, link: { type: 'duty_alert', id: a.id }, key: `alert:${a.id}` },
-      duty,
-      m,
-    );
+    return specific;
   }
 
   /** Holders of `roles` at the nearest unit over `unitPath` that has any. */

@@ -21,6 +21,6 @@ import { recurringJob } from '@tongfa/jobs';
     // Bot messages should reach the group within seconds of the event.
     recurringJob('notification.delivery-sweep', {}, 15_000),
   ],
-  exports: [NotificationsService, BotChannelsService],
+  exports: [NotificationsService, NotificationProducers, BotChannelsService],
 })
 export class NotificationsModule {}
