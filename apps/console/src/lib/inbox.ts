@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { Page } from '../api/types';
 import { usePolling } from './usePolling';
@@ -18,6 +18,12 @@ export function useInboxWaiting(enabled: boolean, route: string): number {
     }
   }, [enabled]);
   usePolling(load, 120_000, enabled);
-  useEffect(() => void load(), [load, route]);
+  // Again after a route change (a thread answered elsewhere); the first render's ask is the poll's.
+  const seen = useRef(route);
+  useEffect(() => {
+    if (seen.current === route) return;
+    seen.current = route;
+    void load();
+  }, [load, route]);
   return count;
 }
