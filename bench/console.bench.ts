@@ -88,7 +88,11 @@ async function firstLoad(browser: Browser, base: string, tokens: string): Promis
     const cpu0 = await rendererCpu(browser);
     const t0 = performance.now();
     await page.goto(`${base}/`);
-    await page.getByTestId('my-drafts').locator('.ant-empty, tbody tr, .ant-list-empty-text, .ant-list-item').first().waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('my-drafts')
+      .locator('.ant-empty, tbody tr, .ant-list-empty-text, .ant-list-item')
+      .first()
+      .waitFor({ timeout: 30_000 });
     const ms = performance.now() - t0;
     const cpuMs = (await rendererCpu(browser)) - cpu0;
     await page.waitForLoadState('networkidle');
