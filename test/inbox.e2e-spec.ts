@@ -287,6 +287,71 @@ for (const driver of testDrivers()) {
       await hub.http.put(`/api/v1/inbox/units/${world.units.countyA1.id}/settings`).set(as('i.admA1')).send({ reviewReplies: false });
     });
 
+    it('lets a person of the unit settle an unconfirmed reply once: it arrived, or it is sent again', async () => {
+      const r = await message(wechat, 'conv-unconfirmed-1', '请问社保卡在哪里补办？');
+      const t = await thread(r.threadId!);
+      // What the outbox leaves after a send whose answer was lost on a platform without a lookup
+      // (the fault suite drives real sends there): the reply may have reached the citizen.
+      const unconfirmed = async (key: string) => {
+        const row = {
+          id: crypto.randomUUID(),
+          threadId: t.id,
+          accountId: t.accountId,
+          unitId: t.unitId,
+          unitPath: t.unitPath,
+          inReplyTo: null,
+          text: '您好，可到就近社保经办网点补办。',
+          state: 'unconfirmed' as const,
+          idempotencyKey: key,
+          attempts: 3,
+          nextAttemptAt: null,
+          remoteId: null,
+          lastError: 'wechat 无法查证上次发送是否成功，请到平台核实',
+          findings: [],
+          createdBy: ids.get('i.ed1')!,
+          createdAt: hub.clock.now(),
+          reviewedBy: null,
+          reviewedAt: null,
+          sentAt: null,
+        };
+        await hub.ds.getRepository(InboxReply).insert(row);
+        return row.id;
+      };
+      const first = await unconfirmed('unconfirmed-0001');
+      const settle = (who: string, id: string, outcome: unknown) =>
+        hub.http.post(`/api/v1/inbox/replies/${id}/confirmation`).set(as(who)).send({ outcome });
+
+      // Outside the unit, or no say over its work: not found, and nothing changes.
+      assert.equal((await settle('i.edB1', first, 'resend')).status, 404);
+      assert.equal((await settle('i.admB1', first, 'arrived')).status, 404);
+      const bad = await settle('i.ed1', first, 'maybe');
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.body), /outcome（核实结果）/);
+      assert.equal((await hub.ds.getRepository(InboxReply).findOneByOrFail({ id: first })).state, 'unconfirmed');
+
+      const arrived = await settle('i.ed2', first, 'arrived');
+      assert.equal(arrived.status, 200, JSON.stringify(arrived.body));
+      assert.equal(arrived.body.state, 'sent');
+      assert.equal((await thread(t.id)).state, 'replied');
+      const again = await settle('i.ed1', first, 'resend');
+      assert.equal(again.status, 409);
+      assert.equal((await hub.ds.getRepository(InboxReply).findOneByOrFail({ id: first })).state, 'sent');
+
+      // Two people deciding "send it again" at the same moment: it goes back to the outbox once.
+      const second = await unconfirmed('unconfirmed-0002');
+      const both = await Promise.all([settle('i.ed1', second, 'resend'), settle('i.ed2', second, 'resend')]);
+      assert.deepEqual(both.map((b) => b.status).sort(), [200, 409]);
+      const row = await hub.ds.getRepository(InboxReply).findOneByOrFail({ id: second });
+      assert.notEqual(row.state, 'unconfirmed');
+      assert.ok(row.attempts <= 1, `a fresh round of attempts, not the old count (${row.attempts})`);
+      const audited = await hub.ds.getRepository(AuditEntry).findBy({ targetId: second });
+      assert.deepEqual(
+        audited.map((a) => a.action),
+        ['inbox.reply.resend'],
+      );
+      assert.equal((await hub.ds.getRepository(AuditEntry).findBy({ action: 'inbox.reply.arrived', targetId: first })).length, 1);
+    });
+
     it('refuses malformed input naming the field', async () => {
       const t = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: weibo.id, threadKey: 'c:post-1:c3' });
       const cases: [string, () => Promise<{ status: number; body: unknown }>, string][] = [

@@ -8,6 +8,7 @@ export enum InboxError {
   ReplyTooLong = 'INBOX_REPLY_TOO_LONG',
   AssigneeInvalid = 'INBOX_ASSIGNEE_INVALID',
   NotReviewable = 'INBOX_REPLY_NOT_REVIEWABLE',
+  NotUnconfirmed = 'INBOX_REPLY_NOT_UNCONFIRMED',
   OwnReply = 'INBOX_OWN_REPLY',
   UnitNotFound = 'INBOX_UNIT_NOT_FOUND',
   SettingsInvalid = 'INBOX_SETTINGS_INVALID',
@@ -37,6 +38,10 @@ export class InboxException extends defineDomainErrors<InboxError>({
   [InboxError.NotReviewable]: {
     kind: ErrorKind.Conflict,
     message: { zh: '该回复不在待审状态', en: 'The reply is not waiting for review' },
+  },
+  [InboxError.NotUnconfirmed]: {
+    kind: ErrorKind.Conflict,
+    message: { zh: '该回复不在待人工核实状态', en: 'The reply is not waiting for a check on the platform' },
   },
   [InboxError.OwnReply]: { kind: ErrorKind.Forbidden, message: { zh: '不能审核自己撰写的回复', en: 'You cannot review your own reply' } },
   [InboxError.UnitNotFound]: { kind: ErrorKind.NotFound, message: { zh: '单位不存在或无权访问', en: 'Unit not found' } },

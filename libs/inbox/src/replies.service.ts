@@ -147,6 +147,46 @@ export class RepliesService {
     return replyView(await this.ds.getRepository(InboxReply).findOneByOrFail({ id: r.id }));
   }
 
+  /**
+   * A person's answer for an `unconfirmed` reply, after checking the platform: it arrived (the reply
+   * counts as sent and the thread as answered) or it did not (the outbox sends it again, with all
+   * its attempts). The hub cannot tell the two apart (no lookup on the platform), so only someone
+   * who may work the thread's unit decides, once: the change is conditional on the row still being
+   * `unconfirmed`, so two people answering at once cannot both resend it.
+   */
+  async settleUnconfirmed(actor: Actor, replyId: string, outcome: 'arrived' | 'resend'): Promise<ReplyView> {
+    const repo = this.ds.getRepository(InboxReply);
+    const r = await repo.findOneBy({ id: replyId });
+    if (!r || !pathInScope(r.unitPath, actor.scope(Permission.InboxWork))) throw new InboxException(InboxError.ReplyNotFound);
+    if (r.state !== 'unconfirmed') throw new InboxException(InboxError.NotUnconfirmed);
+    const t = await this.ds.getRepository(InboxThread).findOneByOrFail({ id: r.threadId });
+    const now = this.clock.now();
+    if (outcome === 'resend') {
+      if (t.replyDeadlineAt && t.replyDeadlineAt.getTime() <= now.getTime()) throw new InboxException(InboxError.ReplyWindowClosed);
+      const moved = await repo.update(
+        { id: r.id, state: 'unconfirmed' },
+        { state: 'pending', attempts: 0, nextAttemptAt: now, lastError: null },
+      );
+      if (!moved.affected) throw new InboxException(InboxError.NotUnconfirmed);
+      await this.hint(r.id);
+    } else {
+      const s = await this.settings.forUnit(t.unitId);
+      await this.ds.transaction(async (m) => {
+        const moved = await m.update(
+          InboxReply,
+          { id: r.id, state: 'unconfirmed' },
+          { state: 'sent', sentAt: now, nextAttemptAt: null, lastError: null },
+        );
+        if (!moved.affected) throw new InboxException(InboxError.NotUnconfirmed);
+        const fresh = await m.findOneByOrFail(InboxThread, { id: t.id });
+        if (fresh.state === 'new' || fresh.state === 'assigned') {
+          await m.update(InboxThread, { id: t.id }, { ...answeredPatch(fresh, now, s.workingHours), updatedAt: now });
+        }
+      });
+    }
+    return replyView(await repo.findOneByOrFail({ id: r.id }));
+  }
+
   async listForThread(threadId: string): Promise<ReplyView[]> {
     const rows = await this.ds.getRepository(InboxReply).find({ where: { threadId }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map(replyView);

@@ -17,6 +17,7 @@ import {
   NoteDto,
   ReplyDto,
   ReplyReviewDto,
+  SettleUnconfirmedDto,
   ThreadDetailDto,
   ThreadDto,
   ThreadListQueryDto,
@@ -114,6 +115,27 @@ export class InboxController {
   @ApiOkResponse({ type: [AssigneeDto] })
   assignees(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.threads.assignees(actor, id);
+  }
+
+  @Post('replies/:id/confirmation')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      '待人工核实的回复：到平台核实后记为已送达，或重新发送（仅本单位可办理的人员）/ An unconfirmed reply, after checking the platform: it arrived, or send it again',
+  })
+  @ApiOkResponse({ type: ReplyDto })
+  async settle(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SettleUnconfirmedDto) {
+    const view = await this.replies.settleUnconfirmed(actor, id, dto.outcome);
+    const thread = await this.threads.readable(actor, view.threadId);
+    await this.trail.record({
+      action: `inbox.reply.${dto.outcome}`,
+      targetType: 'inbox_reply',
+      targetId: id,
+      unitId: thread.unitId,
+      unitPath: thread.unitPath,
+      after: { state: view.state },
+    });
+    return view;
   }
 
   @Post('threads/:id/assign')

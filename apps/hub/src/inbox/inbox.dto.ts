@@ -102,6 +102,15 @@ export class ReplyReviewDto {
   decision: 'approve' | 'reject';
 }
 
+export class SettleUnconfirmedDto {
+  @ApiProperty({
+    enum: ['arrived', 'resend'],
+    description: '到平台核实后：arrived 已送达（记为已发送）；resend 未送达（重新发送）/ after checking the platform',
+  })
+  @IsIn(['arrived', 'resend'], { message: 'outcome（核实结果）须为 arrived|resend / must be arrived or resend' })
+  outcome: 'arrived' | 'resend';
+}
+
 export class AssignThreadDto {
   @ApiProperty({ description: '本单位在职的编辑或单位管理员 / an active editor or admin of the unit' })
   @IsUUID('all', { message: 'assigneeId 须为 UUID / must be a UUID' })
