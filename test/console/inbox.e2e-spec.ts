@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ActorLoader, Role } from '@tongfa/identity';
-import { InboxThread, PollingService } from '@tongfa/inbox';
+import { InboxReply, InboxThread, PollingService } from '@tongfa/inbox';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { login, PASSWORD, World } from '../support/world';
 import { pollUntil } from '../support/poll';
@@ -28,6 +28,7 @@ const QUESTION = '如何补办社会保障卡？';
 /** The entry's answer for new media: what the reply box gets when the suggestion is inserted. */
 const NEW_MEDIA_ANSWER = '您好，请携带身份证到县政务服务中心社保窗口办理社保卡挂失和补办，当场可取。';
 /** "Internal material" in a public answer: the compliance engine's blocking rule. */
+const UNCONFIRMED = '您好，社保卡补办当天即可领取，请携带本人身份证。';
 const BLOCKED = '根据内部资料，下月实施。';
 const HELD_REPLY = '您好，周六上午九点至十二点可以办理社保业务。';
 
@@ -261,6 +262,48 @@ describe('console: interaction inbox in Chromium (sqlite + sandbox)', () => {
     assert.equal(delivered[0]!.text, NEW_MEDIA_ANSWER);
     assert.equal(delivered[0]!.conversationId, 'oCitizenWx0001');
     await reloadKeeps(page, () => page.locator('[data-testid=inbox-reply][data-state=sent]').first().waitFor());
+  });
+
+  it('editor: settles a reply the platform could not confirm by sending it again, once, after the warning', async () => {
+    const t = await hub.ds.getRepository(InboxThread).findOneByOrFail({ id: messageThread });
+    // What the outbox leaves when a WeChat 客服消息's answer was lost (WeChat has no list of sent messages).
+    const id = crypto.randomUUID();
+    await hub.ds.getRepository(InboxReply).insert({
+      id,
+      threadId: t.id,
+      accountId: t.accountId,
+      unitId: t.unitId,
+      unitPath: t.unitPath,
+      inReplyTo: null,
+      text: UNCONFIRMED,
+      state: 'unconfirmed',
+      idempotencyKey: `console-unconfirmed-${id}`,
+      attempts: 3,
+      nextAttemptAt: null,
+      remoteId: null,
+      lastError: 'wechat 无法查证上次发送是否成功，请到平台核实',
+      findings: [],
+      createdBy: t.assigneeId!,
+      createdAt: hub.clock.now(),
+      reviewedBy: null,
+      reviewedAt: null,
+      sentAt: null,
+    });
+    const before = (await sw.sim.replies('wechat', { account: sims.get('wechat')!.simId, kind: 'message' })).length;
+    const page = await as('ib.ed');
+    await page.goto(`${base}/inbox/${messageThread}`);
+    const item = page.locator(`[data-testid=inbox-reply][data-state=unconfirmed]`);
+    await item
+      .getByTestId('inbox-reply-unconfirmed')
+      .getByText(/请到平台后台核实/)
+      .waitFor();
+    await check(page, 'reply-unconfirmed');
+    await item.getByRole('button', { name: '未送达，重新发送' }).click();
+    await page.getByRole('button', { name: '重新发送', exact: true }).click();
+    await page.locator('[data-testid=inbox-reply][data-state=sent]').getByText(UNCONFIRMED).waitFor({ timeout: UI_TIMEOUT });
+    const after = await sw.sim.replies('wechat', { account: sims.get('wechat')!.simId, kind: 'message' });
+    assert.equal(after.length, before + 1, 'sent again exactly once');
+    assert.equal(after.at(-1)!.text, UNCONFIRMED);
   });
 
   it('unit admin assigns the Weibo comment to a colleague; the reply waits for review until a reviewer approves it on the page', async () => {

@@ -635,7 +635,7 @@ export interface InboxFinding {
 export interface InboxReply {
   id: string;
   threadId: string;
-  state: 'review' | 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'rejected';
+  state: 'review' | 'pending' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'blocked' | 'rejected';
   text: string;
   attempts: number;
   remoteId: string | null;

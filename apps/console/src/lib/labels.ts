@@ -143,6 +143,7 @@ export const REPLY_STATE: L = {
   sending: ['发送中', 'Sending'],
   sent: ['已送达', 'Delivered'],
   failed: ['发送失败', 'Failed'],
+  unconfirmed: ['待人工核实', 'Unconfirmed: check on the platform'],
   blocked: ['被合规检查拦截', 'Blocked by the compliance check'],
   rejected: ['审核未通过', 'Rejected in review'],
 };

@@ -258,6 +258,40 @@ export default function InboxThreadPage() {
                             </Typography.Text>
                           ))}
                       {r.state === 'failed' && r.lastError && <Typography.Text type="danger">{r.lastError}</Typography.Text>}
+                      {r.state === 'unconfirmed' && (
+                        <Space orientation="vertical" size={4} data-testid="inbox-reply-unconfirmed">
+                          <Alert
+                            type="warning"
+                            showIcon
+                            title={t(
+                              '平台未能确认这条回复是否已送达群众：请到平台后台核实后再选择，以免重复回复。',
+                              'The platform could not confirm whether this reply reached the citizen: check on the platform first, so the citizen is not answered twice.',
+                            )}
+                          />
+                          {mayWork && (
+                            <Space wrap>
+                              <Popconfirm
+                                title={t('确认群众已收到这条回复？', 'Did the citizen get this reply?')}
+                                okText={t('确认', 'Confirm')}
+                                cancelText={t('取消', 'Cancel')}
+                                onConfirm={() => act(`/inbox/replies/${r.id}/confirmation`, { outcome: 'arrived' })}
+                              >
+                                <Button size="small">{t('已核实送达', 'It arrived')}</Button>
+                              </Popconfirm>
+                              <Popconfirm
+                                title={t('确认平台上没有这条回复，重新发送？', 'The reply is not on the platform: send it again?')}
+                                okText={t('重新发送', 'Send again')}
+                                cancelText={t('取消', 'Cancel')}
+                                onConfirm={() => act(`/inbox/replies/${r.id}/confirmation`, { outcome: 'resend' })}
+                              >
+                                <Button size="small" type="primary">
+                                  {t('未送达，重新发送', 'Not there: send again')}
+                                </Button>
+                              </Popconfirm>
+                            </Space>
+                          )}
+                        </Space>
+                      )}
                       {r.state === 'review' && mayReview && r.createdBy !== me?.id && (
                         <Space>
                           <Button type="primary" size="small" onClick={() => act(`/inbox/replies/${r.id}/review`, { decision: 'approve' })}>
