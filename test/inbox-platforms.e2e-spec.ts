@@ -283,12 +283,14 @@ for (const driver of testDrivers()) {
       assert.equal(made.status, 201, JSON.stringify(made.body));
       const twice = await hub.http.post(url).set(as('ip.ed')).send(body);
       assert.equal(twice.body.id, made.body.id, 'asking again returns the first decision');
+      // The first attempt has ended (not merely been claimed: a claimed row is `sending` with no
+      // error until the platform's answer, or its loss, is recorded).
       await pollUntil(
-        async () => ((await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id })).attempts ?? 0) >= 1,
-        {
-          timeoutMs: 20_000,
-          what: 'the first attempt',
+        async () => {
+          const r = await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id });
+          return r.state === 'done' || ((r.attempts ?? 0) >= 1 && !!r.lastError);
         },
+        { timeoutMs: 20_000, what: 'the first attempt to end' },
       );
       await sw.sim.setFaults('wechat', { rate: 0, kinds: [] });
       const first = await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id });
