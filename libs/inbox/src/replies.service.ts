@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual } from 'typeorm';
-import { AppConfig, Clock, newId } from '@tongfa/core';
+import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { AppConfig, Clock, newId, WorkingHours } from '@tongfa/core';
 import { ComplianceService } from '@tongfa/compliance';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission } from '@tongfa/identity';
@@ -49,6 +49,14 @@ export function replyView(r: InboxReply): ReplyView {
     reviewedAt: r.reviewedAt,
     sentAt: r.sentAt,
   };
+}
+
+/** The thread has our answer: its first-response clock stops (once; a later reply changes nothing). */
+async function markAnswered(m: EntityManager, threadId: string, now: Date, hours: WorkingHours): Promise<void> {
+  const fresh = await m.findOneByOrFail(InboxThread, { id: threadId });
+  if (fresh.state === 'new' || fresh.state === 'assigned') {
+    await m.update(InboxThread, { id: threadId }, { ...answeredPatch(fresh, now, hours), updatedAt: now });
+  }
 }
 
 /**
@@ -178,10 +186,7 @@ export class RepliesService {
           { state: 'sent', sentAt: now, nextAttemptAt: null, lastError: null },
         );
         if (!moved.affected) throw new InboxException(InboxError.NotUnconfirmed);
-        const fresh = await m.findOneByOrFail(InboxThread, { id: t.id });
-        if (fresh.state === 'new' || fresh.state === 'assigned') {
-          await m.update(InboxThread, { id: t.id }, { ...answeredPatch(fresh, now, s.workingHours), updatedAt: now });
-        }
+        await markAnswered(m, t.id, now, s.workingHours);
       });
     }
     return replyView(await repo.findOneByOrFail({ id: r.id }));
@@ -332,10 +337,7 @@ export class RepliesService {
           receivedAt: now,
         });
       }
-      const fresh = await m.findOneByOrFail(InboxThread, { id: t.id });
-      if (fresh.state === 'new' || fresh.state === 'assigned') {
-        await m.update(InboxThread, { id: t.id }, { ...answeredPatch(fresh, now, s.workingHours), updatedAt: now });
-      }
+      await markAnswered(m, t.id, now, s.workingHours);
     });
   }
 }

@@ -3,8 +3,6 @@ import { api } from '../api/client';
 import type { Page } from '../api/types';
 import { pagePath, type Params } from './paged-path';
 
-export { prefetchPaged } from './paged-path';
-
 /** What antd's Table reports when a sortable column header is clicked. */
 interface SorterInfo {
   field?: unknown;

@@ -98,15 +98,7 @@ export class InboxController {
   @ApiOkResponse({ type: ReplyDto })
   async review(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyReviewDto) {
     const view = await this.replies.review(actor, id, dto.decision);
-    const thread = await this.threads.readable(actor, view.threadId);
-    await this.trail.record({
-      action: `inbox.reply.${dto.decision}`,
-      targetType: 'inbox_reply',
-      targetId: id,
-      unitId: thread.unitId,
-      unitPath: thread.unitPath,
-      after: { state: view.state },
-    });
+    await this.recordReplyStep(actor, view, dto.decision);
     return view;
   }
 
@@ -126,15 +118,7 @@ export class InboxController {
   @ApiOkResponse({ type: ReplyDto })
   async settle(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SettleUnconfirmedDto) {
     const view = await this.replies.settleUnconfirmed(actor, id, dto.outcome);
-    const thread = await this.threads.readable(actor, view.threadId);
-    await this.trail.record({
-      action: `inbox.reply.${dto.outcome}`,
-      targetType: 'inbox_reply',
-      targetId: id,
-      unitId: thread.unitId,
-      unitPath: thread.unitPath,
-      after: { state: view.state },
-    });
+    await this.recordReplyStep(actor, view, dto.outcome);
     return view;
   }
 
@@ -220,5 +204,18 @@ export class InboxController {
       after: { ...after },
     });
     return after;
+  }
+
+  /** A step on one reply (review, a person's check of an unconfirmed one), audited on the reply. */
+  private async recordReplyStep(actor: Actor, view: { id: string; threadId: string; state: string }, step: string): Promise<void> {
+    const thread = await this.threads.readable(actor, view.threadId);
+    await this.trail.record({
+      action: `inbox.reply.${step}`,
+      targetType: 'inbox_reply',
+      targetId: view.id,
+      unitId: thread.unitId,
+      unitPath: thread.unitPath,
+      after: { state: view.state },
+    });
   }
 }
