@@ -46,6 +46,8 @@ const Alerts = lazy(() => import('./pages/Alerts'));
 const Inbox = lazy(() => import('./pages/Inbox'));
 const InboxThread = lazy(() => import('./pages/InboxThread'));
 const InboxMetrics = lazy(() => import('./pages/InboxMetrics'));
+const Monitoring = lazy(() => import('./pages/Monitoring'));
+const MonitoringAccount = lazy(() => import('./pages/MonitoringAccount'));
 
 function Guard({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
@@ -113,6 +115,9 @@ export function AppRoutes() {
           <Route path="/inbox/:id" element={<InboxThread />} />
           <Route path="/qa/:id/edit" element={<QaEditor />} />
           <Route path="/media" element={<MediaLibrary />} />
+          <Route path="/monitoring" element={<Monitoring />} />
+          <Route path="/monitoring/accounts/:id" element={<MonitoringAccount />} />
+
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

@@ -15,6 +15,8 @@ import {
   LockOutlined,
   MenuOutlined,
   LogoutOutlined,
+  MonitorOutlined,
+  ScheduleOutlined,
   NotificationOutlined,
   PictureOutlined,
   QuestionCircleOutlined,
@@ -48,6 +50,15 @@ export function AppLayout() {
   // Only those who answer have threads waiting for them.
   const waiting = useInboxWaiting(has('editor') || has('unit_admin'), loc.pathname);
   const writes = has('editor') || has('reviewer') || has('duty_officer') || has('supervisor') || has('unit_admin');
+  const supervise = [
+    ...(has('supervisor') || has('unit_admin') || has('duty_officer') || has('auditor') || has('platform_operator')
+      ? [{ key: '/monitoring', icon: <MonitorOutlined />, label: t('账号监测', 'Account monitoring') }]
+      : []),
+    ...(has('supervisor') || has('unit_admin') || has('duty_officer') || has('auditor')
+      ? [{ key: '/duty', icon: <ScheduleOutlined />, label: t('值班值守', 'On duty') }]
+      : []),
+    ...(has('duty_officer') || has('supervisor') ? [{ key: '/alerts', icon: <AlertOutlined />, label: t('值班提醒', 'Duty alerts') }] : []),
+  ];
   const items = [
     { key: '/', icon: <HomeOutlined />, label: t('工作台', 'Workbench') },
     ...(writes ? [{ key: '/manuscripts', icon: <EditOutlined />, label: t('稿件', 'Manuscripts') }] : []),
@@ -90,7 +101,8 @@ export function AppLayout() {
           { key: '/inbox/metrics', icon: <BarChartOutlined />, label: t('互动统计', 'Interaction metrics') },
         ]
       : []),
-    ...(has('duty_officer') || has('supervisor') ? [{ key: '/alerts', icon: <AlertOutlined />, label: t('值班提醒', 'Duty alerts') }] : []),
+    // 监督: who may read monitoring, duty and alerts, as the API grants them (libs/identity roles.ts).
+    ...(supervise.length ? [{ type: 'group' as const, key: 'supervise', label: t('监督', 'Supervision'), children: supervise }] : []),
     ...(has('supervisor') ? [{ key: '/campaigns', icon: <NotificationOutlined />, label: t('联动任务', 'Campaigns') }] : []),
     ...(has('unit_admin') || has('security_admin') || has('platform_operator')
       ? [
@@ -111,7 +123,7 @@ export function AppLayout() {
     { key: '/security', icon: <LockOutlined />, label: t('账号安全', 'Sign-in security') },
   ];
   const selected = items
-    .map((i) => i.key)
+    .flatMap((i) => ('children' in i && i.children ? i.children.map((c) => c.key) : [i.key]))
     .filter((k) => (k === '/' ? loc.pathname === '/' : loc.pathname.startsWith(k)))
     .slice(-1);
   return (
