@@ -48,6 +48,9 @@ const InboxThread = lazy(() => import('./pages/InboxThread'));
 const InboxMetrics = lazy(() => import('./pages/InboxMetrics'));
 const Monitoring = lazy(() => import('./pages/Monitoring'));
 const MonitoringAccount = lazy(() => import('./pages/MonitoringAccount'));
+const Duty = lazy(() => import('./pages/Duty'));
+const DutySchedule = lazy(() => import('./pages/DutySchedule'));
+const DutyLog = lazy(() => import('./pages/DutyLog'));
 
 function Guard({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
@@ -117,6 +120,9 @@ export function AppRoutes() {
           <Route path="/media" element={<MediaLibrary />} />
           <Route path="/monitoring" element={<Monitoring />} />
           <Route path="/monitoring/accounts/:id" element={<MonitoringAccount />} />
+          <Route path="/duty" element={<Duty />} />
+          <Route path="/duty/schedule/:unitId" element={<DutySchedule />} />
+          <Route path="/duty/log/:unitId" element={<DutyLog />} />
 
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
