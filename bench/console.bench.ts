@@ -17,8 +17,11 @@ import { ensureConsoleBuilt, launchChromium, listen } from '../test/support/brow
 
 /**
  * First load of the workbench in Chromium against the hub on loopback: a fresh browser context
- * (empty cache) per run, signed in as an editor, timed from navigation to the workbench's
- * drafts table rendered with its data. Two consoles, interleaved run by run in the same process so
+ * (empty cache) per run, signed in as an editor, timed in the page from the start of the navigation
+ * (performance.now() = 0) to the moment the workbench's drafts card shows its data (a row or the
+ * empty text; a MutationObserver notes it as the DOM changes). The same load as the test driver
+ * saw it (from before page.goto to its wait ending, with the driver's own round trips) is printed
+ * beside it. Two consoles, interleaved run by run in the same process so
  * both meet the same machine load: the baseline, the console as built from TONGFA_BENCH_BASELINE
  * (a git revision, by default the last one before the first-load work, built once into the temp
  * folder; or the path of a built console), and the current build. Both are served the same way
@@ -28,17 +31,22 @@ import { ensureConsoleBuilt, launchChromium, listen } from '../test/support/brow
  */
 
 /** The last revision before the first-load work (issue #12): what "today's figures" were measured on. */
-const DEFAULT_BASELINE = 'a7a9dab';
+const DEFAULT_BASELINE = '5916193';
 const RUNS = 10;
 const TARGET_MS = 800;
 const JS_BUDGET = 0.5 * 1024 * 1024;
+/** The drafts card's data: a row or the empty text, of the antd builds (baseline) and of today's plain card. */
+const SHOWN = '.ant-empty, tbody tr, .ant-list-empty-text, .ant-list-item, .tf-list-item, .tf-empty';
 /** What the baseline measured when it was recorded, for a run without one (no git history). */
 const TODAY = 'recorded before the first-load work: median ~2.0 s on a loaded machine, 44 requests, 36 JS files, 371 KB gzipped';
 const ROOT = resolve(__dirname, '../..');
 const DIST = join(ROOT, 'apps/console/dist');
 
 interface Load {
+  /** From navigation start to the drafts shown, in the page's clock. */
   ms: number;
+  /** The same, as the test driver saw it. */
+  driverMs: number;
   /**
    * CPU time Chromium's renderer processes spent during the load, in ms: unlike the wall clock it
    * hardly grows with the machine's load (a loaded machine makes the page wait for a core, not work more).
@@ -68,6 +76,9 @@ async function firstLoad(browser: Browser, base: string, tokens: string): Promis
   try {
     // The session the sign-in page would have stored (sessionStorage), set before any script runs.
     await ctx.addInitScript(`sessionStorage.setItem('tongfa.tokens', ${JSON.stringify(tokens)})`);
+    await ctx.addInitScript(`new MutationObserver((_, o) => {
+      if (document.querySelector('[data-testid=my-drafts] :is(${SHOWN})')) { window.__tfShown = performance.now(); o.disconnect(); }
+    }).observe(document, { childList: true, subtree: true })`);
     const page = await ctx.newPage();
     const jsFiles: string[] = [];
     const encodings = new Set<string>();
@@ -87,17 +98,14 @@ async function firstLoad(browser: Browser, base: string, tokens: string): Promis
     });
     const cpu0 = await rendererCpu(browser);
     const t0 = performance.now();
-    await page.goto(`${base}/`);
-    await page
-      .getByTestId('my-drafts')
-      .locator('.ant-empty, tbody tr, .ant-list-empty-text, .ant-list-item')
-      .first()
-      .waitFor({ timeout: 30_000 });
-    const ms = performance.now() - t0;
+    await page.goto(`${base}/`, { waitUntil: 'commit' });
+    await page.getByTestId('my-drafts').locator(SHOWN).first().waitFor({ timeout: 30_000 });
+    const driverMs = performance.now() - t0;
+    const ms = (await page.evaluate('window.__tfShown')) as number;
     const cpuMs = (await rendererCpu(browser)) - cpu0;
     await page.waitForLoadState('networkidle');
     const jsWire = (await Promise.all(sized)).reduce((a, b) => a + b, 0);
-    return { ms, cpuMs, requests, jsWire, jsFiles, encodings };
+    return { ms, driverMs, cpuMs, requests, jsWire, jsFiles, encodings };
   } finally {
     await ctx.close();
   }
@@ -109,11 +117,12 @@ function summary(label: string, loads: Load[]): { median: number; line: string }
   const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
   const last = loads[loads.length - 1];
   const cpu = loads.map((l) => l.cpuMs).sort((a, b) => a - b)[Math.floor(loads.length / 2)];
+  const driver = loads.map((l) => l.driverMs).sort((a, b) => a - b)[Math.floor(loads.length / 2)];
   return {
     median,
     line:
       `${label.padEnd(12)} median ${median.toFixed(0)} ms, p90 ${p(0.9).toFixed(0)} ms, min ${times[0].toFixed(0)} ms over ${loads.length} runs ` +
-      `(renderer CPU ${cpu.toFixed(0)} ms); ` +
+      `(renderer CPU ${cpu.toFixed(0)} ms; as the test driver saw it ${driver.toFixed(0)} ms); ` +
       `${last.requests} requests, ${(last.jsWire / 1024).toFixed(0)} KB of JavaScript on the wire (${[...last.encodings].join(', ')})`,
   };
 }

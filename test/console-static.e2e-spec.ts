@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -90,5 +91,19 @@ describe('console static files (sqlite)', () => {
     const api = await get(base, '/api/v1/no-such-route', { 'Accept-Encoding': 'br' });
     assert.equal(api.status, 404);
     assert.match(String(api.headers['content-type']), /json/);
+  });
+
+  it('lets the page run its inline boot script, by hash, and no other inline script', async () => {
+    const page = await get(base, '/');
+    const html = page.body.toString();
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    assert.equal(inline.length, 1, 'one inline script: the boot script');
+    assert.match(inline[0], /__tongfaEarly/);
+    const csp = String(page.headers['content-security-policy']);
+    const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? '';
+    const hash = `'sha256-${createHash('sha256').update(inline[0], 'utf8').digest('base64')}'`;
+    assert.ok(scriptSrc.split(' ').includes(hash), `script-src ${scriptSrc} allows the boot script`);
+    assert.doesNotMatch(scriptSrc, /unsafe-inline/);
+    assert.equal(scriptSrc.split(' ').filter((s) => s.startsWith("'sha256-")).length, 1, 'only that one hash');
   });
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import type { OutputChunk } from 'rolldown';
+import { rolldown } from 'rolldown';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -21,21 +21,31 @@ function cachedScrollbarSize(): Plugin {
 }
 
 /**
- * src/boot.ts is an entry of its own, run before the app's bundle: index.html gets an async module
- * script for its chunk, which runs as soon as its few hundred bytes arrive. (Two module scripts in index.html would be merged by Vite into
- * one entry, which waits for the libraries — the very wait boot.ts exists to avoid.)
+ * src/boot.ts, bundled on its own (no shared chunks) and inlined at the top of index.html's head:
+ * it runs while the page is still parsing, so who is signed in and the workbench's lists are asked
+ * before a single file of the app is fetched. The hub allows exactly this inline script in its CSP
+ * by its hash (apps/hub/src/console/console-static.ts `consoleInlineScriptHashes`).
  */
-function bootEntryFirst(): Plugin {
+function inlineBoot(): Plugin {
+  const entry = fileURLToPath(new URL('./src/boot.ts', import.meta.url));
   return {
-    name: 'tongfa-boot-entry-first',
-    apply: 'build',
+    name: 'tongfa-inline-boot',
     transformIndexHtml: {
       order: 'post',
-      handler(html, ctx) {
-        const boot = Object.values(ctx.bundle ?? {}).find((c): c is OutputChunk => c.type === 'chunk' && c.isEntry && c.name === 'boot');
-        if (!boot) throw new Error('the boot entry (src/boot.ts) is missing from the build');
-        // async: a module script runs as soon as it is fetched, not after the app's bundle before it.
-        return [{ tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `/${boot.fileName}` }, injectTo: 'head' }];
+      async handler(html) {
+        const bundle = await rolldown({ input: entry, platform: 'browser', logLevel: 'warn' });
+        try {
+          const { output } = await bundle.generate({ format: 'iife', minify: true });
+          // `</script` cannot occur in it (no such string in the source), but make sure.
+          const code = output[0].code.trim();
+          if (/<\/script/i.test(code)) throw new Error('the boot script contains </script>');
+          // After <meta charset> and <title>, before the app's module script and stylesheet (a
+          // classic script after a stylesheet would wait for it).
+          if (!html.includes('</title>')) throw new Error('index.html has no <title> to put the boot script after');
+          return html.replace('</title>', () => `</title>\n    <script>${code}</script>`);
+        } finally {
+          await bundle.close();
+        }
       },
     },
   };
@@ -44,17 +54,14 @@ function bootEntryFirst(): Plugin {
 // Built into apps/console/dist, which the hub serves at `/` (the API stays under /api).
 export default defineConfig({
   base: '/',
-  plugins: [cachedScrollbarSize(), bootEntryFirst(), react()],
+  plugins: [cachedScrollbarSize(), inlineBoot(), react()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
-      input: {
-        index: fileURLToPath(new URL('./index.html', import.meta.url)),
-        boot: fileURLToPath(new URL('./src/boot.ts', import.meta.url)),
-      },
+      input: { index: fileURLToPath(new URL('./index.html', import.meta.url)) },
       output: {
         // Everything the entry needs statically (the layout and the workbench, the first page of
         // nearly every visit) in two files, the libraries and our code, instead of ~35 small

@@ -184,6 +184,10 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
     ['rt.ed', '/inbox', /互动消息/, 'inbox'],
     ['rt.ed', `/inbox/${threadId}`, /互动详情/, 'inbox-thread'],
     ['rt.sup', '/inbox/metrics', /互动统计/, 'inbox-metrics'],
+    ['rt.sup', '/monitoring', /账号监测/, 'monitoring'],
+    ['rt.duty', '/duty', /值班值守/, 'duty'],
+    ['rt.admin', `/duty/schedule/${world.units.countyA1.id}`, /值班表/, 'duty-schedule'],
+    ['rt.duty', `/duty/log/${world.units.countyA1.id}`, /值班日志/, 'duty-log'],
   ];
 
   it('opens every route from a link and after a reload, signed in, with its heading and no uncaught error', async () => {
@@ -213,6 +217,10 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       ['rt.sup', '/campaigns'],
       ['rt.ed', '/inbox'],
       ['rt.sup', '/inbox/metrics'],
+      ['rt.sup', '/monitoring'],
+      ['rt.duty', '/duty'],
+      ['rt.admin', `/duty/schedule/${world.units.countyA1.id}`],
+      ['rt.duty', `/duty/log/${world.units.countyA1.id}`],
     ];
     // Data the world holds (names of units, people, accounts, manuscripts) may be Chinese in any language.
     const data = [
@@ -222,7 +230,7 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       '待审稿件：社区疫苗接种安排',
     ].filter((x): x is string => !!x);
     const chrome =
-      'h1, h2, h3, th, label, button, [role=tab], [role=menuitem], .ant-card-head-title, .ant-empty-description, .ant-form-item-extra, .ant-select-selection-placeholder, .ant-statistic-title';
+      'h1, h2, h3, th, label, button, [role=tab], [role=menuitem], .ant-card-head-title, .ant-empty-description, .ant-form-item-extra, .ant-select-selection-placeholder, .ant-statistic-title, .tf-empty, .tf-stats dt';
     const problems: string[] = [];
     for (const [user, path] of english) {
       const page = await signIn(browser, base, user, PASSWORD, contexts);
@@ -234,7 +242,7 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       // What a reader sees of the console's own words: visible chrome, outside the signed-in name and the
       // language switch (中文 names the language itself), and placeholders.
       const texts = (await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(chrome)})]
-        .filter((e) => !e.closest('[data-testid=whoami], .ant-segmented') && e.getClientRects().length > 0)
+        .filter((e) => !e.closest('[data-testid=whoami], .tf-lang') && e.getClientRects().length > 0)
         .map((e) => (e.innerText ?? e.textContent ?? '').trim())
         .concat([...document.querySelectorAll('input[placeholder], textarea[placeholder]')].map((e) => e.getAttribute('placeholder')))`)) as string[];
       for (const raw of texts) {
@@ -247,6 +255,33 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       await page.context().close();
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('on a phone folds the navigation behind the header button: it opens over the page, leads to a page and folds away; Escape folds it too', async () => {
+    const page = await deepLinkAndReload('rt.ed', '/', /工作台/, PHONE);
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    const toggle = page.getByRole('button', { name: '导航菜单' });
+    assert.equal(await nav.isVisible(), false, 'folded at 390 px');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await toggle.click();
+    await nav.waitFor({ state: 'visible' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await screenshot(page, 'route-workbench-390-menu');
+    // Over the page, not beside it: the page does not get narrower or wider.
+    assert.ok(((await page.evaluate('document.documentElement.scrollWidth')) as number) <= PHONE.width);
+    await page.getByRole('menuitem', { name: '发布记录' }).click();
+    await page.getByRole('heading', { level: 1, name: /发布记录/ }).waitFor();
+    await nav.waitFor({ state: 'hidden' });
+    await toggle.click();
+    await nav.waitFor({ state: 'visible' });
+    assert.equal(await page.getByRole('menuitem', { name: '发布记录' }).getAttribute('aria-current'), 'page');
+    // Arrow keys move between the items; Escape folds the menu.
+    await page.getByRole('menuitem', { name: '发布记录' }).focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), '发布日历');
+    await page.keyboard.press('Escape');
+    await nav.waitFor({ state: 'hidden' });
+    await page.context().close();
   });
 
   it('fits every page into 390 px without sideways scrolling (tables scroll in their own box), with no serious axe finding', async () => {

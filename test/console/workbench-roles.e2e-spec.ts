@@ -86,7 +86,7 @@ describe('console: role workbenches for auditor, operator and supervisor', () =>
       // The platform by its name, and the count beside the heading (the shared list card).
       await approvals.getByText('微博', { exact: true }).waitFor();
       assert.doesNotMatch(await approvals.innerText(), /\bweibo\b/);
-      assert.equal((await approvals.locator('.ant-card-extra').innerText()).trim(), '1');
+      assert.equal((await approvals.locator('.tf-card-extra').innerText()).trim(), '1');
       await page
         .getByTestId('sup-at-risk')
         .getByText(/所有账号近 10 天内均有更新|从未发布|最后更新/)

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Loading } from './components/Loading';
 import { useSession } from './lib/session';
 import { AppLayout } from './components/AppLayout';
+import { AntdHost } from './components/AntdHost';
 // The workbench is the first page of nearly every visit: part of the entry, so index.html preloads
 // its modules with the rest (lazily it was a second wave of ~25 requests after the first had run).
 import Workbench from './pages/Workbench';
@@ -70,7 +71,14 @@ export function AppRoutes() {
   return (
     <Suspense fallback={<Loading />}>
       <Routes>
-        <Route path="/login" element={<Login />} />
+        <Route
+          path="/login"
+          element={
+            <AntdHost needsAntd>
+              <Login />
+            </AntdHost>
+          }
+        />
         <Route
           element={
             <Guard>

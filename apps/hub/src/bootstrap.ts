@@ -10,7 +10,7 @@ import { HubModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { bodyParsers, webhookBodyParser } from './common/body-parsers';
 import { QueueAdminGate } from './ops/queues-board';
-import { serveConsole } from './console/console-static';
+import { consoleInlineScriptHashes, serveConsole } from './console/console-static';
 import { quietBoot } from './ops/log-output';
 
 export const API_PREFIX = 'api/v1';
@@ -43,7 +43,8 @@ export async function createHub(config: AppConfig, opts: CreateHubOptions = {}):
           // The editor plays a chosen video from a blob: URL to capture its poster frame.
           mediaSrc: ["'self'", 'blob:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
+          // The console's inline boot script by its hash, and no other inline script.
+          scriptSrc: ["'self'", ...consoleInlineScriptHashes()],
         },
       },
     }),

@@ -1,5 +1,6 @@
 // The one way the console talks to the hub: bearer tokens from the session, one refresh on 401,
 // errors as ApiError with the API's field details so forms can show them at the field.
+import type { EarlyMap } from '../lib/early';
 
 export interface FieldProblem {
   field: string;
@@ -102,20 +103,16 @@ export async function raw(path: string, init: RequestInit = {}, retried = false)
 }
 
 /**
- * GETs started before the page that needs them has rendered (the workbench's lists, as soon as the
- * session is known, while React is still rendering the layout): the page's own api() call for the
- * same path takes that response instead of asking again. Each is taken once, and only while fresh;
- * one that failed is asked again by the page (which then sees the error itself).
+ * GETs started before the page that needs them has rendered: the inline boot script in index.html
+ * (src/boot.ts) asks who is signed in and the workbench's lists while the libraries download. The
+ * page's own api() call for the same path takes that response instead of asking again. Each is taken
+ * once, and only while fresh; one that failed (or answered 401: the boot script does not refresh
+ * tokens) is asked again by the page, through the refresh.
  */
-const early = new Map<string, { at: number; res: Promise<Response | null> }>();
+const early: EarlyMap = (window.__tongfaEarly ??= new Map());
 const EARLY_FRESH_MS = 10_000;
 
-export function prefetch(path: string): void {
-  if (early.has(path)) return;
-  early.set(path, { at: Date.now(), res: raw(path).catch(() => null) });
-}
-
-function takePrefetched(path: string): Promise<Response | null> | null {
+export function takePrefetched(path: string): Promise<Response | null> | null {
   const e = early.get(path);
   if (!e) return null;
   early.delete(path);
@@ -135,13 +132,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return (await res.json()) as T;
 }
 
-/** Query string from defined values only. */
-export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
-  const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
-  const s = u.toString();
-  return s ? `?${s}` : '';
-}
+export { qs } from '../lib/query';
 
 /** Upload with progress: fetch has no upload progress, XMLHttpRequest does. */
 export function upload<T>(path: string, file: File, onProgress: (percent: number) => void): Promise<T> {

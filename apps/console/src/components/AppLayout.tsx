@@ -1,6 +1,5 @@
-import { Suspense, useState } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
+import { Suspense, useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import {
   ApartmentOutlined,
   AlertOutlined,
@@ -28,11 +27,11 @@ import {
 import { useSession } from '../lib/session';
 import { LangContext, useT } from '../lib/i18n';
 import { useContext } from 'react';
+import { AntdHost, loadAntd } from './AntdHost';
 import { Loading } from './Loading';
 import { NotificationBell } from './NotificationBell';
 import { useFocusableTableScroll } from './ScrollRegion';
 import { useInboxWaiting } from '../lib/inbox';
-import { DARK } from '../lib/notifications';
 
 export function AppLayout() {
   const { me, signOut, has } = useSession();
@@ -41,10 +40,21 @@ export function AppLayout() {
   const nav = useNavigate();
   const loc = useLocation();
   const { lang, setLang } = useContext(LangContext);
-  // Below the lg breakpoint the navigation folds away behind a header button (not antd's floating
-  // trigger, which would sit on top of the page's own buttons at phone width).
-  const [narrow, setNarrow] = useState(false);
+  // Below the lg breakpoint (992 px) the navigation folds away behind a header button and opens
+  // over the page (components/lite.css); it closes again on a choice, Escape or a route change.
   const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => setNavOpen(false), [loc.pathname]);
+  // The workbench is plain elements; every other page is built with antd, which starts loading
+  // once the workbench is up, while the reader looks at it, so the next page does not wait.
+  const needsAntd = loc.pathname !== '/';
+  useEffect(() => {
+    // After the page's load event and when the browser is idle: never ahead of the first page's own files.
+    const idle = () =>
+      (window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200)))(() => void loadAntd(), { timeout: 5_000 });
+    if (document.readyState === 'complete') idle();
+    else window.addEventListener('load', idle, { once: true });
+    return () => window.removeEventListener('load', idle);
+  }, []);
   // inbox:read (libs/identity roles.ts): the people who answer, assign, review, supervise or audit.
   const inbox = has('editor') || has('reviewer') || has('unit_admin') || has('supervisor') || has('duty_officer') || has('auditor');
   // Only those who answer have threads waiting for them.
@@ -86,14 +96,10 @@ export function AppLayout() {
               <span data-testid="menu-inbox">
                 {t('互动消息', 'Interaction inbox')}
                 {waiting > 0 && (
-                  <Tag
-                    style={{ ...DARK, marginLeft: 8 }}
-                    data-testid="inbox-waiting"
-                    title={t('指派给我、待答复', 'Assigned to me, unanswered')}
-                  >
+                  <span className="tf-count" data-testid="inbox-waiting" title={t('指派给我、待答复', 'Assigned to me, unanswered')}>
                     {waiting}
                     <span className="sr-only">{t(' 条待答复', ' waiting')}</span>
-                  </Tag>
+                  </span>
                 )}
               </span>
             ),
@@ -102,7 +108,7 @@ export function AppLayout() {
         ]
       : []),
     // 监督: who may read monitoring, duty and alerts, as the API grants them (libs/identity roles.ts).
-    ...(supervise.length ? [{ type: 'group' as const, key: 'supervise', label: t('监督', 'Supervision'), children: supervise }] : []),
+    ...(supervise.length ? [{ key: 'supervise', label: t('监督', 'Supervision'), children: supervise }] : []),
     ...(has('supervisor') ? [{ key: '/campaigns', icon: <NotificationOutlined />, label: t('联动任务', 'Campaigns') }] : []),
     ...(has('unit_admin') || has('security_admin') || has('platform_operator')
       ? [
@@ -127,83 +133,116 @@ export function AppLayout() {
     .filter((k) => (k === '/' ? loc.pathname === '/' : loc.pathname.startsWith(k)))
     .slice(-1);
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <div className="tf-app">
       <a className="tf-skip" href="#main">
         {t('跳到正文', 'Skip to content')}
       </a>
-      <Layout.Header className="tf-header" style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#002766' }}>
-        {narrow && (
-          <Button
-            type="text"
-            icon={<MenuOutlined style={{ color: '#fff' }} />}
-            aria-label={t('导航菜单', 'Navigation menu')}
-            aria-expanded={navOpen}
-            onClick={() => setNavOpen((o) => !o)}
-          />
-        )}
-        <Typography.Text strong style={{ color: '#fff', fontSize: 18, whiteSpace: 'nowrap' }}>
-          统发 Tongfa
-        </Typography.Text>
-        <div style={{ flex: 1 }} />
-        <Space size="middle">
+      <header className="tf-header">
+        <button
+          type="button"
+          className="tf-iconbtn tf-navtoggle"
+          aria-label={t('导航菜单', 'Navigation menu')}
+          aria-expanded={navOpen}
+          aria-controls="tf-nav"
+          onClick={() => setNavOpen((o) => !o)}
+        >
+          <MenuOutlined aria-hidden />
+        </button>
+        <span className="tf-brand">统发 Tongfa</span>
+        <div className="tf-spacer" />
+        <div className="tf-tools">
           <NotificationBell />
-          <Typography.Text style={{ color: '#fff' }} className="tf-whoami" data-testid="whoami">
+          <span className="tf-whoami" data-testid="whoami">
             {me?.displayName}
-          </Typography.Text>
-          <Segmented
-            aria-label={t('界面语言', 'Language')}
-            size="small"
-            value={lang}
-            onChange={(v) => setLang(v as 'zh' | 'en')}
-            options={[
-              { label: '中文', value: 'zh' },
-              { label: 'EN', value: 'en' },
-            ]}
-          />
-          <Button
-            size="small"
-            icon={<LogoutOutlined />}
+          </span>
+          <div className="tf-lang" role="group" aria-label={t('界面语言', 'Language')}>
+            {(['zh', 'en'] as const).map((l) => (
+              <button key={l} type="button" aria-pressed={lang === l} onClick={() => setLang(l)}>
+                {l === 'zh' ? '中文' : 'EN'}
+              </button>
+            ))}
+          </div>
+          <button
+            type="button"
+            className="tf-btn tf-btn-sm"
             onClick={async () => {
               await signOut();
               nav('/login');
             }}
           >
+            <LogoutOutlined aria-hidden />
             {t('退出', 'Sign out')}
-          </Button>
-        </Space>
-      </Layout.Header>
-      <Layout>
-        <Layout.Sider
-          width={200}
-          theme="light"
-          breakpoint="lg"
-          collapsedWidth={0}
-          trigger={null}
-          collapsed={narrow && !navOpen}
-          onBreakpoint={(broken) => {
-            setNarrow(broken);
-            setNavOpen(false);
-          }}
+          </button>
+        </div>
+      </header>
+      <div className="tf-body">
+        <nav
+          id="tf-nav"
+          className="tf-sider"
+          data-open={navOpen}
+          aria-label={t('主导航', 'Main navigation')}
+          onKeyDown={menuKeys(setNavOpen)}
         >
-          <nav aria-label={t('主导航', 'Main navigation')}>
-            <Menu
-              mode="inline"
-              selectedKeys={selected}
-              items={items}
-              onClick={(e) => {
-                nav(e.key);
-                setNavOpen(false);
-              }}
-              style={{ height: '100%', borderRight: 0 }}
-            />
-          </nav>
-        </Layout.Sider>
-        <Layout.Content id="main" role="main" className="tf-main">
+          <ul role="menu" aria-orientation="vertical" className="tf-menu">
+            {items.map((i) =>
+              'children' in i && i.children ? (
+                // A titled group of the menu (监督): its heading is the group's name for assistive technology.
+                <li role="none" key={i.key}>
+                  <div className="tf-menu-group" id={`tf-menu-${i.key}`}>
+                    {i.label}
+                  </div>
+                  <ul role="group" aria-labelledby={`tf-menu-${i.key}`} className="tf-menu tf-menu-sub">
+                    {i.children.map((c) => (
+                      <MenuLink key={c.key} item={c} current={selected.includes(c.key)} onClick={() => setNavOpen(false)} />
+                    ))}
+                  </ul>
+                </li>
+              ) : (
+                <MenuLink key={i.key} item={i} current={selected.includes(i.key)} onClick={() => setNavOpen(false)} />
+              ),
+            )}
+          </ul>
+        </nav>
+        <main id="main" className="tf-main">
           <Suspense fallback={<Loading />}>
-            <Outlet />
+            <AntdHost needsAntd={needsAntd}>
+              <Outlet />
+            </AntdHost>
           </Suspense>
-        </Layout.Content>
-      </Layout>
-    </Layout>
+        </main>
+      </div>
+    </div>
   );
+}
+
+function MenuLink({
+  item,
+  current,
+  onClick,
+}: {
+  item: { key: string; icon: ReactNode; label: ReactNode };
+  current: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <li role="none">
+      <Link role="menuitem" className="tf-menu-item" to={item.key} aria-current={current ? 'page' : undefined} onClick={onClick}>
+        {item.icon}
+        <span>{item.label}</span>
+      </Link>
+    </li>
+  );
+}
+
+/** Arrow keys move between the menu's items (the menu pattern); Escape folds the menu on a phone. */
+function menuKeys(setOpen: (open: boolean) => void) {
+  return (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key === 'Escape') return setOpen(false);
+    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
+    const links = [...e.currentTarget.querySelectorAll<HTMLAnchorElement>('[role=menuitem]')];
+    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? links.length - 1 : at + (e.key === 'ArrowDown' ? 1 : -1);
+    links[(next + links.length) % links.length]?.focus();
+    e.preventDefault();
+  };
 }

@@ -1,7 +1,12 @@
-import { Spin } from 'antd';
+import { useT } from '../lib/i18n';
 
-export const Loading = () => (
-  <div style={{ padding: 48, textAlign: 'center' }} role="status" aria-live="polite">
-    <Spin />
-  </div>
-);
+/** A page or part of one waiting for its data: a spinner, announced once to screen readers. */
+export const Loading = () => {
+  const t = useT();
+  return (
+    <div className="tf-loading" role="status" aria-live="polite">
+      <span className="tf-spinner" aria-hidden />
+      <span className="sr-only">{t('加载中', 'Loading')}</span>
+    </div>
+  );
+};

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Badge, Button } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { api } from '../api/client';
 import { usePolling } from '../lib/usePolling';
@@ -28,16 +27,25 @@ export function NotificationBell() {
     return () => window.removeEventListener(NOTIFICATIONS_CHANGED, on);
   }, [load]);
   const label = unread ? t(`通知（${unread} 条未读）`, `Notifications (${unread} unread)`) : t('通知', 'Notifications');
+  // A plain button (components/lite.css): the header is drawn before antd loads. The count sits
+  // beside the button, not in it: the button's name already says it (axe label-content-name-mismatch).
   return (
-    <Badge count={unread} size="small" overflowCount={99} offset={[-4, 4]}>
-      <Button
-        type="text"
+    <span className="tf-bell">
+      <button
+        type="button"
+        className="tf-iconbtn"
         data-testid="notification-bell"
         aria-label={label}
         title={label}
-        icon={<BellOutlined style={{ color: '#fff', fontSize: 18 }} />}
         onClick={() => nav('/notifications')}
-      />
-    </Badge>
+      >
+        <BellOutlined aria-hidden />
+      </button>
+      {unread > 0 && (
+        <span className="tf-badge" aria-hidden>
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </span>
   );
 }

@@ -1,19 +1,19 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, Card, Col, List, Space, Statistic, Tag, Typography } from 'antd';
 import { api, qs } from '../api/client';
 import type { Account, Assignment, Page, Unit } from '../api/types';
 import { useSession } from '../lib/session';
 import { useLang, useT } from '../lib/i18n';
 import { formatLocalTime } from '../lib/beijing-time';
-import { DARK } from '../lib/notifications';
-import { ListCard } from './ListCard';
+import { CardError, ListCard, PlainCard } from './ListCard';
+import { Loading } from './Loading';
 import { platformName } from './PlatformIcon';
 
-const h2 = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
 const DAY = 86_400_000;
 // Links beside plain text are told apart by more than colour (axe link-in-text-block).
 const UNDERLINE = { textDecoration: 'underline' } as const;
+/** Lines of a card, one below the other. */
+const STACK = { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: 8 } as const;
 
 function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): { data: T | null; error: string | null } {
   const [data, setData] = useState<T | null>(null);
@@ -44,41 +44,41 @@ export function AuditorCards() {
   const recent = useLoad(() => api<Page<AuditRow>>(`/audit${qs({ pageSize: 8 })}`));
   return (
     <>
-      <Col xs={24} xl={8}>
-        <Card title={h2(t('审计链校验', 'Audit chain'))} data-testid="audit-chain">
-          {verify.error && <Alert type="error" title={verify.error} />}
-          {verify.data && (
-            <Space direction="vertical">
-              <Tag color={verify.data.ok ? 'success' : 'error'} style={DARK}>
-                {verify.data.ok
-                  ? t('完整，未发现篡改', 'Intact')
-                  : t(`发现 ${verify.data.problems.length} 处问题`, `${verify.data.problems.length} problems`)}
-              </Tag>
-              <Typography.Text>{t(`已校验 ${verify.data.checked} 条记录`, `${verify.data.checked} entries checked`)}</Typography.Text>
-              <Link to="/audit">{t('查看审计日志', 'Open the audit log')}</Link>
-            </Space>
-          )}
-        </Card>
-      </Col>
+      <PlainCard title={t('审计链校验', 'Audit chain')} testId="audit-chain">
+        <CardError error={verify.error} />
+        {!verify.data && !verify.error && <Loading />}
+        {verify.data && (
+          <div style={STACK}>
+            <span className="tf-tag" data-tone={verify.data.ok ? 'success' : 'error'}>
+              {verify.data.ok
+                ? t('完整，未发现篡改', 'Intact')
+                : t(`发现 ${verify.data.problems.length} 处问题`, `${verify.data.problems.length} problems`)}
+            </span>
+            <span>{t(`已校验 ${verify.data.checked} 条记录`, `${verify.data.checked} entries checked`)}</span>
+            <Link to="/audit">{t('查看审计日志', 'Open the audit log')}</Link>
+          </div>
+        )}
+      </PlainCard>
       <ListCard<AuditRow>
         title={t('最近的操作', 'Recent actions')}
         testId="audit-recent"
-        span={16}
         load={recent}
         items={recent.data?.items ?? []}
         empty={t('暂无记录', 'Nothing recorded')}
         rowKey={(r) => r.seq}
         row={(r) => (
           <>
-            <Typography.Text strong>{r.actorName ?? t('系统', 'system')}</Typography.Text>
-            <Typography.Text>{r.actionLabel?.[lang] ?? r.action}</Typography.Text>
-            {r.targetName && <Typography.Text>「{r.targetName}」</Typography.Text>}
+            <strong>{r.actorName ?? t('系统', 'system')}</strong>
+            <span>{r.actionLabel?.[lang] ?? r.action}</span>
+            {r.targetName && <span>「{r.targetName}」</span>}
             {r.result !== 'success' && (
-              <Tag color="error" style={DARK}>
+              <span className="tf-tag" data-tone="error">
                 {t('失败', 'failed')}
-              </Tag>
+              </span>
             )}
-            <Typography.Text style={{ color: 'rgba(0,0,0,0.65)', fontSize: 12 }}>{formatLocalTime(r.at, lang)}</Typography.Text>
+            <span className="tf-secondary" style={{ fontSize: 12 }}>
+              {formatLocalTime(r.at, lang)}
+            </span>
           </>
         )}
       />
@@ -122,60 +122,57 @@ export function OperatorCards() {
   );
   return (
     <>
-      <Col xs={24} xl={8}>
-        <Card title={h2(t('运行状态', 'Health'))} data-testid="ops-health">
-          {ready.data && (
-            <Space direction="vertical">
-              <Tag color={ready.data.ok ? 'success' : 'error'} style={DARK}>
-                {ready.data.ok ? t('就绪', 'Ready') : t('未就绪', 'Not ready')}
-              </Tag>
-              {Object.entries(ready.data.body.info ?? {}).map(([k, v]) => (
-                <Typography.Text key={k}>
-                  {CHECKS[k] ? CHECKS[k][lang] : k}：{v.status === 'up' ? t('正常', 'up') : v.status}
-                </Typography.Text>
-              ))}
-              {(Array.isArray(ready.data.body.details) ? ready.data.body.details : []).map((d) => (
-                <Typography.Text key={d.field} type="danger">
-                  {d.field}: {d.message}
-                </Typography.Text>
-              ))}
-            </Space>
-          )}
-        </Card>
-      </Col>
-      <Col xs={24} xl={8}>
-        <Card title={h2(t('队列积压', 'Queue depth'))} data-testid="ops-queues">
-          {queues.error && <Alert type="error" title={queues.error} />}
-          <Space wrap size="large">
-            {(queues.data ?? []).map(([q, n]) => (
-              <Statistic key={q} title={q} value={n} />
+      <PlainCard title={t('运行状态', 'Health')} testId="ops-health">
+        {!ready.data && !ready.error && <Loading />}
+        <CardError error={ready.error} />
+        {ready.data && (
+          <div style={STACK}>
+            <span className="tf-tag" data-tone={ready.data.ok ? 'success' : 'error'}>
+              {ready.data.ok ? t('就绪', 'Ready') : t('未就绪', 'Not ready')}
+            </span>
+            {Object.entries(ready.data.body.info ?? {}).map(([k, v]) => (
+              <span key={k}>
+                {CHECKS[k] ? CHECKS[k][lang] : k}：{v.status === 'up' ? t('正常', 'up') : v.status}
+              </span>
             ))}
-          </Space>
-          {queues.data?.length === 0 && <Typography.Text>{t('暂无队列指标', 'No queue metrics')}</Typography.Text>}
-        </Card>
-      </Col>
-      <Col xs={24} xl={8}>
-        <Card title={h2(t('平台插件', 'Plugins'))} data-testid="ops-plugins">
-          {plugins.error && <Alert type="error" title={plugins.error} />}
-          {plugins.data && (
-            <Space direction="vertical">
-              <Typography.Text>{t(`已加载 ${plugins.data.items.length} 个插件`, `${plugins.data.items.length} loaded`)}</Typography.Text>
-              <Space wrap size={4}>
-                {plugins.data.items.map((p) => (
-                  <Tag key={p.id} style={DARK}>
-                    {typeof p.name === 'string' ? p.name : p.name[lang]} {p.version}
-                  </Tag>
-                ))}
-              </Space>
-              {(plugins.data.refused ?? []).length > 0 && (
-                <Typography.Text type="danger">
-                  {t(`未加载 ${plugins.data.refused!.length} 个`, `${plugins.data.refused!.length} refused`)}
-                </Typography.Text>
-              )}
-            </Space>
-          )}
-        </Card>
-      </Col>
+            {(Array.isArray(ready.data.body.details) ? ready.data.body.details : []).map((d) => (
+              <span key={d.field} className="tf-danger">
+                {d.field}: {d.message}
+              </span>
+            ))}
+          </div>
+        )}
+      </PlainCard>
+      <PlainCard title={t('队列积压', 'Queue depth')} testId="ops-queues">
+        <CardError error={queues.error} />
+        <dl className="tf-stats">
+          {(queues.data ?? []).map(([q, n]) => (
+            <div key={q}>
+              <dt>{q}</dt>
+              <dd>{n}</dd>
+            </div>
+          ))}
+        </dl>
+        {queues.data?.length === 0 && <span>{t('暂无队列指标', 'No queue metrics')}</span>}
+      </PlainCard>
+      <PlainCard title={t('平台插件', 'Plugins')} testId="ops-plugins">
+        <CardError error={plugins.error} />
+        {plugins.data && (
+          <div style={STACK}>
+            <span>{t(`已加载 ${plugins.data.items.length} 个插件`, `${plugins.data.items.length} loaded`)}</span>
+            <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4 }}>
+              {plugins.data.items.map((p) => (
+                <span key={p.id} className="tf-tag">
+                  {typeof p.name === 'string' ? p.name : p.name[lang]} {p.version}
+                </span>
+              ))}
+            </div>
+            {(plugins.data.refused ?? []).length > 0 && (
+              <span className="tf-danger">{t(`未加载 ${plugins.data.refused!.length} 个`, `${plugins.data.refused!.length} refused`)}</span>
+            )}
+          </div>
+        )}
+      </PlainCard>
     </>
   );
 }
@@ -223,28 +220,26 @@ export function SupervisorCards() {
             <Link to={`/campaigns/${a.campaignId}`} style={UNDERLINE}>
               {t(`${a.unitName}：${a.campaign.title}`, `${a.unitName}: ${a.campaign.title}`)}
             </Link>
-            {a.exemption?.reason && <Typography.Text style={{ color: 'rgba(0,0,0,0.65)' }}>{a.exemption.reason}</Typography.Text>}
+            {a.exemption?.reason && <span className="tf-secondary">{a.exemption.reason}</span>}
           </>
         )}
       />
-      <Col xs={24} xl={12}>
-        <Card title={h2(t('下级单位近 7 天发布情况', 'Publishing in the last 7 days'))} data-testid="sup-activity">
-          {activity.error && <Alert type="error" title={activity.error} />}
-          {!activity.data && !activity.error ? (
-            <List loading dataSource={[]} />
-          ) : (
-            <Space direction="vertical" style={{ width: '100%' }}>
-              <Typography.Text strong data-testid="sup-active">
-                {t(`有发布（${active.length}）`, `Published (${active.length})`)}：
-                {active.map((a) => t(`${a.unit.name} ${a.count} 条`, `${a.unit.name} ${a.count}`)).join('、') || '—'}
-              </Typography.Text>
-              <Typography.Text strong data-testid="sup-idle">
-                {t(`无发布（${idle.length}）`, `None (${idle.length})`)}：{idle.map((a) => a.unit.name).join('、') || '—'}
-              </Typography.Text>
-            </Space>
-          )}
-        </Card>
-      </Col>
+      <PlainCard title={t('下级单位近 7 天发布情况', 'Publishing in the last 7 days')} testId="sup-activity">
+        <CardError error={activity.error} />
+        {!activity.data && !activity.error ? (
+          <Loading />
+        ) : (
+          <div style={STACK}>
+            <strong data-testid="sup-active">
+              {t(`有发布（${active.length}）`, `Published (${active.length})`)}：
+              {active.map((a) => t(`${a.unit.name} ${a.count} 条`, `${a.unit.name} ${a.count}`)).join('、') || '—'}
+            </strong>
+            <strong data-testid="sup-idle">
+              {t(`无发布（${idle.length}）`, `None (${idle.length})`)}：{idle.map((a) => a.unit.name).join('、') || '—'}
+            </strong>
+          </div>
+        )}
+      </PlainCard>
       <ListCard<Account>
         title={t('待审批的账号', 'Accounts waiting for approval')}
         testId="sup-approvals"
@@ -258,7 +253,7 @@ export function SupervisorCards() {
             <Link to={`/accounts/${a.id}`} style={UNDERLINE}>
               {a.name}
             </Link>
-            <Typography.Text>{platformName(a.platform, lang)}</Typography.Text>
+            <span>{platformName(a.platform, lang)}</span>
           </>
         )}
       />
@@ -274,11 +269,11 @@ export function SupervisorCards() {
             <Link to={`/accounts/${a.id}`} style={UNDERLINE}>
               {a.name}
             </Link>
-            <Typography.Text style={{ color: 'rgba(0,0,0,0.65)' }}>
+            <span className="tf-secondary">
               {a.lastPostAt
                 ? t(`最后更新 ${formatLocalTime(a.lastPostAt, lang)}`, `last post ${formatLocalTime(a.lastPostAt, lang)}`)
                 : t('从未发布', 'never posted')}
-            </Typography.Text>
+            </span>
           </>
         )}
       />

@@ -1,4 +1,3 @@
-import { Tag } from 'antd';
 import {
   ASSIGNMENT_STATE,
   CAMPAIGN_STATUS,
@@ -11,7 +10,7 @@ import {
 } from '../lib/labels';
 import { useLang } from '../lib/i18n';
 
-// Dark text on the light presets keeps WCAG AA contrast (the default preset text is too pale on some).
+// The tone of each state (antd Tag's presets); the text stays dark on every tone for WCAG AA contrast.
 const COLORS: Record<string, string> = {
   draft: 'default',
   in_review: 'processing',
@@ -65,9 +64,10 @@ const TABLES = {
 export function StatusTag({ status, kind }: { status: string; kind: keyof typeof TABLES }) {
   const lang = useLang();
   const text = label(TABLES[kind], status, lang);
+  // A plain span styled like antd's Tag (components/lite.css): the workbench shows these before antd loads.
   return (
-    <Tag color={COLORS[status] ?? 'default'} data-status={status} style={{ color: 'rgba(0,0,0,0.88)' }}>
+    <span className="tf-tag" data-tone={COLORS[status] ?? 'default'} data-status={status}>
       {text}
-    </Tag>
+    </span>
   );
 }

@@ -1,5 +1,4 @@
 import { Link, useNavigate } from 'react-router';
-import { Button, Col, Row, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
@@ -42,25 +41,23 @@ export default function Workbench() {
 
   return (
     <div>
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
-        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+      <div className="tf-pagehead">
+        <h1>
           {t('工作台', 'Workbench')} · {me?.displayName}
-        </Typography.Title>
+        </h1>
         {has('editor') && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => nav('/manuscripts/new')}>
+          <button type="button" className="tf-btn tf-btn-primary" onClick={() => nav('/manuscripts/new')}>
+            <PlusOutlined aria-hidden />
             {t('写稿', 'New manuscript')}
-          </Button>
+          </button>
         )}
       </div>
-      <Row gutter={[16, 16]}>
+      {/* Plain elements throughout (components/lite.css): this page draws before antd has loaded. */}
+      <div className="tf-grid">
         {has('auditor') && <AuditorCards />}
         {has('platform_operator') && <OperatorCards />}
         {has('supervisor') && <SupervisorCards />}
-        {(has('editor') || has('unit_admin')) && (
-          <Col xs={24}>
-            <MyAssignments />
-          </Col>
-        )}
+        {(has('editor') || has('unit_admin')) && <MyAssignments />}
         {has('editor') && (
           <ListCard<Manuscript>
             title={t('我的草稿', 'My drafts')}
@@ -74,8 +71,8 @@ export default function Workbench() {
             row={(m) => (
               <>
                 <Link to={`/manuscripts/${m.id}/edit`}>{m.title || t('（无标题）', '(untitled)')}</Link>
-                <Typography.Text type="secondary">{label(CATEGORY, m.category, lang)}</Typography.Text>
-                <Typography.Text type="secondary">{when(m.updatedAt)}</Typography.Text>
+                <span className="tf-secondary">{label(CATEGORY, m.category, lang)}</span>
+                <span className="tf-secondary">{when(m.updatedAt)}</span>
               </>
             )}
           />
@@ -92,11 +89,11 @@ export default function Workbench() {
             row={(r) => (
               <>
                 <Link to={`/manuscripts/${r.manuscriptId}/review`}>{r.title}</Link>
-                <Typography.Text>{r.stepName}</Typography.Text>
-                <Typography.Text type="secondary">v{r.versionNumber}</Typography.Text>
-                <Typography.Text type="secondary">
+                <span>{r.stepName}</span>
+                <span className="tf-secondary">v{r.versionNumber}</span>
+                <span className="tf-secondary">
                   {t('送审', 'Submitted')} {when(r.submittedAt)}
-                </Typography.Text>
+                </span>
               </>
             )}
           />
@@ -114,7 +111,7 @@ export default function Workbench() {
               <>
                 <Link to={`/manuscripts/${m.id}`}>{m.title || t('（无标题）', '(untitled)')}</Link>
                 <StatusTag kind="manuscript" status={m.status} />
-                <Typography.Text type="secondary">{when(m.updatedAt)}</Typography.Text>
+                <span className="tf-secondary">{when(m.updatedAt)}</span>
               </>
             )}
           />
@@ -132,12 +129,12 @@ export default function Workbench() {
               <>
                 <Link to={`/publications/${p.id}`}>{p.title ?? p.manuscriptId.slice(0, 8)}</Link>
                 <StatusTag kind="target" status={p.status} />
-                <Typography.Text type="secondary">{when(p.createdAt)}</Typography.Text>
+                <span className="tf-secondary">{when(p.createdAt)}</span>
               </>
             )}
           />
         )}
-      </Row>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, posix, resolve } from 'node:path';
 
 /** Paths that belong to the hub itself; every other GET may be a console route. */
@@ -22,6 +23,19 @@ const VARIANTS = [
 export function consoleDistDir(): string | null {
   const candidates = [resolve(__dirname, '../../../../../apps/console/dist'), resolve(process.cwd(), 'apps/console/dist')];
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? null;
+}
+
+/**
+ * CSP sources for the inline scripts of the console's index.html (the boot script, inlined so it
+ * runs before any file is fetched): `'sha256-…'` of each, so `script-src` allows exactly these and no
+ * other inline script. None without a build.
+ */
+export function consoleInlineScriptHashes(dir = consoleDistDir()): string[] {
+  if (!dir) return [];
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  return [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)]
+    .filter((m) => m[1].trim())
+    .map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`);
 }
 
 /** Every file under `dir` by its URL path relative to it ('assets/x.js'), read once at start-up. */
