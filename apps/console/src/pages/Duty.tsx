@@ -13,13 +13,14 @@ import { sourceText, type DutyLog, type DutyShift, type OnCallInfo } from '../li
 
 /** A subtree deeper than this is read unit by unit from its own page (one request pair per unit). */
 const MAX_UNITS = 30;
-const HOUR_MS = 3_600_000;
+/** How far ahead the next handoff is looked for: past any holiday of a layer that skips rest days. */
+const AHEAD_MS = 14 * 86_400_000;
 
 interface UnitDuty {
   unit: UnitTreeNode;
   depth: number;
   now: OnCallInfo | null;
-  /** The unit's own schedule over the next two days: current shift, next handoff, gaps. */
+  /** The unit's own schedule over the next two weeks: current shift, next handoff (a long holiday may hold none for days), gaps. */
   next: DutyShift[];
   error: string | null;
 }
@@ -49,7 +50,7 @@ export default function Duty() {
     if (!units.length) return;
     let live = true;
     const from = new Date();
-    const to = new Date(from.getTime() + 48 * HOUR_MS);
+    const to = new Date(from.getTime() + AHEAD_MS);
     Promise.all(
       units.map(async ({ unit, depth }): Promise<UnitDuty> => {
         try {
