@@ -184,6 +184,26 @@ for (const driver of testDrivers()) {
       );
     });
 
+    it('gives one account’s weekly posts and rule states to its supervisor, and not to a sibling city', async () => {
+      const r = await get('m.sup', `/monitoring/accounts/${quietId}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.name, '甲市一县发布');
+      assert.equal(r.body.weeks.length, 12);
+      // The native post of the day before sits in one of the last two weeks (the sweep ran a day after it).
+      assert.equal(
+        r.body.weeks.reduce((n: number, w: { native: number; tongfa: number }) => n + w.native + w.tongfa, 0),
+        1,
+      );
+      assert.ok(r.body.weeks.slice(-2).some((w: { native: number }) => w.native === 1));
+      assert.equal(r.body.rules.find((x: { ruleId: string }) => x.ruleId === 'national.no-update').state, 'ok');
+      assert.equal(r.body.metrics, null);
+      const sibling = await get('m.supB', `/monitoring/accounts/${quietId}`);
+      assert.equal(sibling.status, 404);
+      assert.equal((await get('m.edA1', `/monitoring/accounts/${quietId}`)).status, 403);
+      const bad = await get('m.sup', '/monitoring/accounts/not-a-uuid');
+      assert.equal(bad.status, 400);
+    });
+
     it('shows a sibling city nothing, and refuses a unit outside the caller’s subtree', async () => {
       const b = await get('m.supB', '/monitoring/accounts');
       assert.equal(b.status, 200);

@@ -184,6 +184,10 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
     ['rt.ed', '/inbox', /互动消息/, 'inbox'],
     ['rt.ed', `/inbox/${threadId}`, /互动详情/, 'inbox-thread'],
     ['rt.sup', '/inbox/metrics', /互动统计/, 'inbox-metrics'],
+    ['rt.sup', '/monitoring', /账号监测/, 'monitoring'],
+    ['rt.duty', '/duty', /值班值守/, 'duty'],
+    ['rt.admin', `/duty/schedule/${world.units.countyA1.id}`, /值班表/, 'duty-schedule'],
+    ['rt.duty', `/duty/log/${world.units.countyA1.id}`, /值班日志/, 'duty-log'],
   ];
 
   it('opens every route from a link and after a reload, signed in, with its heading and no uncaught error', async () => {
@@ -213,6 +217,10 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       ['rt.sup', '/campaigns'],
       ['rt.ed', '/inbox'],
       ['rt.sup', '/inbox/metrics'],
+      ['rt.sup', '/monitoring'],
+      ['rt.duty', '/duty'],
+      ['rt.admin', `/duty/schedule/${world.units.countyA1.id}`],
+      ['rt.duty', `/duty/log/${world.units.countyA1.id}`],
     ];
     // Data the world holds (names of units, people, accounts, manuscripts) may be Chinese in any language.
     const data = [

@@ -47,6 +47,11 @@ const Alerts = lazy(() => import('./pages/Alerts'));
 const Inbox = lazy(() => import('./pages/Inbox'));
 const InboxThread = lazy(() => import('./pages/InboxThread'));
 const InboxMetrics = lazy(() => import('./pages/InboxMetrics'));
+const Monitoring = lazy(() => import('./pages/Monitoring'));
+const MonitoringAccount = lazy(() => import('./pages/MonitoringAccount'));
+const Duty = lazy(() => import('./pages/Duty'));
+const DutySchedule = lazy(() => import('./pages/DutySchedule'));
+const DutyLog = lazy(() => import('./pages/DutyLog'));
 
 function Guard({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
@@ -121,6 +126,12 @@ export function AppRoutes() {
           <Route path="/inbox/:id" element={<InboxThread />} />
           <Route path="/qa/:id/edit" element={<QaEditor />} />
           <Route path="/media" element={<MediaLibrary />} />
+          <Route path="/monitoring" element={<Monitoring />} />
+          <Route path="/monitoring/accounts/:id" element={<MonitoringAccount />} />
+          <Route path="/duty" element={<Duty />} />
+          <Route path="/duty/schedule/:unitId" element={<DutySchedule />} />
+          <Route path="/duty/log/:unitId" element={<DutyLog />} />
+
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

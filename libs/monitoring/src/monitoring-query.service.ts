@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In } from 'typeorm';
-import { Message, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { Brackets, DataSource, In, MoreThanOrEqual } from 'typeorm';
+import { Clock, Message, Page, PageQuery, pageOffset } from '@tongfa/core';
 import { fetchPage, pathInScope, whereInScope } from '@tongfa/database';
 import { Account } from '@tongfa/accounts';
 import { Actor, Permission, Unit } from '@tongfa/identity';
-import { MonitoredAccount, PostSource, RuleState, RuleStateValue } from './entities';
+import { ActivityDay, MonitoredAccount, PostSource, RuleState, RuleStateValue } from './entities';
+import { addDays, localDay, weekOf } from './local-day';
 import { MonitoringError, MonitoringException } from './monitoring.exception';
 import { RULE_SETS, RuleSet } from './rules';
 
@@ -45,6 +46,31 @@ export interface MonitoredAccountView {
   rules: RuleStateView[];
 }
 
+/** Posts in one ISO week (Monday, Beijing calendar), both sources. */
+export interface WeekPosts {
+  week: string;
+  tongfa: number;
+  native: number;
+}
+
+/** The latest day the platform gave figures for (null fields: the platform does not give that one). */
+export interface MetricsView {
+  day: string;
+  followers: number | null;
+  reads: number | null;
+  likes: number | null;
+  comments: number | null;
+}
+
+export interface MonitoredAccountDetail extends MonitoredAccountView {
+  /** The last WEEKS ISO weeks, oldest first, the current (partial) week last. */
+  weeks: WeekPosts[];
+  metrics: MetricsView | null;
+}
+
+/** Weeks of history on the account page: a quarter, the period of a provincial spot check. */
+export const ACTIVITY_WEEKS = 12;
+
 export interface RuleSetView {
   id: string;
   version: string;
@@ -57,7 +83,10 @@ export interface RuleSetView {
 /** Reads of monitoring for the supervisors' dashboard: always within the caller's subtree. */
 @Injectable()
 export class MonitoringQueryService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** The accounts of the caller's subtree, at risk first (breach, warning, unknown, ok; then longest silence). */
   async list(actor: Actor, q: MonitoringListQuery): Promise<Page<MonitoredAccountView>> {
@@ -93,32 +122,52 @@ export class MonitoringQueryService {
     const nameOf = new Map(names.map((a) => [a.id, a.name]));
     return {
       total,
-      items: rows.map((r) => ({
-        accountId: r.accountId,
-        name: nameOf.get(r.accountId) ?? null,
-        unitId: r.unitId,
-        unitPath: r.unitPath,
-        platform: r.platform,
-        lastPostAt: r.lastPostAt,
-        lastPostUrl: r.lastPostUrl,
-        lastPostSource: r.lastPostSource,
-        silentDays: r.silentDays,
-        postsLast7Days: r.postsLast7Days,
-        worstState: r.worstState,
-        rolledUpAt: r.rolledUpAt,
-        rules: states
-          .filter((s) => s.accountId === r.accountId)
-          .map((s) => ({
-            ruleId: s.ruleId,
-            state: s.state,
-            step: s.step,
-            since: s.since,
-            evidence: s.evidence,
-            ruleSet: s.ruleSet,
-            ruleSetVersion: s.ruleSetVersion,
-            evaluatedAt: s.evaluatedAt,
-          })),
-      })),
+      items: rows.map((r) => view(r, nameOf.get(r.accountId) ?? null, states)),
+    };
+  }
+
+  /**
+   * One account of the caller's subtree with its weekly posts and latest metrics; an account
+   * outside the subtree is not found (its existence is not revealed).
+   */
+  async account(actor: Actor, accountId: string): Promise<MonitoredAccountDetail> {
+    const scope = actor.scope(Permission.MonitoringRead);
+    if (!scope.length) throw new MonitoringException(MonitoringError.NotPermitted);
+    const row = await this.ds.getRepository(MonitoredAccount).findOneBy({ accountId });
+    if (!row || !pathInScope(row.unitPath, scope)) throw new MonitoringException(MonitoringError.AccountNotFound);
+    const thisWeek = weekOf(localDay(this.clock.now()));
+    const firstWeek = addDays(thisWeek, -7 * (ACTIVITY_WEEKS - 1));
+    const [account, states, days] = await Promise.all([
+      this.ds.getRepository(Account).findOne({ where: { id: accountId }, select: { id: true, name: true } }),
+      this.ds.getRepository(RuleState).find({ where: { accountId }, order: { ruleId: 'ASC' } }),
+      // Folded weeks carry their Monday as `day`, so the same range covers daily and weekly rows.
+      this.ds.getRepository(ActivityDay).find({ where: { accountId, day: MoreThanOrEqual(firstWeek) }, order: { day: 'ASC' } }),
+    ]);
+    const weeks: WeekPosts[] = Array.from({ length: ACTIVITY_WEEKS }, (_, i) => ({
+      week: addDays(firstWeek, 7 * i),
+      tongfa: 0,
+      native: 0,
+    }));
+    const byWeek = new Map(weeks.map((w) => [w.week, w]));
+    for (const d of days) {
+      const w = byWeek.get(weekOf(d.day));
+      if (!w) continue;
+      w.tongfa += d.postsTongfa;
+      w.native += d.postsNative;
+    }
+    const withMetrics = [...days].reverse().find((d) => [d.followers, d.reads, d.likes, d.comments].some((v) => v !== null));
+    return {
+      ...view(row, account?.name ?? null, states),
+      weeks,
+      metrics: withMetrics
+        ? {
+            day: withMetrics.day,
+            followers: withMetrics.followers,
+            reads: withMetrics.reads,
+            likes: withMetrics.likes,
+            comments: withMetrics.comments,
+          }
+        : null,
     };
   }
 
@@ -133,4 +182,33 @@ export class MonitoringQueryService {
       rules: s.rules.map((r) => ({ id: r.id, kind: r.kind, title: r.title, description: r.description })),
     }));
   }
+}
+
+function view(r: MonitoredAccount, name: string | null, states: RuleState[]): MonitoredAccountView {
+  return {
+    accountId: r.accountId,
+    name,
+    unitId: r.unitId,
+    unitPath: r.unitPath,
+    platform: r.platform,
+    lastPostAt: r.lastPostAt,
+    lastPostUrl: r.lastPostUrl,
+    lastPostSource: r.lastPostSource,
+    silentDays: r.silentDays,
+    postsLast7Days: r.postsLast7Days,
+    worstState: r.worstState,
+    rolledUpAt: r.rolledUpAt,
+    rules: states
+      .filter((s) => s.accountId === r.accountId)
+      .map((s) => ({
+        ruleId: s.ruleId,
+        state: s.state,
+        step: s.step,
+        since: s.since,
+        evidence: s.evidence,
+        ruleSet: s.ruleSet,
+        ruleSetVersion: s.ruleSetVersion,
+        evaluatedAt: s.evaluatedAt,
+      })),
+  };
 }

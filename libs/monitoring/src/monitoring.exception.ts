@@ -3,6 +3,7 @@ import { defineDomainErrors, ErrorKind } from '@tongfa/core';
 export enum MonitoringError {
   NotPermitted = 'MONITORING_NOT_PERMITTED',
   UnitNotFound = 'MONITORING_UNIT_NOT_FOUND',
+  AccountNotFound = 'MONITORING_ACCOUNT_NOT_FOUND',
 }
 
 export class MonitoringException extends defineDomainErrors<MonitoringError>({
@@ -13,5 +14,9 @@ export class MonitoringException extends defineDomainErrors<MonitoringError>({
   [MonitoringError.UnitNotFound]: {
     kind: ErrorKind.NotFound,
     message: { zh: '单位不存在或不在您的管辖范围内', en: 'Unit not found in your scope' },
+  },
+  [MonitoringError.AccountNotFound]: {
+    kind: ErrorKind.NotFound,
+    message: { zh: '账号不存在、未纳入监测或不在您的管辖范围内', en: 'Account not found, not monitored or not in your scope' },
   },
 }) {}

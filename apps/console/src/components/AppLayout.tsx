@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useState, type KeyboardEvent } from 'react';
+import { Suspense, useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import {
   ApartmentOutlined,
@@ -14,6 +14,8 @@ import {
   LockOutlined,
   MenuOutlined,
   LogoutOutlined,
+  MonitorOutlined,
+  ScheduleOutlined,
   NotificationOutlined,
   PictureOutlined,
   QuestionCircleOutlined,
@@ -58,6 +60,15 @@ export function AppLayout() {
   // Only those who answer have threads waiting for them.
   const waiting = useInboxWaiting(has('editor') || has('unit_admin'), loc.pathname);
   const writes = has('editor') || has('reviewer') || has('duty_officer') || has('supervisor') || has('unit_admin');
+  const supervise = [
+    ...(has('supervisor') || has('unit_admin') || has('duty_officer') || has('auditor') || has('platform_operator')
+      ? [{ key: '/monitoring', icon: <MonitorOutlined />, label: t('账号监测', 'Account monitoring') }]
+      : []),
+    ...(has('supervisor') || has('unit_admin') || has('duty_officer') || has('auditor')
+      ? [{ key: '/duty', icon: <ScheduleOutlined />, label: t('值班值守', 'On duty') }]
+      : []),
+    ...(has('duty_officer') || has('supervisor') ? [{ key: '/alerts', icon: <AlertOutlined />, label: t('值班提醒', 'Duty alerts') }] : []),
+  ];
   const items = [
     { key: '/', icon: <HomeOutlined />, label: t('工作台', 'Workbench') },
     ...(writes ? [{ key: '/manuscripts', icon: <EditOutlined />, label: t('稿件', 'Manuscripts') }] : []),
@@ -96,7 +107,8 @@ export function AppLayout() {
           { key: '/inbox/metrics', icon: <BarChartOutlined />, label: t('互动统计', 'Interaction metrics') },
         ]
       : []),
-    ...(has('duty_officer') || has('supervisor') ? [{ key: '/alerts', icon: <AlertOutlined />, label: t('值班提醒', 'Duty alerts') }] : []),
+    // 监督: who may read monitoring, duty and alerts, as the API grants them (libs/identity roles.ts).
+    ...(supervise.length ? [{ key: 'supervise', label: t('监督', 'Supervision'), children: supervise }] : []),
     ...(has('supervisor') ? [{ key: '/campaigns', icon: <NotificationOutlined />, label: t('联动任务', 'Campaigns') }] : []),
     ...(has('unit_admin') || has('security_admin') || has('platform_operator')
       ? [
@@ -117,7 +129,7 @@ export function AppLayout() {
     { key: '/security', icon: <LockOutlined />, label: t('账号安全', 'Sign-in security') },
   ];
   const selected = items
-    .map((i) => i.key)
+    .flatMap((i) => ('children' in i && i.children ? i.children.map((c) => c.key) : [i.key]))
     .filter((k) => (k === '/' ? loc.pathname === '/' : loc.pathname.startsWith(k)))
     .slice(-1);
   return (
@@ -172,20 +184,23 @@ export function AppLayout() {
           onKeyDown={menuKeys(setNavOpen)}
         >
           <ul role="menu" aria-orientation="vertical" className="tf-menu">
-            {items.map((i) => (
-              <li role="none" key={i.key}>
-                <Link
-                  role="menuitem"
-                  className="tf-menu-item"
-                  to={i.key}
-                  aria-current={selected.includes(i.key) ? 'page' : undefined}
-                  onClick={() => setNavOpen(false)}
-                >
-                  {i.icon}
-                  <span>{i.label}</span>
-                </Link>
-              </li>
-            ))}
+            {items.map((i) =>
+              'children' in i && i.children ? (
+                // A titled group of the menu (监督): its heading is the group's name for assistive technology.
+                <li role="none" key={i.key}>
+                  <div className="tf-menu-group" id={`tf-menu-${i.key}`}>
+                    {i.label}
+                  </div>
+                  <ul role="group" aria-labelledby={`tf-menu-${i.key}`} className="tf-menu tf-menu-sub">
+                    {i.children.map((c) => (
+                      <MenuLink key={c.key} item={c} current={selected.includes(c.key)} onClick={() => setNavOpen(false)} />
+                    ))}
+                  </ul>
+                </li>
+              ) : (
+                <MenuLink key={i.key} item={i} current={selected.includes(i.key)} onClick={() => setNavOpen(false)} />
+              ),
+            )}
           </ul>
         </nav>
         <main id="main" className="tf-main">
@@ -197,6 +212,25 @@ export function AppLayout() {
         </main>
       </div>
     </div>
+  );
+}
+
+function MenuLink({
+  item,
+  current,
+  onClick,
+}: {
+  item: { key: string; icon: ReactNode; label: ReactNode };
+  current: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <li role="none">
+      <Link role="menuitem" className="tf-menu-item" to={item.key} aria-current={current ? 'page' : undefined} onClick={onClick}>
+        {item.icon}
+        <span>{item.label}</span>
+      </Link>
+    </li>
   );
 }
 

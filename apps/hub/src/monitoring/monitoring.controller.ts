@@ -1,9 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MonitoringQueryService } from '@tongfa/monitoring';
 import { Actor } from '@tongfa/identity';
 import { CurrentActor } from '../common/decorators';
-import { MonitoredAccountPageDto, MonitoringListQueryDto, RuleSetDto } from './monitoring.dto';
+import { MonitoredAccountDetailDto, MonitoredAccountPageDto, MonitoringListQueryDto, RuleSetDto } from './monitoring.dto';
 
 @ApiTags('monitoring')
 @ApiBearerAuth()
@@ -16,6 +16,13 @@ export class MonitoringController {
   @ApiOkResponse({ type: MonitoredAccountPageDto })
   accounts(@CurrentActor() actor: Actor, @Query() q: MonitoringListQueryDto) {
     return this.monitoring.list(actor, q);
+  }
+
+  @Get('accounts/:id')
+  @ApiOperation({ summary: '单个账号的活跃度：每周发文、规则状态及依据、平台指标 / One account: posts per week, rule states, metrics' })
+  @ApiOkResponse({ type: MonitoredAccountDetailDto })
+  account(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.monitoring.account(actor, id);
   }
 
   @Get('rules')

@@ -60,6 +60,26 @@ export class MonitoredAccountDto {
   @ApiProperty({ type: [RuleStateDto] }) rules: RuleStateDto[];
 }
 
+export class WeekPostsDto {
+  @ApiProperty({ example: '2026-12-07', description: '该周周一（北京时间）/ the week’s Monday, Beijing calendar' }) week: string;
+  @ApiProperty({ description: '经统发发布 / through Tongfa' }) tongfa: number;
+  @ApiProperty({ description: '在平台直接发布 / made natively on the platform' }) native: number;
+}
+
+export class MetricsDto {
+  @ApiProperty({ example: '2026-12-06' }) day: string;
+  @ApiProperty({ nullable: true, type: Number }) followers: number | null;
+  @ApiProperty({ nullable: true, type: Number }) reads: number | null;
+  @ApiProperty({ nullable: true, type: Number }) likes: number | null;
+  @ApiProperty({ nullable: true, type: Number }) comments: number | null;
+}
+
+export class MonitoredAccountDetailDto extends MonitoredAccountDto {
+  @ApiProperty({ type: [WeekPostsDto], description: '近 12 周，旧在前 / the last 12 weeks, oldest first' }) weeks: WeekPostsDto[];
+  @ApiProperty({ type: MetricsDto, nullable: true, description: '平台提供指标的最近一天 / the latest day with metrics' })
+  metrics: MetricsDto | null;
+}
+
 export class MonitoredAccountPageDto {
   @ApiProperty({ type: [MonitoredAccountDto] }) items: MonitoredAccountDto[];
   @ApiProperty() total: number;
