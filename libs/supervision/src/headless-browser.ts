@@ -14,7 +14,15 @@ export abstract class HeadlessBrowser {
 }
 
 /** Headless, no sandbox (the hub often runs as root in a container), nothing phoning home. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export class ChromiumBrowser extends HeadlessBrowser {
   constructor(private readonly executablePath: string) {

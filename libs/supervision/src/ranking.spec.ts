@@ -9,7 +9,11 @@ describe('ranking formula', () => {
   it('names its version', () => assert.equal(RANKING_FORMULA_VERSION, 'tongfa-rank/2026.1'));
 
   it('gives a post every day and no metrics the full 100 over the parts it knows', () => {
-    const i = rankingInputs(week, week.map((d) => day(d, 1)), []);
+    const i = rankingInputs(
+      week,
+      week.map((d) => day(d, 1)),
+      [],
+    );
     assert.deepEqual(i, { days: 7, activeDays: 7, posts: 7, longestSilence: 0, reads: null, engagements: null, vetoBreaches: [] });
     const s = rankingScore(i);
     assert.equal(s.score, 100);
@@ -31,7 +35,13 @@ describe('ranking formula', () => {
   });
 
   it('takes 30 points per veto breach and never goes below zero', () => {
-    const good = rankingScore(rankingInputs(week, week.map((d) => day(d, 1)), ['national.no-interaction']));
+    const good = rankingScore(
+      rankingInputs(
+        week,
+        week.map((d) => day(d, 1)),
+        ['national.no-interaction'],
+      ),
+    );
     assert.equal(good.score, 70);
     assert.equal(good.parts.penalty, 30);
     const silent = rankingScore(rankingInputs(week, [], ['national.no-update', 'national.no-interaction']));
@@ -39,7 +49,13 @@ describe('ranking formula', () => {
   });
 
   it('ranks a busier account above a quieter one', () => {
-    const busy = rankingScore(rankingInputs(week, week.map((d) => day(d, 2)), [])).score;
+    const busy = rankingScore(
+      rankingInputs(
+        week,
+        week.map((d) => day(d, 2)),
+        [],
+      ),
+    ).score;
     const quiet = rankingScore(rankingInputs(week, [day(week[3]!, 1)], [])).score;
     assert.ok(busy > quiet, `${busy} > ${quiet}`);
   });

@@ -70,7 +70,15 @@ export function rankingInputs(periodDays: string[], rows: RankingDay[], vetoBrea
       engagements = (engagements ?? 0) + (r.likes ?? 0) + (r.comments ?? 0);
     }
   }
-  return { days: periodDays.length, activeDays: active, posts, longestSilence: longest, reads, engagements, vetoBreaches: [...vetoBreaches].sort() };
+  return {
+    days: periodDays.length,
+    activeDays: active,
+    posts,
+    longestSilence: longest,
+    reads,
+    engagements,
+    vetoBreaches: [...vetoBreaches].sort(),
+  };
 }
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
@@ -86,5 +94,14 @@ export function rankingScore(i: RankingInputs): { score: number; parts: RankingP
   const penalty = i.vetoBreaches.length * VETO_PENALTY;
   const score = Math.max(0, Math.round(((raw / weight) * 100 - penalty) * 10) / 10);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
-  return { score, parts: { activity: r3(activity), volume: r3(volume), timeliness: r3(timeliness), interaction: interaction === null ? null : r3(interaction), penalty } };
+  return {
+    score,
+    parts: {
+      activity: r3(activity),
+      volume: r3(volume),
+      timeliness: r3(timeliness),
+      interaction: interaction === null ? null : r3(interaction),
+      penalty,
+    },
+  };
 }

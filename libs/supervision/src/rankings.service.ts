@@ -109,7 +109,18 @@ export class RankingsService {
       for (const a of chunk) {
         const inputs = rankingInputs(days, daysOf.get(a.id) ?? [], vetoOf.get(a.id) ?? []);
         const { score, parts } = rankingScore(inputs);
-        rows.push({ level: a.level, rank: 0, accountId: a.id, accountName: a.name, platform: a.platform, unitId: a.unitId, unitName: a.unitName, score, parts, inputs });
+        rows.push({
+          level: a.level,
+          rank: 0,
+          accountId: a.id,
+          accountName: a.name,
+          platform: a.platform,
+          unitId: a.unitId,
+          unitName: a.unitName,
+          score,
+          parts,
+          inputs,
+        });
       }
     }
     const lv = (l: string) => (LEVEL_ORDER.includes(l) ? LEVEL_ORDER.indexOf(l) : LEVEL_ORDER.length);
@@ -122,6 +133,13 @@ export class RankingsService {
       r.rank = rank;
     }
     const { skip, take } = pageOffset(q);
-    return { formulaVersion: RANKING_FORMULA_VERSION, period: q.period, from: days[0]!, to: days[days.length - 1]!, items: rows.slice(skip, skip + take), total: rows.length };
+    return {
+      formulaVersion: RANKING_FORMULA_VERSION,
+      period: q.period,
+      from: days[0]!,
+      to: days[days.length - 1]!,
+      items: rows.slice(skip, skip + take),
+      total: rows.length,
+    };
   }
 }

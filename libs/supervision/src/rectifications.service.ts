@@ -80,7 +80,9 @@ export class RectificationsService {
     const urls = [...new Set(input.urls ?? [])];
     for (const u of urls) {
       if (!/^https?:\/\/[^\s]+$/i.test(u)) {
-        throw new SupervisionException(SupervisionError.EvidenceInvalid, { reason: u }, [{ field: 'urls', message: `整改佐证链接须为 http(s) 地址：${u}` }]);
+        throw new SupervisionException(SupervisionError.EvidenceInvalid, { reason: u }, [
+          { field: 'urls', message: `整改佐证链接须为 http(s) 地址：${u}` },
+        ]);
       }
     }
     const mediaIds = [...new Set(input.mediaIds ?? [])];
@@ -125,7 +127,8 @@ export class RectificationsService {
   ): Promise<{ before: RectificationState; order: RectificationView }> {
     const order = await this.find(actor, id);
     const round = await this.ds.getRepository(SpotCheckRound).findOneOrFail({ where: { id: order.roundId } });
-    if (!pathInScope(round.rootUnitPath, actor.scope(Permission.SpotCheckManage))) throw new SupervisionException(SupervisionError.NotSupervisor);
+    if (!pathInScope(round.rootUnitPath, actor.scope(Permission.SpotCheckManage)))
+      throw new SupervisionException(SupervisionError.NotSupervisor);
     const allowed: Record<ReviewDecision, RectificationState[]> = {
       close: ['open', 'answered', 'escalated'],
       reopen: ['answered', 'closed', 'escalated'],
@@ -152,7 +155,9 @@ export class RectificationsService {
       const deadline = input.deadline ?? new Date(now.getTime() + days * DAY);
       const ahead = deadline.getTime() - now.getTime();
       if (!(ahead >= DAY - 60_000 && ahead <= 90 * DAY)) {
-        throw new SupervisionException(SupervisionError.DeadlineInvalid, {}, [{ field: 'deadline', message: '整改期限须在 1 至 90 天之内' }]);
+        throw new SupervisionException(SupervisionError.DeadlineInvalid, {}, [
+          { field: 'deadline', message: '整改期限须在 1 至 90 天之内' },
+        ]);
       }
       Object.assign(patch, { state: 'open', deadline, reopened: order.reopened + 1, overdueAlertedAt: null });
     }
@@ -263,11 +268,15 @@ export class RectificationsService {
         where: rows.map((r) => ({ roundId: r.roundId, accountId: r.accountId })),
         select: { roundId: true, accountId: true, accountName: true, platform: true, unitName: true },
       }),
-      this.ds.getRepository(SpotCheckRound).find({ where: { id: In([...new Set(rows.map((r) => r.roundId))]) }, select: { id: true, period: true } }),
+      this.ds
+        .getRepository(SpotCheckRound)
+        .find({ where: { id: In([...new Set(rows.map((r) => r.roundId))]) }, select: { id: true, period: true } }),
     ]);
     const sampleOf = new Map(samples.map((s) => [`${s.roundId}\u0000${s.accountId}`, s]));
     const periodOf = new Map(rounds.map((r) => [r.id, r.period]));
-    return rows.map((r) => rectificationView(r, now, sampleOf.get(`${r.roundId}\u0000${r.accountId}`) ?? null, periodOf.get(r.roundId) ?? null));
+    return rows.map((r) =>
+      rectificationView(r, now, sampleOf.get(`${r.roundId}\u0000${r.accountId}`) ?? null, periodOf.get(r.roundId) ?? null),
+    );
   }
 }
 
@@ -278,7 +287,11 @@ export function rectificationView(
   period: string | null,
 ): RectificationView {
   const overdue = r.state === 'open' && now.getTime() > r.deadline.getTime();
-  const lateBy = overdue ? localDaysBetween(r.deadline, now) : r.answeredLate && r.respondedAt ? localDaysBetween(r.deadline, r.respondedAt) : 0;
+  const lateBy = overdue
+    ? localDaysBetween(r.deadline, now)
+    : r.answeredLate && r.respondedAt
+      ? localDaysBetween(r.deadline, r.respondedAt)
+      : 0;
   return {
     id: r.id,
     roundId: r.roundId,

@@ -126,7 +126,9 @@ export class SpotCheckReportService {
     for (const o of orders) {
       const overdue = o.state === 'open' && now.getTime() > o.deadline.getTime();
       if (!overdue && !o.answeredLate) continue;
-      const e = late.get(o.unitId) ?? late.set(o.unitId, { unitName: unitNames.get(o.unitId) ?? o.unitId, overdue: 0, answeredLate: 0 }).get(o.unitId)!;
+      const e =
+        late.get(o.unitId) ??
+        late.set(o.unitId, { unitName: unitNames.get(o.unitId) ?? o.unitId, overdue: 0, answeredLate: 0 }).get(o.unitId)!;
       if (overdue) e.overdue++;
       else e.answeredLate++;
     }
@@ -140,7 +142,10 @@ export class SpotCheckReportService {
       byLevel: totals.byLevel,
       byPlatform: totals.byPlatform,
       total: totals.total,
-      previous: prevRound && previous ? { id: prevRound.id, period: prevRound.period, checked: previous.checked, passRate: previous.passRate } : null,
+      previous:
+        prevRound && previous
+          ? { id: prevRound.id, period: prevRound.period, checked: previous.checked, passRate: previous.passRate }
+          : null,
       problems,
       lateUnits: [...late.values()].sort((a, b) => a.unitName.localeCompare(b.unitName, 'zh')),
       requirements: round.requirements,
@@ -151,7 +156,16 @@ export class SpotCheckReportService {
   private async totals(round: SpotCheckRound) {
     const samples = await this.ds.getRepository(SpotCheckSample).find({
       where: { roundId: round.id },
-      select: { accountId: true, drawn: true, accountName: true, platform: true, unitId: true, unitName: true, unitLevel: true, unitPath: true },
+      select: {
+        accountId: true,
+        drawn: true,
+        accountName: true,
+        platform: true,
+        unitId: true,
+        unitName: true,
+        unitLevel: true,
+        unitPath: true,
+      },
       order: { unitPath: 'ASC', platform: 'ASC', accountId: 'ASC' },
     });
     const findings = await this.ds.getRepository(SpotCheckFinding).find({
@@ -165,7 +179,17 @@ export class SpotCheckReportService {
       if (f.result === 'fail') (failedOf.get(f.accountId) ?? failedOf.set(f.accountId, []).get(f.accountId)!).push(f);
       else pendingOf.add(f.accountId);
     }
-    const empty = (key: string, label: string): TotalsRow => ({ key, label, population: 0, checked: 0, passed: 0, failed: 0, pending: 0, ratio: 0, passRate: 0 });
+    const empty = (key: string, label: string): TotalsRow => ({
+      key,
+      label,
+      population: 0,
+      checked: 0,
+      passed: 0,
+      failed: 0,
+      pending: 0,
+      ratio: 0,
+      passRate: 0,
+    });
     const level = new Map<string, TotalsRow>();
     const platform = new Map<string, TotalsRow>();
     const total = empty('total', '合计');
@@ -184,13 +208,19 @@ export class SpotCheckReportService {
         else r.passed++;
       }
     }
-    const finish = (r: TotalsRow) => ({ ...r, ratio: r.population ? r.checked / r.population : 0, passRate: r.checked ? r.passed / r.checked : 0 });
+    const finish = (r: TotalsRow) => ({
+      ...r,
+      ratio: r.population ? r.checked / r.population : 0,
+      passRate: r.checked ? r.passed / r.checked : 0,
+    });
     return {
       samples,
       byLevel: [...level.values()].sort((a, b) => LEVEL_ORDER.indexOf(a.key) - LEVEL_ORDER.indexOf(b.key)).map(finish),
       byPlatform: [...platform.values()].sort((a, b) => a.key.localeCompare(b.key)).map(finish),
       total: finish(total),
-      failedAccounts: samples.filter((s) => s.drawn && failedOf.has(s.accountId)).map((s) => ({ sample: s, findings: failedOf.get(s.accountId)! })),
+      failedAccounts: samples
+        .filter((s) => s.drawn && failedOf.has(s.accountId))
+        .map((s) => ({ sample: s, findings: failedOf.get(s.accountId)! })),
     };
   }
 
@@ -199,7 +229,16 @@ export class SpotCheckReportService {
     const wb = new ExcelJS.Workbook();
     wb.creator = 'Tongfa';
     const sheet = wb.addWorksheet('通报');
-    sheet.columns = [{ width: 16 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }];
+    sheet.columns = [
+      { width: 16 },
+      { width: 12 },
+      { width: 12 },
+      { width: 12 },
+      { width: 12 },
+      { width: 12 },
+      { width: 12 },
+      { width: 12 },
+    ];
     sheet.addRow([d.title]).font = { bold: true, size: 14 };
     sheet.addRow([`生成时间：${formatLocalTime(d.generatedAt)}（北京时间）`]);
     sheet.addRow([]);
@@ -210,7 +249,8 @@ export class SpotCheckReportService {
       sheet.addRow([title]).font = { bold: true };
       sheet.addRow(['分类', '账号总数', '抽查数', '抽查比例', '合格', '不合格', '待核查', '合格率']).font = { bold: true };
       for (const r of [...rows, d.total]) {
-        sheet.addRow([r.label, r.population, r.checked, pct(r.ratio), r.passed, r.failed, r.pending, pct(r.passRate)]).font = r === d.total ? { bold: true } : {};
+        sheet.addRow([r.label, r.population, r.checked, pct(r.ratio), r.passed, r.failed, r.pending, pct(r.passRate)]).font =
+          r === d.total ? { bold: true } : {};
       }
     };
     table('（一）按单位层级', d.byLevel);
@@ -292,7 +332,10 @@ function problemLines(d: ReportData): string[] {
   if (d.lateUnits.length) {
     lines.push(
       `逾期整改单位：${d.lateUnits
-        .map((u) => `${u.unitName}（${[u.overdue ? `逾期未整改 ${u.overdue} 项` : '', u.answeredLate ? `逾期回复 ${u.answeredLate} 项` : ''].filter(Boolean).join('，')}）`)
+        .map(
+          (u) =>
+            `${u.unitName}（${[u.overdue ? `逾期未整改 ${u.overdue} 项` : '', u.answeredLate ? `逾期回复 ${u.answeredLate} 项` : ''].filter(Boolean).join('，')}）`,
+        )
         .join('、')}。`,
     );
   }
@@ -312,7 +355,13 @@ export function passRateChart(rows: TotalsRow[]): string {
       grid: { left: 48, right: 16, top: 40, bottom: 32 },
       xAxis: { type: 'category', data: rows.map((r) => r.label) },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-      series: [{ type: 'bar', data: rows.map((r) => Math.round(r.passRate * 1000) / 10), label: { show: true, position: 'top', formatter: '{c}%' } }],
+      series: [
+        {
+          type: 'bar',
+          data: rows.map((r) => Math.round(r.passRate * 1000) / 10),
+          label: { show: true, position: 'top', formatter: '{c}%' },
+        },
+      ],
     });
     return chart.renderToSVGString();
   } finally {

@@ -56,7 +56,7 @@ describe('spot-check sampling', () => {
     assert.throws(() => drawSample(population(), 1.5, 's'), RangeError);
   });
 
-  it('implements FNV-1a as published and pins mulberry32's output', () => {
+  it('implements FNV-1a as published and pins the output of mulberry32', () => {
     // FNV-1a 32 test vectors: "" and "a".
     assert.equal(fnv1a32(''), 0x811c9dc5);
     assert.equal(fnv1a32('a'), 0xe40c292c);

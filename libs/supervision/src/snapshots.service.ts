@@ -105,7 +105,11 @@ export class SnapshotsService {
           );
           const findings = await m.find(SpotCheckFinding, { where: { roundId: s.roundId, accountId: s.accountId } });
           for (const f of findings) {
-            await m.update(SpotCheckFinding, { id: f.id }, { evidence: { ...f.evidence, snapshot: { mediaId: media.id, url: s.pageUrl, takenAt: takenAt.toISOString() } } });
+            await m.update(
+              SpotCheckFinding,
+              { id: f.id },
+              { evidence: { ...f.evidence, snapshot: { mediaId: media.id, url: s.pageUrl, takenAt: takenAt.toISOString() } } },
+            );
           }
         });
       } catch (e) {

@@ -69,13 +69,17 @@ export class SpotChecksService {
     if (!scope.length) throw new SupervisionException(SupervisionError.NotSupervisor);
     const root = await this.ds.getRepository(Unit).findOne({ where: { id: input.rootUnitId } });
     if (!root || !pathInScope(root.path, scope)) throw new SupervisionException(SupervisionError.RootNotFound);
-    const province = await this.ds.getRepository(Unit).findOneOrFail({ where: { id: rootId(root.path) }, select: { id: true, regionCode: true } });
+    const province = await this.ds
+      .getRepository(Unit)
+      .findOneOrFail({ where: { id: rootId(root.path) }, select: { id: true, regionCode: true } });
     const duty = spotCheckDutyFor(province.regionCode);
     const period = PERIOD.exec(input.period);
     if (!period) {
-      throw new SupervisionException(SupervisionError.PeriodInvalid, { reason: { zh: '格式须为 2026-Q4 或 2026-11', en: 'use 2026-Q4 or 2026-11' } }, [
-        { field: 'period', message: '抽查周期格式须为 2026-Q4（季度）或 2026-11（月度）' },
-      ]);
+      throw new SupervisionException(
+        SupervisionError.PeriodInvalid,
+        { reason: { zh: '格式须为 2026-Q4 或 2026-11', en: 'use 2026-Q4 or 2026-11' } },
+        [{ field: 'period', message: '抽查周期格式须为 2026-Q4（季度）或 2026-11（月度）' }],
+      );
     }
     if (duty.cadence === 'month' && period[2]!.startsWith('Q')) {
       throw new SupervisionException(
@@ -86,11 +90,12 @@ export class SpotChecksService {
     }
     if (!(input.ratio >= duty.minRatio - 1e-9) || input.ratio > 1) {
       const min = `${Math.round(duty.minRatio * 100)}%`;
-      throw new SupervisionException(
-        SupervisionError.RatioTooLow,
-        { min, jurisdiction: duty.ruleSet.jurisdiction },
-        [{ field: 'ratio', message: `抽查比例须在 ${min} 至 100% 之间（${duty.ruleSet.jurisdiction.zh}${duty.cadence === 'month' ? '每月' : '每季度'}不少于 ${min}）` }],
-      );
+      throw new SupervisionException(SupervisionError.RatioTooLow, { min, jurisdiction: duty.ruleSet.jurisdiction }, [
+        {
+          field: 'ratio',
+          message: `抽查比例须在 ${min} 至 100% 之间（${duty.ruleSet.jurisdiction.zh}${duty.cadence === 'month' ? '每月' : '每季度'}不少于 ${min}）`,
+        },
+      ]);
     }
     const seed = input.seed?.trim() || newId().replace(/-/g, '').slice(-16);
     const now = this.clock.now();
@@ -233,14 +238,16 @@ export class SpotChecksService {
           );
         }
       }
-      for (let j = 0; j < rows.length; j += CHUNK) await m.insert(SpotCheckFinding, rows.slice(j, j + CHUNK) as QueryDeepPartialEntity<SpotCheckFinding>[]);
+      for (let j = 0; j < rows.length; j += CHUNK)
+        await m.insert(SpotCheckFinding, rows.slice(j, j + CHUNK) as QueryDeepPartialEntity<SpotCheckFinding>[]);
     }
   }
 
   /** A round the caller may read (spot-check read scope over its root); 404 otherwise. */
   async findRound(actor: Actor, id: string, permission = Permission.SpotCheckRead): Promise<SpotCheckRound> {
     const round = await this.ds.getRepository(SpotCheckRound).findOne({ where: { id } });
-    if (!round || !pathInScope(round.rootUnitPath, actor.scope(Permission.SpotCheckRead))) throw new SupervisionException(SupervisionError.NotFound);
+    if (!round || !pathInScope(round.rootUnitPath, actor.scope(Permission.SpotCheckRead)))
+      throw new SupervisionException(SupervisionError.NotFound);
     if (!pathInScope(round.rootUnitPath, actor.scope(permission))) throw new SupervisionException(SupervisionError.NotSupervisor);
     return round;
   }
@@ -261,11 +268,15 @@ export class SpotChecksService {
   async get(actor: Actor, id: string): Promise<RoundDetailView> {
     const round = await this.findRound(actor, id);
     const [members, findings, names] = await Promise.all([
-      this.ds.getRepository(SpotCheckSample).find({ where: { roundId: id }, order: { unitPath: 'ASC', platform: 'ASC', accountId: 'ASC' } }),
+      this.ds
+        .getRepository(SpotCheckSample)
+        .find({ where: { roundId: id }, order: { unitPath: 'ASC', platform: 'ASC', accountId: 'ASC' } }),
       this.ds.getRepository(SpotCheckFinding).find({ where: { roundId: id }, order: { item: 'ASC' } }),
       this.unitNames([round.rootUnitId]),
     ]);
-    const province = await this.ds.getRepository(Unit).findOneOrFail({ where: { id: rootId(round.rootUnitPath) }, select: { id: true, regionCode: true } });
+    const province = await this.ds
+      .getRepository(Unit)
+      .findOneOrFail({ where: { id: rootId(round.rootUnitPath) }, select: { id: true, regionCode: true } });
     const checklist = checklistFor(province.regionCode);
     const titles = new Map(checklist.map((c) => [c.id, c.title]));
     const again = drawSample(
@@ -315,7 +326,13 @@ export class SpotChecksService {
           unitName: s.unitName,
           unitLevel: s.unitLevel,
           stratum: stratumKey(s.platform, s.unitLevel),
-          snapshot: { state: s.snapshotState, mediaId: s.snapshotMediaId, takenAt: s.snapshotAt, pageUrl: s.pageUrl, error: s.snapshotError },
+          snapshot: {
+            state: s.snapshotState,
+            mediaId: s.snapshotMediaId,
+            takenAt: s.snapshotAt,
+            pageUrl: s.pageUrl,
+            error: s.snapshotError,
+          },
           findings: findingsOf.get(s.accountId) ?? [],
         })),
     };
@@ -329,13 +346,21 @@ export class SpotChecksService {
     actor: Actor,
     roundId: string,
     input: FindingInput,
-  ): Promise<{ round: SpotCheckRound; finding: FindingView; before: FindingResult | null; rectification: Rectification | null; created: boolean }> {
+  ): Promise<{
+    round: SpotCheckRound;
+    finding: FindingView;
+    before: FindingResult | null;
+    rectification: Rectification | null;
+    created: boolean;
+  }> {
     const round = await this.findRound(actor, roundId, Permission.SpotCheckManage);
     const sample = await this.ds.getRepository(SpotCheckSample).findOne({ where: { roundId, accountId: input.accountId, drawn: true } });
     if (!sample) {
       throw new SupervisionException(SupervisionError.NotSampled, {}, [{ field: 'accountId', message: '账号不在本轮抽查样本中' }]);
     }
-    const province = await this.ds.getRepository(Unit).findOneOrFail({ where: { id: rootId(round.rootUnitPath) }, select: { id: true, regionCode: true } });
+    const province = await this.ds
+      .getRepository(Unit)
+      .findOneOrFail({ where: { id: rootId(round.rootUnitPath) }, select: { id: true, regionCode: true } });
     const checklist = checklistFor(province.regionCode);
     const item = checklist.find((c) => c.id === input.item);
     if (!item) {
@@ -347,7 +372,9 @@ export class SpotChecksService {
     if (input.deadline) {
       const ahead = input.deadline.getTime() - now.getTime();
       if (!(ahead >= DAY - 60_000 && ahead <= 90 * DAY)) {
-        throw new SupervisionException(SupervisionError.DeadlineInvalid, {}, [{ field: 'deadline', message: '整改期限须在 1 至 90 天之内' }]);
+        throw new SupervisionException(SupervisionError.DeadlineInvalid, {}, [
+          { field: 'deadline', message: '整改期限须在 1 至 90 天之内' },
+        ]);
       }
       deadline = input.deadline;
     }
@@ -357,7 +384,14 @@ export class SpotChecksService {
       const before = existing?.result ?? null;
       const evidence = { ...(existing?.evidence ?? {}), ...(input.evidence ?? {}) };
       const finding = existing ?? m.create(SpotCheckFinding, { id: newId(), roundId, accountId: input.accountId, item: item.id });
-      Object.assign(finding, { result: input.result, source: 'checker', note: note || item.title.zh, evidence, decidedBy: actor.userId, decidedAt: now });
+      Object.assign(finding, {
+        result: input.result,
+        source: 'checker',
+        note: note || item.title.zh,
+        evidence,
+        decidedBy: actor.userId,
+        decidedAt: now,
+      });
       await m.save(SpotCheckFinding, finding);
       let rectification: Rectification | null = await m.findOne(Rectification, { where: { findingId: finding.id } });
       let created = false;
@@ -370,7 +404,11 @@ export class SpotChecksService {
           unitId: sample.unitId,
           unitPath: sample.unitPath,
           item: item.id,
-          problem: `${sample.accountName}（${sample.platform}）：${item.title.zh}${note && note !== item.title.zh ? `。${note}` : ''}`.slice(0, 1000),
+          problem:
+            `${sample.accountName}（${sample.platform}）：${item.title.zh}${note && note !== item.title.zh ? `。${note}` : ''}`.slice(
+              0,
+              1000,
+            ),
           state: 'open',
           deadline,
           responseText: null,

@@ -48,7 +48,12 @@ export class RectificationsController {
       targetId: id,
       unitId: order.unitId,
       before: { state: before },
-      after: { state: order.state, answeredLate: order.answeredLate, urls: order.response?.urls ?? [], mediaIds: order.response?.mediaIds ?? [] },
+      after: {
+        state: order.state,
+        answeredLate: order.answeredLate,
+        urls: order.response?.urls ?? [],
+        mediaIds: order.response?.mediaIds ?? [],
+      },
     });
     return order;
   }

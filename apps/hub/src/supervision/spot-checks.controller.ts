@@ -89,7 +89,13 @@ export class SpotChecksController {
       targetId: id,
       unitId: round.rootUnitId,
       before: before ? { result: before } : null,
-      after: { accountId: dto.accountId, item: finding.item, result: finding.result, note: finding.note, rectificationId: rectification?.id ?? null },
+      after: {
+        accountId: dto.accountId,
+        item: finding.item,
+        result: finding.result,
+        note: finding.note,
+        rectificationId: rectification?.id ?? null,
+      },
     });
     if (rectification && created) {
       await this.trail.record({
@@ -97,7 +103,12 @@ export class SpotChecksController {
         targetType: 'rectification',
         targetId: rectification.id,
         unitId: rectification.unitId,
-        after: { roundId: id, accountId: rectification.accountId, item: rectification.item, deadline: rectification.deadline.toISOString() },
+        after: {
+          roundId: id,
+          accountId: rectification.accountId,
+          item: rectification.item,
+          deadline: rectification.deadline.toISOString(),
+        },
       });
     }
     return { ...finding, rectificationId: rectification?.id ?? null };
@@ -106,9 +117,18 @@ export class SpotChecksController {
   @Get(':id/report')
   @ApiOperation({ summary: '抽查通报（xlsx 或 pdf）/ The round’s 通报 as xlsx or PDF' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf')
-  async report(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto): Promise<StreamableFile> {
+  async report(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: ReportQueryDto,
+  ): Promise<StreamableFile> {
     const out = q.format === 'pdf' ? await this.reports.pdf(actor, id) : await this.reports.xlsx(actor, id);
-    await this.trail.record({ action: 'spot_check.report', targetType: 'spot_check', targetId: id, after: { format: q.format, bytes: out.buffer.length } });
+    await this.trail.record({
+      action: 'spot_check.report',
+      targetType: 'spot_check',
+      targetId: id,
+      after: { format: q.format, bytes: out.buffer.length },
+    });
     return new StreamableFile(out.buffer, {
       type: q.format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       disposition: `attachment; filename="${out.filename}"`,

@@ -32,14 +32,20 @@ export class CreateSpotCheckDto {
   @Matches(/^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/, { message: 'period 抽查周期格式须为 2026-Q4 或 2026-11 / must look like 2026-Q4 or 2026-11' })
   period: string;
 
-  @ApiProperty({ example: 0.3, description: '抽查比例（0–1），不低于辖区要求 / share drawn from every stratum, at least the jurisdiction’s minimum' })
+  @ApiProperty({
+    example: 0.3,
+    description: '抽查比例（0–1），不低于辖区要求 / share drawn from every stratum, at least the jurisdiction’s minimum',
+  })
   @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'ratio 抽查比例须为 0 至 1 之间的小数 / must be a number in (0, 1]' })
   @Min(0, { message: 'ratio 抽查比例须为 0 至 1 之间的小数 / must be in (0, 1]' })
   @Max(1, { message: 'ratio 抽查比例不能超过 1 / must be at most 1' })
   ratio: number;
 
-  @ApiPropertyOptional({ example: 'a1b2c3d4', description: '随机种子；不填则随机生成并记录 / the seed; generated and recorded when absent' })
+  @ApiPropertyOptional({
+    example: 'a1b2c3d4',
+    description: '随机种子；不填则随机生成并记录 / the seed; generated and recorded when absent',
+  })
   @IsOptional()
   @IsString({ message: 'seed 随机种子须为文字 / must be text' })
   @MinLength(1, { message: 'seed 随机种子不能为空 / must not be empty' })
@@ -90,7 +96,10 @@ export class FindingDto {
   @IsObject({ message: 'evidence 证据须为对象 / must be an object' })
   evidence?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ example: '2026-12-14T10:00:00.000Z', description: '整改期限（不合格时；默认按检查项）/ rectification deadline for a failure' })
+  @ApiPropertyOptional({
+    example: '2026-12-14T10:00:00.000Z',
+    description: '整改期限（不合格时；默认按检查项）/ rectification deadline for a failure',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'deadline 整改期限须为 ISO 8601 时间 / must be an ISO 8601 time' })
@@ -136,7 +145,11 @@ export class RespondDto {
   @MaxLength(1000, { each: true, message: 'urls 佐证链接最长 1000 字符 / at most 1000 characters' })
   urls?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['0190f1a2-7c1e-7b7e-9d1a-2f3b4c5d6e7f'], description: '佐证素材（先上传到 /media）/ uploaded media' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['0190f1a2-7c1e-7b7e-9d1a-2f3b4c5d6e7f'],
+    description: '佐证素材（先上传到 /media）/ uploaded media',
+  })
   @IsOptional()
   @IsArray({ message: 'mediaIds 佐证素材须为数组 / must be an array' })
   @ArrayMaxSize(20, { message: 'mediaIds 佐证素材最多 20 个 / at most 20' })
@@ -246,7 +259,10 @@ export class RectificationDto {
   @ApiProperty({ example: false, description: '逾期未整改 / open past the deadline' }) overdue: boolean;
   @ApiProperty({ example: 0 }) daysLate: number;
   @ApiProperty({ example: false }) answeredLate: boolean;
-  @ApiProperty({ nullable: true, example: { text: '已恢复更新', urls: [], mediaIds: [], respondedAt: '2026-12-10T02:00:00.000Z', respondedBy: null } })
+  @ApiProperty({
+    nullable: true,
+    example: { text: '已恢复更新', urls: [], mediaIds: [], respondedAt: '2026-12-10T02:00:00.000Z', respondedBy: null },
+  })
   response: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: Date, example: null }) reviewedAt: Date | null;
   @ApiProperty({ nullable: true, type: String, example: null }) reviewedBy: string | null;
@@ -269,7 +285,10 @@ export class RankingRowDto {
   @ApiProperty({ example: '0190f1a2-7c1e-7b7e-9d1a-2f3b4c5d6e7f' }) unitId: string;
   @ApiProperty({ example: '甲市一县政府办公室' }) unitName: string;
   @ApiProperty({ example: 86.4 }) score: number;
-  @ApiProperty({ example: { activity: 0.857, volume: 1, timeliness: 0.929, interaction: null, penalty: 0 } }) parts: Record<string, unknown>;
+  @ApiProperty({ example: { activity: 0.857, volume: 1, timeliness: 0.929, interaction: null, penalty: 0 } }) parts: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ example: { days: 7, activeDays: 6, posts: 9, longestSilence: 1, reads: null, engagements: null, vetoBreaches: [] } })
   inputs: Record<string, unknown>;
 }

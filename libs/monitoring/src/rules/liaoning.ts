@@ -9,7 +9,10 @@ export const LIAONING_RULES: RuleSet = {
   version: '2026.1',
   jurisdiction: { zh: '辽宁省', en: 'Liaoning' },
   regionPrefix: '21',
-  basis: { zh: '辽宁省政务新媒体监督检查要求（每月抽查不少于 50%）', en: 'Liaoning’s new-media supervision rules (at least 50% checked monthly)' },
+  basis: {
+    zh: '辽宁省政务新媒体监督检查要求（每月抽查不少于 50%）',
+    en: 'Liaoning’s new-media supervision rules (at least 50% checked monthly)',
+  },
   rules: [],
   spotCheck: { minRatio: 0.5, cadence: 'month' },
 };
