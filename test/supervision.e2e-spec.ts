@@ -11,7 +11,7 @@ import { localDate, newId } from '@tongfa/core';
 import { testDrivers } from '@tongfa/database';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { Media } from '@tongfa/media';
-import { ActivityDay, addDays } from '@tongfa/monitoring';
+import { ActivityDay, addDays, ExpressionFindings } from '@tongfa/monitoring';
 import { drawCount, drawSample, RectificationsService, SnapshotsService } from '@tongfa/supervision';
 import { pollUntil } from './support/poll';
 import { startSandboxWorld, SandboxWorld } from './support/sandbox-accounts';
@@ -246,6 +246,11 @@ for (const driver of testDrivers()) {
         .send({ accountId: orderAccount.accountId, item: 'national.expression-errors', result: 'pass' });
       assert.equal(pass.status, 201);
       assert.equal(pass.body.rectificationId, null);
+      // Monitoring's expression-error veto now knows the account was checked (and passed), others not.
+      const facts = await hub.app.get(ExpressionFindings).forAccounts([orderAccount.accountId, sandboxAccountId]);
+      const checked = facts.get(orderAccount.accountId)!;
+      assert.ok(checked.checked && checked.findings.length === 0, JSON.stringify(checked));
+      if (orderAccount.accountId !== sandboxAccountId) assert.equal(facts.get(sandboxAccountId)!.checked, false);
       const badItem = await hub.http
         .post(`/api/v1/spot-checks/${roundId}/findings`)
         .set(as('s.sup'))

@@ -11,4 +11,5 @@ export * from './rectifications.service';
 export * from './report.service';
 export * from './snapshots.service';
 export * from './rankings.service';
+export * from './expression-findings.source';
 export * from './supervision.module';

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@tongfa/core';
 import { recurringJob } from '@tongfa/jobs';
 import { MediaModule } from '@tongfa/media';
+import { MonitoringModule } from '@tongfa/monitoring';
+import { SpotCheckExpressionFindings } from './expression-findings.source';
 import { ChromiumBrowser, HeadlessBrowser } from './headless-browser';
 import { RankingsService } from './rankings.service';
 import { RectificationsService } from './rectifications.service';
@@ -14,13 +16,15 @@ import { SpotChecksService } from './spot-checks.service';
  * (routes, and the jobs in embedded mode) and the worker (snapshot and overdue sweeps).
  */
 @Module({
-  imports: [MediaModule],
+  // Monitoring: its rule states pre-fill the checklist, and its expression-error veto reads our findings.
+  imports: [MediaModule, MonitoringModule],
   providers: [
     SpotChecksService,
     RectificationsService,
     SpotCheckReportService,
     SnapshotsService,
     RankingsService,
+    SpotCheckExpressionFindings,
     { provide: HeadlessBrowser, inject: [AppConfig], useFactory: (c: AppConfig) => new ChromiumBrowser(c.env.TONGFA_CHROMIUM) },
     // Deadlines are days long: a sweep every ten minutes names a late unit soon enough.
     recurringJob('supervision.rectification-sweep', {}, 10 * 60_000),
