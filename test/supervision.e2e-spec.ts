@@ -58,6 +58,7 @@ for (const driver of testDrivers()) {
     const cityAccounts = new Map<string, UnitKey>();
     let sandboxAccountId = '';
     let roundId = '';
+    let laterRoundId = '';
     let orderId = '';
     let orderAccount: SampleItem | null = null;
     const signInAll = async () => {
@@ -199,6 +200,7 @@ for (const driver of testDrivers()) {
       assert.deepEqual((await detail(again.body.id)).sample.map((s) => s.accountId).sort(), drawn);
       const other = await open('s.sup', { rootUnitId: world.units.cityA.id, period: '2026-Q4', ratio: 0.3, seed: 'another-seed' });
       assert.notDeepEqual((await detail(other.body.id)).sample.map((s) => s.accountId).sort(), drawn);
+      laterRoundId = other.body.id;
       // The checklist is pre-filled for each drawn account: the three national veto items.
       for (const s of d.sample) {
         assert.deepEqual(s.findings.map((f) => f.item).sort(), [
@@ -335,6 +337,25 @@ for (const driver of testDrivers()) {
       assert.deepEqual(actions, ['rectification.create', 'rectification.respond', 'rectification.close']);
     });
 
+    const xlsxText = async (id: string) => {
+      const res = await hub.http
+        .get(`/api/v1/spot-checks/${id}/report?format=xlsx`)
+        .set(as('s.sup'))
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      assert.equal(res.status, 200);
+      const wb = new ExcelJS.Workbook();
+      const buf = res.body as Buffer;
+      await wb.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+      const lines: string[] = [];
+      wb.getWorksheet('通报')!.eachRow((r) => lines.push((r.values as unknown[]).slice(1).join(' ')));
+      return lines.join('\n');
+    };
+
     it('writes the 通报 xlsx with the right totals, the problem account and the late unit', async () => {
       const patch = await hub.http
         .patch(`/api/v1/spot-checks/${roundId}`)
@@ -375,6 +396,10 @@ for (const driver of testDrivers()) {
       assert.ok(text.includes(`${world.units.countyA1.name}“${orderAccount!.accountName}”`), 'names the failing account and its unit');
       assert.match(text, /逾期整改单位：甲市一县政府办公室（逾期回复 1 项）/);
       assert.ok(text.includes('各县区于月底前报送整改报告。'));
+      assert.ok(text.includes('本级此前无抽查轮次可比较'), 'the first round of the root has nothing to compare with');
+      // A later round of the same root compares with the one before it.
+      const later = await xlsxText(laterRoundId);
+      assert.match(later, /与上一轮（2026-Q4，抽查 \d+ 个，合格率 \d+\.\d%）相比，合格率/);
       const annex = wb.getWorksheet('附件')!;
       assert.equal(annex.rowCount, 2);
       assert.equal(annex.getRow(2).getCell(2).value, world.units.countyA1.name);

@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { SupervisionError, SupervisionException } from './supervision.exception';
 
 /**
@@ -32,6 +32,8 @@ export class ChromiumBrowser extends HeadlessBrowser {
   private async launch(): Promise<Browser> {
     try {
       await access(this.executablePath, constants.X_OK);
+      // Loaded on first use: the library is large and most processes never print or photograph.
+      const { chromium } = await import('playwright-core');
       return await chromium.launch({ executablePath: this.executablePath, args: ARGS, headless: true, timeout: 30_000 });
     } catch {
       throw new SupervisionException(SupervisionError.BrowserUnavailable, { path: this.executablePath });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
-import * as echarts from 'echarts';
 import { DataSource, In, LessThan } from 'typeorm';
 import { Clock, formatLocalTime } from '@tongfa/core';
 import { Actor, Unit } from '@tongfa/identity';
@@ -294,7 +293,7 @@ export class SpotCheckReportService {
 
   async pdf(actor: Actor, id: string): Promise<{ filename: string; buffer: Buffer; data: ReportData }> {
     const d = await this.data(actor, id);
-    const buffer = await this.browser.pdf(reportHtml(d));
+    const buffer = await this.browser.pdf(await reportHtml(d));
     return { filename: `spot-check-${id}.pdf`, buffer, data: d };
   }
 }
@@ -345,7 +344,9 @@ function problemLines(d: ReportData): string[] {
 const esc = (t: string) => t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The pass rate of each platform as a bar chart, rendered to SVG on the server (no browser script). */
-export function passRateChart(rows: TotalsRow[]): string {
+export async function passRateChart(rows: TotalsRow[]): Promise<string> {
+  // Loaded on first use, like the browser: most processes never draw a chart.
+  const echarts = await import('echarts');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 640, height: 260 });
   try {
     chart.setOption({
@@ -370,7 +371,8 @@ export function passRateChart(rows: TotalsRow[]): string {
 }
 
 /** The 通报 as a static HTML document: every text escaped, no script, CJK fonts from fonts-noto-cjk. */
-export function reportHtml(d: ReportData): string {
+export async function reportHtml(d: ReportData): Promise<string> {
+  const chart = await passRateChart(d.byPlatform);
   const table = (caption: string, rows: TotalsRow[]) =>
     `<table><caption>${esc(caption)}</caption><thead><tr><th>分类</th><th>账号总数</th><th>抽查数</th><th>抽查比例</th><th>合格</th><th>不合格</th><th>待核查</th><th>合格率</th></tr></thead><tbody>` +
     [...rows, d.total]
@@ -403,7 +405,7 @@ export function reportHtml(d: ReportData): string {
     `<h2>一、总体情况</h2><p>${esc(overviewText(d))}</p>` +
     table('（一）按单位层级', d.byLevel) +
     table('（二）按平台', d.byPlatform) +
-    `<div class="chart">${passRateChart(d.byPlatform)}</div>` +
+    `<div class="chart">${chart}</div>` +
     `<h2>二、存在问题</h2>${problemLines(d)
       .map((l) => `<p>${esc(l)}</p>`)
       .join('')}` +

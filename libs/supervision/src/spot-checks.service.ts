@@ -424,8 +424,14 @@ export class SpotChecksService {
           createdBy: actor.userId,
           createdAt: now,
         });
-        await m.insert(Rectification, rectification);
-        created = true;
+        try {
+          await m.insert(Rectification, rectification);
+          created = true;
+        } catch (e) {
+          // Two checkers failing the same item at once: the unique finding id keeps one order, the other reads it.
+          rectification = await m.findOne(Rectification, { where: { findingId: finding.id } });
+          if (!rectification) throw e;
+        }
       }
       return { round, finding: findingView(finding, new Map(checklist.map((c) => [c.id, c.title]))), before, rectification, created };
     });
