@@ -335,6 +335,27 @@ for (const driver of testDrivers()) {
         (await hub.ds.query(`SELECT action FROM audit_entry WHERE targetId = ? ORDER BY seq`, [orderId])) as { action: string }[]
       ).map((a) => a.action);
       assert.deepEqual(actions, ['rectification.create', 'rectification.respond', 'rectification.close']);
+
+      // Reopened, it is open again with a fresh deadline; escalated, the unit above (the city) is alerted.
+      const reopened = await hub.http
+        .post(`/api/v1/rectifications/${orderId}/review`)
+        .set(as('s.sup'))
+        .send({ decision: 'reopen', note: '复查仍未更新' });
+      assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
+      assert.equal(reopened.body.state, 'open');
+      assert.equal(reopened.body.reopened, 1);
+      assert.equal(reopened.body.overdue, false);
+      assert.ok(Date.parse(reopened.body.deadline) > hub.clock.now().getTime());
+      const escalated = await hub.http.post(`/api/v1/rectifications/${orderId}/review`).set(as('s.sup')).send({ decision: 'escalate' });
+      assert.equal(escalated.status, 200);
+      assert.equal(escalated.body.state, 'escalated');
+      const up = await hub.ds.getRepository(DutyAlert).find({ where: { kind: DutyAlertKind.RectificationEscalated } });
+      assert.deepEqual(
+        up.map((a) => a.unitId),
+        [world.units.cityA.id],
+      );
+      const closedAgain = await hub.http.post(`/api/v1/rectifications/${orderId}/review`).set(as('s.sup')).send({ decision: 'close' });
+      assert.equal(closedAgain.body.state, 'closed');
     });
 
     const xlsxText = async (id: string) => {
