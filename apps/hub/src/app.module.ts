@@ -25,6 +25,7 @@ import { KnowledgeHttpModule } from './knowledge/knowledge.http.module';
 import { NotificationsHttpModule } from './notifications/notifications.http.module';
 import { MonitoringHttpModule } from './monitoring/monitoring.http.module';
 import { DutyHttpModule } from './duty/duty.http.module';
+import { SupervisionHttpModule } from './supervision/supervision.http.module';
 import { LexiconsController } from './compliance/lexicons.controller';
 import { ComplianceController } from './compliance/compliance.controller';
 import { MediaController } from './media/media.controller';
@@ -140,6 +141,7 @@ export class HubModule implements NestModule {
         InboxHttpModule,
         MonitoringHttpModule,
         DutyHttpModule,
+        SupervisionHttpModule,
       ],
       controllers: [
         AlertsController,

@@ -16,6 +16,7 @@ import { KnowledgeModule } from '@tongfa/knowledge';
 import { NotificationsModule } from '@tongfa/notifications';
 import { InboxModule } from '@tongfa/inbox';
 import { DutyModule } from '@tongfa/duty';
+import { SupervisionModule } from '@tongfa/supervision';
 
 /**
  * The job edge: no HTTP, only the libraries whose handlers it runs. Each library module
@@ -59,6 +60,8 @@ export class WorkerModule {
         // 政民互动: the reply outbox, comment polling and the SLA sweeps.
         InboxModule,
         DutyModule,
+        // 抽查: page snapshots and the rectification deadlines.
+        SupervisionModule,
       ],
     };
   }

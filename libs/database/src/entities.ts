@@ -26,6 +26,7 @@ import {
 } from '../../inbox/src/entities';
 import { ActivityDay, MonitoredAccount, RuleState } from '../../monitoring/src/entities';
 import { DutyNotice, DutyOverride, DutyPage, DutySchedule } from '../../duty/src/entities';
+import { SpotCheckRound, SpotCheckSample, SpotCheckFinding, Rectification } from '../../supervision/src/entities';
 import {
   QaCategory,
   QaEntry,
@@ -108,4 +109,8 @@ export const ALL_ENTITIES = [
   DutyOverride,
   DutyPage,
   DutyNotice,
+  SpotCheckRound,
+  SpotCheckSample,
+  SpotCheckFinding,
+  Rectification,
 ];

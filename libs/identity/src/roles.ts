@@ -71,6 +71,14 @@ export enum Permission {
   DutyRead = 'duty:read',
   /** 值班: edit a unit's layers, overrides and escalation policy. */
   DutyManage = 'duty:manage',
+  /** 抽查: open rounds over the subtree, record findings, re-check rectifications, edit the 通报. */
+  SpotCheckManage = 'spot-check:manage',
+  /** 抽查: read rounds and their 通报 over the subtree. */
+  SpotCheckRead = 'spot-check:read',
+  /** 整改: read the rectification orders of the subtree (a unit its own). */
+  RectificationRead = 'rectification:read',
+  /** 整改: answer an order to the unit with what was done and the evidence. */
+  RectificationRespond = 'rectification:respond',
 }
 
 const R = Role;
@@ -125,4 +133,9 @@ export const POLICY: Record<Permission, readonly Role[]> = {
   // 值班表: a unit admin arranges the duty of the unit's subtree; those on duty and over it read it.
   [Permission.DutyRead]: [R.UnitAdmin, R.Supervisor, R.DutyOfficer, R.Auditor],
   [Permission.DutyManage]: [R.UnitAdmin],
+  // 抽查与整改: supervisors check their subtree; the checked unit's admin and editors answer the orders.
+  [Permission.SpotCheckManage]: [R.Supervisor],
+  [Permission.SpotCheckRead]: [R.Supervisor, R.Auditor],
+  [Permission.RectificationRead]: [R.Supervisor, R.UnitAdmin, R.Editor, R.DutyOfficer, R.Auditor],
+  [Permission.RectificationRespond]: [R.UnitAdmin, R.Editor],
 };

@@ -29,6 +29,8 @@ export interface JobPayloads {
   'inbox.poll-sweep': Record<string, never>;
   'inbox.sla-sweep': Record<string, never>;
   'duty.escalation-sweep': Record<string, never>;
+  'supervision.snapshot-sweep': Record<string, never>;
+  'supervision.rectification-sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -60,6 +62,8 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'inbox.poll-sweep': 'inbox',
   'inbox.sla-sweep': 'inbox',
   'duty.escalation-sweep': 'notifications',
+  'supervision.snapshot-sweep': 'supervision',
+  'supervision.rectification-sweep': 'supervision',
 };
 
 export const QUEUE_NAMES = [...new Set(Object.values(JOB_QUEUES))];

@@ -24,6 +24,6 @@ import { DiskMediaStore, MediaStore } from './media-store';
     },
     MediaService,
   ],
-  exports: [MediaService, MediaStore],
+  exports: [MediaService, MediaStore, MEDIA_INCOMING_DIR],
 })
 export class MediaModule {}

@@ -18,3 +18,20 @@ export class NoExpressionFindings extends ExpressionFindings {
     return Promise.resolve(new Map(accountIds.map((id) => [id, { checked: false } as const])));
   }
 }
+
+/**
+ * The port's binding: the context that checks posts (spot checks, above monitoring) registers its
+ * source at start-up, so the dependency points from it to here; until one does, nothing is checked.
+ */
+@Injectable()
+export class RegisteredExpressionFindings extends ExpressionFindings {
+  private source: ExpressionFindings = new NoExpressionFindings();
+
+  register(source: ExpressionFindings): void {
+    this.source = source;
+  }
+
+  forAccounts(accountIds: string[]): Promise<Map<string, ExpressionFact>> {
+    return this.source.forAccounts(accountIds);
+  }
+}

@@ -78,6 +78,7 @@ export interface RuleSetView {
   regionPrefix: string;
   basis: Message;
   rules: { id: string; kind: string; title: Message; description: Message }[];
+  spotCheck: { minRatio: number; cadence: 'quarter' | 'month' } | null;
 }
 
 /** Reads of monitoring for the supervisors' dashboard: always within the caller's subtree. */
@@ -180,6 +181,7 @@ export class MonitoringQueryService {
       regionPrefix: s.regionPrefix,
       basis: s.basis,
       rules: s.rules.map((r) => ({ id: r.id, kind: r.kind, title: r.title, description: r.description })),
+      spotCheck: s.spotCheck ?? null,
     }));
   }
 }

@@ -4,12 +4,12 @@ import { ActivityRollupService } from './activity-rollup.service';
 import { RuleEvaluationService } from './rule-evaluation.service';
 import { MonitoringQueryService } from './monitoring-query.service';
 import { InteractionFacts, UnknownInteractionFacts } from './interaction-facts';
-import { ExpressionFindings, NoExpressionFindings } from './expression-findings';
+import { ExpressionFindings, RegisteredExpressionFindings } from './expression-findings';
 
 /**
  * 监测: activity per account and the inspection rules. Imported by the hub (routes) and the worker
- * (the roll-up sweep). The interaction and expression facts are ports: the inbox and spot checks
- * will bind their adapters here; until then they answer "unknown".
+ * (the roll-up sweep). The interaction and expression facts are ports: the inbox will bind its
+ * adapter here; spot checks register theirs with RegisteredExpressionFindings. Unbound, they answer "unknown".
  */
 @Module({
   providers: [
@@ -17,10 +17,18 @@ import { ExpressionFindings, NoExpressionFindings } from './expression-findings'
     RuleEvaluationService,
     MonitoringQueryService,
     { provide: InteractionFacts, useClass: UnknownInteractionFacts },
-    { provide: ExpressionFindings, useClass: NoExpressionFindings },
+    RegisteredExpressionFindings,
+    { provide: ExpressionFindings, useExisting: RegisteredExpressionFindings },
     // Each account is due once a local day; the sweep every ten minutes picks up whoever is due.
     recurringJob('monitoring.activity-sweep', {}, 10 * 60_000),
   ],
-  exports: [ActivityRollupService, RuleEvaluationService, MonitoringQueryService, InteractionFacts, ExpressionFindings],
+  exports: [
+    ActivityRollupService,
+    RuleEvaluationService,
+    MonitoringQueryService,
+    InteractionFacts,
+    ExpressionFindings,
+    RegisteredExpressionFindings,
+  ],
 })
 export class MonitoringModule {}

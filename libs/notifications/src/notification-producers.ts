@@ -167,6 +167,13 @@ export class NotificationProducers implements OnModuleInit {
         };
         break;
       }
+      case DutyAlertKind.RectificationOverdue:
+        // 整改逾期: the ordered unit's admin and editors, who answer it.
+        specific = { kind: NotificationKind.Alert, users: await this.holders(m, a.unitPath, [Role.UnitAdmin, Role.Editor]) };
+        break;
+      case DutyAlertKind.RectificationEscalated:
+        specific = { kind: NotificationKind.Alert, users: await this.holders(m, a.unitPath, [Role.Supervisor, Role.UnitAdmin]) };
+        break;
       default:
         break;
     }

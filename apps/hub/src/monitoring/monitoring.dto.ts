@@ -99,4 +99,11 @@ export class RuleSetDto {
   @ApiProperty({ description: '适用的行政区划代码前缀（空为全国）/ region code prefix ("" = nationwide)' }) regionPrefix: string;
   @ApiProperty({ type: MessageDto }) basis: MessageDto;
   @ApiProperty({ type: [RuleDto] }) rules: RuleDto[];
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: '抽查要求：最低比例与周期（quarter|month）/ spot-check duty: least ratio and cadence',
+  })
+  spotCheck: { minRatio: number; cadence: 'quarter' | 'month' } | null;
 }

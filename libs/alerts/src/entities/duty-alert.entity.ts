@@ -19,6 +19,10 @@ export enum DutyAlertKind {
   MonitoringWarning = 'monitoring_warning',
   /** 监测: an account breaches an inspection rule; to the unit and to its supervising unit. */
   MonitoringBreach = 'monitoring_breach',
+  /** 整改: a rectification order passed its deadline unanswered; to the unit (and so its on-call). */
+  RectificationOverdue = 'rectification_overdue',
+  /** 整改: a supervisor escalated an order after re-checking it; to the unit over the ordered one. */
+  RectificationEscalated = 'rectification_escalated',
 }
 
 export enum DutyAlertSeverity {

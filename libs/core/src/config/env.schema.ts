@@ -93,6 +93,8 @@ const envFields = z.object({
    */
   TONGFA_ALLOW_SANDBOX_ACCOUNTS: z.enum(['0', '1']).default('0'),
   TONGFA_MEDIA_DIR: z.string().min(1).default('data/media'),
+  /** Headless Chromium for the 通报 PDF and spot-check page snapshots (checked when used: a 503 names it when absent). */
+  TONGFA_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
   TONGFA_MEDIA_MAX_IMAGE_BYTES: z.coerce
     .number()
     .int()

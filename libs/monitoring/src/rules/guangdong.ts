@@ -26,4 +26,5 @@ export const GUANGDONG_RULES: RuleSet = {
   regionPrefix: '44',
   basis: { zh: '广东省政务新媒体检查要求（每周更新）', en: 'Guangdong’s new-media inspection requirements (weekly updates)' },
   rules: [weekly],
+  spotCheck: { minRatio: 0.3, cadence: 'quarter' },
 };

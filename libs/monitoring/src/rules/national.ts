@@ -131,4 +131,6 @@ export const NATIONAL_RULES: RuleSet = {
     en: 'The State Council General Office’s inspection indicators for government websites and new media (veto items); account opening and filing rules',
   },
   rules: [noUpdate, noInteraction, expressionErrors, filing, duplicate, naming],
+  // 国办发〔2018〕123号: supervisors spot-check at least 30% of their accounts each quarter.
+  spotCheck: { minRatio: 0.3, cadence: 'quarter' },
 };

@@ -62,6 +62,11 @@ export interface RuleSet {
   /** The document the rules come from. */
   basis: Message;
   rules: Rule[];
+  /**
+   * The jurisdiction's spot-check duty (抽查): the least share of its accounts a supervisor must check
+   * per period. The most specific set that states one decides (a province's over the national).
+   */
+  spotCheck?: { minRatio: number; cadence: 'quarter' | 'month' };
 }
 
 export const RISK_RANK: Record<RuleStateValue, number> = { ok: 0, unknown: 1, warning: 2, breach: 3 };

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { localDayStart } from '../local-day';
-import { AccountFacts, GUANGDONG_RULES, NATIONAL_RULES, ruleSetsFor } from './index';
+import { AccountFacts, GUANGDONG_RULES, NATIONAL_RULES, ruleSetsFor, spotCheckDutyFor } from './index';
 
 const DAY = 86_400_000;
 const rule = (id: string) => [...NATIONAL_RULES.rules, ...GUANGDONG_RULES.rules].find((r) => r.id === id)!;
@@ -75,11 +75,25 @@ describe('inspection rules', () => {
       ['national', 'guangdong'],
     );
     assert.deepEqual(
-      ruleSetsFor('210000').map((s) => s.id),
+      ruleSetsFor('320000').map((s) => s.id),
       ['national'],
     );
     const now = new Date('2026-12-20T02:00:00Z'); // 12-20 in Beijing
     assert.equal(rule('guangdong.weekly-update').evaluate(facts({ now, postsByDay: { '2026-12-14': 1 } })).state, 'ok');
     assert.equal(rule('guangdong.weekly-update').evaluate(facts({ now, postsByDay: { '2026-12-13': 3 } })).state, 'breach');
+  });
+
+  it('states each jurisdiction’s spot-check duty: 30% a quarter nationally and in Guangdong, 50% a month in Liaoning', () => {
+    assert.deepEqual(
+      ruleSetsFor('210000').map((s) => s.id),
+      ['national', 'liaoning'],
+    );
+    const duty = (region: string) => {
+      const d = spotCheckDutyFor(region);
+      return [d.ruleSet.id, d.minRatio, d.cadence];
+    };
+    assert.deepEqual(duty('210100'), ['liaoning', 0.5, 'month']);
+    assert.deepEqual(duty('440000'), ['guangdong', 0.3, 'quarter']);
+    assert.deepEqual(duty('320000'), ['national', 0.3, 'quarter']);
   });
 });

@@ -193,4 +193,24 @@ describe('the sandbox page of a simulated post', () => {
     assert.equal(res.status, 404);
     assert.match(await res.text(), /帖子不存在/);
   });
+
+  it('serves an account page with its name, verified subject and posts newest first, escaped', async () => {
+    const sandbox = new SandboxClient(running.url);
+    const a = await sandbox.createAccount('gamma', '乙县<发布>');
+    await sandbox.nativePost('gamma', { account: a.id, title: '第一条', text: '一' });
+    await sandbox.nativePost('gamma', { account: a.id, title: '第二条<i>', text: '二' });
+    const res = await fetch(`${running.url}/_sandbox/gamma/page?account=${encodeURIComponent(a.id)}`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const html = await res.text();
+    assert.match(html, /乙县&lt;发布&gt;/);
+    assert.match(html, /认证主体/);
+    assert.match(html, /发布 2 条/);
+    assert.match(html, /第一条/);
+    assert.match(html, /第二条&lt;i&gt;/);
+    assert.match(html, /<time datetime="/);
+    assert.doesNotMatch(html, /<i>/);
+    const missing = await fetch(`${running.url}/_sandbox/gamma/page?account=nobody`);
+    assert.equal(missing.status, 404);
+  });
 });

@@ -655,6 +655,49 @@ function viewPost(sim: Simulator, url: string): SimResponse {
   );
 }
 
+/**
+ * `GET /_sandbox/<platform>/page?account=<id>`: the account's public page as a reader finds it (its
+ * name, verified subject and posts with their times, newest first), for spot checks to photograph.
+ * Marked as a simulation; every text escaped; no script.
+ */
+function accountPage(sim: Simulator, accountId: string): SimResponse {
+  const account = sim.accounts.find((a) => a.id === accountId);
+  const page = (status: number, title: string, inner: string): SimResponse => ({
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+    },
+    body:
+      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<title>${escapeHtml(title)}</title><style>body{font:16px/1.7 "Noto Sans CJK SC",system-ui,sans-serif;max-width:680px;margin:0 auto;padding:16px;color:#1f1f1f}` +
+      `.sim{background:#fff7e6;border:1px solid #ffd591;padding:8px 12px;border-radius:6px;font-size:14px}h1{font-size:22px;margin-bottom:0}` +
+      `.meta{color:#595959;font-size:14px}li{margin:8px 0}.gone{color:#cf1322}</style></head><body>` +
+      `<p class="sim" role="note">统发沙箱模拟的 ${escapeHtml(sim.platform)} 账号主页，并非真实平台页面 / a simulated account page of the Tongfa sandbox</p>${inner}</body></html>`,
+  });
+  if (!account) return page(404, '账号不存在', '<h1>账号不存在 / no such account</h1>');
+  const posts = sim.posts
+    .filter((p) => p.account === account.id && !p.deleted)
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const items = posts.length
+    ? `<ol>${posts
+        .map(
+          (p) =>
+            `<li><time datetime="${escapeHtml(p.createdAt)}">${escapeHtml(p.createdAt)}</time> · ${escapeHtml(p.title || p.text.slice(0, 60))}${
+              p.native ? ' <span class="meta">（平台内发布）</span>' : ''
+            }</li>`,
+        )
+        .join('')}</ol>`
+    : '<p class="gone">暂无发布 / no posts yet</p>';
+  return page(
+    200,
+    account.name,
+    `<h1>${escapeHtml(account.name)}</h1><p class="meta">认证主体 / verified subject：${escapeHtml(account.subject)} · 发布 ${posts.length} 条</p>` +
+      `<h2>全部发布 / posts</h2>${items}`,
+  );
+}
+
 function publicPost(p: SimPost, sim: Simulator) {
   return {
     id: p.id,
@@ -867,6 +910,7 @@ async function inspect(
     return { json: sim.endpointsFor(origin, names) };
   }
   if (what === 'view' && method === 'GET' && !id) return viewPost(sim, query.url ?? '');
+  if (what === 'page' && method === 'GET' && !id) return accountPage(sim, query.account ?? '');
   if (what === 'posts' && method === 'GET' && !id) {
     const list = sim.posts.filter((p) => !query.account || p.account === query.account).map((p) => publicPost(p, sim));
     return { json: list };
