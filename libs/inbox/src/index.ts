@@ -13,6 +13,7 @@ export * from './threads.service';
 export * from './sla.service';
 export * from './polling.service';
 export * from './metrics.service';
+export * from './inbox-interaction-facts';
 export * from './webhooks.service';
 export * from './inbox.module';
 export * from './reply-delivery';
