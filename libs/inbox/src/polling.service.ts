@@ -12,6 +12,10 @@ import { InboxPlatformPort } from './platform-port';
 import { nextLocalMidnight, nextPollAt } from './poll-schedule';
 
 const DAY = 24 * 3600_000;
+/** Accounts whose comments and posts are read: opened and running (not cancelled, suspended or applying). */
+const LIVE: readonly AccountStatus[] = [AccountStatus.Opened, AccountStatus.Active];
+/** lastError prefix of a listing row parked because its account is not live. */
+const PAUSED = 'paused:';
 const BATCH = 200;
 /** Share of an account's daily comment-list quota the inbox may spend (other systems hold the account too). */
 export const INBOX_QUOTA_SHARE = 0.5;
@@ -101,7 +105,7 @@ export class PollingService {
       .getRepository(Account)
       .createQueryBuilder('a')
       .leftJoin(InboxListing, 'l', 'l.accountId = a.id')
-      .where('l.accountId IS NULL AND a.status IN (:...live)', { live: [AccountStatus.Opened, AccountStatus.Active] })
+      .where('l.accountId IS NULL AND a.status IN (:...live)', { live: LIVE })
       .select(['a.id', 'a.platform'])
       .limit(BATCH)
       .getMany();
@@ -121,10 +125,35 @@ export class PollingService {
         // Inserted by a concurrent sweep: the primary key is the account.
       }
     }
+    // An account live again (a suspension lifted) resumes where it was parked below.
+    const parked = await this.ds
+      .getRepository(InboxListing)
+      .createQueryBuilder('l')
+      .innerJoin(Account, 'a', 'a.id = l.accountId AND a.status IN (:...live)', { live: LIVE })
+      .where('l.nextDueAt IS NULL AND l.lastError LIKE :paused', { paused: `${PAUSED}%` })
+      .select(['l.accountId'])
+      .limit(BATCH)
+      .getMany();
+    if (parked.length) await repo.update({ accountId: In(parked.map((l) => l.accountId)) }, { nextDueAt: now, lastError: null });
     const due = await repo.find({ where: { nextDueAt: LessThanOrEqual(now) }, order: { nextDueAt: 'ASC' }, take: BATCH });
+    const status = new Map(
+      due.length
+        ? (
+            await this.ds
+              .getRepository(Account)
+              .find({ where: { id: In(due.map((r) => r.accountId)) }, select: { id: true, status: true } })
+          ).map((a) => [a.id, a.status])
+        : [],
+    );
     let listed = 0;
     let watched = 0;
     for (const row of due) {
+      const st = status.get(row.accountId);
+      if (!st || !LIVE.includes(st)) {
+        // A cancelled or suspended account (or one gone) is not listed, nor retried: parked until it is live again.
+        await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: `${PAUSED} account ${st ?? 'gone'}` });
+        continue;
+      }
       const i = this.port.interaction(row.platform);
       if (!i?.comments || !i.postListing) {
         await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: 'plugin lists no posts or comments' });
@@ -180,6 +209,15 @@ export class PollingService {
       const account = accounts.get(p.accountId);
       if (!account) {
         await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null, lastError: 'account gone' });
+        continue;
+      }
+      if (!LIVE.includes(account.status)) {
+        // No call for a cancelled or suspended account: the post's schedule moves on without it.
+        const next = nextPollAt(p.postedAt.getTime(), now.getTime());
+        await this.ds
+          .getRepository(InboxPoll)
+          .update({ id: p.id }, { nextDueAt: next === null ? null : new Date(next), lastError: `${PAUSED} account ${account.status}` });
+        deferred++;
         continue;
       }
       if (await this.pollOne(account, p)) polled++;
