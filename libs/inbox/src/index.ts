@@ -3,6 +3,7 @@ export * from './inbox.exception';
 export * from './platform-port';
 export * from './plugin-platform-port';
 export * from './poll-schedule';
+export * from './poll-budget';
 export * from './unit-staff';
 export * from './sensitive';
 export * from './inbox-settings.service';
