@@ -92,6 +92,8 @@ interface Stored {
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('InboxIngest');
+  /** The embedded mode's queue of batches (see ingestBatch). */
+  private embeddedTurn: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -214,6 +216,15 @@ export class IngestService {
   /** A batch in one transaction, or item by item after a race (see the class comment); then the screen. */
   private async ingestBatch(groups: AccountBatch[]): Promise<{ duplicate: boolean; threadId: string | null }[]> {
     if (!groups.some((g) => g.items.length)) return [];
+    if (this.ds.options.type !== 'better-sqlite3') return this.storeAndScreen(groups);
+    // The embedded SQLite file has one connection, whose transactions must not interleave: batches of
+    // concurrent pushes and sweeps in this (the only) process take turns.
+    const run = this.embeddedTurn.then(() => this.storeAndScreen(groups));
+    this.embeddedTurn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async storeAndScreen(groups: AccountBatch[]): Promise<{ duplicate: boolean; threadId: string | null }[]> {
     const now = this.clock.now();
     let stored: Stored;
     try {
