@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Like } from 'typeorm';
 import { ActorLoader, Role, User } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
-import { DutyAlert } from '@tongfa/alerts';
-import { Account } from '@tongfa/accounts';
+import { DutyAlert, DutyAlertKind } from '@tongfa/alerts';
+import { Account, AccountStatus } from '@tongfa/accounts';
+import { Notification } from '@tongfa/notifications';
 import { AuditEntry } from '@tongfa/audit';
 import {
   IngestService,
@@ -354,6 +356,71 @@ for (const driver of testDrivers()) {
         assert.match(JSON.stringify(res.body), /平台客户端/);
       }
       assert.equal(await hub.ds.getRepository(InboxModeration).countBy({ threadId: t.id }), 0);
+    });
+
+    it('tells the assignee and the unit’s duty officer once when deleting a comment finally fails', async () => {
+      const wx = sims.get('wechat')!;
+      const other = ((await threads('ip.ed', '&platform=wechat&kind=comment')).items as { id: string; preview: string }[]).find((t) =>
+        t.preview.includes('点赞'),
+      )!;
+      await sw.sim.setFaults('wechat', { rate: 1, kinds: ['server_error'], seed: 31 });
+      try {
+        const made = await hub.http
+          .post(`/api/v1/inbox/threads/${other.id}/moderations`)
+          .set(as('ip.ed'))
+          .send({ action: 'delete', reason: '重复刷屏' });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        const moderation = hub.app.get(ModerationService);
+        const failed = await pollUntil(
+          async () => {
+            await advance(HOUR);
+            await moderation.handleModerationSweep();
+            const r = await hub.ds.getRepository(InboxModeration).findOneByOrFail({ id: made.body.id });
+            return r.state === 'failed' ? r : null;
+          },
+          { timeoutMs: 60_000, what: 'the delete to fail for good' },
+        );
+        assert.ok(failed.lastError);
+        await advance(HOUR);
+        await moderation.handleModerationSweep();
+        const alerts = await hub.ds
+          .getRepository(DutyAlert)
+          .findBy({ kind: DutyAlertKind.InboxModerationFailed, unitId: world.units.countyA1.id });
+        assert.equal(alerts.length, 1, JSON.stringify(alerts));
+        assert.match(alerts[0]!.titleZh, /删除评论失败/);
+        const thread = await hub.ds.getRepository(InboxThread).findOneByOrFail({ id: other.id });
+        assert.ok(thread.assigneeId);
+        const told = await hub.ds
+          .getRepository(Notification)
+          .findBy({ userId: thread.assigneeId, resourceId: other.id, titleZh: Like('%删除评论失败%') });
+        assert.equal(told.length, 1);
+        const [simPost] = (await sw.sim.posts('wechat', wx.simId)).filter((p) => p.comments.length === 2);
+        assert.equal(simPost!.comments.find((c) => c.author === '网友乙')!.deleted ?? false, false, 'the comment is still up');
+      } finally {
+        await sw.sim.setFaults('wechat', { rate: 0, kinds: [] });
+      }
+    });
+
+    it('neither lists nor retries a suspended account’s posts; it resumes when the account is live again', async () => {
+      const wx = sims.get('wechat')!;
+      const repo = hub.ds.getRepository(InboxListing);
+      const polling = hub.app.get(PollingService);
+      await hub.ds.getRepository(Account).update({ id: wx.accountId }, { status: AccountStatus.Suspended });
+      const before = await repo.findOneByOrFail({ accountId: wx.accountId });
+      await repo.update({ accountId: wx.accountId }, { nextDueAt: hub.clock.now() });
+      await polling.handleListingSweep();
+      const parked = await repo.findOneByOrFail({ accountId: wx.accountId });
+      assert.equal(parked.calls, before.calls, 'no platform call');
+      assert.equal(parked.nextDueAt, null, 'not retried');
+      assert.match(String(parked.lastError), /suspended/);
+      await advance(2 * HOUR);
+      await polling.handleListingSweep();
+      assert.equal((await repo.findOneByOrFail({ accountId: wx.accountId })).calls, before.calls);
+      await hub.ds.getRepository(Account).update({ id: wx.accountId }, { status: AccountStatus.Active });
+      await polling.handleListingSweep();
+      const resumed = await repo.findOneByOrFail({ accountId: wx.accountId });
+      assert.equal(resumed.calls, before.calls + 1, JSON.stringify(resumed));
+      assert.equal(resumed.lastError, null);
     });
   });
 }

@@ -148,6 +148,26 @@ for (const driver of testDrivers()) {
       assert.deepEqual([again.stored, again.duplicates], [0, 1]);
     });
 
+    it('stores a page read by three sweeps at once once, in the tree it belongs to', async () => {
+      const page = [
+        { id: 'c4', parentId: 'c1', text: '我也想知道' },
+        { id: 'c5', parentId: 'c4', text: '+1' },
+      ];
+      const runs = await Promise.all([comments(weibo, 'post-1', page), comments(weibo, 'post-1', page), comments(weibo, 'post-1', page)]);
+      assert.equal(
+        runs.reduce((n, r) => n + r.stored, 0),
+        2,
+        JSON.stringify(runs),
+      );
+      assert.equal(
+        runs.reduce((n, r) => n + r.duplicates, 0),
+        4,
+      );
+      const tree = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: weibo.id, threadKey: 'c:post-1:c1' });
+      assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: tree.id }), 4);
+      assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: weibo.id, postRemoteId: 'post-1' }), 2);
+    });
+
     it('lists threads within the caller’s subtree only, with filters', async () => {
       await comments(weiboB, 'post-b', [{ id: 'b1', text: '乙市的评论' }]);
       const mine = await hub.http.get('/api/v1/inbox/threads?pageSize=100').set(as('i.ed1'));
@@ -224,7 +244,8 @@ for (const driver of testDrivers()) {
         detail.body.notes.map((n: { text: string }) => n.text),
         ['已转交人社局核实实施日期。'],
       );
-      assert.equal(detail.body.items.length, 2);
+      // c1, its answer c2, and c4 and c5 from the page three sweeps read at once.
+      assert.equal(detail.body.items.length, 4);
     });
 
     it('never sends a reply the compliance engine blocks', async () => {

@@ -14,7 +14,7 @@ import { CampaignsModule } from '@tongfa/campaigns';
 import { MonitoringModule } from '@tongfa/monitoring';
 import { KnowledgeModule } from '@tongfa/knowledge';
 import { NotificationsModule } from '@tongfa/notifications';
-import { InboxModule } from '@tongfa/inbox';
+import { InboxInteractionFacts, InboxModule } from '@tongfa/inbox';
 import { DutyModule } from '@tongfa/duty';
 import { SupervisionModule } from '@tongfa/supervision';
 
@@ -53,8 +53,8 @@ export class WorkerModule {
         PublishingModule.forRoot({ consume: true }),
         // 矩阵联动 sweeps: relay completion, detection polling, reminders and escalation.
         CampaignsModule,
-        // 监测: the daily activity roll-up and the inspection rules.
-        MonitoringModule,
+        // 监测: the daily activity roll-up and the inspection rules; the inbox measures interaction.
+        MonitoringModule.forRoot({ interaction: InboxInteractionFacts }),
         // 站内通知: the producers listen to the reviews, alerts and campaigns this process handles.
         NotificationsModule,
         // 政民互动: the reply outbox, comment polling and the SLA sweeps.

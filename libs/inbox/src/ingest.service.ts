@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { addWorkingMinutes, Clock, newId, WorkingHours, workingMinutesBetween } from '@tongfa/core';
 import { Account } from '@tongfa/accounts';
 import { AlertsService, DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
@@ -8,7 +8,7 @@ import { Role } from '@tongfa/identity';
 import { InboxItem, InboxThread, InboxUnitSetting, ItemDirection, ItemKind, ThreadKind } from './entities';
 import { InboxSettingsService } from './inbox-settings.service';
 import { InboundMessage, InboxPlatformPort, PostComment } from './platform-port';
-import { SensitiveTextDetector } from './sensitive';
+import { SensitiveMatch, SensitiveTextDetector } from './sensitive';
 import { nextInTurn, unitStaff } from './unit-staff';
 
 const HOUR = 3600_000;
@@ -40,14 +40,60 @@ export interface IngestOutcome {
   threads: string[];
 }
 
+/** Rows per multi-row INSERT: well under SQLite's bound-variable limit and MySQL's packet size. */
+const INSERT_CHUNK = 200;
+/** Ids per IN list. */
+const LOOKUP_CHUNK = 500;
+
+const chunks = <T>(xs: readonly T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = String(
+    (e as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ?? (e as { code?: unknown })?.code ?? '',
+  );
+  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
+}
+
+type UnitSettings = Awaited<ReturnType<InboxSettingsService['forUnit']>>;
+
+/** What one batch learnt of each unit, read once per batch: settings, staff, and the moving round-robin turn. */
+interface UnitCache {
+  settings: UnitSettings;
+  staff: string[];
+  editors: string[];
+  turn: string | null;
+  turned: boolean;
+}
+
+/** One account's items of a batch. */
+interface AccountBatch {
+  account: Account;
+  items: IncomingItem[];
+}
+
+interface Stored {
+  results: { duplicate: boolean; threadId: string | null }[];
+  /** Incoming items stored, with their thread, for the sensitive screen after the commit. */
+  incoming: { thread: InboxThread; item: IncomingItem }[];
+}
+
 /**
  * Stores what the platforms deliver: deduplicated on (account, platform id), grouped into threads
  * (per conversation for messages, per comment tree for comments), assigned on arrival, with the
  * SLA clocks started on the unit's working time and a duty alert for sensitive text.
+ *
+ * A batch (a polled page, a webhook push) is one transaction: the items and threads it already has are
+ * read with one query each, the unit's settings and staff once per unit, new threads and items go in as
+ * multi-row INSERTs and each touched thread is updated once. The unique keys stay the guarantee: a batch
+ * that meets a concurrent delivery of one of its items or threads (a unique violation) is rolled back
+ * whole and stored again one item at a time, where each race ends as a duplicate or a join.
  */
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('InboxIngest');
+  /** The embedded mode's queue of batches (see ingestBatch). */
+  private embeddedTurn: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -60,16 +106,20 @@ export class IngestService {
 
   /** Messages a plugin accepted from a webhook push; unknown accounts are logged and skipped. */
   async ingestMessages(platform: string, messages: readonly InboundMessage[]): Promise<IngestOutcome> {
-    const out: IngestOutcome = { stored: 0, duplicates: 0, threads: [] };
     const window = this.port.interaction(platform)?.messages?.replyWindowHours;
+    const resolved = new Map<string, string | null>();
+    for (const id of new Set(messages.map((m) => m.platformAccountId))) resolved.set(id, await this.port.resolveAccount(platform, id));
+    const ids = [...new Set([...resolved.values()].filter((x): x is string => !!x))];
+    const accounts = new Map((ids.length ? await this.ds.getRepository(Account).findBy({ id: In(ids) }) : []).map((a) => [a.id, a]));
+    const groups = new Map<string, AccountBatch>();
     for (const msg of messages) {
-      const accountId = await this.port.resolveAccount(platform, msg.platformAccountId);
-      const account = accountId ? await this.ds.getRepository(Account).findOneBy({ id: accountId }) : null;
+      const account = accounts.get(resolved.get(msg.platformAccountId) ?? '');
       if (!account) {
         this.logger.warn(`${platform} push for unknown account ${msg.platformAccountId}: skipped`);
         continue;
       }
-      const r = await this.ingest(account, {
+      const g = groups.get(account.id) ?? groups.set(account.id, { account, items: [] }).get(account.id)!;
+      g.items.push({
         threadKey: `m:${msg.conversationId}`,
         kind: 'message',
         postRemoteId: null,
@@ -86,16 +136,23 @@ export class IngestService {
         createdAt: new Date(msg.createdAt),
         replyWindowHours: window,
       });
-      tally(out, r);
     }
-    return out;
+    return outcome(await this.ingestBatch([...groups.values()]));
   }
 
   /** A page of a post's comments (any order); parents are stored before their answers. */
   async ingestComments(account: Account, postRemoteId: string, comments: readonly PostComment[]): Promise<IngestOutcome> {
-    const out: IngestOutcome = { stored: 0, duplicates: 0, threads: [] };
-    for (const c of [...comments].sort((a, b) => a.createdAt - b.createdAt)) {
-      const root = c.parentId ? await this.rootOf(account.id, postRemoteId, c.parentId) : c.id;
+    const sorted = [...comments].sort((a, b) => a.createdAt - b.createdAt);
+    // The tree a comment belongs to: its parent's, from this page or (one query) from what is stored.
+    const inPage = new Set(sorted.map((c) => c.id));
+    const stored = await this.rootsOf(account.id, [
+      ...new Set(sorted.map((c) => c.parentId).filter((p): p is string => !!p && !inPage.has(p))),
+    ]);
+    const rootOf = new Map<string, string>();
+    const items: IncomingItem[] = [];
+    for (const c of sorted) {
+      const root = c.parentId ? (rootOf.get(c.parentId) ?? stored.get(c.parentId) ?? c.parentId) : c.id;
+      rootOf.set(c.id, root);
       const base = {
         threadKey: `c:${postRemoteId}:${root}`,
         kind: 'comment' as const,
@@ -103,94 +160,195 @@ export class IngestService {
         rootCommentId: root,
         itemKind: 'text' as const,
       };
-      tally(
-        out,
-        await this.ingest(account, {
-          ...base,
-          citizenId: c.fromAccount ? null : (c.authorId ?? null),
-          citizenName: c.author,
-          platformItemId: c.id,
-          direction: c.fromAccount ? 'out' : 'in',
-          parentId: c.parentId ?? null,
-          author: c.author,
-          authorId: c.authorId ?? null,
-          text: c.text,
-          createdAt: new Date(c.createdAt),
-        }),
-      );
+      items.push({
+        ...base,
+        citizenId: c.fromAccount ? null : (c.authorId ?? null),
+        citizenName: c.author,
+        platformItemId: c.id,
+        direction: c.fromAccount ? 'out' : 'in',
+        parentId: c.parentId ?? null,
+        author: c.author,
+        authorId: c.authorId ?? null,
+        text: c.text,
+        createdAt: new Date(c.createdAt),
+      });
       // WeChat keeps one reply per comment on the comment itself: it is the account's answer.
       if (c.reply) {
-        tally(
-          out,
-          await this.ingest(account, {
-            ...base,
-            citizenId: null,
-            citizenName: c.author,
-            platformItemId: c.reply.id ?? `${c.id}#reply`,
-            direction: 'out',
-            parentId: c.id,
-            author: account.name,
-            authorId: null,
-            text: c.reply.text,
-            createdAt: new Date(c.reply.createdAt),
-          }),
-        );
+        items.push({
+          ...base,
+          citizenId: null,
+          citizenName: c.author,
+          platformItemId: c.reply.id ?? `${c.id}#reply`,
+          direction: 'out',
+          parentId: c.id,
+          author: account.name,
+          authorId: null,
+          text: c.reply.text,
+          createdAt: new Date(c.reply.createdAt),
+        });
       }
+    }
+    return outcome(await this.ingestBatch([{ account, items }]));
+  }
+
+  /** The root comment of each stored comment's tree, by the comment's platform id. */
+  private async rootsOf(accountId: string, commentIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const ids of chunks(commentIds, LOOKUP_CHUNK)) {
+      const rows = await this.ds
+        .getRepository(InboxItem)
+        .createQueryBuilder('i')
+        .innerJoin(InboxThread, 't', 't.id = i.threadId')
+        .select('i.platformItemId', 'id')
+        .addSelect('t.rootCommentId', 'root')
+        .where('i.accountId = :accountId AND i.platformItemId IN (:...ids)', { accountId, ids })
+        .getRawMany<{ id: string; root: string | null }>();
+      for (const r of rows) if (r.root) out.set(r.id, r.root);
     }
     return out;
   }
 
-  private async rootOf(accountId: string, postRemoteId: string, parentId: string): Promise<string> {
-    const parent = await this.ds.getRepository(InboxItem).findOneBy({ accountId, platformItemId: parentId });
-    if (!parent) return parentId;
-    const thread = await this.ds.getRepository(InboxThread).findOneBy({ id: parent.threadId });
-    return thread?.rootCommentId ?? parentId;
-  }
-
   /** Stores one item; a second delivery of the same platform id is a no-op (`duplicate`). */
   async ingest(account: Account, x: IncomingItem): Promise<{ duplicate: boolean; threadId: string | null }> {
-    const now = this.clock.now();
-    const res = await this.ds.transaction(async (m) => {
-      if (await m.exists(InboxItem, { where: { accountId: account.id, platformItemId: x.platformItemId } })) {
-        return { duplicate: true, thread: null };
-      }
-      const thread = await this.threadFor(m, account, x, now);
-      try {
-        await m.insert(InboxItem, {
-          id: newId(),
-          threadId: thread.id,
-          accountId: account.id,
-          platformItemId: x.platformItemId,
-          direction: x.direction,
-          kind: x.itemKind,
-          parentId: x.parentId,
-          author: clip(x.author, 200),
-          authorId: x.authorId,
-          text: x.text,
-          createdAt: x.createdAt,
-          receivedAt: now,
-        });
-      } catch (e) {
-        // A concurrent delivery of the same item won the unique key: it is stored once.
-        if (await m.exists(InboxItem, { where: { accountId: account.id, platformItemId: x.platformItemId } })) {
-          return { duplicate: true, thread: null };
-        }
-        throw e;
-      }
-      await this.advance(m, thread, x, now);
-      return { duplicate: false, thread };
-    });
-    if (res.thread && x.direction === 'in') await this.screen(res.thread, x);
-    return { duplicate: res.duplicate, threadId: res.thread?.id ?? null };
+    return (await this.ingestBatch([{ account, items: [x] }]))[0]!;
   }
 
-  private async threadFor(m: EntityManager, account: Account, x: IncomingItem, now: Date): Promise<InboxThread> {
-    const existing = await m.findOneBy(InboxThread, { accountId: account.id, threadKey: x.threadKey });
-    if (existing) return existing;
-    const s = await this.settings.forUnit(account.unitId, m);
-    const assignee = await this.pickAssignee(m, account.unitId, s.ownerUserId, s.lastAssigneeId);
+  /** A batch in one transaction, or item by item after a race (see the class comment); then the screen. */
+  private async ingestBatch(groups: AccountBatch[]): Promise<{ duplicate: boolean; threadId: string | null }[]> {
+    if (!groups.some((g) => g.items.length)) return [];
+    if (this.ds.options.type !== 'better-sqlite3') return this.storeAndScreen(groups);
+    // The embedded SQLite file has one connection, whose transactions must not interleave: batches of
+    // concurrent pushes and sweeps in this (the only) process take turns.
+    const run = this.embeddedTurn.then(() => this.storeAndScreen(groups));
+    this.embeddedTurn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async storeAndScreen(groups: AccountBatch[]): Promise<{ duplicate: boolean; threadId: string | null }[]> {
+    const now = this.clock.now();
+    let stored: Stored;
+    try {
+      stored = await this.ds.transaction((m) => this.store(m, groups, now));
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      stored = { results: [], incoming: [] };
+      for (const g of groups) {
+        for (const x of g.items) {
+          const one = await this.ds
+            .transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now))
+            .catch(async (err: unknown) => {
+              if (!isUniqueViolation(err)) throw err;
+              // Lost the race for this very item (stored once, by the other delivery) or for its new
+              // thread (created by the other): once more, now reading what the winner wrote.
+              return this.ds.transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now));
+            });
+          stored.results.push(...one.results);
+          stored.incoming.push(...one.incoming);
+        }
+      }
+    }
+    await this.screen(stored.incoming);
+    return stored.results;
+  }
+
+  private async store(m: EntityManager, groups: AccountBatch[], now: Date): Promise<Stored> {
+    const out: Stored = { results: [], incoming: [] };
+    const units = new Map<string, UnitCache>();
+    const newThreads: InboxThread[] = [];
+    const newItems: InboxItem[] = [];
+    const patches = new Map<string, { thread: InboxThread; patch: Partial<InboxThread> }>();
+    for (const { account, items } of groups) {
+      const have = new Set<string>();
+      for (const ids of chunks([...new Set(items.map((x) => x.platformItemId))], LOOKUP_CHUNK)) {
+        const rows = await m.find(InboxItem, {
+          where: { accountId: account.id, platformItemId: In(ids) },
+          select: { platformItemId: true },
+        });
+        for (const r of rows) have.add(r.platformItemId);
+      }
+      const fresh = items.filter((x) => !have.has(x.platformItemId));
+      const threads = new Map<string, InboxThread>();
+      for (const keys of chunks([...new Set(fresh.map((x) => x.threadKey))], LOOKUP_CHUNK)) {
+        for (const t of await m.find(InboxThread, { where: { accountId: account.id, threadKey: In(keys) } })) threads.set(t.threadKey, t);
+      }
+      for (const x of items) {
+        if (have.has(x.platformItemId)) {
+          out.results.push({ duplicate: true, threadId: null });
+          continue;
+        }
+        // The same item twice in one batch (a push that lists it twice) is stored once too.
+        have.add(x.platformItemId);
+        const unit = await this.unit(m, units, account.unitId);
+        let thread = threads.get(x.threadKey);
+        if (!thread) {
+          thread = this.newThread(account, x, unit, now);
+          threads.set(x.threadKey, thread);
+          newThreads.push(thread);
+        }
+        const patch = advance(thread, x, unit.settings, now);
+        Object.assign(thread, patch);
+        if (!newThreads.includes(thread)) {
+          const p = patches.get(thread.id) ?? patches.set(thread.id, { thread, patch: {} }).get(thread.id)!;
+          Object.assign(p.patch, patch);
+        }
+        newItems.push(
+          m.create(InboxItem, {
+            id: newId(),
+            threadId: thread.id,
+            accountId: account.id,
+            platformItemId: x.platformItemId,
+            direction: x.direction,
+            kind: x.itemKind,
+            parentId: x.parentId,
+            author: clip(x.author, 200),
+            authorId: x.authorId,
+            text: x.text,
+            createdAt: x.createdAt,
+            receivedAt: now,
+          }),
+        );
+        out.results.push({ duplicate: false, threadId: thread.id });
+        if (x.direction === 'in') out.incoming.push({ thread, item: x });
+      }
+    }
+    // Threads before their items; a unique violation on either rolls the whole batch back (see ingestBatch).
+    for (const rows of chunks(newThreads, INSERT_CHUNK)) await m.insert(InboxThread, rows);
+    for (const rows of chunks(newItems, INSERT_CHUNK)) await m.insert(InboxItem, rows);
+    for (const { thread, patch } of patches.values()) await m.update(InboxThread, { id: thread.id }, patch);
+    for (const [unitId, u] of units) if (u.turned && u.turn) await this.moveTurn(m, unitId, groups, u);
+    return out;
+  }
+
+  private async unit(m: EntityManager, cache: Map<string, UnitCache>, unitId: string): Promise<UnitCache> {
+    const hit = cache.get(unitId);
+    if (hit) return hit;
+    const settings = await this.settings.forUnit(unitId, m);
+    const u: UnitCache = {
+      settings,
+      staff: settings.ownerUserId ? await unitStaff(m, unitId) : [],
+      editors: await unitStaff(m, unitId, [Role.Editor]),
+      turn: settings.lastAssigneeId,
+      turned: false,
+    };
+    cache.set(unitId, u);
+    return u;
+  }
+
+  /** A thread for the first item of a conversation or comment tree, assigned on arrival. */
+  private newThread(account: Account, x: IncomingItem, unit: UnitCache, now: Date): InboxThread {
+    const s = unit.settings;
+    // The unit's named owner while still on its staff, else the next editor in turn, else nobody (state new).
+    let assignee: string | null = null;
+    if (s.ownerUserId && unit.staff.includes(s.ownerUserId)) assignee = s.ownerUserId;
+    else {
+      assignee = nextInTurn(unit.editors, unit.turn);
+      if (assignee) {
+        unit.turn = assignee;
+        unit.turned = true;
+      }
+    }
     const at = x.createdAt.getTime() > now.getTime() ? now : x.createdAt;
-    const thread = m.create(InboxThread, {
+    return {
       id: newId(),
       accountId: account.id,
       platform: account.platform,
@@ -220,98 +378,103 @@ export class IngestService {
       escalatedAt: null,
       createdAt: now,
       updatedAt: now,
-    });
-    try {
-      await m.insert(InboxThread, thread);
-    } catch (e) {
-      const raced = await m.findOneBy(InboxThread, { accountId: account.id, threadKey: x.threadKey });
-      if (raced) return raced;
-      throw e;
-    }
-    if (assignee && !s.ownerUserId) await this.moveTurn(m, account, assignee);
-    return thread;
+    };
   }
 
-  /** The unit's named owner while still on its staff, else the next editor in turn, else nobody (state new). */
-  private async pickAssignee(m: EntityManager, unitId: string, owner: string | null, last: string | null): Promise<string | null> {
-    const staff = await unitStaff(m, unitId);
-    if (owner && staff.includes(owner)) return owner;
-    const editors = await unitStaff(m, unitId, [Role.Editor]);
-    return nextInTurn(editors, last);
-  }
-
-  private async moveTurn(m: EntityManager, account: Account, assignee: string): Promise<void> {
-    const row = await m.findOneBy(InboxUnitSetting, { unitId: account.unitId });
-    if (row) await m.update(InboxUnitSetting, { unitId: account.unitId }, { lastAssigneeId: assignee });
+  /**
+   * The unit's round-robin cursor after the batch. Two batches at once may read the same cursor and
+   * give two threads to the same editor: harmless, the turn moves on.
+   */
+  private async moveTurn(m: EntityManager, unitId: string, groups: AccountBatch[], u: UnitCache): Promise<void> {
+    const row = await m.findOneBy(InboxUnitSetting, { unitId });
+    if (row) await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn });
     else {
-      const { unitId: _, ...defaults } = await this.settings.forUnit(account.unitId, m);
-      await m.insert(InboxUnitSetting, { ...defaults, unitId: account.unitId, unitPath: account.unitPath, lastAssigneeId: assignee });
+      const unitPath = groups.find((g) => g.account.unitId === unitId)!.account.unitPath;
+      const { unitId: _, lastAssigneeId: __, ...defaults } = u.settings;
+      try {
+        await m.insert(InboxUnitSetting, { ...defaults, unitId, unitPath, lastAssigneeId: u.turn });
+      } catch (e) {
+        // Created meanwhile by a concurrent batch (the primary key is the unit): move its cursor instead.
+        if (!isUniqueViolation(e)) throw e;
+        await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn });
+      }
     }
   }
 
   /**
-   * Moves the thread for a new item. Incoming: the first-response clock starts if none is running
-   * (a replied or closed thread reopens), the platform's window restarts from the citizen's last
-   * message. Outgoing (answered in the platform's own app): counts as the answer.
+   * Sensitive or 舆情 text raises a duty alert at once (after the items are stored): matched against the
+   * compiled lexicon and the keyword list, one transaction for the batch's matches.
    */
-  private async advance(m: EntityManager, t: InboxThread, x: IncomingItem, now: Date): Promise<void> {
-    const at = x.createdAt.getTime() > now.getTime() ? now : x.createdAt;
-    const patch: Partial<InboxThread> = { updatedAt: now };
-    const s = await this.settings.forUnit(t.unitId, m);
-    if (x.direction === 'in') {
-      patch.preview = clip(x.text, 500);
-      if (at > t.lastIncomingAt) patch.lastIncomingAt = at;
-      const waiting = t.state === 'new' || t.state === 'assigned';
-      if (!waiting || !t.firstResponseDueAt) {
-        patch.state = t.assigneeId ? 'assigned' : 'new';
-        patch.firstResponseDueAt = addWorkingMinutes(at, s.firstResponseMinutes, s.workingHours);
-        patch.remindAt = addWorkingMinutes(at, Math.max(0, s.firstResponseMinutes - s.remindBeforeMinutes), s.workingHours);
-        patch.remindedAt = null;
-        patch.escalatedAt = null;
-        patch.closedAt = null;
-        if (t.state === 'closed' || !t.resolutionDueAt) patch.resolutionDueAt = addWorkingMinutes(at, s.resolutionMinutes, s.workingHours);
+  private async screen(incoming: Stored['incoming']): Promise<void> {
+    const hits: { thread: InboxThread; item: IncomingItem; match: SensitiveMatch }[] = [];
+    for (const { thread, item } of incoming) {
+      try {
+        const match = await this.detector.match(item.text);
+        if (match) hits.push({ thread, item, match });
+      } catch (e) {
+        this.logger.warn(`sensitive check failed for thread ${thread.id}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      if (x.replyWindowHours) patch.replyDeadlineAt = new Date(at.getTime() + x.replyWindowHours * HOUR);
-    } else if (t.state === 'new' || t.state === 'assigned') {
-      Object.assign(patch, answeredPatch(t, at, s.workingHours));
     }
-    await m.update(InboxThread, { id: t.id }, patch);
-    Object.assign(t, patch);
-  }
-
-  /** Sensitive or 舆情 text raises a duty alert at once (after the item is stored). */
-  private async screen(t: InboxThread, x: IncomingItem): Promise<void> {
-    let match;
-    try {
-      match = await this.detector.match(x.text);
-    } catch (e) {
-      this.logger.warn(`sensitive check failed for thread ${t.id}: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    if (!match) return;
+    if (!hits.length) return;
     await this.ds.transaction(async (m) => {
-      await m.update(InboxThread, { id: t.id }, { sensitive: true });
-      await this.alerts.raise(
-        {
-          kind: DutyAlertKind.InboxSensitive,
-          severity: match.lexicon ? DutyAlertSeverity.Critical : DutyAlertSeverity.Warning,
-          unitId: t.unitId,
-          unitPath: t.unitPath,
-          title: {
-            zh: `群众留言涉及敏感内容：${match.words.join('、')}`,
-            en: `Citizen's text touches sensitive matters: ${match.words.join(', ')}`,
+      await m.update(InboxThread, { id: In([...new Set(hits.map((h) => h.thread.id))]) }, { sensitive: true });
+      for (const { thread: t, item: x, match } of hits) {
+        await this.alerts.raise(
+          {
+            kind: DutyAlertKind.InboxSensitive,
+            severity: match.lexicon ? DutyAlertSeverity.Critical : DutyAlertSeverity.Warning,
+            unitId: t.unitId,
+            unitPath: t.unitPath,
+            title: {
+              zh: `群众留言涉及敏感内容：${match.words.join('、')}`,
+              en: `Citizen's text touches sensitive matters: ${match.words.join(', ')}`,
+            },
+            message: {
+              zh: `${t.platform} 账号收到${t.kind === 'message' ? '私信' : '评论'}（${t.citizenName}）：“${clip(x.text, 200)}”，请值班人员及时研判处置。`,
+              en: `A ${t.kind} from ${t.citizenName} on ${t.platform}: "${clip(x.text, 200)}". The duty officer should assess it now.`,
+            },
+            link: { type: 'inbox_thread', id: t.id },
+            dedupeKey: `inbox_sensitive:${t.accountId}:${x.platformItemId}`,
           },
-          message: {
-            zh: `${t.platform} 账号收到${t.kind === 'message' ? '私信' : '评论'}（${t.citizenName}）：“${clip(x.text, 200)}”，请值班人员及时研判处置。`,
-            en: `A ${t.kind} from ${t.citizenName} on ${t.platform}: "${clip(x.text, 200)}". The duty officer should assess it now.`,
-          },
-          link: { type: 'inbox_thread', id: t.id },
-          dedupeKey: `inbox_sensitive:${t.accountId}:${x.platformItemId}`,
-        },
-        m,
-      );
+          m,
+        );
+      }
     });
   }
+}
+
+/**
+ * The thread's change for a new item. Incoming: the first-response clock starts if none is running
+ * (a replied or closed thread reopens), the platform's window restarts from the citizen's last
+ * message. Outgoing (answered in the platform's own app): counts as the answer.
+ */
+function advance(t: InboxThread, x: IncomingItem, s: UnitSettings, now: Date): Partial<InboxThread> {
+  const at = x.createdAt.getTime() > now.getTime() ? now : x.createdAt;
+  const patch: Partial<InboxThread> = { updatedAt: now };
+  if (x.direction === 'in') {
+    patch.preview = clip(x.text, 500);
+    if (at > t.lastIncomingAt) patch.lastIncomingAt = at;
+    const waiting = t.state === 'new' || t.state === 'assigned';
+    if (!waiting || !t.firstResponseDueAt) {
+      patch.state = t.assigneeId ? 'assigned' : 'new';
+      patch.firstResponseDueAt = addWorkingMinutes(at, s.firstResponseMinutes, s.workingHours);
+      patch.remindAt = addWorkingMinutes(at, Math.max(0, s.firstResponseMinutes - s.remindBeforeMinutes), s.workingHours);
+      patch.remindedAt = null;
+      patch.escalatedAt = null;
+      patch.closedAt = null;
+      if (t.state === 'closed' || !t.resolutionDueAt) patch.resolutionDueAt = addWorkingMinutes(at, s.resolutionMinutes, s.workingHours);
+    }
+    if (x.replyWindowHours) patch.replyDeadlineAt = new Date(at.getTime() + x.replyWindowHours * HOUR);
+  } else if (t.state === 'new' || t.state === 'assigned') {
+    Object.assign(patch, answeredPatch(t, at, s.workingHours));
+  }
+  return patch;
+}
+
+function outcome(results: { duplicate: boolean; threadId: string | null }[]): IngestOutcome {
+  const out: IngestOutcome = { stored: 0, duplicates: 0, threads: [] };
+  for (const r of results) tally(out, r);
+  return out;
 }
 
 /**

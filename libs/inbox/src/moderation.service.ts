@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { Clock, newId } from '@tongfa/core';
+import { AlertsService, DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
+import { NotificationKind, NotificationsService, stillInScope } from '@tongfa/notifications';
 import { pathInScope } from '@tongfa/database';
 import { Actor, Permission, Role } from '@tongfa/identity';
 import { JobHandler, JobQueue } from '@tongfa/jobs';
@@ -61,6 +63,8 @@ export class ModerationService {
     private readonly clock: Clock,
     private readonly port: InboxPlatformPort,
     private readonly queue: JobQueue,
+    private readonly alerts: AlertsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async request(
@@ -187,8 +191,72 @@ export class ModerationService {
     } catch (e) {
       const next = afterFailure(e, attempt, now.getTime());
       const state = next.state === 'failed' ? 'failed' : next.state === 'sending' ? 'sending' : 'pending';
-      await repo.update({ id: r.id }, { state, nextAttemptAt: next.nextAttemptAt, lastError: next.lastError });
+      if (state !== 'failed') {
+        await repo.update({ id: r.id }, { state, nextAttemptAt: next.nextAttemptAt, lastError: next.lastError });
+        return state;
+      }
+      // The end of the road: the comment is still up, so people must act in the platform's own app. The
+      // state change and the alert commit together and the update is conditional on this attempt, so a
+      // failure is told once.
+      await this.ds.transaction(async (m) => {
+        const ended = await m.update(
+          InboxModeration,
+          { id: r.id, state: 'sending', attempts: attempt },
+          { state, nextAttemptAt: null, lastError: next.lastError },
+        );
+        if (ended.affected) await this.tellFailure(m, r, next.lastError);
+      });
       return state;
     }
   }
+
+  /** A final failure goes to the thread's assignee (a notification) and the unit's duty officer (an alert). */
+  private async tellFailure(m: EntityManager, r: InboxModeration, error: string | null): Promise<void> {
+    const t = await m.findOneBy(InboxThread, { id: r.threadId });
+    const verb = r.action === 'hide' ? { zh: '隐藏', en: 'hide' } : { zh: '删除', en: 'delete' };
+    const why = clipError(error);
+    const title = {
+      zh: `${verb.zh}评论失败，评论仍在平台上：${t?.citizenName ?? r.commentId}`,
+      en: `Could not ${verb.en} a comment; it is still up: ${t?.citizenName ?? r.commentId}`,
+    };
+    const body = {
+      zh: `${t?.platform ?? ''} 账号评论“${t?.preview ?? ''}”${verb.zh}失败（${why}），请在平台客户端处理。`,
+      en: `The comment "${t?.preview ?? ''}" on ${t?.platform ?? ''} could not be ${verb.en === 'hide' ? 'hidden' : 'deleted'} (${why}); handle it in the platform's app.`,
+    };
+    const link = { type: 'inbox_thread', id: r.threadId };
+    await this.alerts.raise(
+      {
+        kind: DutyAlertKind.InboxModerationFailed,
+        severity: DutyAlertSeverity.Warning,
+        unitId: r.unitId,
+        unitPath: r.unitPath,
+        title,
+        message: body,
+        link,
+        dedupeKey: `inbox_moderation_failed:${r.id}`,
+      },
+      m,
+    );
+    const users = t?.assigneeId ? await stillInScope(m, r.unitPath, [t.assigneeId]) : [];
+    if (users.length) {
+      await this.notifications.notify(
+        {
+          kind: NotificationKind.InboxTask,
+          unitId: r.unitId,
+          unitPath: r.unitPath,
+          title,
+          body,
+          link,
+          key: `inbox_moderation_failed:${r.id}`,
+        },
+        users,
+        m,
+      );
+    }
+  }
+}
+
+function clipError(e: string | null): string {
+  if (!e) return 'unknown';
+  return e.length > 200 ? `${e.slice(0, 199)}…` : e;
 }

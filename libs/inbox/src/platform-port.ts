@@ -15,6 +15,8 @@ export interface InteractionManifest {
     replyMaxChars: number;
   };
   messages?: { replyWindowHours: number; replyMaxChars: number };
+  /** The manifest's rate limits (the per-app bucket is shared by all the platform's accounts): the poll budget's inputs. */
+  rateLimits?: { perApp: { tokens: number; intervalMs: number }; perAccount: { tokens: number; intervalMs: number } };
   /** Present when the plugin lists the account's posts (`listPosts`): its daily list quota and page size. */
   postListing?: { dailyCallsPerAccount: number; maxPageSize: number };
 }

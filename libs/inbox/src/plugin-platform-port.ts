@@ -36,6 +36,7 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
     if (!c && !msg) return undefined;
     const listing = m.capabilities.includes('listPosts') ? m.postListing : undefined;
     return {
+      rateLimits: m.rateLimits,
       ...(listing ? { postListing: { dailyCallsPerAccount: listing.dailyCallsPerAccount, maxPageSize: listing.maxPageSize } } : {}),
       ...(c
         ? {

@@ -21,19 +21,31 @@ export const POLL_STAGES: readonly { until: number; every: number }[] = [
   { until: 7 * DAY, every: 4 * HOUR },
 ];
 
-/** The first schedule point strictly after `now` for a post published at `postedAt`; null once past day 7. */
-export function nextPollAt(postedAt: number, now: number): number | null {
+/**
+ * The first schedule point strictly after `now` for a post published at `postedAt`; null once past day 7.
+ * `stretch` (≥ 1) multiplies every interval when the account's posts together would cost more calls than
+ * its daily budget (poll-budget.ts). Unstretched, the stage bounds are schedule points; stretched, a step
+ * may cross a bound (the next step takes the later stage's interval), so a stretch never adds polls.
+ */
+export function nextPollAt(postedAt: number, now: number, stretch = 1): number | null {
   const age = Math.max(0, now - postedAt);
-  let from = 0;
-  for (const { until, every } of POLL_STAGES) {
-    if (age < until) {
-      const k = Math.floor((age - from) / every) + 1;
-      const at = from + k * every;
-      return postedAt + Math.min(at, until);
+  const f = Math.max(1, stretch);
+  const end = POLL_STAGES[POLL_STAGES.length - 1]!.until;
+  if (f === 1) {
+    let from = 0;
+    for (const { until, every } of POLL_STAGES) {
+      if (age < until) return postedAt + from + (Math.floor((age - from) / every) + 1) * every;
+      from = until;
     }
-    from = until;
+    return null;
   }
-  return null;
+  let t = 0;
+  while (t <= age) {
+    const stage = POLL_STAGES.find((s) => t < s.until);
+    if (!stage) return null;
+    t += stage.every * f;
+  }
+  return t <= end ? postedAt + t : null;
 }
 
 /** How many polls the schedule makes over a post's life (for the bench beside the quotas). */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { DataSource, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { Clock, localDate, newId } from '@tongfa/core';
 import { Account, AccountStatus } from '@tongfa/accounts';
 import { JobHandler } from '@tongfa/jobs';
@@ -10,16 +10,19 @@ import { InboxListing, InboxPoll, InboxPollBudget } from './entities';
 import { IngestService } from './ingest.service';
 import { InboxPlatformPort } from './platform-port';
 import { nextLocalMidnight, nextPollAt } from './poll-schedule';
+import { dailyPollBudget, pollStretch } from './poll-budget';
 
 const DAY = 24 * 3600_000;
+/** Accounts whose comments and posts are read: opened and running (not cancelled, suspended or applying). */
+const LIVE: readonly AccountStatus[] = [AccountStatus.Opened, AccountStatus.Active];
+/** lastError prefix of a listing row parked because its account is not live. */
+const PAUSED = 'paused:';
 const BATCH = 200;
-/** Share of an account's daily comment-list quota the inbox may spend (other systems hold the account too). */
-export const INBOX_QUOTA_SHARE = 0.5;
-
 /**
  * Comment polling. Every published post of an account whose plugin lists comments gets an
  * inbox_poll row (found by the discovery sweep, so the publishing context does not know the
- * inbox); the poll sweep reads due rows one platform call each, within the account's daily budget.
+ * inbox); the poll sweep reads due rows one platform call each, within the account's daily budget
+ * (poll-budget.ts: a share of the account's and the app's quotas; the schedule stretched to fit it).
  */
 /** Share of an account's daily post-list quota the inbox may spend (campaign detection lists too). */
 export const INBOX_LISTING_SHARE = 0.25;
@@ -101,7 +104,7 @@ export class PollingService {
       .getRepository(Account)
       .createQueryBuilder('a')
       .leftJoin(InboxListing, 'l', 'l.accountId = a.id')
-      .where('l.accountId IS NULL AND a.status IN (:...live)', { live: [AccountStatus.Opened, AccountStatus.Active] })
+      .where('l.accountId IS NULL AND a.status IN (:...live)', { live: LIVE })
       .select(['a.id', 'a.platform'])
       .limit(BATCH)
       .getMany();
@@ -121,10 +124,35 @@ export class PollingService {
         // Inserted by a concurrent sweep: the primary key is the account.
       }
     }
+    // An account live again (a suspension lifted) resumes where it was parked below.
+    const parked = await this.ds
+      .getRepository(InboxListing)
+      .createQueryBuilder('l')
+      .innerJoin(Account, 'a', 'a.id = l.accountId AND a.status IN (:...live)', { live: LIVE })
+      .where('l.nextDueAt IS NULL AND l.lastError LIKE :paused', { paused: `${PAUSED}%` })
+      .select(['l.accountId'])
+      .limit(BATCH)
+      .getMany();
+    if (parked.length) await repo.update({ accountId: In(parked.map((l) => l.accountId)) }, { nextDueAt: now, lastError: null });
     const due = await repo.find({ where: { nextDueAt: LessThanOrEqual(now) }, order: { nextDueAt: 'ASC' }, take: BATCH });
+    const status = new Map(
+      due.length
+        ? (
+            await this.ds
+              .getRepository(Account)
+              .find({ where: { id: In(due.map((r) => r.accountId)) }, select: { id: true, status: true } })
+          ).map((a) => [a.id, a.status])
+        : [],
+    );
     let listed = 0;
     let watched = 0;
     for (const row of due) {
+      const st = status.get(row.accountId);
+      if (!st || !LIVE.includes(st)) {
+        // A cancelled or suspended account (or one gone) is not listed, nor retried: parked until it is live again.
+        await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: `${PAUSED} account ${st ?? 'gone'}` });
+        continue;
+      }
       const i = this.port.interaction(row.platform);
       if (!i?.comments || !i.postListing) {
         await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: 'plugin lists no posts or comments' });
@@ -173,30 +201,75 @@ export class PollingService {
     });
     let polled = 0;
     let deferred = 0;
-    const accounts = new Map(
-      (await this.ds.getRepository(Account).findBy({ id: In([...new Set(due.map((p) => p.accountId))]) })).map((a) => [a.id, a]),
-    );
+    const ids = [...new Set(due.map((p) => p.accountId))];
+    const accounts = new Map((ids.length ? await this.ds.getRepository(Account).findBy({ id: In(ids) }) : []).map((a) => [a.id, a]));
+    const ctx = await this.budgetContext(ids);
     for (const p of due) {
       const account = accounts.get(p.accountId);
       if (!account) {
         await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null, lastError: 'account gone' });
         continue;
       }
-      if (await this.pollOne(account, p)) polled++;
+      if (!LIVE.includes(account.status)) {
+        // No call for a cancelled or suspended account: the post's schedule moves on without it.
+        const next = nextPollAt(p.postedAt.getTime(), now.getTime());
+        await this.ds
+          .getRepository(InboxPoll)
+          .update({ id: p.id }, { nextDueAt: next === null ? null : new Date(next), lastError: `${PAUSED} account ${account.status}` });
+        deferred++;
+        continue;
+      }
+      if (await this.pollOne(account, p, ctx)) polled++;
       else deferred++;
     }
     return { discovered, polled, deferred };
   }
 
+  /**
+   * What the budgets of a sweep's accounts depend on, read once per sweep: the live accounts per platform
+   * (sharing the app's quota) and the posts each account watches (the demand its schedule makes).
+   */
+  private async budgetContext(accountIds: string[]): Promise<BudgetContext> {
+    const live = await this.ds
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .select('a.platform', 'platform')
+      .addSelect('COUNT(*)', 'n')
+      .where('a.status IN (:...live)', { live: LIVE })
+      .groupBy('a.platform')
+      .getRawMany<{ platform: string; n: string | number }>();
+    const watched = new Map<string, number[]>();
+    if (accountIds.length) {
+      const rows = await this.ds.getRepository(InboxPoll).find({
+        where: { accountId: In(accountIds), nextDueAt: Not(IsNull()) },
+        select: { accountId: true, postedAt: true },
+      });
+      for (const r of rows) (watched.get(r.accountId) ?? watched.set(r.accountId, []).get(r.accountId)!).push(r.postedAt.getTime());
+    }
+    return { accountsOnApp: new Map(live.map((r) => [r.platform, Number(r.n)])), watched };
+  }
+
   /** One platform call for one post, if the account's budget allows; false when deferred to tomorrow. */
-  async pollOne(account: Account, p: InboxPoll): Promise<boolean> {
+  async pollOne(account: Account, p: InboxPoll, ctx?: BudgetContext): Promise<boolean> {
     const now = this.clock.now();
-    const quota = this.port.interaction(p.platform)?.comments?.dailyCallsPerAccount;
-    if (!quota) {
+    const i = this.port.interaction(p.platform);
+    const comments = i?.comments;
+    if (!comments) {
       await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null, lastError: 'plugin lists no comments' });
       return false;
     }
-    if (!(await this.spend(account.id, now, Math.max(1, Math.floor(quota * INBOX_QUOTA_SHARE))))) {
+    const c = ctx ?? (await this.budgetContext([account.id]));
+    const budget = dailyPollBudget({
+      commentQuota: comments.dailyCallsPerAccount,
+      // A plugin that declares no rate limits is held to its comment quota alone.
+      rateLimits: i.rateLimits ?? {
+        perApp: { tokens: Number.MAX_SAFE_INTEGER, intervalMs: 1 },
+        perAccount: { tokens: Number.MAX_SAFE_INTEGER, intervalMs: 1 },
+      },
+      accountsOnApp: c.accountsOnApp.get(p.platform) ?? 1,
+    });
+    let spent = await this.spend(account.id, now, budget);
+    if (spent === null) {
       await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: new Date(nextLocalMidnight(now.getTime())) });
       return false;
     }
@@ -217,10 +290,12 @@ export class PollingService {
           if (newest > 0) seenUntil = new Date(newest);
           break;
         }
-        if (calls >= MAX_PAGES_PER_POLL || !(await this.spend(account.id, now, Math.max(1, Math.floor(quota * INBOX_QUOTA_SHARE))))) {
+        const more = calls >= MAX_PAGES_PER_POLL ? null : await this.spend(account.id, now, budget);
+        if (more === null) {
           lastError = `more comments than ${calls} page(s) this time; read again next time`;
           break;
         }
+        spent = more;
         page = await this.port.fetchComments(account.id, p.postRemoteId, { since, cursor: page.nextCursor });
         calls++;
       }
@@ -228,7 +303,9 @@ export class PollingService {
       lastError = (isPluginError(e) ? e.message : String(e)).slice(0, 500);
       this.logger.warn(`comments of ${p.postRemoteId} on ${account.id}: ${lastError}`);
     }
-    const next = nextPollAt(p.postedAt.getTime(), now.getTime());
+    // The account's watched posts together set the pace: stretched when they would outrun the budget.
+    const stretch = pollStretch(c.watched.get(account.id) ?? [p.postedAt.getTime()], now.getTime(), budget - spent);
+    const next = nextPollAt(p.postedAt.getTime(), now.getTime(), stretch);
     await this.ds
       .getRepository(InboxPoll)
       .update(
@@ -239,10 +316,10 @@ export class PollingService {
   }
 
   /**
-   * Counts one call against the account's budget for the Beijing day; false when it is spent.
-   * The increment is conditional on the count, so two sweeps cannot both take the last call.
+   * Counts one call against the account's budget for the Beijing day: the day's calls so far, or null
+   * when it is spent. The increment is conditional on the count, so two sweeps cannot both take the last call.
    */
-  private async spend(accountId: string, now: Date, budget: number): Promise<boolean> {
+  private async spend(accountId: string, now: Date, budget: number): Promise<number | null> {
     const day = localDate(now);
     const repo = this.ds.getRepository(InboxPollBudget);
     if (!(await repo.exists({ where: { accountId, day } }))) {
@@ -258,6 +335,12 @@ export class PollingService {
       .set({ calls: () => 'calls + 1' })
       .where('accountId = :accountId AND day = :day AND calls < :budget', { accountId, day, budget })
       .execute();
-    return (r.affected ?? 0) > 0;
+    if (!r.affected) return null;
+    return (await repo.findOneBy({ accountId, day }))?.calls ?? budget;
   }
+}
+
+interface BudgetContext {
+  accountsOnApp: Map<string, number>;
+  watched: Map<string, number[]>;
 }

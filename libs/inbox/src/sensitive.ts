@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ComplianceService } from '@tongfa/compliance';
+import { LexiconRegistry, normalize, toOriginal } from '@tongfa/compliance';
 
 /**
  * 舆情 keywords: words in a citizen's text that tell the duty officer to look now (a complaint going
@@ -34,16 +34,25 @@ export interface SensitiveMatch {
   lexicon: boolean;
 }
 
-/** Reads incoming text against the compliance engine's lexicon and the 舆情 keyword list. */
+/**
+ * Reads incoming text against the published lexicon's compiled automaton (its forbidden and sensitive
+ * words only: the other checks of the compliance engine judge what we publish, not what citizens
+ * write) and the 舆情 keyword list. The compiled lexicon is cached per process (LexiconRegistry), so a
+ * match costs one scan, no query.
+ */
 @Injectable()
 export class SensitiveTextDetector {
-  constructor(private readonly compliance: ComplianceService) {}
+  constructor(private readonly lexicons: LexiconRegistry) {}
 
   async match(text: string): Promise<SensitiveMatch | null> {
-    const result = await this.compliance.check({ summary: text });
-    const lexiconWords = [...result.blocking, ...result.warnings]
-      .filter((f) => f.rule === 'forbidden_word' || f.rule === 'sensitive_word')
-      .map((f) => f.text);
+    const lexicon = await this.lexicons.current();
+    const m = normalize(text);
+    const lexiconWords: string[] = [];
+    for (const hit of lexicon.scan(m)) {
+      if (hit.pattern.rule !== 'forbidden_word' && hit.pattern.rule !== 'sensitive_word') continue;
+      const { start, end } = toOriginal(m, hit.begin, hit.end);
+      lexiconWords.push(text.slice(start, end));
+    }
     const keywords = PUBLIC_OPINION_KEYWORDS.filter((k) => text.includes(k));
     const words = [...new Set([...lexiconWords, ...keywords])];
     return words.length ? { words, lexicon: lexiconWords.length > 0 } : null;

@@ -1,18 +1,31 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Effective interaction of an account (replies to the public's messages and comments) over a window,
- * or `unknown` while no context can say. The inbox (#14) will provide the real adapter; monitoring
- * depends on this port only, so the dependency points from the inbox to here.
+ * Effective interaction of an account (replies to the public's messages and comments) over a window
+ * ending `now`, or `unknown` while no context can say. The inbox provides the real adapter
+ * (InboxInteractionFacts, bound with `MonitoringModule.forRoot`); monitoring depends on this port only,
+ * so the dependency points from the inbox to here.
  */
 export type InteractionFact =
-  { known: false } | { known: true; windowDays: number; received: number; answered: number; unansweredOverdue: number };
+  | { known: false }
+  | {
+      known: true;
+      windowDays: number;
+      /** Citizens' conversations of the window that were due for an answer by now (or got one). */
+      received: number;
+      /** Of those, the ones the account answered. */
+      answered: number;
+      /** Conversations still waiting whose first-response deadline has passed (any age). */
+      unansweredOverdue: number;
+      /** The earliest first-response deadline still missed (ISO), for the evidence; null without any. */
+      earliestMissedDeadline?: string | null;
+    };
 
 export abstract class InteractionFacts {
-  abstract forAccounts(accountIds: string[], windowDays: number): Promise<Map<string, InteractionFact>>;
+  abstract forAccounts(accountIds: string[], windowDays: number, now: Date): Promise<Map<string, InteractionFact>>;
 }
 
-/** Until the inbox exists nothing measures interaction: every account is `unknown`, never `ok`. */
+/** Where nothing measures interaction (no inbox bound): every account is `unknown`, never `ok`. */
 @Injectable()
 export class UnknownInteractionFacts extends InteractionFacts {
   forAccounts(accountIds: string[]): Promise<Map<string, InteractionFact>> {

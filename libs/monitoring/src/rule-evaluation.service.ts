@@ -13,6 +13,9 @@ import { AccountFacts, RISK_RANK, Rule, RuleOutcome, RuleSet, ruleSetsFor } from
 /** Accounts the inspection counts: opened and running. */
 export const MONITORED_STATUSES = [AccountStatus.Opened, AccountStatus.Active];
 
+/** The days of citizens' messages the 不互动 veto looks back over. */
+export const INTERACTION_WINDOW_DAYS = 30;
+
 /** What the roll-up measured of one account, handed to the rules. */
 export interface MeasuredActivity {
   lastPostAt: Date | null;
@@ -66,7 +69,7 @@ export class RuleEvaluationService {
         select: { id: true, unitId: true, platform: true, name: true },
       }),
       m.find(Unit, { where: { id: In([...new Set(accounts.map((a) => rootId(a.unitPath)))]) }, select: { id: true, regionCode: true } }),
-      this.interaction.forAccounts(ids, 30),
+      this.interaction.forAccounts(ids, INTERACTION_WINDOW_DAYS, now),
       this.expression.forAccounts(ids),
       m.find(RuleState, { where: { accountId: In(ids) } }),
     ]);

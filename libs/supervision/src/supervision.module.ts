@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@tongfa/core';
 import { recurringJob } from '@tongfa/jobs';
 import { MediaModule } from '@tongfa/media';
-import { MonitoringModule } from '@tongfa/monitoring';
 import { SpotCheckExpressionFindings } from './expression-findings.source';
 import { ChromiumBrowser, HeadlessBrowser } from './headless-browser';
 import { RankingsService } from './rankings.service';
@@ -16,8 +15,9 @@ import { SpotChecksService } from './spot-checks.service';
  * (routes, and the jobs in embedded mode) and the worker (snapshot and overdue sweeps).
  */
 @Module({
-  // Monitoring: its rule states pre-fill the checklist, and its expression-error veto reads our findings.
-  imports: [MediaModule, MonitoringModule],
+  // Monitoring (global, bound once by the hub and the worker with MonitoringModule.forRoot): its rule
+  // states pre-fill the checklist, and its expression-error veto reads our findings.
+  imports: [MediaModule],
   providers: [
     SpotChecksService,
     RectificationsService,

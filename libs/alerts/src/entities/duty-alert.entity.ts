@@ -15,6 +15,8 @@ export enum DutyAlertKind {
   InboxSensitive = 'inbox_sensitive',
   /** 政民互动: a thread passed its first-response deadline unanswered (escalated to the duty officers). */
   InboxOverdue = 'inbox_overdue',
+  /** 政民互动: hiding or deleting a citizen's comment finally failed (the comment is still up). */
+  InboxModerationFailed = 'inbox_moderation_failed',
   /** 监测预警: an account nears an inspection veto (e.g. day 7, 10 or 13 without a post); to the unit. */
   MonitoringWarning = 'monitoring_warning',
   /** 监测: an account breaches an inspection rule; to the unit and to its supervising unit. */

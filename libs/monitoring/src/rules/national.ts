@@ -40,8 +40,8 @@ const noInteraction: Rule = {
   kind: 'veto',
   title: { zh: '无有效互动', en: 'No effective interaction' },
   description: {
-    zh: '开设留言、评论等互动功能但长期不回应网民诉求即单项否决。数据来自互动（留言）模块；该模块接入前状态为“未知”。',
-    en: 'Offering comments or messages but not answering the public is a veto. Measured by the inbox; until it is connected the state is "unknown".',
+    zh: '开设留言、评论等互动功能但长期不回应网民诉求即单项否决。数据来自互动（留言）模块：近 30 天已到答复时限的群众留言一条未回复为不合格，有超过首次响应时限仍未回复的留言为预警；未接入互动模块时状态为“未知”。',
+    en: 'Offering comments or messages but not answering the public is a veto. Measured by the inbox: citizens\' messages of the last 30 days due for an answer and none answered is a breach; any message left past its first-response deadline is a warning; "unknown" where the inbox is not connected.',
   },
   evaluate(f): RuleOutcome {
     const i = f.interaction;
