@@ -127,7 +127,7 @@ export class RectificationsService {
   ): Promise<{ before: RectificationState; order: RectificationView }> {
     const order = await this.find(actor, id);
     const round = await this.ds.getRepository(SpotCheckRound).findOneOrFail({ where: { id: order.roundId } });
-    if (!pathInScope(round.rootUnitPath, actor.scope(Permission.SpotCheckManage)))
+    if (!pathInScope(round.unitPath, actor.scope(Permission.SpotCheckManage)))
       throw new SupervisionException(SupervisionError.NotSupervisor);
     const allowed: Record<ReviewDecision, RectificationState[]> = {
       close: ['open', 'answered', 'escalated'],
@@ -148,7 +148,7 @@ export class RectificationsService {
     if (input.decision === 'escalate') patch.state = 'escalated';
     if (input.decision === 'reopen') {
       const province = await this.ds.getRepository(Unit).findOneOrFail({
-        where: { id: round.rootUnitPath.split('/').filter(Boolean)[0]! },
+        where: { id: round.unitPath.split('/').filter(Boolean)[0]! },
         select: { id: true, regionCode: true },
       });
       const days = checklistFor(province.regionCode).find((c) => c.id === order.item)?.deadlineDays ?? 15;

@@ -88,15 +88,15 @@ export class SpotCheckReportService {
 
   async data(actor: Actor, id: string): Promise<ReportData> {
     const round = await this.rounds.findRound(actor, id);
-    const root = await this.ds.getRepository(Unit).findOneOrFail({ where: { id: round.rootUnitId }, select: { id: true, name: true } });
+    const root = await this.ds.getRepository(Unit).findOneOrFail({ where: { id: round.unitId }, select: { id: true, name: true } });
     const totals = await this.totals(round);
     const prevRound = await this.ds.getRepository(SpotCheckRound).findOne({
-      where: { rootUnitId: round.rootUnitId, createdAt: LessThan(round.createdAt) },
+      where: { unitId: round.unitId, createdAt: LessThan(round.createdAt) },
       order: { createdAt: 'DESC' },
     });
     const previous = prevRound ? (await this.totals(prevRound)).total : null;
     const province = await this.ds.getRepository(Unit).findOneOrFail({
-      where: { id: round.rootUnitPath.split('/').filter(Boolean)[0]! },
+      where: { id: round.unitPath.split('/').filter(Boolean)[0]! },
       select: { id: true, regionCode: true },
     });
     const titles = new Map(checklistFor(province.regionCode).map((c) => [c.id, c.title.zh]));

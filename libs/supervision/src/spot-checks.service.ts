@@ -139,8 +139,8 @@ export class SpotChecksService {
     const checklist = checklistFor(province.regionCode);
     const round = this.ds.getRepository(SpotCheckRound).create({
       id: newId(),
-      rootUnitId: root.id,
-      rootUnitPath: root.path,
+      unitId: root.id,
+      unitPath: root.path,
       period: input.period,
       ratio: input.ratio,
       minRatio: duty.minRatio,
@@ -246,9 +246,9 @@ export class SpotChecksService {
   /** A round the caller may read (spot-check read scope over its root); 404 otherwise. */
   async findRound(actor: Actor, id: string, permission = Permission.SpotCheckRead): Promise<SpotCheckRound> {
     const round = await this.ds.getRepository(SpotCheckRound).findOne({ where: { id } });
-    if (!round || !pathInScope(round.rootUnitPath, actor.scope(Permission.SpotCheckRead)))
+    if (!round || !pathInScope(round.unitPath, actor.scope(Permission.SpotCheckRead)))
       throw new SupervisionException(SupervisionError.NotFound);
-    if (!pathInScope(round.rootUnitPath, actor.scope(permission))) throw new SupervisionException(SupervisionError.NotSupervisor);
+    if (!pathInScope(round.unitPath, actor.scope(permission))) throw new SupervisionException(SupervisionError.NotSupervisor);
     return round;
   }
 
@@ -256,13 +256,13 @@ export class SpotChecksService {
     const scope = actor.scope(Permission.SpotCheckRead);
     if (!scope.length) throw new SupervisionException(SupervisionError.NotPermitted);
     const qb = this.ds.getRepository(SpotCheckRound).createQueryBuilder('r');
-    whereInScope(qb, 'r.rootUnitPath', scope);
-    if (q.rootUnitId) qb.andWhere('r.rootUnitId = :root', { root: q.rootUnitId });
+    whereInScope(qb, 'r.unitPath', scope);
+    if (q.rootUnitId) qb.andWhere('r.unitId = :root', { root: q.rootUnitId });
     qb.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC');
     const { skip, take } = pageOffset(q);
     const [rows, total] = await fetchPage(qb, skip, take);
-    const names = await this.unitNames(rows.map((r) => r.rootUnitId));
-    return { items: rows.map((r) => this.view(r, names.get(r.rootUnitId) ?? '')), total };
+    const names = await this.unitNames(rows.map((r) => r.unitId));
+    return { items: rows.map((r) => this.view(r, names.get(r.unitId) ?? '')), total };
   }
 
   async get(actor: Actor, id: string): Promise<RoundDetailView> {
@@ -272,11 +272,11 @@ export class SpotChecksService {
         .getRepository(SpotCheckSample)
         .find({ where: { roundId: id }, order: { unitPath: 'ASC', platform: 'ASC', accountId: 'ASC' } }),
       this.ds.getRepository(SpotCheckFinding).find({ where: { roundId: id }, order: { item: 'ASC' } }),
-      this.unitNames([round.rootUnitId]),
+      this.unitNames([round.unitId]),
     ]);
     const province = await this.ds
       .getRepository(Unit)
-      .findOneOrFail({ where: { id: rootId(round.rootUnitPath) }, select: { id: true, regionCode: true } });
+      .findOneOrFail({ where: { id: rootId(round.unitPath) }, select: { id: true, regionCode: true } });
     const checklist = checklistFor(province.regionCode);
     const titles = new Map(checklist.map((c) => [c.id, c.title]));
     const again = drawSample(
@@ -298,7 +298,7 @@ export class SpotChecksService {
       list.push(findingView(f, titles));
     }
     return {
-      ...this.view(round, names.get(round.rootUnitId) ?? ''),
+      ...this.view(round, names.get(round.unitId) ?? ''),
       checklist: checklist.map((c) => ({ id: c.id, kind: c.kind, title: c.title, deadlineDays: c.deadlineDays })),
       derivation: {
         algorithm: round.algorithm,
@@ -360,7 +360,7 @@ export class SpotChecksService {
     }
     const province = await this.ds
       .getRepository(Unit)
-      .findOneOrFail({ where: { id: rootId(round.rootUnitPath) }, select: { id: true, regionCode: true } });
+      .findOneOrFail({ where: { id: rootId(round.unitPath) }, select: { id: true, regionCode: true } });
     const checklist = checklistFor(province.regionCode);
     const item = checklist.find((c) => c.id === input.item);
     if (!item) {
@@ -443,8 +443,8 @@ export class SpotChecksService {
     round.requirements = requirements.trim();
     round.updatedAt = this.clock.now();
     await this.ds.getRepository(SpotCheckRound).update({ id }, { requirements: round.requirements, updatedAt: round.updatedAt });
-    const names = await this.unitNames([round.rootUnitId]);
-    return { before, round: this.view(round, names.get(round.rootUnitId) ?? '') };
+    const names = await this.unitNames([round.unitId]);
+    return { before, round: this.view(round, names.get(round.unitId) ?? '') };
   }
 
   private async unitNames(ids: string[]): Promise<Map<string, string>> {
@@ -456,7 +456,7 @@ export class SpotChecksService {
   view(r: SpotCheckRound, rootUnitName: string): RoundView {
     return {
       id: r.id,
-      rootUnitId: r.rootUnitId,
+      rootUnitId: r.unitId,
       rootUnitName,
       period: r.period,
       ratio: r.ratio,

@@ -87,7 +87,7 @@ export class SpotChecksController {
       action: 'spot_check.finding',
       targetType: 'spot_check',
       targetId: id,
-      unitId: round.rootUnitId,
+      unitId: round.unitId,
       before: before ? { result: before } : null,
       after: {
         accountId: dto.accountId,

@@ -16,16 +16,18 @@ export interface StratumDerivation {
  * so the seed and the derivation let anyone draw the same sample again.
  */
 @Entity('supervision_round')
-@Index('idx_supervision_round_root', ['rootUnitPath', 'createdAt'])
+@Index('idx_supervision_round_root', ['unitPath', 'createdAt'])
 export class SpotCheckRound {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;
 
-  @Column('varchar', { length: 36 })
-  rootUnitId: string;
+  /** The root unit of the round (column rootUnitId). */
+  @Column('varchar', { length: 36, name: 'rootUnitId' })
+  unitId: string;
 
-  @Column({ type: 'varchar', length: 400, charset: 'ascii' })
-  rootUnitPath: string;
+  /** The root's path, a copy a unit move rewrites (libs/database unit-paths.ts; column rootUnitPath). */
+  @Column({ type: 'varchar', length: 400, charset: 'ascii', name: 'rootUnitPath' })
+  unitPath: string;
 
   /** `2026-Q4` (quarter) or `2026-11` (month). */
   @Column('varchar', { length: 8 })
