@@ -44,6 +44,7 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     await this.queues.get(JOB_QUEUES[name])!.add(name, payload, {
       jobId: opts.jobId,
       delay: opts.delayMs,
+      ...(opts.priority ? { priority: opts.priority } : {}),
       attempts: opts.attempts ?? 3,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: 1000,
@@ -61,6 +62,7 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
           opts: {
             jobId: j.opts?.jobId,
             delay: j.opts?.delayMs,
+            ...(j.opts?.priority ? { priority: j.opts.priority } : {}),
             attempts: j.opts?.attempts ?? 3,
             backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: 1000,

@@ -94,7 +94,9 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       )
       .andWhere('(t.nextAttemptAt IS NULL OR t.nextAttemptAt <= :due)', { due })
       .andWhere('(t.dispatchedAt IS NULL OR t.dispatchedAt < :stale)', { stale })
-      .orderBy('t.nextAttemptAt', 'ASC')
+      // Most urgent first: after Redis lost its jobs, an emergency release is put back before a fan-out.
+      .orderBy('t.priority', 'ASC')
+      .addOrderBy('t.nextAttemptAt', 'ASC')
       .take(BATCH)
       .getMany();
     for (const t of waiting) {
