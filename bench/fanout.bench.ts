@@ -127,10 +127,10 @@ async function main(): Promise<void> {
         { title: `全省政务新媒体矩阵联动发布测试稿（${n}）`, coverMediaId: cover },
       );
       const env: Record<string, string> = { TONGFA_COUNT_QUERIES: '1' };
-      if (process.env.FANOUT_CPU_PROF) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.FANOUT_CPU_PROF}`;
-      const workers = Array.from({ length: n }, () => spawnWorker(hub, env));
+      const prof = process.env.FANOUT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF}`] : [];
+      const workers = Array.from({ length: n }, () => spawnWorker(hub, env, prof));
       running.push(...workers);
-      await Promise.all(workers.map((w) => w.ready()));
+      await Promise.all(workers.map((w) => w.ready(120_000)));
       const cpu0 = workers.map((w) => cpuSeconds(w.proc.pid!));
       const sql0 = await Promise.all(workers.map(sqlQueries));
 

@@ -63,10 +63,10 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnWorker(hub: TestHub, env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorker(hub: TestHub, env: Record<string, string> = {}, nodeArgs: string[] = []): WorkerProcess {
   const e = hub.config.env;
   const sandbox = hub.app.get(PluginHost).allowedSandboxOrigins;
-  const proc = spawn(process.execPath, ['--enable-source-maps', WORKER_MAIN], {
+  const proc = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, WORKER_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
@@ -100,7 +100,8 @@ export function spawnWorker(hub: TestHub, env: Record<string, string> = {}): Wor
     proc,
     output: () => out,
     exited,
-    ready: async (timeoutMs = 20_000) => {
+    // A cold start on a loaded machine (Nest, TypeORM, every plugin) can take well over 20 s.
+    ready: async (timeoutMs = 60_000) => {
       await pollUntil(() => out.includes('worker ready') || proc.exitCode !== null, { timeoutMs, what: 'worker ready' });
       if (proc.exitCode !== null) throw new Error(`worker exited ${proc.exitCode}: ${out.slice(-2000)}`);
     },
