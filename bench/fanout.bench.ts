@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Bull from 'bull';
-import { In } from 'typeorm';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { PublicationsService, PublicationTarget } from '@tongfa/publishing';
 import { startTestHub } from '../test/support/test-hub';
@@ -139,10 +138,22 @@ async function main(): Promise<void> {
       // service (one outbox transaction) the way a campaign does.
       const { view } = await hub.app.get(PublicationsService).create(editorActor, ms, { accountIds: ids });
       const accepted = performance.now() - t0;
-      await pollUntil(async () => (await repo.count({ where: { publicationId: view.id, state: In(SETTLED) } })) >= ids.length, {
-        timeoutMs: DEADLINE_MS,
-        intervalMs: 100,
-        what: 'every target settled',
+      let progress = '';
+      await pollUntil(
+        async () => {
+          const rows = await repo
+            .createQueryBuilder('t')
+            .select('t.state', 'state')
+            .addSelect('COUNT(*)', 'n')
+            .where('t.publicationId = :id', { id: view.id })
+            .groupBy('t.state')
+            .getRawMany<{ state: string; n: string }>();
+          progress = rows.map((r) => `${r.state} ${r.n}`).join(', ');
+          return rows.filter((r) => SETTLED.includes(r.state)).reduce((s, r) => s + Number(r.n), 0) >= ids.length;
+        },
+        { timeoutMs: DEADLINE_MS, intervalMs: 250, what: 'every target settled' },
+      ).catch((e: Error) => {
+        throw new Error(`${e.message} (${n} workers; ${progress}); a worker's log: ${workers[0]!.output().slice(-2000)}`);
       });
       const last = performance.now() - t0;
       const cpu = workers.reduce((s, w, i) => s + cpuSeconds(w.proc.pid!) - cpu0[i]!, 0);

@@ -73,6 +73,12 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     }
   }
 
+  async pending(name: JobName, jobId: string): Promise<boolean> {
+    const job = await this.queues.get(JOB_QUEUES[name])!.getJob(jobId);
+    // Kept finished jobs carry finishedOn; a job still waiting, delayed or active does not.
+    return !!job && !job.finishedOn;
+  }
+
   async depth(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const [name, q] of this.queues) {

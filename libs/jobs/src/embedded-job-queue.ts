@@ -1,5 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, LessThanOrEqual } from 'typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { Clock, newId } from '@tongfa/core';
 import { JobRecord } from './entities';
 import { JobQueue } from './job-queue';
@@ -57,6 +57,10 @@ export class EmbeddedJobQueue extends JobQueue implements OnApplicationBootstrap
       if (!(await repo.exists({ where: { jobKey } }))) throw e;
     }
     this.wake?.();
+  }
+
+  async pending(_name: JobName, jobId: string): Promise<boolean> {
+    return this.ds.getRepository(JobRecord).exists({ where: { jobKey: jobId, state: In(['waiting', 'active']) } });
   }
 
   async depth(): Promise<Record<string, number>> {
