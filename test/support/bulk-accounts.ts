@@ -121,11 +121,17 @@ export async function seedSandboxAccounts(
       opts.onSkip?.(platform, probe);
       continue;
     }
-    await mapLimit(rows.slice(1), 48, (r) =>
-      host.getProfile(r.account.id).catch((e: Error) => {
-        throw new Error(`${platform} account ${r.account.name}: ${e.message}`);
-      }),
-    );
+    await mapLimit(rows.slice(1), 48, async (r) => {
+      // A loaded machine now and then resets a kept-alive socket under 48 calls at once: one more try.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await host.getProfile(r.account.id);
+        } catch (e) {
+          if (attempt < 3 && /ECONNRESET|socket hang up/.test((e as Error).message)) continue;
+          throw new Error(`${platform} account ${r.account.name}: ${(e as Error).message}`);
+        }
+      }
+    });
     for (const r of rows) out.push({ id: r.account.id, platform, simAccountId: r.simAccountId });
   }
   return out;

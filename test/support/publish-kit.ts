@@ -22,12 +22,12 @@ export async function uploadCover(hub: Pick<TestHub, 'http'>, editorToken: strin
 
 /**
  * A manuscript written, checked, submitted and approved through the API by a three-step chain
- * (policy interpretation), ready to publish.
+ * (policy interpretation unless another category is asked for), ready to publish.
  */
 export async function approvedManuscript(
   hub: Pick<TestHub, 'http'>,
   tokens: { editor: string; reviewers: string[] },
-  opts: { title: string; coverMediaId?: string },
+  opts: { title: string; coverMediaId?: string; category?: 'policy' | 'news' | 'notice' | 'emergency' | 'reprint' },
 ): Promise<string> {
   const as = (t: string) => ({ Authorization: `Bearer ${t}` });
   const res = await hub.http
@@ -37,7 +37,7 @@ export async function approvedManuscript(
       title: opts.title,
       summary: '便民举措要点解读',
       body: `<p>${opts.title}。为进一步优化政务服务，县政府出台便民举措。</p><p>一是推行延时服务；二是推行预约服务。</p>`,
-      category: 'policy',
+      category: opts.category ?? 'policy',
       source: { type: 'original' },
       ...(opts.coverMediaId ? { coverMediaId: opts.coverMediaId, mediaIds: [opts.coverMediaId] } : {}),
     });
@@ -63,10 +63,10 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnWorker(hub: TestHub, env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorker(hub: TestHub, env: Record<string, string> = {}, nodeArgs: string[] = []): WorkerProcess {
   const e = hub.config.env;
   const sandbox = hub.app.get(PluginHost).allowedSandboxOrigins;
-  const proc = spawn(process.execPath, ['--enable-source-maps', WORKER_MAIN], {
+  const proc = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, WORKER_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
@@ -100,7 +100,8 @@ export function spawnWorker(hub: TestHub, env: Record<string, string> = {}): Wor
     proc,
     output: () => out,
     exited,
-    ready: async (timeoutMs = 20_000) => {
+    // A cold start on a loaded machine (Nest, TypeORM, every plugin) can take well over 20 s.
+    ready: async (timeoutMs = 60_000) => {
       await pollUntil(() => out.includes('worker ready') || proc.exitCode !== null, { timeoutMs, what: 'worker ready' });
       if (proc.exitCode !== null) throw new Error(`worker exited ${proc.exitCode}: ${out.slice(-2000)}`);
     },

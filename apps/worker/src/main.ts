@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@tongfa/core';
 import { JobQueue, QUEUE_NAMES } from '@tongfa/jobs';
+import { queryCount } from '@tongfa/database';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // The fan-out benchmark reads the statements sent so far (TONGFA_COUNT_QUERIES=1) on SIGUSR2.
+  if (queryCount.enabled) process.on('SIGUSR2', () => process.stdout.write(`sql-queries ${queryCount.n}\n`));
 
   const mode = app.get(JobQueue).kind === 'bull' ? 'Bull on Redis' : 'embedded job rows';
   logger.log(`worker ready: consuming ${QUEUE_NAMES.join(', ')} (${mode})`, 'Worker');

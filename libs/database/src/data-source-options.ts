@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ALL_ENTITIES } from './entities';
 import { UnitPathSubscriber } from './unit-paths';
+import { CountingQueryLogger, queryCount } from './query-count';
 
 export type DatabaseDriver = 'mysql' | 'sqlite';
 
@@ -29,6 +30,7 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean; flavo
       migrationsRun: false,
       synchronize: false,
       logging: extra.logging ?? false,
+      ...(queryCount.enabled ? { logging: ['query' as const], logger: new CountingQueryLogger() } : {}),
       // WAL lets readers proceed while the single writer commits; busy_timeout makes a second
       // connection wait instead of failing with SQLITE_BUSY.
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
@@ -58,6 +60,7 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean; flavo
     migrationsRun: false,
     synchronize: false,
     logging: extra.logging ?? false,
+    ...(queryCount.enabled ? { logging: ['query' as const], logger: new CountingQueryLogger() } : {}),
     extra: { connectionLimit: Number(u.searchParams.get('connectionLimit') ?? 20) },
   };
 }

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './testing/test-database';
 export * from './scope';
 export * from './unit-paths';
+export * from './query-count';

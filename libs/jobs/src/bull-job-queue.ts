@@ -44,6 +44,7 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     await this.queues.get(JOB_QUEUES[name])!.add(name, payload, {
       jobId: opts.jobId,
       delay: opts.delayMs,
+      ...(opts.priority ? { priority: opts.priority } : {}),
       attempts: opts.attempts ?? 3,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: 1000,
@@ -61,6 +62,7 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
           opts: {
             jobId: j.opts?.jobId,
             delay: j.opts?.delayMs,
+            ...(j.opts?.priority ? { priority: j.opts.priority } : {}),
             attempts: j.opts?.attempts ?? 3,
             backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: 1000,
@@ -69,6 +71,12 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
         })),
       );
     }
+  }
+
+  async pending(name: JobName, jobId: string): Promise<boolean> {
+    const job = await this.queues.get(JOB_QUEUES[name])!.getJob(jobId);
+    // Kept finished jobs carry finishedOn; a job still waiting, delayed or active does not.
+    return !!job && !job.finishedOn;
   }
 
   async depth(): Promise<Record<string, number>> {

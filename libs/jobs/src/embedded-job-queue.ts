@@ -1,5 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, LessThanOrEqual } from 'typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { Clock, newId } from '@tongfa/core';
 import { JobRecord } from './entities';
 import { JobQueue } from './job-queue';
@@ -45,6 +45,7 @@ export class EmbeddedJobQueue extends JobQueue implements OnApplicationBootstrap
         payload,
         state: 'waiting',
         runAt: new Date(now.getTime() + (opts.delayMs ?? 0)),
+        priority: opts.priority ?? 0,
         attempts: 0,
         maxAttempts: opts.attempts ?? 3,
         lastError: null,
@@ -56,6 +57,10 @@ export class EmbeddedJobQueue extends JobQueue implements OnApplicationBootstrap
       if (!(await repo.exists({ where: { jobKey } }))) throw e;
     }
     this.wake?.();
+  }
+
+  async pending(_name: JobName, jobId: string): Promise<boolean> {
+    return this.ds.getRepository(JobRecord).exists({ where: { jobKey: jobId, state: In(['waiting', 'active']) } });
   }
 
   async depth(): Promise<Record<string, number>> {
@@ -124,7 +129,12 @@ export class EmbeddedJobQueue extends JobQueue implements OnApplicationBootstrap
       .set({ state: 'waiting', lockedBy: null, lockedUntil: null })
       .where("state = 'active' AND lockedUntil < :now", { now })
       .execute();
-    const candidates = await repo.find({ where: { state: 'waiting', runAt: LessThanOrEqual(now) }, order: { runAt: 'ASC' }, take: 5 });
+    // Most urgent first (an emergency publish before a province-wide fan-out's rounds), then oldest.
+    const candidates = await repo.find({
+      where: { state: 'waiting', runAt: LessThanOrEqual(now) },
+      order: { priority: 'ASC', runAt: 'ASC' },
+      take: 5,
+    });
     for (const c of candidates) {
       const res = await repo
         .createQueryBuilder()

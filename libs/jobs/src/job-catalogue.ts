@@ -73,4 +73,6 @@ export interface JobOptions {
   jobId?: string;
   delayMs?: number;
   attempts?: number;
+  /** 1 is the most urgent; jobs of a queue that carry one run lowest first (Bull's job priority). */
+  priority?: number;
 }

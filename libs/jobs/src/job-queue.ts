@@ -10,6 +10,12 @@ export abstract class JobQueue {
   async addMany<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; opts?: JobOptions }[]): Promise<void> {
     for (const j of jobs) await this.add(name, j.payload, j.opts);
   }
+  /**
+   * Whether a job of this id is still to run (waiting, delayed or running). The outbox reconciler
+   * asks before it re-enqueues a row, so a deep queue is not flooded with duplicates of jobs it
+   * still holds; a queue that lost its jobs (Redis restarted empty) answers false.
+   */
+  abstract pending(name: JobName, jobId: string): Promise<boolean>;
   /** Jobs waiting or delayed per queue, for /metrics. */
   abstract depth(): Promise<Record<string, number>>;
   abstract readonly kind: 'bull' | 'embedded';

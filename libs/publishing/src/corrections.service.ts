@@ -7,6 +7,7 @@ import { Account } from '@tongfa/accounts';
 import { Manuscript, ManuscriptStatus, ManuscriptVersion } from '@tongfa/manuscripts';
 import { PluginRegistry } from '@tongfa/plugins';
 import { CorrectionMode, Publication, PublicationTarget } from './entities';
+import { priorityOfCategory, targetRank } from './priority';
 import { PublishingError, PublishingException } from './publishing.exception';
 import { PublicationsService, PublicationView } from './publications.service';
 import { Dispatcher } from './dispatcher';
@@ -88,13 +89,14 @@ export class CorrectionsService {
       idempotencyKey: idempotencyKey ?? newId(),
       requestHash: hash,
       status: 'publishing',
+      priority: priorityOfCategory(ms.category),
       scheduledAt: null,
       retractReason: null,
       retractedBy: null,
       correctionOf: original.id,
       correctionReason: reason,
     });
-    const plan = originals.map((o) => {
+    const plan = originals.map((o, i) => {
       const mode = this.modeFor(o.platform);
       const target = this.ds.getRepository(PublicationTarget).create({
         id: newId(),
@@ -104,6 +106,7 @@ export class CorrectionsService {
         // edit: the post stays and its id with it; replace: wait for the old post's retract to end;
         // republish: an ordinary publish of the new version.
         state: mode === 'edit' ? 'editing' : mode === 'replace' ? 'awaiting_retract' : 'queued',
+        priority: targetRank(correction.priority, i),
         rendition: rendered.find((r) => r.account.id === o.accountId)!.rendition,
         checkpoint: null,
         remoteId: mode === 'edit' ? o.remoteId : null,

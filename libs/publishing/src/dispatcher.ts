@@ -8,7 +8,8 @@ import { PublicationTarget } from './entities';
 /**
  * Puts target rows on the queue. Each enqueue carries a fresh job id (`<target>:<n>`): Bull keeps
  * finished jobs for a while and would silently drop a re-dispatch under the same id. Duplicate
- * deliveries are harmless because the worker claims the row before doing anything.
+ * deliveries are harmless because the worker claims the row before doing anything. Every job
+ * carries its target's rank (see priority.ts), so the queue runs the most urgent first.
  */
 @Injectable()
 export class Dispatcher {
@@ -36,15 +37,18 @@ export class Dispatcher {
         .set({ dispatchedAt: now, dispatches: () => 'dispatches + 1' })
         .where({ id: In(ids) })
         .execute();
-      const rows = await this.ds.getRepository(PublicationTarget).find({ where: { id: In(ids) }, select: { id: true, dispatches: true } });
-      const seq = new Map(rows.map((r) => [r.id, r.dispatches]));
+      const rows = await this.ds
+        .getRepository(PublicationTarget)
+        .find({ where: { id: In(ids) }, select: { id: true, dispatches: true, priority: true } });
+      const seq = new Map(rows.map((r) => [r.id, r]));
       await this.queue.addMany(
         'publication.publish',
         chunk.map((t) => ({
           payload: { targetId: t.id },
           opts: {
-            jobId: `publication.publish:${t.id}:${seq.get(t.id) ?? 0}`,
+            jobId: `publication.publish:${t.id}:${seq.get(t.id)?.dispatches ?? 0}`,
             delayMs: t.nextAttemptAt ? Math.max(0, t.nextAttemptAt.getTime() - now.getTime()) : 0,
+            priority: seq.get(t.id)?.priority,
             attempts: 1,
           },
         })),
@@ -78,10 +82,18 @@ export class Dispatcher {
       .where('id = :id', { id: targetId })
       .execute();
     if (!res.affected) return;
-    const row = await this.ds.getRepository(PublicationTarget).findOne({ where: { id: targetId }, select: { id: true, dispatches: true } });
+    const row = await this.ds
+      .getRepository(PublicationTarget)
+      .findOne({ where: { id: targetId }, select: { id: true, dispatches: true, priority: true } });
     const delayMs = at ? Math.max(0, at.getTime() - now) : 0;
     try {
-      await this.queue.add(job, { targetId }, { jobId: `${job}:${targetId}:${row?.dispatches ?? 0}`, delayMs, attempts: 1 });
+      // Every job of a target carries its rank (polls and retracts too): Bull runs jobs without a
+      // priority only after all the ranked ones of the queue.
+      await this.queue.add(
+        job,
+        { targetId },
+        { jobId: `${job}:${targetId}:${row?.dispatches ?? 0}`, delayMs, attempts: 1, priority: row?.priority },
+      );
     } catch (e) {
       // The row is the record; the reconciler re-enqueues what never reached the queue.
       this.logger.warn(`enqueue of ${job} ${targetId} failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -11,3 +11,4 @@ export * from './publishing.module';
 export * from './publishability';
 export * from './target-actions.service';
 export * from './schedule.service';
+export * from './priority';

@@ -58,30 +58,42 @@ export class PublicationWorker {
   }
 
   private async publishClaimed(targetId: string): Promise<void> {
-    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    // The target, its account and its attempts so far side by side: one round trip of waiting.
+    const [target, accountRow, attemptsSoFar] = await Promise.all([
+      this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId }),
+      this.accountOfTarget(targetId),
+      this.ds.getRepository(PublicationAttempt).count({ where: { targetId } }),
+    ]);
     const key = target.id;
     try {
       // The account was fit to publish when the editor asked; a scheduled (or retried) target
       // runs later, and a unit may have suspended (关停) or cancelled (注销) the account, or lost
       // its authorization, in between. Such an account gets nothing.
-      const unfit = await this.accountUnfit(target);
+      const unfit = this.accountUnfit(target, accountRow);
       if (unfit) {
         await this.settle(target, unfit);
         return;
       }
+      // The checkpoint was read with the claimed row, and only this worker writes it while the
+      // claim holds (save is conditional on it), so the copy in hand is the stored one. A save
+      // that failed may still have committed: the copy is dropped and the next load reads the row.
+      let known: { state: JsonValue | undefined } | null = { state: (target.checkpoint ?? undefined) as JsonValue | undefined };
       const checkpoints = {
         load: async () => {
+          if (known) return known.state;
           const row = await this.ds
             .getRepository(PublicationTarget)
             .findOne({ where: { id: target.id }, select: { id: true, checkpoint: true } });
           return (row?.checkpoint ?? undefined) as JsonValue | undefined;
         },
         save: async (state: JsonValue) => {
+          known = null;
           // Guarded by the claim: a worker whose lease lapsed cannot overwrite the new owner's progress.
           const res = await this.ds
             .getRepository(PublicationTarget)
             .update({ id: target.id, claimedBy: this.workerId }, { checkpoint: state as never });
           if (!res.affected) throw new Error('claim lost');
+          known = { state };
         },
       };
       if (target.mustCheckExisting) {
@@ -130,13 +142,16 @@ export class PublicationWorker {
         }
         await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: this.workerId }, { mustCheckExisting: false });
       }
-      const attempt = await this.startAttempt(target, 'publish');
-      const unitId = await this.unitOf(target);
+      // A check attempt above moved the count on; otherwise the one read with the row stands.
+      const [attempt, unitId] = await Promise.all([
+        this.startAttempt(target, 'publish', target.mustCheckExisting ? undefined : attemptsSoFar),
+        this.unitOf(target),
+      ]);
       const outcome = await this.host.publish(
         { accountId: target.accountId, idempotencyKey: key, attemptsSoFar: target.attempts },
         target.rendition as Rendition<unknown>,
         checkpoints,
-        { assets: this.assetsFor(unitId), videos: this.videosFor(unitId) },
+        { assets: this.assetsFor(unitId), videos: this.videosFor(unitId), account: accountRow ?? undefined },
       );
       await this.finishAttempt(attempt, outcome.state, outcome.error?.message ?? null);
       await this.applyOutcome(target, outcome);
@@ -329,11 +344,19 @@ export class PublicationWorker {
     }
   }
 
-  /** Why the target's account may not publish now, as the target's end state; null when it may. */
-  private async accountUnfit(target: PublicationTarget): Promise<Partial<PublicationTarget> | null> {
-    const account = await this.ds
+  /** The account facts a publish needs: its fitness (status, connection) and what the plugin host uses. */
+  private accountOfTarget(targetId: string): Promise<AccountRow | null> {
+    return this.ds
       .getRepository(Account)
-      .findOne({ where: { id: target.accountId }, select: { id: true, name: true, status: true, connection: true } });
+      .createQueryBuilder('a')
+      .innerJoin(PublicationTarget, 't', 't.accountId = a.id')
+      .select(['a.id', 'a.name', 'a.status', 'a.connection', 'a.platform', 'a.platformAccountId', 'a.endpoints', 'a.sandbox', 'a.settings'])
+      .where('t.id = :targetId', { targetId })
+      .getOne();
+  }
+
+  /** Why the target's account may not publish now, as the target's end state; null when it may. */
+  private accountUnfit(target: PublicationTarget, account: AccountRow | null): Partial<PublicationTarget> | null {
     const name = account ? `账号“${account.name}”` : '账号';
     let end: Partial<PublicationTarget> | null = null;
     if (!account || account.status === AccountStatus.Cancelled) {
@@ -366,12 +389,20 @@ export class PublicationWorker {
     return end;
   }
 
+  /** A publication's unit never changes: remembered for the publications of a fan-out in hand. */
+  private readonly unitOfPublication = new Map<string, string>();
+
   /** The unit whose publication the target belongs to: only its own media may go out. */
   private async unitOf(target: PublicationTarget): Promise<string> {
+    const known = this.unitOfPublication.get(target.publicationId);
+    if (known) return known;
     const pub = await this.ds
       .getRepository(Publication)
       .findOne({ where: { id: target.publicationId }, select: { id: true, unitId: true } });
-    return pub?.unitId ?? '';
+    if (!pub) return '';
+    if (this.unitOfPublication.size >= 1000) this.unitOfPublication.delete(this.unitOfPublication.keys().next().value!);
+    this.unitOfPublication.set(pub.id, pub.unitId);
+    return pub.unitId;
   }
 
   /**
@@ -407,17 +438,20 @@ export class PublicationWorker {
     const base = { attempts: outcome.attempts };
     switch (outcome.state) {
       case 'published':
-        await this.settle(target, {
-          ...base,
-          state: 'published',
-          remoteId: outcome.result!.remoteId,
-          url: outcome.result!.url ?? null,
-          publishedAt: now,
-          lastError: null,
-          lastErrorKind: null,
-          checkpoint: null,
-        });
-        await this.touchAccount(target.accountId);
+        // The post is out either way: the account's last post time does not wait for the settle.
+        await Promise.all([
+          this.settle(target, {
+            ...base,
+            state: 'published',
+            remoteId: outcome.result!.remoteId,
+            url: outcome.result!.url ?? null,
+            publishedAt: now,
+            lastError: null,
+            lastErrorKind: null,
+            checkpoint: null,
+          }),
+          this.touchAccount(target.accountId),
+        ]);
         return;
       case 'processing': {
         const next = new Date(now.getTime() + POLL_FIRST_MS);
@@ -521,9 +555,16 @@ export class PublicationWorker {
     if (res.affected) await raisePublishFailedAlert(this.ds, this.alerts, target, patch);
   }
 
-  private async startAttempt(target: PublicationTarget, kind: string): Promise<PublicationAttempt> {
-    const count = await this.ds.getRepository(PublicationAttempt).count({ where: { targetId: target.id } });
-    const attempt = this.ds.getRepository(PublicationAttempt).create({
+  /**
+   * Writes the attempt row before the platform is called. `soFar`, the target's attempts counted
+   * by the caller while it read the claimed row, saves a round trip; only the claim holder starts
+   * attempts for a target, so the count cannot move in between. (An INSERT … SELECT MAX would
+   * take shared gap locks on MariaDB and deadlock concurrent workers' inserts.)
+   */
+  private async startAttempt(target: PublicationTarget, kind: string, soFar?: number): Promise<PublicationAttempt> {
+    const repo = this.ds.getRepository(PublicationAttempt);
+    const count = soFar ?? (await repo.count({ where: { targetId: target.id } }));
+    const attempt: PublicationAttempt = {
       id: newId(),
       targetId: target.id,
       number: count + 1,
@@ -534,8 +575,8 @@ export class PublicationWorker {
       finishedAt: null,
       outcome: null,
       error: null,
-    });
-    await this.ds.getRepository(PublicationAttempt).insert(attempt);
+    };
+    await repo.insert(attempt);
     return attempt;
   }
 
@@ -549,6 +590,11 @@ export class PublicationWorker {
     await this.ds.getRepository(Account).update({ id: accountId }, { lastPostAt: this.clock.now() });
   }
 }
+
+type AccountRow = Pick<
+  Account,
+  'id' | 'name' | 'status' | 'connection' | 'platform' | 'platformAccountId' | 'endpoints' | 'sandbox' | 'settings'
+>;
 
 function notOwned(ref: string): PluginCallError {
   return new PluginCallError('permanent', `稿件引用的文件不属于本单位，已停止发布 / media ${ref} is not the publishing unit's`, {

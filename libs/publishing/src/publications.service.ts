@@ -16,6 +16,7 @@ import {
   TargetState,
   TERMINAL_STATES,
 } from './entities';
+import { priorityOfCategory, targetRank } from './priority';
 import { PublishingError, PublishingException } from './publishing.exception';
 import { RenderedFor, RenditionService } from './rendition.service';
 import { SkippedAccount } from './publishability';
@@ -194,19 +195,22 @@ export class PublicationsService {
       idempotencyKey: idempotencyKey ?? newId(),
       requestHash: hash,
       status: scheduled ? 'scheduled' : 'publishing',
+      // 突发事件 first, campaign relays last; the targets carry the rank the queue orders by.
+      priority: priorityOfCategory(ms.category),
       scheduledAt: scheduledAt ?? null,
       retractReason: null,
       retractedBy: null,
       correctionOf: null,
       correctionReason: null,
     });
-    const targets = rendered.map((r) =>
+    const targets = rendered.map((r, i) =>
       this.ds.getRepository(PublicationTarget).create({
         id: newId(),
         publicationId: publication.id,
         accountId: r.account.id,
         platform: r.account.platform,
         state: scheduled ? 'pending' : 'queued',
+        priority: targetRank(publication.priority, i),
         rendition: r.rendition,
         checkpoint: null,
         remoteId: null,

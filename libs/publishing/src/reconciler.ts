@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThan } from 'typeorm';
 import { Clock } from '@tongfa/core';
+import { JobQueue } from '@tongfa/jobs';
 import { PublicationTarget } from './entities';
 import { Dispatcher } from './dispatcher';
 import { CorrectionsService } from './corrections.service';
@@ -30,6 +31,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly clock: Clock,
     private readonly dispatcher: Dispatcher,
     private readonly corrections: CorrectionsService,
+    private readonly queue: JobQueue,
   ) {}
 
   /** Turned on in processes that run jobs (the worker, or the embedded hub). */
@@ -87,14 +89,16 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     const stale = new Date(now.getTime() - REDISPATCH_EVERY_MS);
     const waiting = await repo
       .createQueryBuilder('t')
-      .select(['t.id', 't.state', 't.nextAttemptAt', 't.remoteId'])
+      .select(['t.id', 't.state', 't.nextAttemptAt', 't.remoteId', 't.dispatches'])
       .where('t.claimedBy IS NULL')
       .andWhere(
         "(t.state IN ('queued', 'retry_wait', 'pending', 'retracting', 'editing') OR (t.state = 'publishing' AND t.remoteId IS NOT NULL))",
       )
       .andWhere('(t.nextAttemptAt IS NULL OR t.nextAttemptAt <= :due)', { due })
       .andWhere('(t.dispatchedAt IS NULL OR t.dispatchedAt < :stale)', { stale })
-      .orderBy('t.nextAttemptAt', 'ASC')
+      // Most urgent first: after Redis lost its jobs, an emergency release is put back before a fan-out.
+      .orderBy('t.priority', 'ASC')
+      .addOrderBy('t.nextAttemptAt', 'ASC')
       .take(BATCH)
       .getMany();
     for (const t of waiting) {
@@ -107,6 +111,10 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
               ? 'publication.poll'
               : 'publication.publish';
       try {
+        // The job last enqueued for the row (the dispatcher's id) is still on the queue: a deep queue
+        // (a fan-out of thousands) is draining, not lost. Re-enqueueing would only add duplicates
+        // that every worker must take and drop, slowing the very drain it waits for.
+        if (await this.queue.pending(job, `${job}:${t.id}:${t.dispatches}`)) continue;
         await this.dispatcher.enqueue(job, t.id, null);
         touched++;
       } catch {

@@ -8,6 +8,7 @@ export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
  */
 @Entity('job_record')
 @Index('idx_job_due', ['state', 'runAt'])
+@Index('idx_job_due_rank', ['state', 'priority', 'runAt'])
 export class JobRecord {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;
@@ -30,6 +31,13 @@ export class JobRecord {
 
   @Column('datetime', { precision: 6 })
   runAt: Date;
+
+  /**
+   * Due jobs run lowest first (JobOptions.priority). 0, the default, is every job that gives none
+   * (the short recurring sweeps), so a drain of ranked publishes never holds them back.
+   */
+  @Column('int', { default: 0 })
+  priority: number;
 
   @Column('int', { default: 0 })
   attempts: number;

@@ -49,6 +49,8 @@ export type CorrectionMode = 'edit' | 'replace' | 'republish';
 
 @Entity('publication_target')
 @Index('idx_target_due', ['state', 'nextAttemptAt'])
+// Due rows are picked most urgent first (see targetRank).
+@Index('idx_target_due_rank', ['state', 'priority', 'nextAttemptAt'])
 // Monitoring's daily roll-up counts each account's posts of a day from here.
 @Index('idx_target_account_published', ['accountId', 'publishedAt'])
 @Index('uq_target_account', ['publicationId', 'accountId'], { unique: true })
@@ -68,6 +70,13 @@ export class PublicationTarget {
 
   @Column('varchar', { length: 16 })
   state: TargetState;
+
+  /**
+   * Queue rank, lower first: the publication's priority lane plus the target's round within it
+   * (targetRank). Bull's job priority and the database's pick order of due rows both use it.
+   */
+  @Column('int', { default: 100_001 })
+  priority: number;
 
   /** The rendition the editor previewed, kept so what goes out is exactly what was approved. */
   @Column('simple-json')

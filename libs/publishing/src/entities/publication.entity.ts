@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { PublicationPriority } from '../priority';
 
 /** The summary of a publication's targets, recomputed whenever one of them changes. */
 export const PUBLICATION_STATUSES = [
@@ -50,6 +51,10 @@ export class Publication {
 
   @Column('varchar', { length: 16 })
   status: PublicationStatus;
+
+  /** emergency, normal or campaign, from the manuscript's category when the publication is made. */
+  @Column('varchar', { length: 16, default: 'normal' })
+  priority: PublicationPriority;
 
   @Column('datetime', { precision: 6, nullable: true })
   scheduledAt: Date | null;
