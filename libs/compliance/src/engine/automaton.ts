@@ -173,5 +173,7 @@ export function walkAutomaton(a: AutomatonData, text: string, hit: (keyword: num
 
 /** The buffers of an automaton, for postMessage's transfer list. */
 export function automatonBuffers(a: AutomatonData): ArrayBuffer[] {
-  return [a.rootNext, a.edgeStart, a.edgeUnit, a.edgeNext, a.failure, a.output, a.dict, a.keywordLength].map((x) => x.buffer as ArrayBuffer);
+  return [a.rootNext, a.edgeStart, a.edgeUnit, a.edgeNext, a.failure, a.output, a.dict, a.keywordLength].map(
+    (x) => x.buffer as ArrayBuffer,
+  );
 }
