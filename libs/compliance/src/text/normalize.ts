@@ -135,13 +135,27 @@ export class MappedBuilder {
   }
 
   done(): MappedText {
-    const parts: string[] = [];
-    // fromCharCode keeps lone surrogates as they are (a decoder would replace them).
-    for (let k = 0; k < this.length; k += 8192) {
-      parts.push(String.fromCharCode.apply(null, this.units.subarray(k, Math.min(this.length, k + 8192)) as unknown as number[]));
+    const units = this.units.subarray(0, this.length);
+    // The native decoder is the fast way to a string, but it replaces lone surrogates, which
+    // fromCharCode keeps as they are (a text may hold them; offsets must stay one unit per unit).
+    let text: string;
+    if (!hasSurrogate(units)) text = UTF16.decode(units);
+    else {
+      const parts: string[] = [];
+      for (let k = 0; k < units.length; k += 8192) {
+        parts.push(String.fromCharCode.apply(null, units.subarray(k, Math.min(units.length, k + 8192)) as unknown as number[]));
+      }
+      text = parts.join('');
     }
-    return { text: parts.join(''), starts: this.starts.slice(0, this.length), ends: this.ends.slice(0, this.length) };
+    return { text, starts: this.starts.subarray(0, this.length), ends: this.ends.subarray(0, this.length) };
   }
+}
+
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+function hasSurrogate(units: Uint16Array): boolean {
+  for (let k = 0; k < units.length; k++) if ((units[k] & 0xf800) === 0xd800) return true;
+  return false;
 }
 
 const BMP_FOLD: (string | undefined)[] = new Array<string | undefined>(0x10000);
