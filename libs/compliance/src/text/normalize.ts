@@ -101,17 +101,31 @@ export function normalize(original: string, opts: { keepFillers?: boolean } = {}
   return out.done();
 }
 
-/** Builds a MappedText unit by unit in growable typed arrays. */
+/**
+ * Builds a MappedText unit by unit in growable typed arrays. The working arrays are a scratch
+ * set shared by the builders that do not overlap (every caller builds synchronously), so a check
+ * allocates only its results: one buffer per MappedText for both offset arrays. Fresh large
+ * buffers on every check would grow V8's external memory and bring full collections of the heap.
+ */
 export class MappedBuilder {
   units: Uint16Array;
   starts: Int32Array;
   ends: Int32Array;
   length = 0;
+  private readonly shared: boolean;
 
   constructor(capacity: number) {
-    this.units = new Uint16Array(capacity);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
+    this.shared = !scratchInUse;
+    if (this.shared) {
+      scratchInUse = true;
+      if (scratch.units.length < capacity)
+        scratch = { units: new Uint16Array(capacity), starts: new Int32Array(capacity), ends: new Int32Array(capacity) };
+      ({ units: this.units, starts: this.starts, ends: this.ends } = scratch);
+    } else {
+      this.units = new Uint16Array(capacity);
+      this.starts = new Int32Array(capacity);
+      this.ends = new Int32Array(capacity);
+    }
   }
 
   push(unit: number, start: number, end: number): void {
@@ -132,6 +146,7 @@ export class MappedBuilder {
     this.units = units;
     this.starts = starts;
     this.ends = ends;
+    if (this.shared) scratch = { units, starts, ends };
   }
 
   done(): MappedText {
@@ -147,9 +162,17 @@ export class MappedBuilder {
       }
       text = parts.join('');
     }
-    return { text, starts: this.starts.subarray(0, this.length), ends: this.ends.subarray(0, this.length) };
+    const n = this.length;
+    const offsets = new Int32Array(n * 2);
+    offsets.set(this.starts.subarray(0, n));
+    offsets.set(this.ends.subarray(0, n), n);
+    if (this.shared) scratchInUse = false;
+    return { text, starts: offsets.subarray(0, n), ends: offsets.subarray(n) };
   }
 }
+
+let scratch = { units: new Uint16Array(0), starts: new Int32Array(0), ends: new Int32Array(0) };
+let scratchInUse = false;
 
 const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
