@@ -72,8 +72,7 @@ export class LexiconRegistry {
     if (wait || !this.compiled) await done;
     else
       done.catch((err: unknown) => {
-        // The current version keeps serving; the next check tries again.
-        this.checkedAt = Number.NEGATIVE_INFINITY;
+        // The current version keeps serving; the next look (after LEXICON_REFRESH_MS) tries again.
         this.logger.error(`lexicon version ${head.number} failed to compile: ${String(err)}`);
       });
   }
