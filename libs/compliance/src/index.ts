@@ -7,6 +7,7 @@ export * from './text/html-text';
 export * from './text/validators';
 export * from './text/personal-numbers';
 export * from './engine/compiled-lexicon';
+export * from './engine/lexicon-compiler';
 export * from './engine/images';
 export * from './engine/checker';
 export * from './entities';

@@ -3,24 +3,34 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@tongfa/core';
 import { CompiledLexicon } from '../engine/compiled-lexicon';
+import { compileInWorker } from '../engine/lexicon-compiler';
+import { Severity } from '../finding';
+import { LexiconKind, LexiconTerm } from './lexicon-kind';
 import { LexiconEntry, LexiconStatus, LexiconVersion } from '../entities';
 import { ComplianceError, ComplianceException } from '../compliance.exception';
 
 /** How long a process trusts its compiled lexicon before asking the database for the newest id. */
 export const LEXICON_REFRESH_MS = 3000;
 
+/** Entries read per query when loading a version (a bounded slice of work per turn of the event loop). */
+const LOAD_PAGE = 5000;
+
 /**
  * The compiled form of the latest published lexicon, one per process. Compiling a large lexicon
- * takes a moment, so it happens once per version; whether a newer version exists is one indexed
- * single-row query, asked at most every LEXICON_REFRESH_MS (and at once after a local publish),
- * which is how every hub and worker process picks up a publication within seconds.
+ * takes seconds of CPU, so it happens once per version and in a worker thread (compileInWorker);
+ * whether a newer version exists is one indexed single-row query, asked at most every
+ * LEXICON_REFRESH_MS (and at once after a local publish), which is how every hub and worker
+ * process picks up a publication within seconds. While a new version compiles, checks keep using
+ * the current one; the new one replaces it in one assignment when ready. A local publish waits
+ * for its version (reload), so the publisher's next check uses it.
  */
 @Injectable()
 export class LexiconRegistry {
   private readonly logger = new Logger('LexiconRegistry');
-  private compiled: { id: string; lexicon: CompiledLexicon } | null = null;
+  private compiled: { id: string; number: number; lexicon: CompiledLexicon } | null = null;
   private checkedAt = Number.NEGATIVE_INFINITY;
-  private loading: Promise<CompiledLexicon> | null = null;
+  private checking: Promise<void> | null = null;
+  private building: { id: string; done: Promise<void> } | null = null;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -28,10 +38,12 @@ export class LexiconRegistry {
   ) {}
 
   async current(): Promise<CompiledLexicon> {
-    if (this.compiled && this.clock.now().getTime() - this.checkedAt < LEXICON_REFRESH_MS) return this.compiled.lexicon;
-    // Callers arriving during a refresh share it rather than compiling the same version twice.
-    this.loading ??= this.refresh().finally(() => (this.loading = null));
-    return this.loading;
+    if (!this.compiled || this.clock.now().getTime() - this.checkedAt >= LEXICON_REFRESH_MS) {
+      // Callers arriving during a check share it rather than asking (or compiling) twice.
+      this.checking ??= this.check(false).finally(() => (this.checking = null));
+      await this.checking;
+    }
+    return this.compiled!.lexicon;
   }
 
   /** Forget the freshness of the cached version (after a publish in this process). */
@@ -39,7 +51,14 @@ export class LexiconRegistry {
     this.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
-  private async refresh(): Promise<CompiledLexicon> {
+  /** Looks for the newest version now and waits until it is compiled and in use. */
+  async reload(): Promise<CompiledLexicon> {
+    this.invalidate();
+    await this.check(true);
+    return this.compiled!.lexicon;
+  }
+
+  private async check(wait: boolean): Promise<void> {
     const now = this.clock.now().getTime();
     const head = await this.ds.getRepository(LexiconVersion).findOne({
       where: { status: LexiconStatus.Published },
@@ -47,13 +66,49 @@ export class LexiconRegistry {
       select: ['id', 'number'],
     });
     if (!head) throw new ComplianceException(ComplianceError.NoPublishedLexicon);
-    if (this.compiled?.id !== head.id) {
-      const entries = await this.ds.getRepository(LexiconEntry).find({ where: { versionId: head.id }, order: { seq: 'ASC' } });
-      const started = Date.now();
-      this.compiled = { id: head.id, lexicon: CompiledLexicon.compile(head.number, entries) };
-      this.logger.log(`lexicon version ${head.number} compiled: ${entries.length} entries in ${Date.now() - started} ms`);
-    }
     this.checkedAt = now;
-    return this.compiled.lexicon;
+    if (this.compiled?.id === head.id) return;
+    const done = this.build(head.id, head.number);
+    if (wait || !this.compiled) await done;
+    else
+      done.catch((err: unknown) => {
+        // The current version keeps serving; the next look (after LEXICON_REFRESH_MS) tries again.
+        this.logger.error(`lexicon version ${head.number} failed to compile: ${String(err)}`);
+      });
+  }
+
+  /** Compiles a version once, however many callers ask while it is under way. */
+  private build(id: string, number: number): Promise<void> {
+    if (this.building?.id === id) return this.building.done;
+    const done = (async () => {
+      const started = Date.now();
+      const entries = await this.load(id);
+      const lexicon = await compileInWorker(number, entries);
+      if (!this.compiled || this.compiled.number < number) this.compiled = { id, number, lexicon };
+      this.logger.log(`lexicon version ${number} compiled: ${entries.length} entries in ${Date.now() - started} ms`);
+    })().finally(() => {
+      if (this.building?.done === done) this.building = null;
+    });
+    this.building = { id, done };
+    return done;
+  }
+
+  /** A version's entries as plain rows, page by page (no entity hydration, no single long read). */
+  private async load(versionId: string): Promise<LexiconTerm[]> {
+    const out: LexiconTerm[] = [];
+    let after = -1;
+    for (;;) {
+      const rows = await this.ds
+        .getRepository(LexiconEntry)
+        .createQueryBuilder('e')
+        .select(['e.seq AS seq', 'e.kind AS kind', 'e.term AS term', 'e.replacement AS replacement', 'e.severity AS severity'])
+        .where('e.versionId = :versionId AND e.seq > :after', { versionId, after })
+        .orderBy('e.seq', 'ASC')
+        .limit(LOAD_PAGE)
+        .getRawMany<{ seq: number | string; kind: LexiconKind; term: string; replacement: string | null; severity: Severity | null }>();
+      for (const r of rows) out.push({ kind: r.kind, term: r.term, replacement: r.replacement, severity: r.severity });
+      if (rows.length < LOAD_PAGE) return out;
+      after = Number(rows[rows.length - 1].seq);
+    }
   }
 }

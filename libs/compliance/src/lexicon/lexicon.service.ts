@@ -134,7 +134,13 @@ export class LexiconService {
       if (!res.affected) throw new ComplianceException(ComplianceError.LexiconAlreadyPublished, { number: v.number });
       return m.getRepository(LexiconVersion).findOneByOrFail({ id });
     });
-    this.registry.invalidate();
+    // The publisher's next check uses the new version: wait until it is compiled (in a worker
+    // thread, so other requests go on meanwhile). Other processes pick it up on their next look.
+    try {
+      await this.registry.reload();
+    } catch (err) {
+      this.logger.error(`lexicon version ${version.number} published but not yet compiled here: ${String(err)}`);
+    }
     return version;
   }
 

@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { MappedText } from './normalize';
+import { MappedBuilder, MappedText } from './normalize';
 
 /** A link of the body: its target and where it sits in the plain text and in the HTML. */
 export interface BodyLink {
@@ -54,7 +54,6 @@ const BLOCK = new Set([
   'address',
 ]);
 const SKIPPED = new Set(['script', 'style', 'head', 'title', 'noscript', 'template', 'iframe', 'object', 'svg', 'math']);
-const SPACE = /[ \t\n\r\f]/;
 
 /**
  * The plain text of a manuscript body, as the checker sees it: text of the elements, one line
@@ -64,36 +63,27 @@ const SPACE = /[ \t\n\r\f]/;
  * be highlighted in the HTML. htmlparser2 reports the source span of each text piece.
  */
 export function htmlToPlain(html: string): PlainBody {
-  const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Typed arrays sized for the whole HTML: the plain text is never longer (an entity decodes to
+  // fewer units than it is written with).
+  const out = new MappedBuilder(html.length + 16);
   const links: BodyLink[] = [];
   const open: { href: string; start: number; htmlStart: number }[] = [];
   let skip = 0;
   let breakAt = -1;
 
-  const push = (ch: string, s: number, e: number) => {
-    out.push(ch);
-    starts.push(s);
-    ends.push(e);
-  };
-  const emit = (ch: string, s: number, e: number) => {
-    const last = out[out.length - 1];
-    if (SPACE.test(ch)) {
-      if (last === undefined || last === ' ' || last === '\n' || breakAt >= 0) return;
-      push(' ', s, e);
+  const emit = (u: number, s: number, e: number) => {
+    const last = out.length > 0 ? out.units[out.length - 1] : -1;
+    if (u === SP || u === TAB || u === LF || u === CR || u === FF) {
+      if (last === -1 || last === SP || last === LF || breakAt >= 0) return;
+      out.push(SP, s, e);
       return;
     }
     if (breakAt >= 0) {
-      if (last === ' ') {
-        out.pop();
-        starts.pop();
-        ends.pop();
-      }
-      if (out.length > 0) push('\n', breakAt, breakAt);
+      if (last === SP) out.length--;
+      if (out.length > 0) out.push(LF, breakAt, breakAt);
       breakAt = -1;
     }
-    push(ch, s, e);
+    out.push(u, s, e);
   };
 
   const parser: Parser = new Parser(
@@ -108,11 +98,11 @@ export function htmlToPlain(html: string): PlainBody {
         if (skip) return;
         const s = parser.startIndex;
         const e = parser.endIndex + 1;
-        if (html.slice(s, e) === data) {
-          for (let k = 0; k < data.length; k++) emit(data[k], s + k, s + k + 1);
+        if (data.length === e - s && html.startsWith(data, s)) {
+          for (let k = 0; k < data.length; k++) emit(data.charCodeAt(k), s + k, s + k + 1);
         } else {
           // A decoded entity: every character it yields maps to the whole entity.
-          for (let k = 0; k < data.length; k++) emit(data[k], s, e);
+          for (let k = 0; k < data.length; k++) emit(data.charCodeAt(k), s, e);
         }
       },
       onclosetag(name) {
@@ -124,7 +114,7 @@ export function htmlToPlain(html: string): PlainBody {
         if (name === 'a') {
           const a = open.pop();
           // A break inserted before the link's first character belongs to the text before it.
-          const start = a && out[a.start] === '\n' && a.start < out.length ? a.start + 1 : a?.start;
+          const start = a && a.start < out.length && out.units[a.start] === LF ? a.start + 1 : a?.start;
           if (a?.href) links.push({ href: a.href, start: start!, end: out.length, htmlStart: a.htmlStart, htmlEnd: parser.endIndex + 1 });
         }
         if (BLOCK.has(name) && breakAt < 0) breakAt = parser.startIndex;
@@ -134,10 +124,12 @@ export function htmlToPlain(html: string): PlainBody {
   );
   parser.write(html);
   parser.end();
-  while (out[out.length - 1] === ' ') {
-    out.pop();
-    starts.pop();
-    ends.pop();
-  }
-  return { plain: { text: out.join(''), starts: Int32Array.from(starts), ends: Int32Array.from(ends) }, links };
+  while (out.length > 0 && out.units[out.length - 1] === SP) out.length--;
+  return { plain: out.done(), links };
 }
+
+const SP = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const FF = 0x0c;

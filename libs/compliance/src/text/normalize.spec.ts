@@ -111,3 +111,14 @@ describe('html to plain text', () => {
     assert.equal(html.slice(links[0].htmlStart, links[0].htmlEnd), '<a href="https://shop.example.com/x">此处</a>');
   });
 });
+
+describe('mapped text building', () => {
+  it('keeps a byte order mark and lone surrogates unit for unit (the offsets depend on it)', () => {
+    const m = normalize('\ufeffa\ud800b', { keepFillers: true });
+    assert.equal(m.text, '\ufeffa\ud800b');
+    assert.deepEqual([...m.starts], [0, 1, 2, 3]);
+    const h = htmlToPlain('<p>\ufeffx \udc00y</p>');
+    assert.equal(h.plain.text, '\ufeffx \udc00y');
+    assert.deepEqual([...h.plain.starts], [3, 4, 5, 6, 7]);
+  });
+});

@@ -67,44 +67,128 @@ export function isFiller(ch: string): boolean {
  */
 export function normalize(original: string, opts: { keepFillers?: boolean } = {}): MappedText {
   const keep = opts.keepFillers === true;
-  const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
   const n = original.length;
+  // Hot path (a check folds every character of a manuscript): output in typed arrays sized for
+  // the usual case (one unit out per unit in), BMP characters folded through flat tables by code.
+  const out = new MappedBuilder(n + 16);
   for (let i = 0; i < n;) {
     const c = original.charCodeAt(i);
     const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < n && (original.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
     const end = i + (pair ? 2 : 1);
-    // Hot path (a check folds every character of a manuscript): BMP characters are looked up by
-    // code in flat tables rather than by string in a Map.
-    const folded = pair ? foldChar(original.slice(i, end)) : (BMP_FOLD[c] ??= foldChar(original[i]));
-    if (folded.length === 1) {
-      if (keep || !bmpFiller(folded.charCodeAt(0), folded)) {
-        out.push(folded);
-        starts.push(i);
-        ends.push(end);
+    if (!pair) {
+      let f = BMP_UNIT[c];
+      if (f === 0) {
+        const folded = (BMP_FOLD[c] ??= foldChar(original[i]));
+        f = BMP_UNIT[c] = folded.length === 1 ? folded.charCodeAt(0) + 1 : -1;
       }
+      if (f > 0) {
+        if (keep || !bmpFiller(f - 1)) out.push(f - 1, i, end);
+        i = end;
+        continue;
+      }
+    }
+    const folded = pair ? foldChar(original.slice(i, end)) : BMP_FOLD[c]!;
+    if (folded.length === 1) {
+      if (keep || !bmpFiller(folded.charCodeAt(0))) out.push(folded.charCodeAt(0), i, end);
     } else {
       for (const ch of folded) {
         if (!keep && isFiller(ch)) continue;
-        for (let k = 0; k < ch.length; k++) {
-          out.push(ch[k]);
-          starts.push(i);
-          ends.push(end);
-        }
+        for (let k = 0; k < ch.length; k++) out.push(ch.charCodeAt(k), i, end);
       }
     }
     i = end;
   }
-  return { text: out.join(''), starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+  return out.done();
+}
+
+/**
+ * Builds a MappedText unit by unit in growable typed arrays. The working arrays are a scratch
+ * set shared by the builders that do not overlap (every caller builds synchronously), so a check
+ * allocates only its results: one buffer per MappedText for both offset arrays. Fresh large
+ * buffers on every check would grow V8's external memory and bring full collections of the heap.
+ */
+export class MappedBuilder {
+  units: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  length = 0;
+  private readonly shared: boolean;
+
+  constructor(capacity: number) {
+    this.shared = !scratchInUse;
+    if (this.shared) {
+      scratchInUse = true;
+      if (scratch.units.length < capacity)
+        scratch = { units: new Uint16Array(capacity), starts: new Int32Array(capacity), ends: new Int32Array(capacity) };
+      ({ units: this.units, starts: this.starts, ends: this.ends } = scratch);
+    } else {
+      this.units = new Uint16Array(capacity);
+      this.starts = new Int32Array(capacity);
+      this.ends = new Int32Array(capacity);
+    }
+  }
+
+  push(unit: number, start: number, end: number): void {
+    if (this.length === this.units.length) this.grow();
+    this.units[this.length] = unit;
+    this.starts[this.length] = start;
+    this.ends[this.length++] = end;
+  }
+
+  private grow(): void {
+    const cap = this.units.length * 2 + 16;
+    const units = new Uint16Array(cap);
+    const starts = new Int32Array(cap);
+    const ends = new Int32Array(cap);
+    units.set(this.units);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.units = units;
+    this.starts = starts;
+    this.ends = ends;
+    if (this.shared) scratch = { units, starts, ends };
+  }
+
+  done(): MappedText {
+    const units = this.units.subarray(0, this.length);
+    // The native decoder is the fast way to a string, but it replaces lone surrogates, which
+    // fromCharCode keeps as they are (a text may hold them; offsets must stay one unit per unit).
+    let text: string;
+    if (!hasSurrogate(units)) text = UTF16.decode(units);
+    else {
+      const parts: string[] = [];
+      for (let k = 0; k < units.length; k += 8192) {
+        parts.push(String.fromCharCode.apply(null, units.subarray(k, Math.min(units.length, k + 8192)) as unknown as number[]));
+      }
+      text = parts.join('');
+    }
+    const n = this.length;
+    const offsets = new Int32Array(n * 2);
+    offsets.set(this.starts.subarray(0, n));
+    offsets.set(this.ends.subarray(0, n), n);
+    if (this.shared) scratchInUse = false;
+    return { text, starts: offsets.subarray(0, n), ends: offsets.subarray(n) };
+  }
+}
+
+let scratch = { units: new Uint16Array(0), starts: new Int32Array(0), ends: new Int32Array(0) };
+let scratchInUse = false;
+
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+function hasSurrogate(units: Uint16Array): boolean {
+  for (let k = 0; k < units.length; k++) if ((units[k] & 0xf800) === 0xd800) return true;
+  return false;
 }
 
 const BMP_FOLD: (string | undefined)[] = new Array<string | undefined>(0x10000);
+/** A BMP unit's fold when it is one unit: 0 not yet known, -1 longer, else the folded unit + 1. */
+const BMP_UNIT = new Int32Array(0x10000);
 /** 0 not yet known, 1 filler, 2 not a filler. */
 const BMP_FILLER = new Uint8Array(0x10000);
-function bmpFiller(code: number, ch: string): boolean {
+function bmpFiller(code: number): boolean {
   let f = BMP_FILLER[code];
-  if (f === 0) BMP_FILLER[code] = f = isFiller(ch) ? 1 : 2;
+  if (f === 0) BMP_FILLER[code] = f = isFiller(String.fromCharCode(code)) ? 1 : 2;
   return f === 1;
 }
 
