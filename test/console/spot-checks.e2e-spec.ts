@@ -8,7 +8,17 @@ import { newId } from '@tongfa/core';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { PASSWORD, UnitKey, World } from '../support/world';
 import { pollUntil } from '../support/poll';
-import { assertFitsPhone, checkPage, ensureConsoleBuilt, launchChromium, listen, PHONE, pickTreeNode, reloadKeeps, signIn } from '../support/browser';
+import {
+  assertFitsPhone,
+  checkPage,
+  ensureConsoleBuilt,
+  launchChromium,
+  listen,
+  PHONE,
+  pickTreeNode,
+  reloadKeeps,
+  signIn,
+} from '../support/browser';
 
 /**
  * 抽查与整改 in the console (issue #15): the round wizard (minimum refused in Chinese, seed kept),
@@ -42,7 +52,16 @@ describe('console: spot checks, rectification and rankings', () => {
       for (const p of ['weibo', 'wechat'])
         for (let i = 1; i <= 2; i++) {
           const u = world.units[k];
-          rows.push({ id: newId(), unitId: u.id, unitPath: u.path, platform: p, name: `${u.name.slice(0, 4)}${p}${i}`, status: AccountStatus.Active, createdBy: sup, openedAt: new Date() });
+          rows.push({
+            id: newId(),
+            unitId: u.id,
+            unitPath: u.path,
+            platform: p,
+            name: `${u.name.slice(0, 4)}${p}${i}`,
+            status: AccountStatus.Active,
+            createdBy: sup,
+            openedAt: new Date(),
+          });
         }
     await hub.ds.getRepository(Account).insert(rows);
     base = await listen(hub);
@@ -60,21 +79,44 @@ describe('console: spot checks, rectification and rankings', () => {
     const page = await signIn(browser, base, 'sc.sup', PASSWORD, contexts);
     await page.getByRole('menuitem', { name: /抽查/ }).first().click();
     await page.getByRole('heading', { level: 1, name: '抽查' }).waitFor();
-    await page.getByTestId('round-minimum').getByText(/全国 30%（每季度）/).waitFor();
+    await page
+      .getByTestId('round-minimum')
+      .getByText(/全国 30%（每季度）/)
+      .waitFor();
     await checkPage(page, 'spot-checks', axeReport);
     await pickTreeNode(page, 'round-root', '甲市政府办公室');
-    await page.getByTestId('round-ratio').locator('input').fill('20');
+    const ratio = page.getByRole('spinbutton', { name: '抽查比例（%）' });
+    await ratio.fill('20');
     await page.getByTestId('round-seed').fill('甲市2026Q4');
     await page.getByTestId('round-open').click();
-    await page.getByTestId('round-error').getByText(/抽查比例不得低于/).waitFor();
-    await page.getByTestId('round-ratio').locator('input').fill('50');
+    await page
+      .getByTestId('round-error')
+      .getByText(/抽查比例不得低于/)
+      .waitFor();
+    await ratio.fill('50');
     await page.getByTestId('round-open').click();
     await page.waitForURL(/\/spot-checks\/[0-9a-f-]{36}$/);
     roundPath = new URL(page.url()).pathname;
     assert.equal(await page.getByTestId('round-seed-value').innerText(), '甲市2026Q4');
     assert.equal(await page.getByTestId('derivation-verified').innerText(), '与记录一致');
+    const how = await page.getByTestId('derivation-description').innerText();
+    assert.match(how, /分层/);
+    assert.doesNotMatch(how, /Strata/);
     await checkPage(page, 'spot-check-round', axeReport);
     await reloadKeeps(page, () => page.getByTestId('round-derivation').waitFor());
+    await page.goto(`${base}/spot-checks`);
+    await page.getByTestId('round-row').filter({ hasText: '甲市2026Q4' }).waitFor();
+    await reloadKeeps(page, () => page.getByTestId('round-row').filter({ hasText: '甲市2026Q4' }).waitFor());
+  });
+
+  it('a unit admin has no 抽查 in the menu and opening a round is refused in Chinese', async () => {
+    const page = await signIn(browser, base, 'sc.admA1', PASSWORD, contexts);
+    await page.getByRole('menuitem', { name: /整改/ }).waitFor();
+    assert.equal(await page.getByRole('menuitem', { name: /抽查/ }).count(), 0);
+    assert.equal(await page.getByRole('menuitem', { name: /排名/ }).count(), 0);
+    await page.goto(`${base}${roundPath}`);
+    await page.getByText('抽查轮次不存在或无权访问').waitFor();
+    assert.equal(await page.getByTestId('round-derivation').count(), 0);
   });
 
   it('records a failure, which the county answers from its inbox and the supervisor closes', async () => {
@@ -87,16 +129,30 @@ describe('console: spot checks, rectification and rankings', () => {
     await sample.getByTestId('finding-note').fill('11 月 3 日起未更新');
     await sample.getByTestId('finding-save').click();
     await sample.locator('[data-testid="finding"][data-result="fail"]').first().waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
-    assert.match(download.suggestedFilename(), /\.xlsx$/);
-    assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK');
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
+    assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
+    assert.equal(
+      readFileSync(await xlsx.path())
+        .subarray(0, 2)
+        .toString(),
+      'PK',
+    );
+    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('report-pdf').click()]);
+    assert.match(pdf.suggestedFilename(), /\.pdf$/);
+    assert.equal(
+      readFileSync(await pdf.path())
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+    );
 
     const county = await signIn(browser, base, 'sc.admA1', PASSWORD, contexts);
     await county.getByRole('menuitem', { name: /整改/ }).click();
-    const order = county.getByTestId('rectification').filter({ hasText: '11 月 3 日起未更新' });
-    await order.waitFor().catch(() => order.or(county.getByTestId('rectification')).first().waitFor());
-    const first = county.getByTestId('rectification').first();
+    const first = county.getByTestId('rectification').filter({ hasText: '11 月 3 日起未更新' });
+    await first.waitFor();
+    assert.equal(await county.getByTestId('rectification').count(), 1);
     await checkPage(county, 'rectifications', axeReport);
+    await reloadKeeps(county, () => first.waitFor());
     await first.getByTestId('response-send').click();
     await first.getByTestId('rectification-error').waitFor();
     assert.match(await first.getByTestId('rectification-error').innerText(), /整改情况/);
@@ -108,7 +164,9 @@ describe('console: spot checks, rectification and rankings', () => {
     const other = await signIn(browser, base, 'sc.admA2', PASSWORD, contexts);
     await other.goto(`${base}/rectifications`);
     await other.locator('.ant-segmented-item').filter({ hasText: '全部' }).click();
-    await pollUntil(async () => (await other.getByTestId('rectification').count()) === 0, { what: 'sibling county sees none of A1’s orders' });
+    await pollUntil(async () => (await other.getByTestId('rectification').count()) === 0, {
+      what: 'sibling county sees none of A1’s orders',
+    });
 
     await page.goto(`${base}/rectifications`);
     await page.locator('.ant-segmented-item').filter({ hasText: '待复核' }).click();
@@ -122,8 +180,16 @@ describe('console: spot checks, rectification and rankings', () => {
     const page = await signIn(browser, base, 'sc.sup', PASSWORD, contexts);
     await page.goto(`${base}/rankings`);
     await page.getByRole('heading', { level: 1, name: '账号排名' }).waitFor();
-    await page.getByText(/公式 /).waitFor();
+    await page.getByText(/公式 tongfa-rank\//).waitFor();
+    await page.getByTestId('ranking-row').first().waitFor();
     await checkPage(page, 'rankings', axeReport);
+    await reloadKeeps(page, () => page.getByText(/公式 tongfa-rank\//).waitFor());
+    // Under the language switch the same page reads in English.
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rankings' }).waitFor();
+    await page.getByText(/formula tongfa-rank\//).waitFor();
+    await page.getByText('中文', { exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '账号排名' }).waitFor();
     for (const [path, name] of [
       ['/spot-checks', 'spot-checks'],
       [roundPath, 'spot-check-round'],

@@ -1,3 +1,4 @@
+import { ApiError } from '../api/client';
 import type { Text } from './notifications';
 
 // 抽查、整改、排名 pages: shapes of the supervision API and their labels.
@@ -131,3 +132,10 @@ export const RANK_INPUT: Record<string, Text> = {
   interaction: { zh: '互动', en: 'Interaction' },
   penalty: { zh: '扣分', en: 'Penalty' },
 };
+
+/** An API error with each field's own message after it (the summary alone may name a field only by its generic label). */
+export function problemText(e: unknown): string {
+  if (!(e instanceof ApiError)) return e instanceof Error ? e.message : String(e);
+  const own = e.details.map((d) => d.message).filter((m) => m && !e.message.includes(m));
+  return own.length ? `${e.message}：${own.join('；')}` : e.message;
+}

@@ -6,7 +6,7 @@ import { PageHeader } from '../components/PageHeader';
 import { PlatformIcon } from '../components/PlatformIcon';
 import { label, LEVEL } from '../lib/labels';
 import { DARK } from '../lib/notifications';
-import { RANK_INPUT, type Ranking, type RankingRow } from '../lib/supervision';
+import { problemText, RANK_INPUT, type Ranking, type RankingRow } from '../lib/supervision';
 
 const LEVELS = ['province', 'city', 'county', 'township', 'department'];
 
@@ -25,7 +25,7 @@ export default function Rankings() {
         setData(d);
         setError(null);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: unknown) => setError(problemText(e)));
   }, [period, level, page]);
   const show = (o: Record<string, unknown>) =>
     Object.entries(o)
@@ -62,7 +62,10 @@ export default function Rankings() {
       <Card>
         {data && (
           <Typography.Paragraph style={DARK}>
-            {t(`统计期 ${data.from} 至 ${data.to} · 公式 ${data.formulaVersion}`, `${data.from} to ${data.to} · formula ${data.formulaVersion}`)}
+            {t(
+              `统计期 ${data.from} 至 ${data.to} · 公式 ${data.formulaVersion}`,
+              `${data.from} to ${data.to} · formula ${data.formulaVersion}`,
+            )}
           </Typography.Paragraph>
         )}
         <Table<RankingRow>

@@ -7,7 +7,7 @@ import { useSession } from '../lib/session';
 import { PageHeader } from '../components/PageHeader';
 import { formatLocalTime } from '../lib/beijing-time';
 import { DARK } from '../lib/notifications';
-import { RECTIFICATION_STATE, type Rectification, type RectificationState } from '../lib/supervision';
+import { problemText, RECTIFICATION_STATE, type Rectification, type RectificationState } from '../lib/supervision';
 
 /**
  * 整改: the orders to the caller's unit (answer with what was done and evidence links) and, for
@@ -18,7 +18,11 @@ export default function Rectifications() {
   const { has } = useSession();
   const [state, setState] = useState<RectificationState | 'all'>('open');
   const [overdue, setOverdue] = useState(false);
-  const list = usePaged<Rectification>('/rectifications', { state: state === 'all' ? undefined : state, overdue: overdue || undefined }, 20);
+  const list = usePaged<Rectification>(
+    '/rectifications',
+    { state: state === 'all' ? undefined : state, overdue: overdue || undefined },
+    20,
+  );
   return (
     <div>
       <PageHeader
@@ -49,7 +53,11 @@ export default function Rectifications() {
         dataSource={list.items}
         locale={{ emptyText: t('没有整改通知', 'No rectification orders') }}
         pagination={list.total > list.pagination.pageSize ? { ...list.pagination, size: 'small' } : false}
-        renderItem={(r) => <Order key={r.id} r={r} respond={has('unit_admin') || has('editor')} review={has('supervisor')} reload={list.reload} />}
+        renderItem={(r) => (
+          <List.Item key={r.id} style={{ display: 'block', padding: 0, border: 0 }}>
+            <Order r={r} respond={has('unit_admin') || has('editor')} review={has('supervisor')} reload={list.reload} />
+          </List.Item>
+        )}
       />
     </div>
   );
@@ -70,7 +78,7 @@ function Order({ r, respond, review, reload }: { r: Rectification; respond: bool
       void message.success(t('已提交', 'Sent'));
       await reload();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(problemText(e));
     }
   };
   return (
@@ -128,7 +136,15 @@ function Order({ r, respond, review, reload }: { r: Rectification; respond: bool
             onChange={(e) => setUrls(e.target.value)}
             data-testid="response-urls"
           />
-          <Button type="primary" onClick={() => void send('response', { text, urls: urls.split(/\s+/).filter(Boolean) })} data-testid="response-send">
+          <Button
+            type="primary"
+            onClick={() =>
+              text.trim()
+                ? void send('response', { text: text.trim(), urls: urls.split(/\s+/).filter(Boolean) })
+                : setError(t('整改情况：请填写做了哪些整改', 'What was done: describe the rectification'))
+            }
+            data-testid="response-send"
+          >
             {t('回复整改', 'Send answer')}
           </Button>
         </Space>
@@ -142,7 +158,11 @@ function Order({ r, respond, review, reload }: { r: Rectification; respond: bool
             onChange={(e) => setNote(e.target.value)}
             style={{ width: 220 }}
           />
-          <Button type="primary" onClick={() => void send('review', { decision: 'close', note: note || undefined })} data-testid="review-close">
+          <Button
+            type="primary"
+            onClick={() => void send('review', { decision: 'close', note: note || undefined })}
+            data-testid="review-close"
+          >
             {t('销号', 'Close')}
           </Button>
           <Button onClick={() => void send('review', { decision: 'reopen', note: note || undefined })} data-testid="review-reopen">

@@ -11,9 +11,15 @@ import { PlatformIcon, platformName } from '../components/PlatformIcon';
 import { downloadFile } from '../lib/download';
 import { label, LEVEL } from '../lib/labels';
 import { DARK } from '../lib/notifications';
-import { FINDING_RESULT, type RoundDetail, type Sample } from '../lib/supervision';
+import { FINDING_RESULT, problemText, type RoundDetail, type Sample } from '../lib/supervision';
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
+
+/** The API's "中文 / English" text: the half of the chosen language (both when it has no separator). */
+const bilingual = (text: string, lang: 'zh' | 'en') => {
+  const m = /\s?\/ (?=[A-Za-z])/.exec(text);
+  return !m ? text : lang === 'zh' ? text.slice(0, m.index) : text.slice(m.index + m[0].length);
+};
 
 /**
  * 抽查轮次: the seed and how the sample was drawn (re-derived by the API), the strata, each sampled
@@ -37,7 +43,7 @@ export default function SpotCheckRound() {
       setRequirements(r.requirements);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(problemText(e));
     }
   }, [id]);
   useEffect(() => {
@@ -48,7 +54,7 @@ export default function SpotCheckRound() {
     try {
       await downloadFile(`/spot-checks/${id}/report?format=${format}`, `通报-${round?.period ?? ''}.${format}`);
     } catch (e) {
-      void message.error(e instanceof Error ? e.message : String(e));
+      void message.error(problemText(e));
     }
   };
 
@@ -57,7 +63,7 @@ export default function SpotCheckRound() {
       await api(`/spot-checks/${id}`, { method: 'PATCH', body: { requirements } });
       void message.success(t('工作要求已保存', 'Requirements saved'));
     } catch (e) {
-      void message.error(e instanceof Error ? e.message : String(e));
+      void message.error(problemText(e));
     }
   };
 
@@ -90,7 +96,9 @@ export default function SpotCheckRound() {
       <Space direction="vertical" size={16} style={{ width: '100%' }}>
         <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('抽样', 'Sample')}</h2>} data-testid="round-derivation">
           <Descriptions size="small" column={{ xs: 1, md: 3 }}>
-            <Descriptions.Item label={t('比例', 'Ratio')}>{`${pct(round.ratio)}（${t('最低', 'least')} ${pct(round.minRatio)}）`}</Descriptions.Item>
+            <Descriptions.Item
+              label={t('比例', 'Ratio')}
+            >{`${pct(round.ratio)}（${t('最低', 'least')} ${pct(round.minRatio)}）`}</Descriptions.Item>
             <Descriptions.Item label={t('抽中 / 总数', 'Drawn / all')}>{`${round.sampled} / ${round.population}`}</Descriptions.Item>
             <Descriptions.Item label={t('随机种子', 'Seed')}>
               <span data-testid="round-seed-value">{round.seed}</span>
@@ -102,7 +110,9 @@ export default function SpotCheckRound() {
             </Descriptions.Item>
             <Descriptions.Item label={t('规则集', 'Rule set')}>{`${round.ruleSet} ${round.ruleSetVersion}`}</Descriptions.Item>
           </Descriptions>
-          <Typography.Paragraph style={{ color: 'rgba(0,0,0,0.75)' }}>{round.derivation.description}</Typography.Paragraph>
+          <Typography.Paragraph style={{ color: 'rgba(0,0,0,0.75)' }} data-testid="derivation-description">
+            {bilingual(round.derivation.description, lang)}
+          </Typography.Paragraph>
           <Table
             size="small"
             rowKey="key"
@@ -155,11 +165,14 @@ function SampleCard({ s, round, manage, reload }: { s: Sample; round: RoundDetai
     setError(null);
     if (!item) return setError(t('请选择检查项', 'Choose a checklist item'));
     try {
-      await api(`/spot-checks/${round.id}/findings`, { method: 'POST', body: { accountId: s.accountId, item, result, note: note || undefined } });
+      await api(`/spot-checks/${round.id}/findings`, {
+        method: 'POST',
+        body: { accountId: s.accountId, item, result, note: note || undefined },
+      });
       setNote('');
       await reload();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(problemText(e));
     }
   };
   const failed = s.findings.filter((f) => f.result === 'fail').length;
@@ -182,7 +195,14 @@ function SampleCard({ s, round, manage, reload }: { s: Sample; round: RoundDetai
       </Space>
       <Space wrap size={4}>
         {s.findings.map((f) => (
-          <Tag key={f.id} color={FINDING_RESULT[f.result].color} style={DARK} data-testid="finding" data-item={f.item} data-result={f.result}>
+          <Tag
+            key={f.id}
+            color={FINDING_RESULT[f.result].color}
+            style={{ ...DARK, whiteSpace: 'normal', maxWidth: '100%' }}
+            data-testid="finding"
+            data-item={f.item}
+            data-result={f.result}
+          >
             {f.itemTitle[lang]}：{FINDING_RESULT[f.result][lang]}
             {f.note ? `（${f.note}）` : ''}
           </Tag>

@@ -9,7 +9,7 @@ import { PageHeader } from '../components/PageHeader';
 import { unitTreeData, useUnitTree } from '../lib/unit-tree';
 import { formatLocalTime } from '../lib/beijing-time';
 import { DARK } from '../lib/notifications';
-import type { Round } from '../lib/supervision';
+import { problemText, type Round } from '../lib/supervision';
 
 interface RuleSetDuty {
   id: string;
@@ -58,10 +58,13 @@ export default function SpotChecks() {
     if (!ratio) return setError(t('请填写抽查比例', 'Enter the ratio'));
     setBusy(true);
     try {
-      const r = await api<Round>('/spot-checks', { method: 'POST', body: { rootUnitId, period, ratio: ratio / 100, seed: seed || undefined } });
+      const r = await api<Round>('/spot-checks', {
+        method: 'POST',
+        body: { rootUnitId, period, ratio: ratio / 100, seed: seed || undefined },
+      });
       nav(`/spot-checks/${r.id}`);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(problemText(e));
     } finally {
       setBusy(false);
     }
@@ -71,7 +74,11 @@ export default function SpotChecks() {
     <div>
       <PageHeader title={t('抽查', 'Spot checks')} />
       {manage && (
-        <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('发起抽查', 'Open a round')}</h2>} style={{ marginBottom: 16 }} data-testid="round-wizard">
+        <Card
+          title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('发起抽查', 'Open a round')}</h2>}
+          style={{ marginBottom: 16 }}
+          data-testid="round-wizard"
+        >
           <Space direction="vertical" style={{ width: '100%' }}>
             <Space wrap align="start">
               <TreeSelect
@@ -123,7 +130,10 @@ export default function SpotChecks() {
                     : `${d.jurisdiction.en} ${pct(d.spotCheck!.minRatio)} per ${d.spotCheck!.cadence}`,
                 )
                 .join(lang === 'zh' ? '；' : '; ')}
-              {t('。按平台×单位层级分层抽样；同一种子得到同一样本。', '. Drawn per platform × unit level; the same seed gives the same sample.')}
+              {t(
+                '。按平台×单位层级分层抽样；同一种子得到同一样本。',
+                '. Drawn per platform × unit level; the same seed gives the same sample.',
+              )}
             </Typography.Text>
             {error && <Alert type="error" title={error} data-testid="round-error" />}
           </Space>
