@@ -84,10 +84,10 @@ export default function SpotCheckRound() {
         extra={
           <Space wrap>
             <Button icon={<DownloadOutlined />} onClick={() => void download('xlsx')} data-testid="report-xlsx">
-              {t('通报（Excel）', '通报 (xlsx)')}
+              {t('通报（Excel）', 'Report (xlsx)')}
             </Button>
             <Button icon={<DownloadOutlined />} onClick={() => void download('pdf')} data-testid="report-pdf">
-              {t('通报（PDF）', '通报 (PDF)')}
+              {t('通报（PDF）', 'Report (PDF)')}
             </Button>
             <Link to="/spot-checks">{t('返回抽查', 'Back to spot checks')}</Link>
           </Space>
