@@ -188,6 +188,9 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
     ['rt.duty', '/duty', /值班值守/, 'duty'],
     ['rt.admin', `/duty/schedule/${world.units.countyA1.id}`, /值班表/, 'duty-schedule'],
     ['rt.duty', `/duty/log/${world.units.countyA1.id}`, /值班日志/, 'duty-log'],
+    ['rt.sup', '/spot-checks', /抽查/, 'spot-checks'],
+    ['rt.admin', '/rectifications', /整改/, 'rectifications'],
+    ['rt.sup', '/rankings', /账号排名/, 'rankings'],
   ];
 
   it('opens every route from a link and after a reload, signed in, with its heading and no uncaught error', async () => {
@@ -221,6 +224,9 @@ describe('console: every route survives a deep link and a reload (sqlite + sandb
       ['rt.duty', '/duty'],
       ['rt.admin', `/duty/schedule/${world.units.countyA1.id}`],
       ['rt.duty', `/duty/log/${world.units.countyA1.id}`],
+      ['rt.sup', '/spot-checks'],
+      ['rt.admin', '/rectifications'],
+      ['rt.sup', '/rankings'],
     ];
     // Data the world holds (names of units, people, accounts, manuscripts) may be Chinese in any language.
     const data = [

@@ -52,6 +52,10 @@ const MonitoringAccount = lazy(() => import('./pages/MonitoringAccount'));
 const Duty = lazy(() => import('./pages/Duty'));
 const DutySchedule = lazy(() => import('./pages/DutySchedule'));
 const DutyLog = lazy(() => import('./pages/DutyLog'));
+const SpotChecks = lazy(() => import('./pages/SpotChecks'));
+const SpotCheckRound = lazy(() => import('./pages/SpotCheckRound'));
+const Rectifications = lazy(() => import('./pages/Rectifications'));
+const Rankings = lazy(() => import('./pages/Rankings'));
 
 function Guard({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
@@ -131,6 +135,10 @@ export function AppRoutes() {
           <Route path="/duty" element={<Duty />} />
           <Route path="/duty/schedule/:unitId" element={<DutySchedule />} />
           <Route path="/duty/log/:unitId" element={<DutyLog />} />
+          <Route path="/spot-checks" element={<SpotChecks />} />
+          <Route path="/spot-checks/:id" element={<SpotCheckRound />} />
+          <Route path="/rectifications" element={<Rectifications />} />
+          <Route path="/rankings" element={<Rankings />} />
 
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>

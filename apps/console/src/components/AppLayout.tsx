@@ -16,6 +16,9 @@ import {
   LogoutOutlined,
   MonitorOutlined,
   ScheduleOutlined,
+  FileSearchOutlined,
+  CarryOutOutlined,
+  TrophyOutlined,
   NotificationOutlined,
   PictureOutlined,
   QuestionCircleOutlined,
@@ -68,6 +71,12 @@ export function AppLayout() {
       ? [{ key: '/duty', icon: <ScheduleOutlined />, label: t('值班值守', 'On duty') }]
       : []),
     ...(has('duty_officer') || has('supervisor') ? [{ key: '/alerts', icon: <AlertOutlined />, label: t('值班提醒', 'Duty alerts') }] : []),
+    // 抽查 and 排名 for supervisors; 整改 for the units that answer orders and the supervisors who re-check them.
+    ...(has('supervisor') ? [{ key: '/spot-checks', icon: <FileSearchOutlined />, label: t('抽查', 'Spot checks') }] : []),
+    ...(has('supervisor') || has('unit_admin') || has('editor')
+      ? [{ key: '/rectifications', icon: <CarryOutOutlined />, label: t('整改', 'Rectification') }]
+      : []),
+    ...(has('supervisor') ? [{ key: '/rankings', icon: <TrophyOutlined />, label: t('排名', 'Rankings') }] : []),
   ];
   const items = [
     { key: '/', icon: <HomeOutlined />, label: t('工作台', 'Workbench') },
