@@ -75,8 +75,10 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
 
   async pending(name: JobName, jobId: string): Promise<boolean> {
     const job = await this.queues.get(JOB_QUEUES[name])!.getJob(jobId);
-    // Kept finished jobs carry finishedOn; a job still waiting, delayed or active does not.
-    return !!job && !job.finishedOn;
+    // Kept finished jobs carry finishedOn. A delayed job does not count: the reconciler asks only
+    // about rows already due by the hub's clock, so one Bull still holds back by its own timer (a
+    // scheduled release whose time the hub's clock has reached) must be enqueued to run now.
+    return !!job && !job.finishedOn && !(await job.isDelayed());
   }
 
   async depth(): Promise<Record<string, number>> {

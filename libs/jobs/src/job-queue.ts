@@ -11,9 +11,10 @@ export abstract class JobQueue {
     for (const j of jobs) await this.add(name, j.payload, j.opts);
   }
   /**
-   * Whether a job of this id is still to run (waiting, delayed or running). The outbox reconciler
-   * asks before it re-enqueues a row, so a deep queue is not flooded with duplicates of jobs it
-   * still holds; a queue that lost its jobs (Redis restarted empty) answers false.
+   * Whether a job of this id is still to run now (waiting or running; not one held back by a delay).
+   * The outbox reconciler asks before it re-enqueues a row that is due, so a deep queue is not
+   * flooded with duplicates of jobs it still holds; a queue that lost its jobs (Redis restarted
+   * empty) answers false.
    */
   abstract pending(name: JobName, jobId: string): Promise<boolean>;
   /** Jobs waiting or delayed per queue, for /metrics. */
