@@ -7,9 +7,9 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppConfig, newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase } from '@tongfa/database';
-import { Argon2PasswordHasher, makeCreditCode, Role } from '@tongfa/identity';
 import { ActivityRollupService } from '@tongfa/monitoring';
 import { createHub } from '../apps/hub/src/bootstrap';
+import { insertUnits, insertSupervisor, unitTree } from './support/bench-units';
 import { insertMany } from './support/bench-db';
 
 /**
@@ -27,39 +27,14 @@ const DAY = 86_400_000;
 const PLATFORMS = ['weibo', 'wechat', 'douyin', 'toutiao'];
 
 async function seed(ds: DataSource): Promise<{ cityId: string; cityPath: string }> {
-  type U = { id: string; path: string; depth: number; level: string; parentId: string | null };
-  const units: U[] = [];
-  const add = (level: string, parent: U | null) => {
-    const id = newId();
-    const u = { id, level, parentId: parent?.id ?? null, path: `${parent?.path ?? '/'}${id}/`, depth: parent ? parent.depth + 1 : 0 };
-    units.push(u);
-    return u;
-  };
+  const { units, add } = unitTree();
   const root = add('province', null);
   const city = add('city', root);
   const counties = Array.from({ length: 12 }, () => add('county', city));
   const depts = Array.from({ length: 30 }, () => add('department', city));
   const townships = counties.flatMap((c) => Array.from({ length: 12 }, () => add('township', c)));
-  await insertMany(
-    ds,
-    'unit',
-    ['id', 'name', 'level', 'parentId', 'path', 'depth', 'creditCode', 'regionCode'],
-    units.map((u, i) => [u.id, `基准单位${i}`, u.level, u.parentId, u.path, u.depth, makeCreditCode('440100', 30_000_000 + i), '440100']),
-  );
-  const hash = await new Argon2PasswordHasher().hash(PASSWORD);
-  const sup = newId();
-  await insertMany(
-    ds,
-    'user',
-    ['id', 'username', 'displayName', 'unitId', 'unitPath', 'status', 'passwordHash', 'mustChangePassword', 'passwordChangedAt'],
-    [[sup, 'bench.city.supervisor', '市级主管', city.id, city.path, 'active', hash, 0, new Date()]],
-  );
-  await insertMany(
-    ds,
-    'role_assignment',
-    ['id', 'userId', 'role', 'unitId', 'unitPath', 'level'],
-    [[newId(), sup, Role.Supervisor, city.id, city.path, null]],
-  );
+  await insertUnits(ds, units, 30_000_000);
+  const sup = await insertSupervisor(ds, city, 'bench.city.supervisor', '市级主管', PASSWORD);
   const hosts = [city, ...counties, ...depts, ...townships];
   const now = Date.now();
   const accounts: unknown[][] = [];

@@ -7,9 +7,9 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppConfig, newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase, whereInScope } from '@tongfa/database';
-import { Argon2PasswordHasher, makeCreditCode, Role } from '@tongfa/identity';
 import { ActivityRollupService, MonitoredAccount } from '@tongfa/monitoring';
 import { createHub } from '../../apps/hub/src/bootstrap';
+import { insertUnits, insertSupervisor, unitTree } from '../support/bench-units';
 import { insertMany, percentile } from '../support/bench-db';
 
 /**
@@ -29,38 +29,13 @@ const DAY = 86_400_000;
 const PLATFORMS = ['weibo', 'wechat', 'douyin', 'toutiao'];
 
 async function seed(ds: DataSource): Promise<{ rootPath: string }> {
-  type U = { id: string; path: string; depth: number; level: string; parentId: string | null };
-  const units: U[] = [];
-  const add = (level: string, parent: U | null) => {
-    const id = newId();
-    const u = { id, level, parentId: parent?.id ?? null, path: `${parent?.path ?? '/'}${id}/`, depth: parent ? parent.depth + 1 : 0 };
-    units.push(u);
-    return u;
-  };
+  const { units, add } = unitTree();
   const root = add('province', null);
   const cities = Array.from({ length: 20 }, () => add('city', root));
   const counties = cities.flatMap((c) => Array.from({ length: 10 }, () => add('county', c)));
   const townships = counties.flatMap((c) => Array.from({ length: 10 }, () => add('township', c)));
-  await insertMany(
-    ds,
-    'unit',
-    ['id', 'name', 'level', 'parentId', 'path', 'depth', 'creditCode', 'regionCode'],
-    units.map((u, i) => [u.id, `基准单位${i}`, u.level, u.parentId, u.path, u.depth, makeCreditCode('440100', 10_000_000 + i), '440100']),
-  );
-  const hash = await new Argon2PasswordHasher().hash(PASSWORD);
-  const sup = newId();
-  await insertMany(
-    ds,
-    'user',
-    ['id', 'username', 'displayName', 'unitId', 'unitPath', 'status', 'passwordHash', 'mustChangePassword', 'passwordChangedAt'],
-    [[sup, 'bench.supervisor', '省级主管', root.id, root.path, 'active', hash, 0, new Date()]],
-  );
-  await insertMany(
-    ds,
-    'role_assignment',
-    ['id', 'userId', 'role', 'unitId', 'unitPath', 'level'],
-    [[newId(), sup, Role.Supervisor, root.id, root.path, null]],
-  );
+  await insertUnits(ds, units, 10_000_000);
+  const sup = await insertSupervisor(ds, root, 'bench.supervisor', '省级主管', PASSWORD);
 
   const hosts = [...cities, ...counties, ...townships];
   const now = Date.now();
