@@ -6,7 +6,7 @@ import { Role } from '@tongfa/identity';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { login, PASSWORD, World } from '../support/world';
 import { pollUntil } from '../support/poll';
-import { checkPage, ensureConsoleBuilt, launchChromium, listen, PHONE, reloadKeeps, signIn } from '../support/browser';
+import { animationsSettled, checkPage, ensureConsoleBuilt, launchChromium, listen, PHONE, reloadKeeps, signIn } from '../support/browser';
 
 interface MediaRow {
   id: string;
@@ -85,6 +85,9 @@ describe('console: media library and video in the editor (sqlite)', () => {
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await card.getByText('县政务服务中心大厅').waitFor();
     await card.getByText('替代文本：群众在政务服务中心窗口排队办事').waitFor();
+    // The dialog gives focus back to its button when it has closed; typing before then would go there.
+    await dialog.waitFor({ state: 'hidden' });
+    await animationsSettled(page);
     const saved = await media(imageId);
     assert.equal(saved.caption, '县政务服务中心大厅');
     assert.equal(saved.alt, '群众在政务服务中心窗口排队办事');

@@ -165,23 +165,37 @@ export async function assertFitsPhone(
 }
 
 /**
- * Picks the unit `title` in the TreeSelect `testId` and waits until the select shows it. A click
- * that lands while the dropdown is still animating in can be lost; the pick is tried again, at
- * most three times, while the select does not show `title`.
+ * Picks the unit `title` in the TreeSelect `testId` and waits until the select shows it. Every try
+ * starts once the dropdowns' animations are over: a dropdown closing after the previous pick is
+ * still visible for a moment, and its node vanishes under the click. A click that is lost (the
+ * dropdown was animating) is tried again, at most three times, while the select does not show
+ * `title`.
  */
 export async function pickTreeNode(page: Page, testId: string, title: string, timeoutMs = 20_000): Promise<void> {
   const select = page.getByTestId(testId);
+  const node = page.locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: title });
   for (let attempt = 1; ; attempt++) {
-    const node = page.locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: title });
-    if (!(await node.isVisible())) await select.click();
-    await node.waitFor({ timeout: timeoutMs });
+    const last = attempt >= 3;
     await animationsSettled(page);
-    await node.click();
-    const shown = await pollUntil(async () => (await select.innerText()).includes(title), {
-      timeoutMs: 5_000,
-      what: `${title} selected`,
-    }).catch(() => false);
+    if (!(await node.isVisible())) await select.click();
+    const clicked = await node
+      .waitFor({ timeout: last ? timeoutMs : 5_000 })
+      .then(() => animationsSettled(page))
+      .then(() => node.click({ timeout: last ? timeoutMs : 5_000 }))
+      .then(
+        () => true,
+        (e: unknown) => {
+          if (last) throw e;
+          return false;
+        },
+      );
+    const shown =
+      clicked &&
+      (await pollUntil(async () => (await select.innerText()).includes(title), {
+        timeoutMs: 5_000,
+        what: `${title} selected`,
+      }).catch(() => false));
     if (shown) return;
-    if (attempt >= 3) throw new Error(`${testId}: ${title} not selected after ${attempt} tries; it shows ${await select.innerText()}`);
+    if (last) throw new Error(`${testId}: ${title} not selected after ${attempt} tries; it shows ${await select.innerText()}`);
   }
 }
