@@ -9,6 +9,8 @@ export interface JobPayloads {
   'account.refresh-sweep': Record<string, never>;
   'vault.rotate': { batch?: number };
   'publication.publish': { targetId: string };
+  /** A round of a fan-out: targets of one rank, claimed together (Dispatcher.dispatch). */
+  'publication.publish-batch': { targetIds: string[] };
   'publication.poll': { targetId: string };
   'publication.retract': { targetId: string };
   'publication.edit': { targetId: string };
@@ -35,6 +37,12 @@ export interface JobPayloads {
 
 export type JobName = keyof JobPayloads;
 
+/**
+ * Targets per `publication.publish-batch` job: a fan-out's round (see the publishing library's
+ * priority ranks), claimed and read with one statement each instead of one per target.
+ */
+export const PUBLISH_BATCH_SIZE = 16;
+
 export const JOB_QUEUES: Record<JobName, string> = {
   'audit.purge': 'maintenance',
   'system.ping': 'maintenance',
@@ -42,6 +50,7 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'account.refresh-sweep': 'accounts',
   'vault.rotate': 'maintenance',
   'publication.publish': 'publishing',
+  'publication.publish-batch': 'publishing',
   'publication.poll': 'publishing',
   'publication.retract': 'publishing',
   'publication.edit': 'publishing',

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AccountCredential, CredentialVault, type SealedCredential, type VaultAlgorithm } from '@tongfa/accounts';
 import { PlatformAppCredential } from './entities';
 
@@ -17,7 +17,18 @@ export interface OpenedCredentials {
  * Reads and writes sealed credentials. Plaintext exists only in the return value of `open`, which
  * the plugin host passes into one call; nothing here logs or returns it elsewhere.
  */
+/** How long a process keeps a platform's opened app credentials (see CredentialStore.appCache). */
+const APP_CACHE_MS = 10_000;
+
 export class CredentialStore {
+  /**
+   * A platform's app credentials (app id and secret, the same for every account of the platform),
+   * opened once per APP_CACHE_MS instead of once per call: a fan-out made one read and one
+   * decryption per target of it. An operator's change reaches this process at once when made here
+   * and within APP_CACHE_MS when made by another process.
+   */
+  private readonly appCache = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
+
   constructor(
     private readonly ds: DataSource,
     private readonly vault: CredentialVault,
@@ -25,9 +36,22 @@ export class CredentialStore {
 
   async open(accountId: string, m: EntityManager = this.ds.manager): Promise<OpenedCredentials | null> {
     const row = await m.findOne(AccountCredential, { where: { accountId } });
-    if (!row) return null;
+    return row ? this.opened(row) : null;
+  }
+
+  /**
+   * The credentials of several accounts in one read, for a round of publishes the caller makes
+   * right after (the worker's fan-out round); an account without any is absent from the map.
+   */
+  async openMany(accountIds: string[]): Promise<Map<string, OpenedCredentials>> {
+    if (!accountIds.length) return new Map();
+    const rows = await this.ds.getRepository(AccountCredential).find({ where: { accountId: In(accountIds) } });
+    return new Map(rows.map((row) => [row.accountId, this.opened(row)]));
+  }
+
+  private opened(row: AccountCredential): OpenedCredentials {
     return {
-      credentials: toStrings(this.vault.open(accountId, sealedOf(row))),
+      credentials: toStrings(this.vault.open(row.accountId, sealedOf(row))),
       expiresAt: row.expiresAt,
       refreshAt: row.refreshAt,
       refreshFailures: row.refreshFailures,
@@ -86,11 +110,21 @@ export class CredentialStore {
   }
 
   async appCredentials(platform: string): Promise<Record<string, string>> {
-    const row = await this.ds.getRepository(PlatformAppCredential).findOne({ where: { platform } });
-    return row ? toStrings(this.vault.open(`app:${platform}`, sealedOf(row))) : {};
+    const now = Date.now();
+    const hit = this.appCache.get(platform);
+    if (hit && now - hit.at < APP_CACHE_MS) return { ...(await hit.value) };
+    const value = this.ds
+      .getRepository(PlatformAppCredential)
+      .findOne({ where: { platform } })
+      .then((row) => (row ? toStrings(this.vault.open(`app:${platform}`, sealedOf(row))) : {}));
+    this.appCache.set(platform, { at: now, value });
+    // A failed read is not remembered.
+    value.catch(() => this.appCache.get(platform)?.value === value && this.appCache.delete(platform));
+    return { ...(await value) };
   }
 
   async saveAppCredentials(platform: string, credentials: Record<string, string>): Promise<void> {
+    this.appCache.delete(platform);
     const sealed = this.vault.seal(`app:${platform}`, credentials);
     const repo = this.ds.getRepository(PlatformAppCredential);
     if (await repo.exists({ where: { platform } })) {
@@ -103,6 +137,8 @@ export class CredentialStore {
     } else {
       await repo.insert({ platform, ...sealed, version: 1 });
     }
+    // Again after the write: a read that started before it must not stay cached.
+    this.appCache.delete(platform);
   }
 
   /**

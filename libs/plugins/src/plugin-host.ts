@@ -279,6 +279,12 @@ export class PluginHost {
       maxAttempts?: number;
       /** The target's account row when the caller has just read it (saves a read per publish). */
       account?: HostAccount;
+      /**
+       * The account's credentials when the caller has just opened them with others
+       * (`openCredentials`): used for the first try only; a retry, or a try after a refresh, reads
+       * the vault again.
+       */
+      credentials?: OpenedCredentials;
     } = {},
   ): Promise<PublishOutcome> {
     const account = opts.account?.id === target.accountId ? opts.account : await this.account(target.accountId);
@@ -290,7 +296,7 @@ export class PluginHost {
     for (let i = 0; i < max; i++) {
       attempts++;
       try {
-        const creds = await this.openFor(account);
+        const creds = await this.openFor(account, i === 0 ? opts.credentials : undefined);
         const result = await this.invoke(p, account, creds.credentials, 'publish', (ctx) => p.plugin.publish(ctx, rendition), {
           deadlineMs: opts.deadlineMs,
           idempotencyKey: target.idempotencyKey,
@@ -729,10 +735,18 @@ export class PluginHost {
     return this.invoke(p, account, app, 'exchangeCode', (ctx) => p.plugin.exchangeCode!(ctx, { code, redirectUri }), {});
   }
 
-  private async openFor(account: HostAccount): Promise<OpenedCredentials> {
+  /**
+   * Opens the credentials of several accounts in one read (a worker's round of publishes); pass
+   * each to `publish` as `credentials`. Plaintext, like `openFor`'s: held for that round's calls only.
+   */
+  openCredentials(accountIds: string[]): Promise<Map<string, OpenedCredentials>> {
+    return this.deps.credentials.openMany(accountIds);
+  }
+
+  private async openFor(account: HostAccount, prefetched?: OpenedCredentials): Promise<OpenedCredentials> {
     // Two independent reads: side by side, one round trip of waiting instead of two.
     const [opened, app] = await Promise.all([
-      this.deps.credentials.open(account.id),
+      prefetched ?? this.deps.credentials.open(account.id),
       this.deps.credentials.appCredentials(account.platform),
     ]);
     if (!opened) {

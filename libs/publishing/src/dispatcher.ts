@@ -2,8 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '@tongfa/core';
-import { JobQueue } from '@tongfa/jobs';
+import { JobQueue, PUBLISH_BATCH_SIZE } from '@tongfa/jobs';
 import { PublicationTarget } from './entities';
+
+/**
+ * The id of the round job that carries a target dispatched at `dispatchedAt`: derived from what the
+ * target row records (its publication, rank and dispatch time), so the reconciler can ask the queue
+ * whether a round is still waiting without a column naming the job.
+ */
+export function batchJobId(publicationId: string, priority: number, dispatchedAt: Date): string {
+  return `publication.publish-batch:${publicationId}:${priority}:${dispatchedAt.getTime()}`;
+}
 
 /**
  * Puts target rows on the queue. Each enqueue carries a fresh job id (`<target>:<n>`): Bull keeps
@@ -26,7 +35,8 @@ export class Dispatcher {
       for (const t of targets) await this.enqueue('publication.publish', t.id, t.nextAttemptAt);
       return;
     }
-    // A publication's outbox at once: one UPDATE and one read per chunk, then bulk enqueues.
+    // A publication's outbox at once: one UPDATE and one read per chunk, then bulk enqueues of
+    // rounds (one job claims a round's targets together, see PublicationWorker.handlePublishBatch).
     const now = this.clock.now();
     for (let i = 0; i < targets.length; i += 500) {
       const chunk = targets.slice(i, i + 500);
@@ -39,16 +49,45 @@ export class Dispatcher {
         .execute();
       const rows = await this.ds
         .getRepository(PublicationTarget)
-        .find({ where: { id: In(ids) }, select: { id: true, dispatches: true, priority: true } });
+        .find({ where: { id: In(ids) }, select: { id: true, dispatches: true, priority: true, publicationId: true } });
       const seq = new Map(rows.map((r) => [r.id, r]));
+      // Due targets of one rank (a publication's round) go as one job; a target due later waits
+      // in its own delayed job.
+      const rounds = new Map<string, { publicationId: string; priority: number; ids: string[] }>();
+      const later: Pick<PublicationTarget, 'id' | 'nextAttemptAt'>[] = [];
+      for (const t of chunk) {
+        const row = seq.get(t.id);
+        if (!row) continue;
+        if (t.nextAttemptAt && t.nextAttemptAt.getTime() > now.getTime()) {
+          later.push(t);
+          continue;
+        }
+        const key = `${row.publicationId}:${row.priority}`;
+        const round = rounds.get(key) ?? { publicationId: row.publicationId, priority: row.priority, ids: [] };
+        round.ids.push(t.id);
+        rounds.set(key, round);
+      }
+      const batches: { jobId: string; priority: number; ids: string[] }[] = [];
+      for (const r of rounds.values()) {
+        const jobId = batchJobId(r.publicationId, r.priority, now);
+        // More than a round under one rank only past the lane's last rank (1.6 million targets):
+        // the extra jobs get ids of their own, which the reconciler cannot ask about (it re-enqueues).
+        for (let k = 0; k < r.ids.length; k += PUBLISH_BATCH_SIZE) {
+          batches.push({ jobId: k ? `${jobId}:${k}` : jobId, priority: r.priority, ids: r.ids.slice(k, k + PUBLISH_BATCH_SIZE) });
+        }
+      }
+      await this.queue.addMany(
+        'publication.publish-batch',
+        batches.map(({ jobId, priority, ids }) => ({ payload: { targetIds: ids }, opts: { jobId, priority, attempts: 1 } })),
+      );
       await this.queue.addMany(
         'publication.publish',
-        chunk.map((t) => ({
+        later.map((t) => ({
           payload: { targetId: t.id },
           opts: {
-            jobId: `publication.publish:${t.id}:${seq.get(t.id)?.dispatches ?? 0}`,
-            delayMs: t.nextAttemptAt ? Math.max(0, t.nextAttemptAt.getTime() - now.getTime()) : 0,
-            priority: seq.get(t.id)?.priority,
+            jobId: `publication.publish:${t.id}:${seq.get(t.id)!.dispatches}`,
+            delayMs: Math.max(0, t.nextAttemptAt!.getTime() - now.getTime()),
+            priority: seq.get(t.id)!.priority,
             attempts: 1,
           },
         })),
@@ -67,6 +106,19 @@ export class Dispatcher {
 
   async dispatchPoll(targetId: string, at: Date): Promise<void> {
     await this.enqueue('publication.poll', targetId, at);
+  }
+
+  /**
+   * Enqueues a job whose dispatch the caller has already recorded on the row (dispatchedAt, and
+   * the count `t.dispatches` it moved to): the worker settling a claimed target does so in its settle.
+   */
+  async enqueueDispatched(
+    job: 'publication.publish' | 'publication.retract' | 'publication.poll' | 'publication.edit',
+    t: Pick<PublicationTarget, 'id' | 'dispatches' | 'priority'>,
+    at: Date | null,
+  ): Promise<void> {
+    const delayMs = at ? Math.max(0, at.getTime() - this.clock.now().getTime()) : 0;
+    await this.queue.add(job, { targetId: t.id }, { jobId: `${job}:${t.id}:${t.dispatches}`, delayMs, attempts: 1, priority: t.priority });
   }
 
   async enqueue(

@@ -1,3 +1,5 @@
+import { PUBLISH_BATCH_SIZE } from '@tongfa/jobs';
+
 /**
  * Which publications go first (issue #16). A county's emergency release (突发事件) must not wait
  * behind a province-wide fan-out; a unit's own releases go before campaign relays (转载); and
@@ -13,8 +15,11 @@ export function priorityOfCategory(category: string): PublicationPriority {
   return 'normal';
 }
 
-/** Targets of one publication per round: the n-th round of every publication goes before any (n+1)-th. */
-export const ROUND_SIZE = 16;
+/**
+ * Targets of one publication per round: the n-th round of every publication goes before any
+ * (n+1)-th. A round is also what one worker job claims at once (`publication.publish-batch`).
+ */
+export const ROUND_SIZE = PUBLISH_BATCH_SIZE;
 /** Ranks per lane; a publication's rounds beyond it share the lane's last rank. */
 const LANE_WIDTH = 100_000;
 const LANE_BASE: Record<PublicationPriority, number> = { emergency: 1, normal: 1 + LANE_WIDTH, campaign: 1 + 2 * LANE_WIDTH };

@@ -6,7 +6,7 @@ import { AppConfig, Clock, formatLocalTime, newId } from '@tongfa/core';
 import { JobHandler, JobPayloads } from '@tongfa/jobs';
 import { Account, AccountConnection, AccountStatus } from '@tongfa/accounts';
 import { MediaService } from '@tongfa/media';
-import { AssetSource, PluginCallError, PluginHost, PublishOutcome } from '@tongfa/plugins';
+import { AssetSource, OpenedCredentials, PluginCallError, PluginHost, PublishOutcome } from '@tongfa/plugins';
 import { Publication, PublicationAttempt, PublicationTarget, TargetState } from './entities';
 import { PublicationsService } from './publications.service';
 import { clipPlatformText, publicReason } from './public-reason';
@@ -14,6 +14,7 @@ import { Dispatcher } from './dispatcher';
 import { AlertsService } from '@tongfa/alerts';
 import { raisePublishFailedAlert } from './publish-failed.alert';
 import { CorrectionsService } from './corrections.service';
+import { RankedSemaphore } from './ranked-semaphore';
 
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 60_000;
@@ -22,6 +23,8 @@ const RETRACT_MAX_ATTEMPTS = 5;
 const EDIT_MAX_ATTEMPTS = 5;
 /** Checks for an existing post that may fail for want of an answer before a person is asked. */
 const MAX_EXISTENCE_CHECKS = 8;
+/** Accounts whose posts went out within this window share one last-post-time write. */
+const TOUCH_WINDOW_MS = 15;
 
 /**
  * The worker side of publishing. Every handler first claims its target row with a conditional
@@ -43,27 +46,100 @@ export class PublicationWorker {
     private readonly dispatcher: Dispatcher,
     private readonly alerts: AlertsService,
     private readonly corrections: CorrectionsService,
-  ) {}
+  ) {
+    this.inFlight = new RankedSemaphore(config.env.TONGFA_PUBLISH_CONCURRENCY);
+  }
 
   private leaseMs(): number {
     return this.config.env.TONGFA_PUBLISH_LEASE_SECONDS * 1000;
   }
 
-  @JobHandler('publication.publish')
-  async handlePublish({ targetId }: JobPayloads['publication.publish']): Promise<void> {
-    const now = this.clock.now();
-    const claimed = await this.claim(targetId, ['queued', 'retry_wait', 'pending'], 'publishing', { dueBy: now });
-    if (!claimed) return;
-    await this.holding(targetId, () => this.publishClaimed(targetId));
+  /** Targets this process publishes at once (TONGFA_PUBLISH_CONCURRENCY), the most urgent first. */
+  private readonly inFlight: RankedSemaphore;
+
+  /** Claims made by this process so far: each claim's token is the worker id and this count. */
+  private claims = 0;
+
+  /**
+   * A fresh claim token. A claim is one conditional UPDATE that writes the token into every row it
+   * takes; every later write of the claim holder is conditional on it. Unique per claim, so a batch
+   * can read back exactly the rows it took (a row this worker already holds under another claim,
+   * from a duplicate delivery, is not among them).
+   */
+  private claimToken(): string {
+    return `${this.workerId}/${(++this.claims).toString(36)}`;
   }
 
-  private async publishClaimed(targetId: string): Promise<void> {
-    // The target, its account and its attempts so far side by side: one round trip of waiting.
-    const [target, accountRow, attemptsSoFar] = await Promise.all([
-      this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId }),
-      this.accountOfTarget(targetId),
-      this.ds.getRepository(PublicationAttempt).count({ where: { targetId } }),
+  @JobHandler('publication.publish')
+  async handlePublish({ targetId }: JobPayloads['publication.publish']): Promise<void> {
+    await this.publishMany([targetId]);
+  }
+
+  /**
+   * A round of a fan-out (up to ROUND_SIZE targets of one rank, see Dispatcher): one claim, one read
+   * of the targets, their accounts and attempt counts, one lease for them all, then the platform
+   * calls side by side. Each target keeps its own attempt rows, checkpoints and settle, exactly as
+   * a single publish does; only the database round trips before the calls are shared.
+   */
+  @JobHandler('publication.publish-batch')
+  async handlePublishBatch({ targetIds }: JobPayloads['publication.publish-batch']): Promise<void> {
+    await this.publishMany(targetIds);
+  }
+
+  private async publishMany(targetIds: string[]): Promise<void> {
+    const token = this.claimToken();
+    const claimed = await this.claim(targetIds, ['queued', 'retry_wait', 'pending'], 'publishing', token, { dueBy: this.clock.now() });
+    if (!claimed) return;
+    const rows = await this.loadClaimed(token, targetIds);
+    await this.holding(
+      rows.map((r) => r.target.id),
+      token,
+      () => Promise.all(rows.map((r) => this.inFlight.run(r.target.priority, () => this.publishClaimed(r)))),
+    );
+  }
+
+  /** The rows a claim took, with their accounts, attempts so far and credentials: four statements for any number. */
+  private async loadClaimed(token: string, ids: string[]): Promise<Claimed[]> {
+    const targets = await this.ds.getRepository(PublicationTarget).find({ where: { id: In(ids), claimedBy: token } });
+    if (!targets.length) return [];
+    const [accounts, counts, credentials] = await Promise.all([
+      this.ds.getRepository(Account).find({
+        where: { id: In([...new Set(targets.map((t) => t.accountId))]) },
+        select: {
+          id: true,
+          name: true,
+          status: true,
+          connection: true,
+          platform: true,
+          platformAccountId: true,
+          endpoints: true,
+          sandbox: true,
+          settings: true,
+        },
+      }),
+      this.ds
+        .getRepository(PublicationAttempt)
+        .createQueryBuilder('a')
+        .select('a.targetId', 'targetId')
+        .addSelect('COUNT(1)', 'n')
+        .where({ targetId: In(targets.map((t) => t.id)) })
+        .groupBy('a.targetId')
+        .getRawMany<{ targetId: string; n: number | string }>(),
+      // Only a saving: when the vault cannot open one of them, every publish opens its own (and
+      // the one that cannot fails on its own).
+      this.host.openCredentials([...new Set(targets.map((t) => t.accountId))]).catch(() => new Map<string, OpenedCredentials>()),
     ]);
+    const accountById = new Map(accounts.map((a) => [a.id, a as AccountRow]));
+    const countOf = new Map(counts.map((c) => [c.targetId, Number(c.n)]));
+    return targets.map((target) => ({
+      target,
+      account: accountById.get(target.accountId) ?? null,
+      attemptsSoFar: countOf.get(target.id) ?? 0,
+      credentials: credentials.get(target.accountId),
+    }));
+  }
+
+  private async publishClaimed({ target, account: accountRow, attemptsSoFar, credentials }: Claimed): Promise<void> {
     const key = target.id;
     try {
       // The account was fit to publish when the editor asked; a scheduled (or retried) target
@@ -91,7 +167,7 @@ export class PublicationWorker {
           // Guarded by the claim: a worker whose lease lapsed cannot overwrite the new owner's progress.
           const res = await this.ds
             .getRepository(PublicationTarget)
-            .update({ id: target.id, claimedBy: this.workerId }, { checkpoint: state as never });
+            .update({ id: target.id, claimedBy: held(target) }, { checkpoint: state as never });
           if (!res.affected) throw new Error('claim lost');
           known = { state };
         },
@@ -114,13 +190,17 @@ export class PublicationWorker {
           if (retryable && checks < MAX_EXISTENCE_CHECKS) {
             await this.finishAttempt(attempt, 'error', err.message);
             const next = new Date(this.clock.now().getTime() + Math.min(30_000, err.retryAfterMs ?? 1000 * 2 ** Math.min(5, checks)));
-            await this.settle(target, {
-              state: 'retry_wait',
-              nextAttemptAt: next,
-              lastErrorKind: err.kind,
-              lastError: `核实上次发布结果时平台暂时无响应，将于 ${formatLocalTime(next)} 再次核实：${publicReason(err)}`,
-            });
-            await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
+            await this.settleThen(
+              target,
+              {
+                state: 'retry_wait',
+                nextAttemptAt: next,
+                lastErrorKind: err.kind,
+                lastError: `核实上次发布结果时平台暂时无响应，将于 ${formatLocalTime(next)} 再次核实：${publicReason(err)}`,
+              },
+              'publication.publish',
+              next,
+            );
             return;
           }
           await this.finishAttempt(attempt, 'unconfirmed', err.message);
@@ -140,7 +220,7 @@ export class PublicationWorker {
           });
           return;
         }
-        await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: this.workerId }, { mustCheckExisting: false });
+        await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: held(target) }, { mustCheckExisting: false });
       }
       // A check attempt above moved the count on; otherwise the one read with the row stands.
       const [attempt, unitId] = await Promise.all([
@@ -151,15 +231,15 @@ export class PublicationWorker {
         { accountId: target.accountId, idempotencyKey: key, attemptsSoFar: target.attempts },
         target.rendition as Rendition<unknown>,
         checkpoints,
-        { assets: this.assetsFor(unitId), videos: this.videosFor(unitId), account: accountRow ?? undefined },
+        { assets: this.assetsFor(unitId), videos: this.videosFor(unitId), account: accountRow ?? undefined, credentials },
       );
       await this.finishAttempt(attempt, outcome.state, outcome.error?.message ?? null);
       await this.applyOutcome(target, outcome);
     } catch (e) {
       // An error of ours (database, claim lost): leave the row for the reconciler to re-examine.
-      this.logger.error(`publish of target ${targetId} stopped: ${e instanceof Error ? e.message : String(e)}`);
+      this.logger.error(`publish of target ${target.id} stopped: ${e instanceof Error ? e.message : String(e)}`);
       await this.ds.getRepository(PublicationTarget).update(
-        { id: target.id, claimedBy: this.workerId },
+        { id: target.id, claimedBy: held(target) },
         {
           state: 'queued',
           claimedBy: null,
@@ -174,9 +254,10 @@ export class PublicationWorker {
   @JobHandler('publication.poll')
   async handlePoll({ targetId }: JobPayloads['publication.poll']): Promise<void> {
     const now = this.clock.now();
-    const claimed = await this.claim(targetId, ['publishing'], 'publishing', { dueBy: now, requireRemote: true });
+    const token = this.claimToken();
+    const claimed = await this.claim([targetId], ['publishing'], 'publishing', token, { dueBy: now, requireRemote: true });
     if (!claimed) return;
-    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId, claimedBy: token });
     const attempt = await this.startAttempt(target, 'poll');
     try {
       const status = await this.host.publishStatus(target.accountId, target.remoteId!);
@@ -204,8 +285,7 @@ export class PublicationWorker {
         const polls = await this.ds.getRepository(PublicationAttempt).count({ where: { targetId: target.id, kind: 'poll' } });
         const wait = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** Math.min(10, polls - 1));
         const next = new Date(now.getTime() + wait);
-        await this.settle(target, { state: 'publishing', nextAttemptAt: next });
-        await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+        await this.settleThen(target, { state: 'publishing', nextAttemptAt: next }, 'publication.poll', next);
       } else {
         // The platform review's verdict, bounded plain text (see publicReason).
         const reason = clipPlatformText(status.reason ?? status.status, 120);
@@ -219,17 +299,22 @@ export class PublicationWorker {
       const err = PluginCallError.from(e, []);
       await this.finishAttempt(attempt, 'error', err.message);
       const next = new Date(now.getTime() + (err.retryAfterMs ?? 10_000));
-      await this.settle(target, { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${publicReason(err)}` });
-      await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+      await this.settleThen(
+        target,
+        { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${publicReason(err)}` },
+        'publication.poll',
+        next,
+      );
     }
   }
 
   @JobHandler('publication.retract')
   async handleRetract({ targetId }: JobPayloads['publication.retract']): Promise<void> {
     const now = this.clock.now();
-    const claimed = await this.claim(targetId, ['retracting'], 'retracting', { dueBy: now });
+    const token = this.claimToken();
+    const claimed = await this.claim([targetId], ['retracting'], 'retracting', token, { dueBy: now });
     if (!claimed) return;
-    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId, claimedBy: token });
     const attempt = await this.startAttempt(target, 'retract');
     try {
       await this.host.call(target.accountId, 'retract', (ctx, p) => p.plugin.retract!(ctx, target.remoteId!));
@@ -249,13 +334,18 @@ export class PublicationWorker {
       const retryable = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
       if (retryable && target.attempts < RETRACT_MAX_ATTEMPTS) {
         const next = new Date(now.getTime() + (err.retryAfterMs ?? 2000 * 2 ** target.attempts));
-        await this.settle(target, {
-          state: 'retracting',
-          attempts: target.attempts + 1,
-          nextAttemptAt: next,
-          lastError: `撤回失败，将重试：${publicReason(err)}`,
-        });
-        await this.dispatcher.dispatchRetract([target.id]).catch(() => undefined);
+        await this.settleThen(
+          target,
+          {
+            state: 'retracting',
+            attempts: target.attempts + 1,
+            nextAttemptAt: next,
+            lastError: `撤回失败，将重试：${publicReason(err)}`,
+          },
+          'publication.retract',
+          // When it is due (an immediate job would find the row not due yet and leave it to the reconciler).
+          next,
+        );
       } else {
         await this.settle(target, {
           state: 'retract_failed',
@@ -276,13 +366,14 @@ export class PublicationWorker {
   @JobHandler('publication.edit')
   async handleEdit({ targetId }: JobPayloads['publication.edit']): Promise<void> {
     const now = this.clock.now();
-    const claimed = await this.claim(targetId, ['editing'], 'editing', { dueBy: now, requireRemote: true });
+    const token = this.claimToken();
+    const claimed = await this.claim([targetId], ['editing'], 'editing', token, { dueBy: now, requireRemote: true });
     if (!claimed) return;
-    await this.holding(targetId, () => this.editClaimed(targetId));
+    await this.holding([targetId], token, () => this.editClaimed(targetId, token));
   }
 
-  private async editClaimed(targetId: string): Promise<void> {
-    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId });
+  private async editClaimed(targetId: string, token: string): Promise<void> {
+    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId, claimedBy: token });
     const attempt = await this.startAttempt(target, 'edit');
     try {
       const result = await this.host.call(
@@ -296,15 +387,19 @@ export class PublicationWorker {
       if (result.status === 'processing') {
         // The platform reviews the edit: poll it like a publish that is processing.
         const next = new Date(now.getTime() + POLL_FIRST_MS);
-        await this.settle(target, {
-          state: 'publishing',
-          attempts: target.attempts + 1,
-          remoteId: result.remoteId || target.remoteId,
-          url: result.url ?? target.url,
-          nextAttemptAt: next,
-          lastError: null,
-        });
-        await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+        await this.settleThen(
+          target,
+          {
+            state: 'publishing',
+            attempts: target.attempts + 1,
+            remoteId: result.remoteId || target.remoteId,
+            url: result.url ?? target.url,
+            nextAttemptAt: next,
+            lastError: null,
+          },
+          'publication.poll',
+          next,
+        );
         return;
       }
       await this.settle(target, {
@@ -324,14 +419,18 @@ export class PublicationWorker {
       const retryable = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
       if (retryable && target.attempts + 1 < EDIT_MAX_ATTEMPTS) {
         const next = new Date(this.clock.now().getTime() + (err.retryAfterMs ?? 2000 * 2 ** target.attempts));
-        await this.settle(target, {
-          state: 'editing',
-          attempts: target.attempts + 1,
-          nextAttemptAt: next,
-          lastErrorKind: err.kind,
-          lastError: `更正（修改原稿）暂时失败，将于 ${formatLocalTime(next)} 重试：${publicReason(err)}`,
-        });
-        await this.dispatcher.dispatchEdit([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
+        await this.settleThen(
+          target,
+          {
+            state: 'editing',
+            attempts: target.attempts + 1,
+            nextAttemptAt: next,
+            lastErrorKind: err.kind,
+            lastError: `更正（修改原稿）暂时失败，将于 ${formatLocalTime(next)} 重试：${publicReason(err)}`,
+          },
+          'publication.edit',
+          next,
+        );
         return;
       }
       await this.settle(target, {
@@ -342,17 +441,6 @@ export class PublicationWorker {
       });
       await this.corrections.editFailed(target);
     }
-  }
-
-  /** The account facts a publish needs: its fitness (status, connection) and what the plugin host uses. */
-  private accountOfTarget(targetId: string): Promise<AccountRow | null> {
-    return this.ds
-      .getRepository(Account)
-      .createQueryBuilder('a')
-      .innerJoin(PublicationTarget, 't', 't.accountId = a.id')
-      .select(['a.id', 'a.name', 'a.status', 'a.connection', 'a.platform', 'a.platformAccountId', 'a.endpoints', 'a.sandbox', 'a.settings'])
-      .where('t.id = :targetId', { targetId })
-      .getOne();
   }
 
   /** Why the target's account may not publish now, as the target's end state; null when it may. */
@@ -438,46 +526,53 @@ export class PublicationWorker {
     const base = { attempts: outcome.attempts };
     switch (outcome.state) {
       case 'published':
-        // The post is out either way: the account's last post time does not wait for the settle.
-        await Promise.all([
-          this.settle(target, {
-            ...base,
-            state: 'published',
-            remoteId: outcome.result!.remoteId,
-            url: outcome.result!.url ?? null,
-            publishedAt: now,
-            lastError: null,
-            lastErrorKind: null,
-            checkpoint: null,
-          }),
-          this.touchAccount(target.accountId),
-        ]);
+        // The post is out either way: the account's last post time is written before the settle
+        // (a reader that sees the target published sees the account active too).
+        await this.touchAccount(target.accountId);
+        await this.settle(target, {
+          ...base,
+          state: 'published',
+          remoteId: outcome.result!.remoteId,
+          url: outcome.result!.url ?? null,
+          publishedAt: now,
+          lastError: null,
+          lastErrorKind: null,
+          checkpoint: null,
+        });
         return;
       case 'processing': {
         const next = new Date(now.getTime() + POLL_FIRST_MS);
-        await this.settle(target, {
-          ...base,
-          state: 'publishing',
-          remoteId: outcome.result!.remoteId,
-          url: outcome.result!.url ?? null,
-          nextAttemptAt: next,
-          lastError: null,
-        });
-        await this.dispatcher.dispatchPoll(target.id, next).catch(() => undefined);
+        await this.settleThen(
+          target,
+          {
+            ...base,
+            state: 'publishing',
+            remoteId: outcome.result!.remoteId,
+            url: outcome.result!.url ?? null,
+            nextAttemptAt: next,
+            lastError: null,
+          },
+          'publication.poll',
+          next,
+        );
         return;
       }
       case 'retry_wait': {
         const next = outcome.retryAt ?? new Date(now.getTime() + 5000);
-        await this.settle(target, {
-          ...base,
-          state: 'retry_wait',
-          nextAttemptAt: next,
-          // The post may exist (an ambiguous call whose check could not be made): ask first next time.
-          ...(outcome.mustCheckExisting ? { mustCheckExisting: true } : {}),
-          lastErrorKind: outcome.error?.kind ?? null,
-          lastError: `暂时失败，将于 ${formatLocalTime(next)} 重试：${publicReason(outcome.error)}`,
-        });
-        await this.dispatcher.dispatch([{ id: target.id, nextAttemptAt: next }]).catch(() => undefined);
+        await this.settleThen(
+          target,
+          {
+            ...base,
+            state: 'retry_wait',
+            nextAttemptAt: next,
+            // The post may exist (an ambiguous call whose check could not be made): ask first next time.
+            ...(outcome.mustCheckExisting ? { mustCheckExisting: true } : {}),
+            lastErrorKind: outcome.error?.kind ?? null,
+            lastError: `暂时失败，将于 ${formatLocalTime(next)} 重试：${publicReason(outcome.error)}`,
+          },
+          'publication.publish',
+          next,
+        );
         return;
       }
       case 'needs_reauth':
@@ -512,12 +607,12 @@ export class PublicationWorker {
    * call never lets the reconciler hand the same target to a second worker mid-publish (which
    * would find no post yet and publish again). Renewal is conditional on still holding the claim.
    */
-  private async holding<T>(targetId: string, fn: () => Promise<T>): Promise<T> {
+  private async holding<T>(targetIds: string[], token: string, fn: () => Promise<T>): Promise<T> {
     const renew = () =>
       this.ds
         .getRepository(PublicationTarget)
-        .update({ id: targetId, claimedBy: this.workerId }, { claimedUntil: new Date(this.clock.now().getTime() + this.leaseMs()) })
-        .catch((e: unknown) => this.logger.warn(`lease renewal of ${targetId} failed: ${e instanceof Error ? e.message : String(e)}`));
+        .update({ id: In(targetIds), claimedBy: token }, { claimedUntil: new Date(this.clock.now().getTime() + this.leaseMs()) })
+        .catch((e: unknown) => this.logger.warn(`lease renewal of claim ${token} failed: ${e instanceof Error ? e.message : String(e)}`));
     const timer = setInterval(() => void renew(), Math.max(500, Math.floor(this.leaseMs() / 3)));
     try {
       return await fn();
@@ -527,32 +622,53 @@ export class PublicationWorker {
   }
 
   /**
-   * Claims a target for this worker: one conditional UPDATE, so two deliveries of the same job
-   * (or a job and the reconciler) cannot both proceed. Returns false when another holds it, it is
-   * done, or it is not due yet.
+   * Claims targets for this worker under `token`: one conditional UPDATE, so two deliveries of the
+   * same job (or a job and the reconciler) cannot both proceed. Returns how many rows it took: none
+   * when another holds them, they are done, or not due yet.
    */
-  private async claim(id: string, from: TargetState[], to: TargetState, opts: { dueBy: Date; requireRemote?: boolean }): Promise<boolean> {
+  private async claim(
+    ids: string[],
+    from: TargetState[],
+    to: TargetState,
+    token: string,
+    opts: { dueBy: Date; requireRemote?: boolean },
+  ): Promise<number> {
+    if (!ids.length) return 0;
     const qb = this.ds
       .createQueryBuilder()
       .update(PublicationTarget)
-      .set({ state: to, claimedBy: this.workerId, claimedUntil: new Date(opts.dueBy.getTime() + this.leaseMs()) })
-      .where('id = :id', { id })
-      .andWhere({ state: In(from) })
+      .set({ state: to, claimedBy: token, claimedUntil: new Date(opts.dueBy.getTime() + this.leaseMs()) })
+      .where({ id: In(ids), state: In(from) })
       .andWhere('claimedBy IS NULL')
       .andWhere('(nextAttemptAt IS NULL OR nextAttemptAt <= :due)', { due: new Date(opts.dueBy.getTime() + 1000) });
     if (opts.requireRemote) qb.andWhere('remoteId IS NOT NULL');
     const res = await qb.execute();
-    return !!res.affected;
+    return res.affected ?? 0;
   }
 
-  /** Writes the outcome and releases the claim, only if this worker still holds it. */
-  private async settle(target: PublicationTarget, patch: Partial<PublicationTarget>): Promise<void> {
+  /** Writes the outcome and releases the claim, only if this worker still holds it; true when it did. */
+  private async settle(target: PublicationTarget, patch: Partial<PublicationTarget>): Promise<boolean> {
     const res = await this.ds
       .getRepository(PublicationTarget)
-      .update({ id: target.id, claimedBy: this.workerId }, { ...patch, claimedBy: null, claimedUntil: null } as never);
+      .update({ id: target.id, claimedBy: held(target) }, { ...patch, claimedBy: null, claimedUntil: null } as never);
     this.publications.scheduleStatusRefresh(target.publicationId);
     // 值班提醒 when a person must act (failed, needs_reauth, unconfirmed); only the claim holder's write counts.
     if (res.affected) await raisePublishFailedAlert(this.ds, this.alerts, target, patch);
+    return !!res.affected;
+  }
+
+  /**
+   * Settles and puts the target's next job on the queue (the dispatcher records the dispatch on the
+   * row). An enqueue that fails is left to the reconciler, which re-dispatches due rows.
+   */
+  private async settleThen(
+    target: PublicationTarget,
+    patch: Partial<PublicationTarget>,
+    job: 'publication.publish' | 'publication.poll' | 'publication.edit' | 'publication.retract',
+    at: Date | null,
+  ): Promise<void> {
+    await this.settle(target, patch);
+    await this.dispatcher.enqueue(job, target.id, at).catch(() => undefined);
   }
 
   /**
@@ -586,8 +702,31 @@ export class PublicationWorker {
       .update({ id: attempt.id }, { finishedAt: this.clock.now(), outcome, error: error?.slice(0, 1000) ?? null });
   }
 
-  private async touchAccount(accountId: string): Promise<void> {
-    await this.ds.getRepository(Account).update({ id: accountId }, { lastPostAt: this.clock.now() });
+  /** Accounts that published within the current TOUCH_WINDOW_MS, written together when it ends. */
+  private touches: { ids: Set<string>; written: Promise<void> } | null = null;
+
+  /**
+   * Sets the account's last post time (监测: the silent-account clock). The targets of a fan-out
+   * finish a few milliseconds apart: the accounts of one short window share one UPDATE. Resolves
+   * once the row is written, so a caller that settles afterwards never shows a post whose account
+   * still looks silent.
+   */
+  private touchAccount(accountId: string): Promise<void> {
+    if (!this.touches) {
+      const ids = new Set<string>();
+      const written = new Promise<void>((resolve, reject) => {
+        setTimeout(() => {
+          this.touches = null;
+          this.ds
+            .getRepository(Account)
+            .update({ id: In([...ids]) }, { lastPostAt: this.clock.now() })
+            .then(() => resolve(), reject);
+        }, TOUCH_WINDOW_MS);
+      });
+      this.touches = { ids, written };
+    }
+    this.touches.ids.add(accountId);
+    return this.touches.written;
   }
 }
 
@@ -595,6 +734,23 @@ type AccountRow = Pick<
   Account,
   'id' | 'name' | 'status' | 'connection' | 'platform' | 'platformAccountId' | 'endpoints' | 'sandbox' | 'settings'
 >;
+
+/** A claimed target with what its publish needs, read in one go for a whole claim. */
+interface Claimed {
+  target: PublicationTarget;
+  account: AccountRow | null;
+  attemptsSoFar: number;
+  /** Opened with the claim's other reads; the host uses them for the first try of the publish. */
+  credentials: OpenedCredentials | undefined;
+}
+
+/**
+ * The claim token the row was read under: every write of the holder is conditional on it. A row
+ * read without a claim has none, and a write conditional on this never matches.
+ */
+function held(target: PublicationTarget): string {
+  return target.claimedBy ?? '\u0000unclaimed';
+}
 
 function notOwned(ref: string): PluginCallError {
   return new PluginCallError('permanent', `稿件引用的文件不属于本单位，已停止发布 / media ${ref} is not the publishing unit's`, {

@@ -4,7 +4,7 @@ import { DataSource, In, LessThan } from 'typeorm';
 import { Clock } from '@tongfa/core';
 import { JobQueue } from '@tongfa/jobs';
 import { PublicationTarget } from './entities';
-import { Dispatcher } from './dispatcher';
+import { batchJobId, Dispatcher } from './dispatcher';
 import { CorrectionsService } from './corrections.service';
 
 /** Due work whose job has not claimed it this long after its time is re-enqueued. */
@@ -89,7 +89,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     const stale = new Date(now.getTime() - REDISPATCH_EVERY_MS);
     const waiting = await repo
       .createQueryBuilder('t')
-      .select(['t.id', 't.state', 't.nextAttemptAt', 't.remoteId', 't.dispatches'])
+      .select(['t.id', 't.state', 't.nextAttemptAt', 't.remoteId', 't.dispatches', 't.publicationId', 't.priority', 't.dispatchedAt'])
       .where('t.claimedBy IS NULL')
       .andWhere(
         "(t.state IN ('queued', 'retry_wait', 'pending', 'retracting', 'editing') OR (t.state = 'publishing' AND t.remoteId IS NOT NULL))",
@@ -115,6 +115,14 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
         // (a fan-out of thousands) is draining, not lost. Re-enqueueing would only add duplicates
         // that every worker must take and drop, slowing the very drain it waits for.
         if (await this.queue.pending(job, `${job}:${t.id}:${t.dispatches}`)) continue;
+        // A fan-out's round: its job carries the target with others of its rank (Dispatcher.dispatch).
+        if (
+          job === 'publication.publish' &&
+          t.dispatchedAt &&
+          (await this.queue.pending('publication.publish-batch', batchJobId(t.publicationId, t.priority, t.dispatchedAt)))
+        ) {
+          continue;
+        }
         await this.dispatcher.enqueue(job, t.id, null);
         touched++;
       } catch {
