@@ -166,8 +166,22 @@ for (const driver of testDrivers()) {
           .set(as('d.adminA1'))
           .send({ layers: [layer([id('d.off1'), id(who)])] });
         assert.equal(res.status, 400, `${who}: ${JSON.stringify(res.body)}`);
-        assert.match(res.body.message, /layers\[0\]\.userIds\[1\] 值班人员/);
+        // Named as the editor sees it, not by its request path; the path stays in details for programs.
+        assert.match(res.body.message, /^值班人员（第 1 层值班人第 2 位）必须是在岗用户/);
+        assert.doesNotMatch(res.body.message, /layers|userIds|\[/);
+        assert.deepEqual(
+          res.body.details.map((d: { field: string }) => d.field),
+          ['layers.0.userIds.1'],
+        );
       }
+      const en = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .set('Accept-Language', 'en')
+        .send({ layers: [layer([id('d.off1')]), layer([id('d.off2'), id('d.off1'), id('d.offB')])] });
+      assert.equal(en.status, 400);
+      assert.match(en.body.message, /^The person on duty \(layer 2, person 3\) must be an active user/);
+      assert.doesNotMatch(en.body.message + en.body.details[0].message, /[\u4e00-\u9fff]|layers|userIds/);
       const override = await hub.http
         .post(`/api/v1/duty/units/${unit('countyA1')}/overrides`)
         .set(as('d.adminA1'))
@@ -177,7 +191,7 @@ for (const driver of testDrivers()) {
           endsAt: new Date(hub.clock.now().getTime() + DAY).toISOString(),
         });
       assert.equal(override.status, 400);
-      assert.match(override.body.message, /替班人员/);
+      assert.match(override.body.message, /^值班人员（替班人员）必须是/);
       const policy = await hub.http
         .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
         .set(as('d.adminA1'))
@@ -186,12 +200,23 @@ for (const driver of testDrivers()) {
           policy: { steps: [{ afterMinutes: 0, notify: { kind: 'user', userId: id('d.offB') } }], repeat: 0 },
         });
       assert.equal(policy.status, 400);
+      assert.match(policy.body.message, /^值班人员（升级第 1 步通知人员）必须是/);
       const bad = await hub.http
         .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
         .set(as('d.adminA1'))
         .send({ layers: [layer([id('d.off1')], { handoff: '25:00' })] });
       assert.equal(bad.status, 400);
-      assert.match(JSON.stringify(bad.body), /handoff 交接时间/);
+      assert.match(bad.body.message, /第 1 层交接时间/);
+      assert.deepEqual(bad.body.details, [{ field: 'layers.0.handoff', code: 'matches', message: '交接时间须为 HH:MM' }]);
+      const badEn = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .set('Accept-Language', 'en')
+        .send({ layers: [layer([id('d.off1')]), layer([], { handoff: '25:00' })] });
+      assert.equal(badEn.status, 400);
+      assert.match(badEn.body.message, /layer 2, handoff/);
+      assert.match(badEn.body.message, /layer 2, people/);
+      assert.doesNotMatch(badEn.body.message, /[\u4e00-\u9fff]/);
     });
 
     it('lets a unit admin above the unit edit it, and lets an override win over the layers', async () => {

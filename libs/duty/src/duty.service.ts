@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, LessThan, MoreThan } from 'typeorm';
-import { Clock, newId } from '@tongfa/core';
+import { Clock, Message, newId } from '@tongfa/core';
 import { Actor, Permission, POLICY, Role, Unit, User } from '@tongfa/identity';
 import { DutyAlert } from '@tongfa/alerts';
 import { grantsOver, pathsCovering } from '@tongfa/notifications';
@@ -59,6 +59,22 @@ export interface OnCallView {
   /** On a gap (or with no schedule at all): the duty officers who are told instead. */
   fallback: PersonView[];
 }
+
+/** Someone named in a schedule: the request path of the field and its name as a person reads it. */
+interface Person {
+  id: string;
+  path: string;
+  label: Message;
+}
+
+const invalidLayer = (i: number, key: string, what: Message) =>
+  new DutyException(DutyError.InvalidLayer, { field: { zh: `第 ${i + 1} 层${what.zh}`, en: `layer ${i + 1}, ${what.en}` } }, [
+    {
+      field: `layers.${i}.${key}`,
+      code: 'invalid',
+      message: `第 ${i + 1} 层${what.zh}无效 / layer ${i + 1}: invalid ${what.en}`,
+    },
+  ]);
 
 /** Resolved recipients of one escalation step. */
 export interface Routed {
@@ -119,13 +135,27 @@ export class DutyService {
     const before = await this.getSchedule(actor, unitId);
     const policy = input.policy ?? DEFAULT_POLICY;
     input.layers.forEach((l, i) => {
-      if (!isHandoff(l.handoff)) throw new DutyException(DutyError.InvalidLayer, { field: `layers[${i}].handoff 交接时间` });
-      if (!isLocalDate(l.startDate)) throw new DutyException(DutyError.InvalidLayer, { field: `layers[${i}].startDate 开始日期` });
+      if (!isHandoff(l.handoff)) throw invalidLayer(i, 'handoff', { zh: '交接时间', en: 'handoff' });
+      if (!isLocalDate(l.startDate)) throw invalidLayer(i, 'startDate', { zh: '首班日期', en: 'first shift date' });
     });
-    const people = [
-      ...input.layers.flatMap((l, i) => l.userIds.map((id, j) => ({ id, field: `layers[${i}].userIds[${j}] 值班人员` }))),
+    const people: Person[] = [
+      ...input.layers.flatMap((l, i) =>
+        l.userIds.map((id, j) => ({
+          id,
+          path: `layers.${i}.userIds.${j}`,
+          label: { zh: `第 ${i + 1} 层值班人第 ${j + 1} 位`, en: `layer ${i + 1}, person ${j + 1}` },
+        })),
+      ),
       ...policy.steps.flatMap((s, i) =>
-        s.notify.kind === 'user' ? [{ id: s.notify.userId, field: `policy.steps[${i}].notify.userId 通知人员` }] : [],
+        s.notify.kind === 'user'
+          ? [
+              {
+                id: s.notify.userId,
+                path: `policy.steps.${i}.notify.userId`,
+                label: { zh: `升级第 ${i + 1} 步通知人员`, en: `escalation step ${i + 1}, person to notify` },
+              },
+            ]
+          : [],
       ),
     ];
     await this.assertEligible(this.ds.manager, unit.path, people);
@@ -147,8 +177,10 @@ export class DutyService {
     const unit = await this.unitFor(actor, unitId, true);
     const span = input.endsAt.getTime() - input.startsAt.getTime();
     if (!(span > 0) || span > MAX_OVERRIDE_DAYS * DAY_MS)
-      throw new DutyException(DutyError.InvalidRange, { field: 'startsAt/endsAt 替班时间', days: MAX_OVERRIDE_DAYS });
-    await this.assertEligible(this.ds.manager, unit.path, [{ id: input.userId, field: 'userId 替班人员' }]);
+      throw new DutyException(DutyError.InvalidRange, { field: { zh: '替班时间', en: 'override time' }, days: MAX_OVERRIDE_DAYS });
+    await this.assertEligible(this.ds.manager, unit.path, [
+      { id: input.userId, path: 'userId', label: { zh: '替班人员', en: 'person taking over' } },
+    ]);
     const row = this.ds.getRepository(DutyOverride).create({
       id: newId(),
       unitId,
@@ -235,11 +267,18 @@ export class DutyService {
   }
 
   /** Refuses anyone who could not see or acknowledge the unit's alerts: another unit's staff, a lower unit's, the inactive. */
-  private async assertEligible(m: EntityManager, unitPath: string, people: { id: string; field: string }[]): Promise<void> {
+  private async assertEligible(m: EntityManager, unitPath: string, people: Person[]): Promise<void> {
     if (!people.length) return;
     const ok = await this.eligibleOver(m, unitPath);
     const bad = people.find((p) => !ok.has(p.id));
-    if (bad) throw new DutyException(DutyError.UserNotEligible, { field: bad.field });
+    if (bad)
+      throw new DutyException(DutyError.UserNotEligible, { field: bad.label }, [
+        {
+          field: bad.path,
+          code: 'notEligible',
+          message: `${bad.label.zh}不能值班：须为在岗用户，且在本单位或上级单位持有值班或主管角色 / ${bad.label.en} cannot be on duty: must be an active user holding a duty-officer or supervisor role over the unit`,
+        },
+      ]);
   }
 
   async people(m: EntityManager, ids: string[]): Promise<PersonView[]> {
@@ -258,7 +297,7 @@ export class DutyService {
     const unit = await this.unitFor(actor, unitId);
     const span = to.getTime() - from.getTime();
     if (!(span > 0) || span > MAX_LOG_DAYS * DAY_MS)
-      throw new DutyException(DutyError.InvalidRange, { field: 'from/to 日志时间', days: MAX_LOG_DAYS });
+      throw new DutyException(DutyError.InvalidRange, { field: { zh: '日志时间', en: 'log range' }, days: MAX_LOG_DAYS });
     const m = this.ds.manager;
     const schedule = await m.getRepository(DutySchedule).findOneBy({ unitId });
     const overrides = await m.getRepository(DutyOverride).find({ where: { unitId, endsAt: MoreThan(from), startsAt: LessThan(to) } });

@@ -477,11 +477,13 @@ export default function DutySchedule() {
 }
 
 /**
- * The API's field problems in words: which layer or step, then the reason in the chosen language,
- * without the field path (`layers.1.userIds`) that means nothing to the person editing.
+ * The API's problems in words. A refusal of the schedule as a whole (someone who may not be on
+ * duty, a range) comes as one sentence that already names the layer and person in the reader's
+ * language; field checks come per field, placed here by layer or step, never by their path
+ * (`layers.1.userIds`), which means nothing to the person editing.
  */
 function problems(e: unknown, lang: Lang): string {
-  if (!(e instanceof ApiError) || !e.details.length) return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof ApiError) || !e.details.length || e.code !== 'VALIDATION_FAILED') return e instanceof Error ? e.message : String(e);
   const texts = e.details.map((d) => {
     const layer = /^layers\.(\d+)\b/.exec(d.field);
     const step = /^policy\.steps\.(\d+)\b/.exec(d.field);
@@ -494,10 +496,9 @@ function problems(e: unknown, lang: Lang): string {
           ? `升级第 ${Number(step[1]) + 1} 步：`
           : `Escalation step ${Number(step[1]) + 1}: `
         : '';
+    // The API sends the reader's half; a bilingual text from an older hub is cut here.
     const [zh, en] = d.message.split(' / ');
-    // The reason starts with the field's code name (`userIds 值班人员…`): the words after it suffice.
-    const text = lang === 'zh' ? zh.replace(/^[A-Za-z][\w.[\]]*\s+/, '') : (en ?? zh);
-    return where + text;
+    return where + (lang === 'zh' ? zh : (en ?? zh));
   });
   return [...new Set(texts)].join(lang === 'zh' ? '；' : '; ');
 }
