@@ -219,6 +219,48 @@ for (const driver of testDrivers()) {
       assert.doesNotMatch(badEn.body.message, /[\u4e00-\u9fff]/);
     });
 
+    it('offers as candidates exactly the people the API accepts: duty roles at the unit or above, never a sibling’s', async () => {
+      type C = { id: string; role: string; unitId: string };
+      const list = async (who: string, key: UnitKey) => hub.http.get(`/api/v1/duty/units/${unit(key)}/candidates`).set(as(who));
+      const county = await list('d.adminA1', 'countyA1');
+      assert.equal(county.status, 200, JSON.stringify(county.body));
+      const ids = (county.body as C[]).map((c) => c.id);
+      // The county's own officers first (nearest), then those above it: the city's officer and supervisor.
+      assert.deepEqual(ids.slice(0, 2).sort(), [id('d.off1'), id('d.off2')].sort());
+      assert.deepEqual(ids.slice(2).sort(), [id('d.cityOff'), id('d.supA')].sort());
+      assert.equal((county.body as C[]).find((c) => c.id === id('d.supA'))!.unitId, unit('cityA'));
+      for (const who of ['d.offA2', 'd.offB', 'd.editor', 'd.adminA1']) assert.ok(!ids.includes(id(who)), `${who} is not offered`);
+      // The city's admin editing the county gets the same list: not the city's other county's officer.
+      const fromCity = await list('d.adminCity', 'countyA1');
+      assert.deepEqual((fromCity.body as C[]).map((c) => c.id).sort(), [...ids].sort());
+      assert.ok(!(fromCity.body as C[]).some((c) => c.id === id('d.offA2')));
+      // Every candidate is accepted by the API, above the unit included.
+      const ok = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .send({ layers: [layer(ids)] });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      // Who could abuse it: a sibling county's admin learns nothing of the county's people, a duty officer cannot list them.
+      assert.equal((await list('d.adminA2', 'countyA1')).status, 404);
+      assert.equal((await list('d.off1', 'countyA1')).status, 403);
+      assert.equal((await list('d.adminA1', 'cityA')).status, 404, 'a county admin cannot list the city above');
+      const restore = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .send({
+          layers: [layer([id('d.off1'), id('d.off2')])],
+          policy: {
+            steps: [
+              { afterMinutes: 0, notify: { kind: 'on_call' } },
+              { afterMinutes: 10, notify: { kind: 'parent_on_call' } },
+              { afterMinutes: 5, notify: { kind: 'user', userId: id('d.supA') } },
+            ],
+            repeat: 0,
+          },
+        });
+      assert.equal(restore.status, 200);
+    });
+
     it('lets a unit admin above the unit edit it, and lets an override win over the layers', async () => {
       const res = await hub.http
         .put(`/api/v1/duty/units/${unit('cityA')}/schedule`)

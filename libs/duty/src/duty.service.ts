@@ -49,6 +49,13 @@ export interface PersonView {
   displayName: string;
 }
 
+export interface CandidateView extends PersonView {
+  /** The role that makes them eligible, held at `unitId` (the unit itself or one above it). */
+  role: Role;
+  unitId: string | null;
+  unitName: string;
+}
+
 export interface OnCallView {
   unitId: string;
   /** The unit whose schedule answered (the unit itself, or the nearest above it with a schedule). */
@@ -164,6 +171,39 @@ export class DutyService {
       .getRepository(DutySchedule)
       .save({ unitId, unitPath: unit.path, layers: input.layers, policy, updatedAt: now, updatedBy: actor.userId });
     return { before, after: await this.getSchedule(actor, unitId), unit };
+  }
+
+  /**
+   * Everyone the caller may put on duty at the unit, exactly as putSchedule and createOverride
+   * check it: active holders of a duty-officer or supervisor role at the unit or above. Only for
+   * those who may edit the unit's duty (a unit admin at or above it), so the list reveals no one
+   * to a reader; each person with the unit of their nearest such role, nearest first.
+   */
+  async candidates(actor: Actor, unitId: string): Promise<CandidateView[]> {
+    const unit = await this.unitFor(actor, unitId, true);
+    const m = this.ds.manager;
+    const grants = (await grantsOver(m, unit.path, ON_DUTY_ROLES)).sort((a, b) => b.unitPath.length - a.unitPath.length);
+    const nearest = new Map<string, (typeof grants)[number]>();
+    for (const g of grants) if (!nearest.has(g.userId)) nearest.set(g.userId, g);
+    const people = await this.people(m, [...nearest.keys()]);
+    const units = await m.getRepository(Unit).find({
+      where: { path: In([...new Set(grants.map((g) => g.unitPath))]) },
+      select: { id: true, name: true, path: true },
+    });
+    const unitOf = new Map(units.map((u) => [u.path, u]));
+    return people
+      .map((p) => {
+        const g = nearest.get(p.id)!;
+        return {
+          ...p,
+          role: g.role,
+          unitId: unitOf.get(g.unitPath)?.id ?? null,
+          unitName: unitOf.get(g.unitPath)?.name ?? '',
+          depth: g.unitPath.length,
+        };
+      })
+      .sort((a, b) => b.depth - a.depth || a.displayName.localeCompare(b.displayName, 'zh-CN'))
+      .map(({ depth: _depth, ...c }) => c);
   }
 
   async listOverrides(actor: Actor, unitId: string, from?: Date, to?: Date): Promise<OverrideView[]> {

@@ -3,7 +3,6 @@ import { Link, useParams } from 'react-router';
 import { Alert, Button, Card, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, ApiError, qs } from '../api/client';
-import type { Page, User } from '../api/types';
 import { useLang, useT, type Lang } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { PageHeader } from '../components/PageHeader';
@@ -25,8 +24,13 @@ import {
 
 const PREVIEW_DAYS = 14;
 const DAY_MS = 86_400_000;
-/** Only these roles can be put on duty (the API's rule: they may read and acknowledge alerts). */
-const ON_DUTY_ROLES = ['duty_officer', 'supervisor'];
+/** Someone the API accepts on duty at the unit, with the unit of the role that allows it. */
+interface Candidate {
+  id: string;
+  displayName: string;
+  role: string;
+  unitName: string;
+}
 
 /**
  * 值班表: the unit's layers (rotation, handoff in Beijing time, which days), escalation policy and
@@ -45,7 +49,7 @@ export default function DutySchedule() {
   const [repeat, setRepeat] = useState(0);
   const [overrides, setOverrides] = useState<Override[]>([]);
   const [preview, setPreview] = useState<DutyLog | null>(null);
-  const [people, setPeople] = useState<{ id: string; name: string }[]>([]);
+  const [people, setPeople] = useState<{ id: string; name: string; unit: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -76,17 +80,14 @@ export default function DutySchedule() {
     void load();
   }, [load]);
 
-  // The people an admin may choose from: those in their subtree who can be on duty.
+  // The people an admin may choose from: exactly those the API accepts for this unit (a duty role
+  // at the unit or above it), not the caller's own subtree, which holds sibling units' staff.
   useEffect(() => {
     if (!canEdit) return;
-    api<Page<User>>(`/users${qs({ page: 1, pageSize: 200, status: 'active' })}`)
-      .then((p) =>
-        setPeople(
-          p.items.filter((u) => u.roles.some((r) => ON_DUTY_ROLES.includes(r.role))).map((u) => ({ id: u.id, name: u.displayName })),
-        ),
-      )
+    api<Candidate[]>(`/duty/units/${unitId}/candidates`)
+      .then((list) => setPeople(list.map((u) => ({ id: u.id, name: u.displayName, unit: u.unitName }))))
       .catch(() => setPeople([]));
-  }, [canEdit]);
+  }, [canEdit, unitId]);
 
   // Names for read-only viewers come from the preview (who holds the next shifts).
   const names = useMemo(() => {
@@ -94,7 +95,13 @@ export default function DutySchedule() {
     for (const s of preview?.shifts ?? []) if (s.userId && s.displayName) m.set(s.userId, s.displayName);
     return m;
   }, [people, preview]);
-  const personOptions = useMemo(() => [...names].map(([value, label]) => ({ value, label })), [names]);
+  const personOptions = useMemo(() => {
+    const unitOf = new Map(people.map((p) => [p.id, p.unit]));
+    return [...names].map(([value, name]) => ({
+      value,
+      label: unitOf.get(value) ? (lang === 'zh' ? `${name}（${unitOf.get(value)}）` : `${name} (${unitOf.get(value)})`) : name,
+    }));
+  }, [names, people, lang]);
   const nameOf = (id: string) => names.get(id) ?? t('（无权查看的人员）', '(someone outside your view)');
 
   const setLayer = (i: number, patch: Partial<DutyLayerInput>) => setLayers((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));

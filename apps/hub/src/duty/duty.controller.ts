@@ -49,6 +49,15 @@ export class DutyController {
     return after;
   }
 
+  @Get('units/:id/candidates')
+  @ApiOperation({
+    summary:
+      '可排班人员：在本单位或上级单位持有值班或主管角色的在岗用户（仅可编辑值班表者）/ Who may be put on duty at the unit (for those who edit its schedule)',
+  })
+  candidates(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.duty.candidates(actor, id);
+  }
+
   @Get('units/:id/overrides')
   @ApiOperation({ summary: '替班记录（可按时间范围）/ The unit’s overrides, optionally within a range' })
   overrides(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: RangeQueryDto) {
