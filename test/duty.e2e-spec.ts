@@ -409,6 +409,38 @@ for (const driver of testDrivers()) {
       );
     });
 
+    it('lists the caller’s units with who is on call a page at a time, in tree order, and nothing outside the subtree', async () => {
+      type Item = { unit: { id: string; depth: number }; onCall: { unitId: string; user: { id: string } | null } };
+      const page = (who: string, q: Record<string, unknown>) => hub.http.get('/api/v1/duty/units').set(as(who)).query(q);
+      const first = await page('d.supA', { page: 1, pageSize: 3 });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.total, 4, 'the city, its two counties and its department');
+      assert.equal(first.body.items.length, 3);
+      assert.deepEqual(first.body.items[0].unit, { id: unit('cityA'), name: world.units.cityA.name, level: 'city', depth: 0 });
+      const second = await page('d.supA', { page: 2, pageSize: 3 });
+      assert.equal(second.body.items.length, 1);
+      const all = [...first.body.items, ...second.body.items] as Item[];
+      assert.deepEqual(all.map((i) => i.unit.id).sort(), [unit('cityA'), unit('countyA1'), unit('countyA2'), unit('deptA')].sort());
+      assert.ok(all.slice(1).every((i) => i.unit.depth === 1));
+      // Each row's on-call person is the one GET /duty/units/:id/on-call names.
+      const a1 = all.find((i) => i.unit.id === unit('countyA1'))!;
+      const single = await hub.http.get(`/api/v1/duty/units/${unit('countyA1')}/on-call`).set(as('d.supA'));
+      assert.equal(a1.onCall.user?.id, single.body.user.id);
+      // A county's admin and officer see their county only; an editor has no duty to read.
+      const county = await page('d.adminA2', {});
+      assert.deepEqual(
+        (county.body.items as Item[]).map((i) => [i.unit.id, i.unit.depth]),
+        [[unit('countyA2'), 0]],
+      );
+      assert.equal(county.body.total, 1);
+      assert.equal((await page('d.offB', {})).body.items[0].unit.id, unit('countyB1'));
+      const editor = await page('d.editor', {});
+      assert.deepEqual(editor.body, { items: [], total: 0 });
+      const big = await page('d.supA', { pageSize: 51 });
+      assert.equal(big.status, 400);
+      assert.match(big.body.message, /每页条数/);
+    });
+
     it('exports the duty log as JSON and xlsx, scoped to the caller’s subtree', async () => {
       const from = bj(addDays(today, -1), '00:00').toISOString();
       const to = new Date(hub.clock.now().getTime() + DAY).toISOString();

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, LessThan, MoreThan } from 'typeorm';
-import { Clock, Message, newId } from '@tongfa/core';
+import { Clock, Message, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { fetchPage, whereInScope } from '@tongfa/database';
 import { Actor, Permission, POLICY, Role, Unit, User } from '@tongfa/identity';
 import { DutyAlert } from '@tongfa/alerts';
 import { grantsOver, pathsCovering } from '@tongfa/notifications';
@@ -54,6 +55,11 @@ export interface CandidateView extends PersonView {
   role: Role;
   unitId: string | null;
   unitName: string;
+}
+
+export interface UnitDutyView {
+  unit: { id: string; name: string; level: string; depth: number };
+  onCall: OnCallView;
 }
 
 export interface OnCallView {
@@ -267,6 +273,30 @@ export class DutyService {
     if (r.userId) view.user = (await this.people(m, [r.userId]))[0] ?? null;
     else view.fallback = await this.people(m, await this.dutyOfficers(m, schedule.unitPath, true));
     return view;
+  }
+
+  /**
+   * 值班值守 overview: the units whose duty the caller may read, a page at a time in tree order
+   * (a parent before its children), each with who is on call at `at`. `depth` counts from the
+   * caller's own top unit, for indenting.
+   */
+  async units(actor: Actor, q: PageQuery, at: Date): Promise<Page<UnitDutyView>> {
+    const scope = [...new Set([...actor.scope(Permission.DutyRead), ...actor.scope(Permission.DutyManage)])];
+    const qb = this.ds.getRepository(Unit).createQueryBuilder('u').select(['u.id', 'u.name', 'u.level', 'u.path']);
+    whereInScope(qb, 'u.path', scope);
+    qb.orderBy('u.path', 'ASC').addOrderBy('u.id', 'ASC');
+    const { skip, take } = pageOffset(q);
+    const [rows, total] = await fetchPage(qb, skip, take);
+    const segments = (path: string) => path.split('/').filter(Boolean).length;
+    const top = Math.min(...scope.map(segments));
+    const items: UnitDutyView[] = [];
+    // One page is at most a few dozen units: resolved one by one, the same way as a single unit.
+    for (const u of rows)
+      items.push({
+        unit: { id: u.id, name: u.name, level: u.level, depth: segments(u.path) - top },
+        onCall: await this.onCall(actor, u.id, at),
+      });
+    return { items, total };
   }
 
   /** The schedule of the unit at `unitPath`, or of the nearest unit above it that has one. */

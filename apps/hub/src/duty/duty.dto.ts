@@ -172,3 +172,22 @@ export class LogQueryDto {
   @IsIn(['json', 'xlsx'], { message: '格式须为 json|xlsx / must be json or xlsx' })
   format?: 'json' | 'xlsx';
 }
+
+/** `GET /duty/units`: every page resolves each unit's on-call person, so a page stays small. */
+export class DutyUnitsQueryDto {
+  @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '页码须为整数 / must be an integer' })
+  @Min(1, { message: '页码最小为 1 / at least 1' })
+  @Max(100000, { message: '页码过大 / too large' })
+  page: number = 1;
+
+  @ApiPropertyOptional({ example: 20, minimum: 1, maximum: 50, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '每页条数须为整数 / must be an integer' })
+  @Min(1, { message: '每页条数最小为 1 / at least 1' })
+  @Max(50, { message: '每页条数最多 50 / at most 50' })
+  pageSize: number = 20;
+}
