@@ -95,13 +95,28 @@ export default function DutySchedule() {
     for (const s of preview?.shifts ?? []) if (s.userId && s.displayName) m.set(s.userId, s.displayName);
     return m;
   }, [people, preview]);
+  // Editors choose among the candidates; someone already named who no longer qualifies (left, lost
+  // the role) stays visible, disabled and marked, so the refusal on save is not a mystery.
   const personOptions = useMemo(() => {
-    const unitOf = new Map(people.map((p) => [p.id, p.unit]));
-    return [...names].map(([value, name]) => ({
-      value,
-      label: unitOf.get(value) ? (lang === 'zh' ? `${name}（${unitOf.get(value)}）` : `${name} (${unitOf.get(value)})`) : name,
+    const offered = people.map((p) => ({
+      value: p.id,
+      label: lang === 'zh' ? `${p.name}（${p.unit}）` : `${p.name} (${p.unit})`,
+      disabled: false,
     }));
-  }, [names, people, lang]);
+    const named = new Set([
+      ...layers.flatMap((l) => l.userIds),
+      ...steps.flatMap((s) => (s.notify.kind === 'user' ? [s.notify.userId] : [])),
+    ]);
+    const known = new Set(people.map((p) => p.id));
+    const stale = [...named]
+      .filter((id): id is string => !!id && !known.has(id))
+      .map((id) => ({
+        value: id,
+        label: `${names.get(id) ?? t('（无权查看的人员）', '(someone outside your view)')}${t('（不可值班）', ' (cannot be on duty)')}`,
+        disabled: true,
+      }));
+    return canEdit ? [...offered, ...stale] : [...names].map(([value, label]) => ({ value, label, disabled: false }));
+  }, [names, people, lang, layers, steps, canEdit, t]);
   const nameOf = (id: string) => names.get(id) ?? t('（无权查看的人员）', '(someone outside your view)');
 
   const setLayer = (i: number, patch: Partial<DutyLayerInput>) => setLayers((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
