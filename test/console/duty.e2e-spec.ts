@@ -265,11 +265,11 @@ describe('console: duty view, schedule editor and duty log', () => {
     await page.goto(`${base}/duty`);
     await unitRow(page, county).waitFor();
     const rows = page.getByTestId('duty-unit');
-    await pollUntil(async () => (await rows.count()) === 20, { what: 'a first page of 20 units' });
+    await pollUntil(async () => (await rows.count()) === 20, { what: 'a first page of 20 units', timeoutMs: 30_000 });
     assert.equal(await rows.first().getAttribute('data-unit'), county);
     await page.getByText('共 22 个单位').waitFor();
     await page.locator('.ant-pagination-item-2').click();
-    await pollUntil(async () => (await rows.count()) === 2, { what: 'the second page' });
+    await pollUntil(async () => (await rows.count()) === 2, { what: 'the second page', timeoutMs: 30_000 });
     assert.equal(await unitRow(page, county).count(), 0);
     await rows
       .first()

@@ -58,6 +58,8 @@ export default function Duty() {
         if (!live) return;
         setTotal(p.total);
         setListError(null);
+        // Who is on call shows at once; each unit's next handoff follows from its own log.
+        setRows(p.items.map(({ unit, onCall }) => ({ unit, now: onCall, next: [], error: null })));
         const r = await Promise.all(
           p.items.map(async ({ unit, onCall }): Promise<UnitDuty> => {
             try {
