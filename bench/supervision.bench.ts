@@ -127,12 +127,12 @@ async function main(): Promise<void> {
       opening.push(ms);
       last = round;
       if (run === 0) {
-        const detail = (await (await fetch(`${hubUrl}/api/v1/spot-checks/${round.id}`, { headers })).json()) as {
-          sample: { accountId: string }[];
+        const detail = (await (await fetch(`${hubUrl}/api/v1/spot-checks/${round.id}?pageSize=${FAILURES}`, { headers })).json()) as {
+          sample: { items: { accountId: string }[] };
         };
         findingsMs = (
           await timed(async () => {
-            for (const s of detail.sample.slice(0, FAILURES)) {
+            for (const s of detail.sample.items) {
               const r = await fetch(`${hubUrl}/api/v1/spot-checks/${round.id}/findings`, {
                 method: 'POST',
                 headers,

@@ -166,8 +166,22 @@ for (const driver of testDrivers()) {
           .set(as('d.adminA1'))
           .send({ layers: [layer([id('d.off1'), id(who)])] });
         assert.equal(res.status, 400, `${who}: ${JSON.stringify(res.body)}`);
-        assert.match(res.body.message, /layers\[0\]\.userIds\[1\] 值班人员/);
+        // Named as the editor sees it, not by its request path; the path stays in details for programs.
+        assert.match(res.body.message, /^值班人员（第 1 层值班人第 2 位）必须是在岗用户/);
+        assert.doesNotMatch(res.body.message, /layers|userIds|\[/);
+        assert.deepEqual(
+          res.body.details.map((d: { field: string }) => d.field),
+          ['layers.0.userIds.1'],
+        );
       }
+      const en = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .set('Accept-Language', 'en')
+        .send({ layers: [layer([id('d.off1')]), layer([id('d.off2'), id('d.off1'), id('d.offB')])] });
+      assert.equal(en.status, 400);
+      assert.match(en.body.message, /^The person on duty \(layer 2, person 3\) must be an active user/);
+      assert.doesNotMatch(en.body.message + en.body.details[0].message, /[\u4e00-\u9fff]|layers|userIds/);
       const override = await hub.http
         .post(`/api/v1/duty/units/${unit('countyA1')}/overrides`)
         .set(as('d.adminA1'))
@@ -177,7 +191,7 @@ for (const driver of testDrivers()) {
           endsAt: new Date(hub.clock.now().getTime() + DAY).toISOString(),
         });
       assert.equal(override.status, 400);
-      assert.match(override.body.message, /替班人员/);
+      assert.match(override.body.message, /^值班人员（替班人员）必须是/);
       const policy = await hub.http
         .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
         .set(as('d.adminA1'))
@@ -186,12 +200,65 @@ for (const driver of testDrivers()) {
           policy: { steps: [{ afterMinutes: 0, notify: { kind: 'user', userId: id('d.offB') } }], repeat: 0 },
         });
       assert.equal(policy.status, 400);
+      assert.match(policy.body.message, /^值班人员（升级第 1 步通知人员）必须是/);
       const bad = await hub.http
         .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
         .set(as('d.adminA1'))
         .send({ layers: [layer([id('d.off1')], { handoff: '25:00' })] });
       assert.equal(bad.status, 400);
-      assert.match(JSON.stringify(bad.body), /handoff 交接时间/);
+      assert.match(bad.body.message, /第 1 层交接时间/);
+      assert.deepEqual(bad.body.details, [{ field: 'layers.0.handoff', code: 'matches', message: '交接时间须为 HH:MM' }]);
+      const badEn = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .set('Accept-Language', 'en')
+        .send({ layers: [layer([id('d.off1')]), layer([], { handoff: '25:00' })] });
+      assert.equal(badEn.status, 400);
+      assert.match(badEn.body.message, /layer 2, handoff/);
+      assert.match(badEn.body.message, /layer 2, people/);
+      assert.doesNotMatch(badEn.body.message, /[\u4e00-\u9fff]/);
+    });
+
+    it('offers as candidates exactly the people the API accepts: duty roles at the unit or above, never a sibling’s', async () => {
+      type C = { id: string; role: string; unitId: string };
+      const list = async (who: string, key: UnitKey) => hub.http.get(`/api/v1/duty/units/${unit(key)}/candidates`).set(as(who));
+      const county = await list('d.adminA1', 'countyA1');
+      assert.equal(county.status, 200, JSON.stringify(county.body));
+      const ids = (county.body as C[]).map((c) => c.id);
+      // The county's own officers first (nearest), then those above it: the city's officer and supervisor.
+      assert.deepEqual(ids.slice(0, 2).sort(), [id('d.off1'), id('d.off2')].sort());
+      assert.deepEqual(ids.slice(2).sort(), [id('d.cityOff'), id('d.supA')].sort());
+      assert.equal((county.body as C[]).find((c) => c.id === id('d.supA'))!.unitId, unit('cityA'));
+      for (const who of ['d.offA2', 'd.offB', 'd.editor', 'd.adminA1']) assert.ok(!ids.includes(id(who)), `${who} is not offered`);
+      // The city's admin editing the county gets the same list: not the city's other county's officer.
+      const fromCity = await list('d.adminCity', 'countyA1');
+      assert.deepEqual((fromCity.body as C[]).map((c) => c.id).sort(), [...ids].sort());
+      assert.ok(!(fromCity.body as C[]).some((c) => c.id === id('d.offA2')));
+      // Every candidate is accepted by the API, above the unit included.
+      const ok = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .send({ layers: [layer(ids)] });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      // Who could abuse it: a sibling county's admin learns nothing of the county's people, a duty officer cannot list them.
+      assert.equal((await list('d.adminA2', 'countyA1')).status, 404);
+      assert.equal((await list('d.off1', 'countyA1')).status, 403);
+      assert.equal((await list('d.adminA1', 'cityA')).status, 404, 'a county admin cannot list the city above');
+      const restore = await hub.http
+        .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
+        .set(as('d.adminA1'))
+        .send({
+          layers: [layer([id('d.off1'), id('d.off2')])],
+          policy: {
+            steps: [
+              { afterMinutes: 0, notify: { kind: 'on_call' } },
+              { afterMinutes: 10, notify: { kind: 'parent_on_call' } },
+              { afterMinutes: 5, notify: { kind: 'user', userId: id('d.supA') } },
+            ],
+            repeat: 0,
+          },
+        });
+      assert.equal(restore.status, 200);
     });
 
     it('lets a unit admin above the unit edit it, and lets an override win over the layers', async () => {
@@ -340,6 +407,38 @@ for (const driver of testDrivers()) {
         rows.map((x: { step: number; r: number }) => `${x.r}.${x.step}`),
         ['0.0', '0.1', '1.0', '1.1'],
       );
+    });
+
+    it('lists the caller’s units with who is on call a page at a time, in tree order, and nothing outside the subtree', async () => {
+      type Item = { unit: { id: string; depth: number }; onCall: { unitId: string; user: { id: string } | null } };
+      const page = (who: string, q: Record<string, unknown>) => hub.http.get('/api/v1/duty/units').set(as(who)).query(q);
+      const first = await page('d.supA', { page: 1, pageSize: 3 });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.total, 4, 'the city, its two counties and its department');
+      assert.equal(first.body.items.length, 3);
+      assert.deepEqual(first.body.items[0].unit, { id: unit('cityA'), name: world.units.cityA.name, level: 'city', depth: 0 });
+      const second = await page('d.supA', { page: 2, pageSize: 3 });
+      assert.equal(second.body.items.length, 1);
+      const all = [...first.body.items, ...second.body.items] as Item[];
+      assert.deepEqual(all.map((i) => i.unit.id).sort(), [unit('cityA'), unit('countyA1'), unit('countyA2'), unit('deptA')].sort());
+      assert.ok(all.slice(1).every((i) => i.unit.depth === 1));
+      // Each row's on-call person is the one GET /duty/units/:id/on-call names.
+      const a1 = all.find((i) => i.unit.id === unit('countyA1'))!;
+      const single = await hub.http.get(`/api/v1/duty/units/${unit('countyA1')}/on-call`).set(as('d.supA'));
+      assert.equal(a1.onCall.user?.id, single.body.user.id);
+      // A county's admin and officer see their county only; an editor has no duty to read.
+      const county = await page('d.adminA2', {});
+      assert.deepEqual(
+        (county.body.items as Item[]).map((i) => [i.unit.id, i.unit.depth]),
+        [[unit('countyA2'), 0]],
+      );
+      assert.equal(county.body.total, 1);
+      assert.equal((await page('d.offB', {})).body.items[0].unit.id, unit('countyB1'));
+      const editor = await page('d.editor', {});
+      assert.deepEqual(editor.body, { items: [], total: 0 });
+      const big = await page('d.supA', { pageSize: 51 });
+      assert.equal(big.status, 400);
+      assert.match(big.body.message, /每页条数/);
     });
 
     it('exports the duty log as JSON and xlsx, scoped to the caller’s subtree', async () => {

@@ -5,6 +5,7 @@ import { AccountsService } from '@tongfa/accounts';
 import { DutyAlert, DutyAlertKind } from '@tongfa/alerts';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
+import { DutyNotice } from '@tongfa/duty';
 import { ActivityDay, ActivityRollupService, MonitoredAccount, RuleState } from '@tongfa/monitoring';
 import { Notification } from '@tongfa/notifications';
 import { startTestHub, TestHub } from './support/test-hub';
@@ -12,10 +13,14 @@ import { login, World } from './support/world';
 import { startSandboxWorld, SandboxWorld } from './support/sandbox-accounts';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Beijing local date and HH:MM of an instant (UTC+8, no daylight saving). */
+const beijing = (t: Date) => new Date(t.getTime() + 8 * HOUR).toISOString().slice(0, 16).split('T') as [string, string];
 
 /**
  * 监测 end to end: a county's Weibo account stays silent and the daily roll-up warns its unit on days
- * 7, 10 and 13 and reports the breach on day 14 to the unit and the city above it, each once; a post
+ * 7, 10 and 13 and reports the breach on day 14 to the unit and the city above it, each once, each
+ * alert told to whoever is on duty that day (a 临时替班 override wins on day 13); a post
  * made natively on the platform (outside Tongfa) is found through the post listing and ends the
  * silence; a sibling city sees none of it; a county's second account on one platform is flagged.
  */
@@ -37,6 +42,10 @@ for (const driver of testDrivers()) {
       await world.user('m.admA1', Role.UnitAdmin, 'countyA1');
       await world.user('m.admA2', Role.UnitAdmin, 'countyA2');
       await world.user('m.edA1', Role.Editor, 'countyA1');
+      await world.user('m.admCity', Role.UnitAdmin, 'cityA');
+      // 值班: two county officers take turns day by day; a third stands in once; the city has its own.
+      for (const u of ['m.offA', 'm.offB', 'm.offC']) await world.user(u, Role.DutyOfficer, 'countyA1');
+      await world.user('m.cityOff', Role.DutyOfficer, 'cityA');
       const actors = hub.app.get(ActorLoader);
       const actor = (u: string) => actors.forUser(world.users.get(u)!.id);
       sw = await startSandboxWorld(hub);
@@ -85,22 +94,53 @@ for (const driver of testDrivers()) {
       });
 
     it('warns the unit on days 7, 10 and 13 of silence and reports the breach on day 14 to the unit and its supervisor, each once', async () => {
+      const uid = (u: string) => world.users.get(u)!.id;
+      const county = world.units.countyA1.id;
+      // The daily layer's first shift began six hours ago, so every sweep below (whole days later,
+      // give or take the test's own run time) falls in shift n on day n: m.offA on even days, m.offB on odd.
+      const [startDate, handoff] = beijing(new Date(hub.clock.now().getTime() - 6 * HOUR));
+      const layer = (userIds: string[]) => ({ name: '日班', userIds, rotation: 'daily', handoff, startDate });
+      const put = async (admin: string, unitId: string, userIds: string[]) => {
+        const r = await hub.http
+          .put(`/api/v1/duty/units/${unitId}/schedule`)
+          .set({ Authorization: `Bearer ${await login(hub.http, admin)}` })
+          .send({ layers: [layer(userIds)] });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      };
+      await put('m.admA1', county, [uid('m.offA'), uid('m.offB')]);
+      await put('m.admCity', world.units.cityA.id, [uid('m.cityOff')]);
+
       const first = await sweep();
       assert.ok(first.enrolled >= 3, 'the three opened accounts are enrolled');
       assert.equal((await noUpdate()).state, 'ok');
 
       const seen: [number, string, number | null, number][] = [];
+      let overrideId = '';
       for (const [days, day] of [
         [7, 7],
         [3, 10],
         [3, 13],
         [1, 14],
       ] as const) {
+        if (day === 13) {
+          // 临时替班: m.offB is scheduled on day 13; the county's admin puts m.offC on for that morning.
+          const at = hub.clock.now().getTime() + days * DAY;
+          const o = await hub.http
+            .post(`/api/v1/duty/units/${county}/overrides`)
+            .set({ Authorization: `Bearer ${await login(hub.http, 'm.admA1')}` })
+            .send({ userId: uid('m.offC'), startsAt: new Date(at - HOUR), endsAt: new Date(at + 3 * HOUR), note: '临时替班' });
+          assert.equal(o.status, 201, JSON.stringify(o.body));
+          overrideId = o.body.id;
+        }
         await advance(days * DAY);
         await sweep();
         const s = await noUpdate();
         seen.push([day, s.state, s.step, (await silenceAlerts()).length]);
         assert.equal(s.evidence.silentDays, day);
+        // The account's state as the supervisor reads it through the API on that day.
+        const r = await get('m.sup', `/monitoring/accounts/${quietId}`);
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.body.rules.find((x: { ruleId: string }) => x.ruleId === 'national.no-update').state, s.state);
       }
       assert.deepEqual(seen, [
         [7, 'warning', 7, 1],
@@ -115,7 +155,6 @@ for (const driver of testDrivers()) {
       await sweep();
       const alerts = await silenceAlerts();
       assert.equal(alerts.length, 5);
-      const county = world.units.countyA1.id;
       const of = (kind: DutyAlertKind) =>
         alerts
           .filter((a) => a.kind === kind)
@@ -131,6 +170,48 @@ for (const driver of testDrivers()) {
       assert.equal(sup.length, 1);
       assert.match(sup[0]!.titleZh, /监测不合格/);
       assert.equal((await told('m.supB')).length, 0);
+
+      // Each alert went to the one person on duty when it was raised, and only to them: the
+      // scheduled officer of the day, the stand-in on day 13, the city's officer for the city's breach.
+      const notices = async (alertId: string) =>
+        (await hub.ds.getRepository(DutyNotice).find({ where: { alertId } })).map((n) => [n.userId, n.reason]);
+      const dutyTold = async (alertId: string) =>
+        (await hub.ds.getRepository(Notification).find({ where: { resourceType: 'duty_alert', resourceId: alertId } })).map(
+          (n) => n.userId,
+        );
+      const toldFirst = async (alertId: string) => (await notices(alertId))[0]?.join(' ');
+      const expect = (u: string, reason: string) => `${uid(u)} ${reason}`;
+      const warnings = alerts.filter((a) => a.kind === DutyAlertKind.MonitoringWarning);
+      assert.deepEqual(
+        await Promise.all(warnings.map((a) => toldFirst(a.id))),
+        [expect('m.offB', 'layer'), expect('m.offA', 'layer'), expect('m.offC', 'override')],
+        'day 7 m.offB, day 10 m.offA, day 13 the stand-in m.offC instead of m.offB',
+      );
+      const breach = (unitId: string) => alerts.find((a) => a.kind === DutyAlertKind.MonitoringBreach && a.unitId === unitId)!;
+      assert.equal(await toldFirst(breach(county).id), expect('m.offA', 'layer'), 'day 14: m.offA at the county');
+      assert.equal(await toldFirst(breach(world.units.cityA.id).id), expect('m.cityOff', 'layer'), 'day 14: the city’s officer');
+      for (const a of alerts) {
+        assert.equal((await notices(a.id)).length, 1, 'one person per alert');
+        assert.deepEqual(await dutyTold(a.id), [(await notices(a.id))[0]![0]], 'the notification went to that person only');
+      }
+      const day13 = warnings[2]!;
+      assert.match(day13.messageZh, /13 天/);
+      assert.deepEqual(await dutyTold(day13.id), [uid('m.offC')]);
+      assert.ok(!(await dutyTold(day13.id)).includes(uid('m.offB')), 'the scheduled officer is not told while replaced');
+      // The duty API agrees on who was on call at each alert, and why.
+      for (const [i, a] of alerts.entries()) {
+        const oc = await get('m.sup', `/duty/units/${a.unitId}/on-call?at=${encodeURIComponent(a.createdAt.toISOString())}`);
+        assert.equal(oc.status, 200, oc.text);
+        assert.equal(oc.body.user.id, (await notices(a.id))[0]![0], `alert ${i}`);
+      }
+      const oc13 = await get('m.sup', `/duty/units/${county}/on-call?at=${encodeURIComponent(day13.createdAt.toISOString())}`);
+      assert.deepEqual(oc13.body.source, { kind: 'override', overrideId });
+      // The stand-in sees the day-13 warning among their open alerts and acknowledges it.
+      const mine = await get('m.offC', '/alerts?status=open');
+      assert.equal(mine.status, 200, mine.text);
+      assert.ok(mine.body.items.some((x: { id: string }) => x.id === day13.id));
+      const ack = await hub.http.post(`/api/v1/alerts/${day13.id}/ack`).set({ Authorization: `Bearer ${await login(hub.http, 'm.offC')}` });
+      assert.equal(ack.status, 200, ack.text);
 
       const list = await get('m.sup', '/monitoring/accounts');
       assert.equal(list.status, 200, JSON.stringify(list.body));

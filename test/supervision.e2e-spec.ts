@@ -130,19 +130,33 @@ for (const driver of testDrivers()) {
 
     const open = (who: string, body: Record<string, unknown>) => hub.http.post('/api/v1/spot-checks').set(as(who)).send(body);
     const detail = async (id: string, who = 's.sup') => {
-      const res = await hub.http.get(`/api/v1/spot-checks/${id}`).set(as(who));
+      const res = await hub.http.get(`/api/v1/spot-checks/${id}`).query({ pageSize: 200 }).set(as(who));
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      return res.body as {
+      assert.equal(res.body.sample.total, res.body.sampled, 'the sample’s total is every drawn account');
+      assert.equal(res.body.sample.items.length, res.body.sampled, 'one page of 200 holds this test’s whole sample');
+      return { ...res.body, sample: res.body.sample.items } as {
         population: number;
         sampled: number;
         seed: string;
         derivation: {
           algorithm: string;
           verified: boolean;
-          strata: { key: string; size: number; drawn: number; population: string[]; drawnIds: string[] }[];
+          strata: { key: string; size: number; drawn: number }[];
         };
         sample: SampleItem[];
       };
+    };
+    type Member = { accountId: string; platform: string; level: string; stratum: string; drawn: boolean };
+    /** The round's population read page by page, as anyone re-deriving the sample would. */
+    const population = async (id: string, pageSize: number, who = 's.sup') => {
+      const all: Member[] = [];
+      for (let page = 1; ; page++) {
+        const res = await hub.http.get(`/api/v1/spot-checks/${id}/population`).query({ page, pageSize }).set(as(who));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.ok(res.body.items.length <= pageSize);
+        all.push(...res.body.items);
+        if (!res.body.items.length || all.length >= res.body.total) return { items: all, total: res.body.total as number };
+      }
     };
 
     it('refuses a ratio under the jurisdiction’s minimum, naming 抽查比例', async () => {
@@ -174,22 +188,30 @@ for (const driver of testDrivers()) {
       assert.equal(d.derivation.verified, true);
       // weibo/wechat/douyin × city/county/department, plus nanfang × county.
       assert.equal(d.derivation.strata.length, 10);
+      // The population comes a page at a time (7 a page here), each account once.
+      const pop = await population(roundId, 7);
+      assert.equal(pop.total, cityAccounts.size);
+      assert.equal(new Set(pop.items.map((m) => m.accountId)).size, cityAccounts.size);
       for (const s of d.derivation.strata) {
         assert.ok(s.drawn >= Math.ceil(0.3 * s.size - 1e-9), `${s.key}: ${s.drawn} of ${s.size}`);
         assert.equal(s.drawn, drawCount(s.size, 0.3));
-        assert.equal(s.drawnIds.length, s.drawn);
-        for (const a of s.drawnIds) assert.ok(s.population.includes(a));
+        const members = pop.items.filter((m) => m.stratum === s.key);
+        assert.equal(members.length, s.size);
+        assert.equal(members.filter((m) => m.drawn).length, s.drawn);
       }
       const drawn = d.sample.map((s) => s.accountId).sort();
       assert.equal(drawn.length, res.body.sampled);
+      assert.deepEqual(
+        pop.items
+          .filter((m) => m.drawn)
+          .map((m) => m.accountId)
+          .sort(),
+        drawn,
+      );
       for (const a of drawn) assert.ok(cityAccounts.has(a), 'only the city’s active accounts are drawn');
       // Anyone can re-derive it from the published population and the seed.
-      const population = d.derivation.strata.flatMap((s) => {
-        const [platform, level] = s.key.split('|');
-        return s.population.map((accountId) => ({ accountId, platform: platform!, level: level! }));
-      });
       assert.deepEqual(
-        drawSample(population, 0.3, d.seed)
+        drawSample(pop.items, 0.3, d.seed)
           .flatMap((s) => s.accountIds)
           .sort(),
         drawn,
@@ -214,9 +236,33 @@ for (const driver of testDrivers()) {
       assert.equal(audit.length, 1);
     });
 
+    it('pages the drawn accounts with their findings, and refuses a page size over 200', async () => {
+      const whole = (await detail(roundId)).sample.map((x) => x.accountId);
+      const pages: string[] = [];
+      for (let page = 1; page <= Math.ceil(whole.length / 4); page++) {
+        const res = await hub.http.get(`/api/v1/spot-checks/${roundId}`).query({ page, pageSize: 4 }).set(as('s.sup'));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.sample.total, whole.length);
+        assert.ok(res.body.sample.items.length <= 4);
+        for (const x of res.body.sample.items as SampleItem[]) {
+          pages.push(x.accountId);
+          assert.ok(x.findings.length > 0, 'each drawn account comes with its pre-filled findings');
+        }
+      }
+      assert.deepEqual(pages, whole, 'the pages in order are the whole sample, each account once');
+      const past = await hub.http.get(`/api/v1/spot-checks/${roundId}`).query({ page: 99, pageSize: 4 }).set(as('s.sup'));
+      assert.deepEqual(past.body.sample, { items: [], total: whole.length });
+      const big = await hub.http.get(`/api/v1/spot-checks/${roundId}`).query({ pageSize: 201 }).set(as('s.sup'));
+      assert.equal(big.status, 400);
+      const popBig = await hub.http.get(`/api/v1/spot-checks/${roundId}/population`).query({ pageSize: 201 }).set(as('s.sup'));
+      assert.equal(popBig.status, 400);
+    });
+
     it('shows a sibling city’s supervisor nothing of the round or its orders', async () => {
       const res = await hub.http.get(`/api/v1/spot-checks/${roundId}`).set(as('s.supB'));
       assert.equal(res.status, 404);
+      const pop = await hub.http.get(`/api/v1/spot-checks/${roundId}/population`).set(as('s.supB'));
+      assert.equal(pop.status, 404);
       const list = await hub.http.get('/api/v1/spot-checks').set(as('s.supB'));
       assert.equal(list.status, 200);
       assert.equal(list.body.total, 0);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Role } from '@tongfa/identity';
+import { makeCreditCode, Role, UnitLevel, UnitsService, User, UserStatus } from '@tongfa/identity';
 import { localDate, newId } from '@tongfa/core';
 import { AlertsService, DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
 import { DutyOverride } from '@tongfa/duty';
@@ -40,10 +40,22 @@ describe('console: duty view, schedule editor and duty log', () => {
       ['dt.off1', Role.DutyOfficer, 'countyA1'],
       ['dt.off2', Role.DutyOfficer, 'countyA1'],
       ['dt.offA2', Role.DutyOfficer, 'countyA2'],
+      ['dt.cityOff', Role.DutyOfficer, 'cityA'],
+      ['dt.gone', Role.DutyOfficer, 'countyA1'],
     ] as const) {
       await world.user(u, role, unit);
     }
     county = world.units.countyA1.id;
+    // Enough offices under the county that the on-duty view needs a second page.
+    const units = hub.app.get(UnitsService);
+    for (let i = 1; i <= 21; i++)
+      await units.create(null, {
+        name: `甲市一县第${String(i).padStart(2, '0')}办事处`,
+        level: UnitLevel.Department,
+        parentId: county,
+        creditCode: makeCreditCode('980121', 30_000_000 + i),
+        regionCode: '980121',
+      });
     today = localDate(hub.clock.now().getTime());
     // Workdays only, so the rest days of the next two weeks are gaps the preview must show.
     const admin = await login(hub.http, 'dt.admA1');
@@ -131,10 +143,32 @@ describe('console: duty view, schedule editor and duty log', () => {
   });
 
   it('lets the county’s admin add an override in Beijing time, refuses a bad range and an empty layer in Chinese, and saves a handoff', async () => {
+    // A third officer was put on the layer and has since left (account disabled): saving must say who.
+    const admin = { Authorization: `Bearer ${await login(hub.http, 'dt.admA1')}` };
+    const current = (await hub.http.get(`/api/v1/duty/units/${county}/schedule`).set(admin)).body;
+    const gone = world.users.get('dt.gone')!.id;
+    const layers = [{ ...current.layers[0], userIds: [...current.layers[0].userIds, gone] }];
+    assert.equal((await hub.http.put(`/api/v1/duty/units/${county}/schedule`).set(admin).send({ layers })).status, 200);
+    await hub.ds.getRepository(User).update({ id: gone }, { status: UserStatus.Disabled });
+
     const page = await signIn(browser, base, 'dt.admA1', PASSWORD, contexts);
     await page.goto(`${base}/duty/schedule/${county}`);
     await page.getByTestId('save-schedule').waitFor();
     const tomorrow = addDays(today, 1);
+    // The picker offers whom the API accepts: the county's officers and the city's above it, with
+    // their unit; not the sibling county's officer, not the one who left.
+    await page.getByTestId('override-user').click();
+    const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)');
+    await options.filter({ hasText: 'dt.cityOff（甲市政府办公室）' }).waitFor();
+    const offered = await options.allInnerTexts();
+    assert.ok(
+      offered.some((o) => o.startsWith('dt.off1（甲市一县政府办公室）')),
+      offered.join(', '),
+    );
+    assert.ok(!offered.some((o) => /dt\.offA2|dt\.gone|dt\.adm/.test(o)), offered.join(', '));
+    // The one who left is still shown where named, marked and not choosable.
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-disabled', { hasText: 'dt.gone（不可值班）' }).waitFor();
+    await page.keyboard.press('Escape');
     // The end before the start: the API's reason, in Chinese, naming the field.
     const pick = async (name: string) => {
       await page.getByTestId('override-user').click();
@@ -173,6 +207,24 @@ describe('console: duty view, schedule editor and duty log', () => {
     assert.doesNotMatch(await page.getByTestId('save-error').innerText(), /layers|userIds/);
     await page.getByRole('button', { name: '删除第 2 层' }).click();
     await page.getByTestId('layer-handoff').fill('08:30');
+    // The officer who left: named by layer and position, in Chinese, then in English under EN.
+    await page.getByTestId('save-schedule').click();
+    await page.getByTestId('save-error').getByText('值班人员（第 1 层值班人第 3 位）必须是在岗用户', { exact: false }).waitFor();
+    assert.doesNotMatch(await page.getByTestId('save-error').innerText(), /layers|userIds|\[|[A-Za-z]{4,}/);
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByTestId('save-schedule').click();
+    await page
+      .getByTestId('save-error')
+      .getByText('The person on duty (layer 1, person 3) must be an active user', { exact: false })
+      .waitFor();
+    assert.doesNotMatch(await page.getByTestId('save-error').innerText(), /[\u3400-\u9fff]|layers|userIds/);
+    await page.getByTestId('add-layer').click();
+    await page.getByTestId('save-schedule').click();
+    await page.getByTestId('save-error').getByText('Layer 2: at least one person').waitFor();
+    await page.getByRole('button', { name: 'Remove layer 2' }).click();
+    await page.getByText('中文', { exact: true }).click();
+    // Back at work: the same schedule saves.
+    await hub.ds.getRepository(User).update({ id: gone }, { status: UserStatus.Active });
     await page.getByTestId('save-schedule').click();
     await pollUntil(
       async () => {
@@ -206,6 +258,25 @@ describe('console: duty view, schedule editor and duty log', () => {
       .getByText(/时间范围无效.*日志时间/)
       .waitFor();
     await reloadKeeps(page, () => page.getByTestId('log-shift').first().waitFor());
+  });
+
+  it('pages through the county and its 21 offices, 20 units a page, the county first', async () => {
+    const page = await signIn(browser, base, 'dt.off1', PASSWORD, contexts);
+    await page.goto(`${base}/duty`);
+    await unitRow(page, county).waitFor();
+    const rows = page.getByTestId('duty-unit');
+    await pollUntil(async () => (await rows.count()) === 20, { what: 'a first page of 20 units', timeoutMs: 30_000 });
+    assert.equal(await rows.first().getAttribute('data-unit'), county);
+    await page.getByText('共 22 个单位').waitFor();
+    await page.locator('.ant-pagination-item-2').click();
+    await pollUntil(async () => (await rows.count()) === 2, { what: 'the second page', timeoutMs: 30_000 });
+    assert.equal(await unitRow(page, county).count(), 0);
+    await rows
+      .first()
+      .getByText(/甲市一县第\d\d办事处/)
+      .waitFor();
+    // An office without its own schedule follows the county's.
+    await rows.first().getByText('沿用上级单位值班表').waitFor();
   });
 
   it('fits 390 px', async () => {

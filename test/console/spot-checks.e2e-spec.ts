@@ -176,6 +176,82 @@ describe('console: spot checks, rectification and rankings', () => {
     await page.getByText('没有整改通知').waitFor();
   });
 
+  it('sends an answer back and then escalates it: the county sees each, after a reload too, and it fits 390 px', async () => {
+    const page = await signIn(browser, base, 'sc.sup', PASSWORD, contexts);
+    await page.goto(`${base}${roundPath}`);
+    const sample = page.getByTestId('sample').filter({ hasText: '甲市一县' }).first();
+    await sample.waitFor();
+    await sample.getByTestId('finding-item').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '无有效互动' }).click();
+    await sample.getByTestId('finding-note').fill('群众留言无人回复');
+    await sample.getByTestId('finding-save').click();
+    await sample.locator('[data-testid="finding"][data-result="fail"]', { hasText: '无有效互动' }).waitFor();
+
+    // The county answers; the supervisor sends it back with a reason.
+    const county = await signIn(browser, base, 'sc.admA1', PASSWORD, contexts);
+    await county.goto(`${base}/rectifications`);
+    const order = county.getByTestId('rectification').filter({ hasText: '群众留言无人回复' });
+    await order.waitFor();
+    await order.getByTestId('response-text').fill('已安排专人回复');
+    await order.getByTestId('response-send').click();
+    await county.getByText('没有整改通知').waitFor();
+
+    await page.goto(`${base}/rectifications`);
+    await page.locator('.ant-segmented-item').filter({ hasText: '待复核' }).click();
+    const answered = page.getByTestId('rectification').filter({ hasText: '群众留言无人回复' });
+    await answered.getByTestId('response').getByText('已安排专人回复').waitFor();
+    await answered.getByTestId('review-note-input').fill('未见回复记录，请补充截图');
+    await answered.getByTestId('review-reopen').click();
+    await pollUntil(async () => (await answered.count()) === 0, { what: 'sent back: gone from 待复核' });
+
+    // The county has it open again, marked as sent back with the reason, and it stays after a reload.
+    await county.reload();
+    const back = county.getByTestId('rectification').filter({ hasText: '群众留言无人回复' });
+    await back.getByTestId('reopened').getByText('已退回 1 次').waitFor();
+    await back.getByTestId('review-note').getByText('未见回复记录，请补充截图').waitFor();
+    assert.equal(await back.getAttribute('data-state'), 'open');
+    await reloadKeeps(county, () => back.getByTestId('reopened').waitFor());
+    await checkPage(county, 'rectifications-reopened', axeReport);
+    await back.getByTestId('response-text').fill('已补充回复截图');
+    await back.getByTestId('response-send').click();
+    await county.getByText('没有整改通知').waitFor();
+
+    // Still not enough: the supervisor escalates it to the unit above.
+    await page.reload();
+    await page.locator('.ant-segmented-item').filter({ hasText: '待复核' }).click();
+    const again = page.getByTestId('rectification').filter({ hasText: '群众留言无人回复' });
+    await again.getByTestId('response').getByText('已补充回复截图').waitFor();
+    await again.getByTestId('review-note-input').fill('两次整改不到位，报请市里督办');
+    await again.getByTestId('review-escalate').click();
+    await page.locator('.ant-segmented-item').filter({ hasText: '已上报' }).click();
+    const escalated = page.getByTestId('rectification').filter({ hasText: '群众留言无人回复' });
+    await escalated.getByTestId('review-note').getByText('两次整改不到位，报请市里督办').waitFor();
+    assert.equal(await escalated.getAttribute('data-state'), 'escalated');
+    // An escalated order can still be closed or sent back, not escalated twice.
+    await escalated.getByTestId('review-close').waitFor();
+    assert.equal(await escalated.getByTestId('review-escalate').count(), 0);
+
+    await county.locator('.ant-segmented-item').filter({ hasText: '已上报' }).click();
+    const seen = county.getByTestId('rectification').filter({ hasText: '群众留言无人回复' });
+    await seen.getByText('已上报').first().waitFor();
+    await seen.getByTestId('review-note').getByText('两次整改不到位，报请市里督办').waitFor();
+    assert.equal(await seen.getByTestId('response-send').count(), 0, 'nothing to answer while escalated');
+
+    for (const who of ['sc.admA1', 'sc.sup']) {
+      const phone = await signIn(browser, base, who, PASSWORD, contexts, { viewport: PHONE });
+      await assertFitsPhone(
+        phone,
+        base,
+        '/rectifications',
+        async (p) => {
+          await p.locator('.ant-segmented-item').filter({ hasText: '全部' }).click();
+          await p.getByTestId('rectification').filter({ hasText: '群众留言无人回复' }).waitFor();
+        },
+        `rectifications-escalated-${who}`,
+      );
+    }
+  });
+
   it('shows the rankings with the formula and inputs, and fits 390 px on every page', async () => {
     const page = await signIn(browser, base, 'sc.sup', PASSWORD, contexts);
     await page.goto(`${base}/rankings`);

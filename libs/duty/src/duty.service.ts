@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, LessThan, MoreThan } from 'typeorm';
-import { Clock, newId } from '@tongfa/core';
+import { Clock, Message, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
+import { fetchPage, whereInScope } from '@tongfa/database';
 import { Actor, Permission, POLICY, Role, Unit, User } from '@tongfa/identity';
 import { DutyAlert } from '@tongfa/alerts';
 import { grantsOver, pathsCovering } from '@tongfa/notifications';
@@ -49,6 +50,18 @@ export interface PersonView {
   displayName: string;
 }
 
+export interface CandidateView extends PersonView {
+  /** The role that makes them eligible, held at `unitId` (the unit itself or one above it). */
+  role: Role;
+  unitId: string | null;
+  unitName: string;
+}
+
+export interface UnitDutyView {
+  unit: { id: string; name: string; level: string; depth: number };
+  onCall: OnCallView;
+}
+
 export interface OnCallView {
   unitId: string;
   /** The unit whose schedule answered (the unit itself, or the nearest above it with a schedule). */
@@ -59,6 +72,22 @@ export interface OnCallView {
   /** On a gap (or with no schedule at all): the duty officers who are told instead. */
   fallback: PersonView[];
 }
+
+/** Someone named in a schedule: the request path of the field and its name as a person reads it. */
+interface Person {
+  id: string;
+  path: string;
+  label: Message;
+}
+
+const invalidLayer = (i: number, key: string, what: Message) =>
+  new DutyException(DutyError.InvalidLayer, { field: { zh: `第 ${i + 1} 层${what.zh}`, en: `layer ${i + 1}, ${what.en}` } }, [
+    {
+      field: `layers.${i}.${key}`,
+      code: 'invalid',
+      message: `第 ${i + 1} 层${what.zh}无效 / layer ${i + 1}: invalid ${what.en}`,
+    },
+  ]);
 
 /** Resolved recipients of one escalation step. */
 export interface Routed {
@@ -119,13 +148,27 @@ export class DutyService {
     const before = await this.getSchedule(actor, unitId);
     const policy = input.policy ?? DEFAULT_POLICY;
     input.layers.forEach((l, i) => {
-      if (!isHandoff(l.handoff)) throw new DutyException(DutyError.InvalidLayer, { field: `layers[${i}].handoff 交接时间` });
-      if (!isLocalDate(l.startDate)) throw new DutyException(DutyError.InvalidLayer, { field: `layers[${i}].startDate 开始日期` });
+      if (!isHandoff(l.handoff)) throw invalidLayer(i, 'handoff', { zh: '交接时间', en: 'handoff' });
+      if (!isLocalDate(l.startDate)) throw invalidLayer(i, 'startDate', { zh: '首班日期', en: 'first shift date' });
     });
-    const people = [
-      ...input.layers.flatMap((l, i) => l.userIds.map((id, j) => ({ id, field: `layers[${i}].userIds[${j}] 值班人员` }))),
+    const people: Person[] = [
+      ...input.layers.flatMap((l, i) =>
+        l.userIds.map((id, j) => ({
+          id,
+          path: `layers.${i}.userIds.${j}`,
+          label: { zh: `第 ${i + 1} 层值班人第 ${j + 1} 位`, en: `layer ${i + 1}, person ${j + 1}` },
+        })),
+      ),
       ...policy.steps.flatMap((s, i) =>
-        s.notify.kind === 'user' ? [{ id: s.notify.userId, field: `policy.steps[${i}].notify.userId 通知人员` }] : [],
+        s.notify.kind === 'user'
+          ? [
+              {
+                id: s.notify.userId,
+                path: `policy.steps.${i}.notify.userId`,
+                label: { zh: `升级第 ${i + 1} 步通知人员`, en: `escalation step ${i + 1}, person to notify` },
+              },
+            ]
+          : [],
       ),
     ];
     await this.assertEligible(this.ds.manager, unit.path, people);
@@ -134,6 +177,39 @@ export class DutyService {
       .getRepository(DutySchedule)
       .save({ unitId, unitPath: unit.path, layers: input.layers, policy, updatedAt: now, updatedBy: actor.userId });
     return { before, after: await this.getSchedule(actor, unitId), unit };
+  }
+
+  /**
+   * Everyone the caller may put on duty at the unit, exactly as putSchedule and createOverride
+   * check it: active holders of a duty-officer or supervisor role at the unit or above. Only for
+   * those who may edit the unit's duty (a unit admin at or above it), so the list reveals no one
+   * to a reader; each person with the unit of their nearest such role, nearest first.
+   */
+  async candidates(actor: Actor, unitId: string): Promise<CandidateView[]> {
+    const unit = await this.unitFor(actor, unitId, true);
+    const m = this.ds.manager;
+    const grants = (await grantsOver(m, unit.path, ON_DUTY_ROLES)).sort((a, b) => b.unitPath.length - a.unitPath.length);
+    const nearest = new Map<string, (typeof grants)[number]>();
+    for (const g of grants) if (!nearest.has(g.userId)) nearest.set(g.userId, g);
+    const people = await this.people(m, [...nearest.keys()]);
+    const units = await m.getRepository(Unit).find({
+      where: { path: In([...new Set(grants.map((g) => g.unitPath))]) },
+      select: { id: true, name: true, path: true },
+    });
+    const unitOf = new Map(units.map((u) => [u.path, u]));
+    return people
+      .map((p) => {
+        const g = nearest.get(p.id)!;
+        return {
+          ...p,
+          role: g.role,
+          unitId: unitOf.get(g.unitPath)?.id ?? null,
+          unitName: unitOf.get(g.unitPath)?.name ?? '',
+          depth: g.unitPath.length,
+        };
+      })
+      .sort((a, b) => b.depth - a.depth || a.displayName.localeCompare(b.displayName, 'zh-CN'))
+      .map(({ depth: _depth, ...c }) => c);
   }
 
   async listOverrides(actor: Actor, unitId: string, from?: Date, to?: Date): Promise<OverrideView[]> {
@@ -147,8 +223,10 @@ export class DutyService {
     const unit = await this.unitFor(actor, unitId, true);
     const span = input.endsAt.getTime() - input.startsAt.getTime();
     if (!(span > 0) || span > MAX_OVERRIDE_DAYS * DAY_MS)
-      throw new DutyException(DutyError.InvalidRange, { field: 'startsAt/endsAt 替班时间', days: MAX_OVERRIDE_DAYS });
-    await this.assertEligible(this.ds.manager, unit.path, [{ id: input.userId, field: 'userId 替班人员' }]);
+      throw new DutyException(DutyError.InvalidRange, { field: { zh: '替班时间', en: 'override time' }, days: MAX_OVERRIDE_DAYS });
+    await this.assertEligible(this.ds.manager, unit.path, [
+      { id: input.userId, path: 'userId', label: { zh: '替班人员', en: 'person taking over' } },
+    ]);
     const row = this.ds.getRepository(DutyOverride).create({
       id: newId(),
       unitId,
@@ -197,6 +275,30 @@ export class DutyService {
     return view;
   }
 
+  /**
+   * 值班值守 overview: the units whose duty the caller may read, a page at a time in tree order
+   * (a parent before its children), each with who is on call at `at`. `depth` counts from the
+   * caller's own top unit, for indenting.
+   */
+  async units(actor: Actor, q: PageQuery, at: Date): Promise<Page<UnitDutyView>> {
+    const scope = [...new Set([...actor.scope(Permission.DutyRead), ...actor.scope(Permission.DutyManage)])];
+    const qb = this.ds.getRepository(Unit).createQueryBuilder('u').select(['u.id', 'u.name', 'u.level', 'u.path']);
+    whereInScope(qb, 'u.path', scope);
+    qb.orderBy('u.path', 'ASC').addOrderBy('u.id', 'ASC');
+    const { skip, take } = pageOffset(q);
+    const [rows, total] = await fetchPage(qb, skip, take);
+    const segments = (path: string) => path.split('/').filter(Boolean).length;
+    const top = Math.min(...scope.map(segments));
+    const items: UnitDutyView[] = [];
+    // One page is at most a few dozen units: resolved one by one, the same way as a single unit.
+    for (const u of rows)
+      items.push({
+        unit: { id: u.id, name: u.name, level: u.level, depth: segments(u.path) - top },
+        onCall: await this.onCall(actor, u.id, at),
+      });
+    return { items, total };
+  }
+
   /** The schedule of the unit at `unitPath`, or of the nearest unit above it that has one. */
   async scheduleOver(m: EntityManager, unitPath: string, opts: { strictlyAbove?: boolean } = {}): Promise<DutySchedule | null> {
     let paths = pathsCovering(unitPath);
@@ -235,11 +337,18 @@ export class DutyService {
   }
 
   /** Refuses anyone who could not see or acknowledge the unit's alerts: another unit's staff, a lower unit's, the inactive. */
-  private async assertEligible(m: EntityManager, unitPath: string, people: { id: string; field: string }[]): Promise<void> {
+  private async assertEligible(m: EntityManager, unitPath: string, people: Person[]): Promise<void> {
     if (!people.length) return;
     const ok = await this.eligibleOver(m, unitPath);
     const bad = people.find((p) => !ok.has(p.id));
-    if (bad) throw new DutyException(DutyError.UserNotEligible, { field: bad.field });
+    if (bad)
+      throw new DutyException(DutyError.UserNotEligible, { field: bad.label }, [
+        {
+          field: bad.path,
+          code: 'notEligible',
+          message: `${bad.label.zh}不能值班：须为在岗用户，且在本单位或上级单位持有值班或主管角色 / ${bad.label.en} cannot be on duty: must be an active user holding a duty-officer or supervisor role over the unit`,
+        },
+      ]);
   }
 
   async people(m: EntityManager, ids: string[]): Promise<PersonView[]> {
@@ -258,7 +367,7 @@ export class DutyService {
     const unit = await this.unitFor(actor, unitId);
     const span = to.getTime() - from.getTime();
     if (!(span > 0) || span > MAX_LOG_DAYS * DAY_MS)
-      throw new DutyException(DutyError.InvalidRange, { field: 'from/to 日志时间', days: MAX_LOG_DAYS });
+      throw new DutyException(DutyError.InvalidRange, { field: { zh: '日志时间', en: 'log range' }, days: MAX_LOG_DAYS });
     const m = this.ds.manager;
     const schedule = await m.getRepository(DutySchedule).findOneBy({ unitId });
     const overrides = await m.getRepository(DutyOverride).find({ where: { unitId, endsAt: MoreThan(from), startsAt: LessThan(to) } });

@@ -12,7 +12,7 @@ import { ChecklistItem, checklistFor, proposedResult } from './checklist';
 import { FindingResult, Rectification, SpotCheckFinding, SpotCheckRound, SpotCheckSample } from './entities';
 import { drawSample, SAMPLING_ALGORITHM, stratumKey } from './sampling';
 import { SupervisionError, SupervisionException } from './supervision.exception';
-import { FindingView, RoundDetailView, RoundView } from './views';
+import { FindingView, PopulationMemberView, RoundDetailView, RoundView } from './views';
 import { publicPageUrl } from './public-page';
 
 export interface CreateRoundInput {
@@ -265,13 +265,17 @@ export class SpotChecksService {
     return { items: rows.map((r) => this.view(r, names.get(r.unitId) ?? '')), total };
   }
 
-  async get(actor: Actor, id: string): Promise<RoundDetailView> {
+  /**
+   * A round with its derivation (strata sizes and counts, the re-draw checked here) and one page of
+   * its sample; the population itself is paged by `population()`. The whole membership is read to
+   * re-derive the sample, but only a page of it goes out: a province's round holds thousands.
+   */
+  async get(actor: Actor, id: string, q: PageQuery = { page: 1, pageSize: 20 }): Promise<RoundDetailView> {
     const round = await this.findRound(actor, id);
-    const [members, findings, names] = await Promise.all([
+    const [members, names] = await Promise.all([
       this.ds
         .getRepository(SpotCheckSample)
         .find({ where: { roundId: id }, order: { unitPath: 'ASC', platform: 'ASC', accountId: 'ASC' } }),
-      this.ds.getRepository(SpotCheckFinding).find({ where: { roundId: id }, order: { item: 'ASC' } }),
       this.unitNames([round.unitId]),
     ]);
     const province = await this.ds
@@ -287,11 +291,14 @@ export class SpotChecksService {
     const stored = new Set(members.filter((s) => s.drawn).map((s) => s.accountId));
     const redrawn = again.flatMap((d) => d.accountIds);
     const verified = redrawn.length === stored.size && redrawn.every((a) => stored.has(a));
-    const byStratum = new Map<string, string[]>();
-    for (const s of members) {
-      const key = stratumKey(s.platform, s.unitLevel);
-      (byStratum.get(key) ?? byStratum.set(key, []).get(key)!).push(s.accountId);
-    }
+    const drawnMembers = members.filter((s) => s.drawn);
+    const { skip, take } = pageOffset(q);
+    const pageMembers = drawnMembers.slice(skip, skip + take);
+    const findings = pageMembers.length
+      ? await this.ds
+          .getRepository(SpotCheckFinding)
+          .find({ where: { roundId: id, accountId: In(pageMembers.map((s) => s.accountId)) }, order: { item: 'ASC' } })
+      : [];
     const findingsOf = new Map<string, FindingView[]>();
     for (const f of findings) {
       const list = findingsOf.get(f.accountId) ?? findingsOf.set(f.accountId, []).get(f.accountId)!;
@@ -305,20 +312,12 @@ export class SpotChecksService {
         description: SAMPLING_DESCRIPTION,
         seed: round.seed,
         ratio: round.ratio,
-        strata: again.map((d) => ({
-          key: d.key,
-          platform: d.platform,
-          level: d.level,
-          size: d.size,
-          drawn: d.drawn,
-          population: [...(byStratum.get(d.key) ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-          drawnIds: d.accountIds,
-        })),
+        strata: again.map((d) => ({ key: d.key, platform: d.platform, level: d.level, size: d.size, drawn: d.drawn })),
         verified,
       },
-      sample: members
-        .filter((s) => s.drawn)
-        .map((s) => ({
+      sample: {
+        total: drawnMembers.length,
+        items: pageMembers.map((s) => ({
           accountId: s.accountId,
           accountName: s.accountName,
           platform: s.platform,
@@ -335,6 +334,35 @@ export class SpotChecksService {
           },
           findings: findingsOf.get(s.accountId) ?? [],
         })),
+      },
+    };
+  }
+
+  /**
+   * The round's whole population a page at a time, in stratum order then account id: with the seed
+   * and the algorithm, everything anyone needs to draw the sample again (`drawSample`).
+   */
+  async population(actor: Actor, id: string, q: PageQuery): Promise<Page<PopulationMemberView>> {
+    await this.findRound(actor, id);
+    const qb = this.ds
+      .getRepository(SpotCheckSample)
+      .createQueryBuilder('s')
+      .select(['s.accountId', 's.platform', 's.unitLevel', 's.drawn'])
+      .where('s.roundId = :id', { id })
+      .orderBy('s.platform', 'ASC')
+      .addOrderBy('s.unitLevel', 'ASC')
+      .addOrderBy('s.accountId', 'ASC');
+    const { skip, take } = pageOffset(q);
+    const [rows, total] = await fetchPage(qb, skip, take);
+    return {
+      total,
+      items: rows.map((s) => ({
+        accountId: s.accountId,
+        platform: s.platform,
+        level: s.unitLevel,
+        stratum: stratumKey(s.platform, s.unitLevel),
+        drawn: s.drawn,
+      })),
     };
   }
 

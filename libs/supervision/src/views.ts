@@ -1,4 +1,4 @@
-import type { Message } from '@tongfa/core';
+import type { Message, Page } from '@tongfa/core';
 import type { FindingResult, RectificationState, SnapshotState, StratumDerivation } from './entities';
 
 export interface RoundView {
@@ -50,8 +50,8 @@ export interface DerivationView {
   description: string;
   seed: string;
   ratio: number;
-  /** Each stratum's population (account ids, sorted) and the ids drawn, in draw order. */
-  strata: { key: string; platform: string; level: string; size: number; drawn: number; population: string[]; drawnIds: string[] }[];
+  /** Each stratum's size and how many were drawn; the members are listed by GET /spot-checks/:id/population. */
+  strata: { key: string; platform: string; level: string; size: number; drawn: number }[];
   /** Drawing again from the recorded population gave the stored sample. */
   verified: boolean;
 }
@@ -59,7 +59,17 @@ export interface DerivationView {
 export interface RoundDetailView extends RoundView {
   checklist: { id: string; kind: string; title: Message; deadlineDays: number }[];
   derivation: DerivationView;
-  sample: SampleView[];
+  /** One page of the drawn accounts (`?page=&pageSize=`), in unit order. */
+  sample: Page<SampleView>;
+}
+
+/** One account of a round's population, as the sample was drawn from it. */
+export interface PopulationMemberView {
+  accountId: string;
+  platform: string;
+  level: string;
+  stratum: string;
+  drawn: boolean;
 }
 
 export interface RectificationView {

@@ -55,7 +55,8 @@ export interface Sample {
 export interface RoundDetail extends Round {
   checklist: { id: string; kind: string; title: Text; deadlineDays: number }[];
   derivation: { algorithm: string; description: string; seed: string; ratio: number; verified: boolean };
-  sample: Sample[];
+  /** One page of the drawn accounts (the API pages them: a province's round holds thousands). */
+  sample: { items: Sample[]; total: number };
 }
 
 export type RectificationState = 'open' | 'answered' | 'closed' | 'escalated';

@@ -1,73 +1,86 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Card, Col, List, Row, Space, Tag, Typography } from 'antd';
 import { api, qs } from '../api/client';
-import type { Page, UnitTreeNode } from '../api/types';
+import type { Page } from '../api/types';
 import { useLang, useT } from '../lib/i18n';
 import { useSession } from '../lib/session';
-import { useUnitTree } from '../lib/unit-tree';
 import { PageHeader } from '../components/PageHeader';
 import { formatLocalTime } from '../lib/beijing-time';
 import { DARK, linkTo, SEVERITY, type AlertItem } from '../lib/notifications';
 import { sourceText, type DutyLog, type DutyShift, type OnCallInfo } from '../lib/monitoring';
 
-/** A subtree deeper than this is read unit by unit from its own page (one request pair per unit). */
-const MAX_UNITS = 30;
+/** Units per page: each one's next handoff is read from its own duty log. */
+const PAGE_SIZE = 20;
 /** How far ahead the next handoff is looked for: past any holiday of a layer that skips rest days. */
 const AHEAD_MS = 14 * 86_400_000;
 
-interface UnitDuty {
-  unit: UnitTreeNode;
+interface DutyUnit {
+  id: string;
+  name: string;
+  level: string;
+  /** Levels below the caller's own top unit. */
   depth: number;
+}
+
+interface UnitDuty {
+  unit: DutyUnit;
   now: OnCallInfo | null;
   /** The unit's own schedule over the next two weeks: current shift, next handoff (a long holiday may hold none for days), gaps. */
   next: DutyShift[];
   error: string | null;
 }
 
-function flatten(n: UnitTreeNode, depth = 0, out: { unit: UnitTreeNode; depth: number }[] = []) {
-  out.push({ unit: n, depth });
-  for (const c of n.children) flatten(c, depth + 1, out);
-  return out;
-}
-
 /**
- * 值班值守: who is on call now for the caller's unit and the units below it, until when, who takes
- * over next, gaps in red; and the caller's open alerts (for those who acknowledge them).
+ * 值班值守: who is on call now for the caller's unit and the units below it (a page at a time, in
+ * tree order), until when, who takes over next, gaps in red; and the caller's open alerts (for
+ * those who acknowledge them).
  */
 export default function Duty() {
   const t = useT();
   const lang = useLang();
   const { has } = useSession();
-  const tree = useUnitTree();
-  const units = useMemo(() => (tree ? flatten(tree).slice(0, MAX_UNITS) : []), [tree]);
+  const [page, setPage] = useState(1);
   const [rows, setRows] = useState<UnitDuty[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [listError, setListError] = useState<string | null>(null);
   const readsAlerts = has('duty_officer') || has('supervisor');
   const [alerts, setAlerts] = useState<Page<AlertItem> | null>(null);
   const [alertError, setAlertError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!units.length) return;
     let live = true;
+    setRows(null);
     const from = new Date();
     const to = new Date(from.getTime() + AHEAD_MS);
-    Promise.all(
-      units.map(async ({ unit, depth }): Promise<UnitDuty> => {
-        try {
-          const [now, log] = await Promise.all([
-            api<OnCallInfo>(`/duty/units/${unit.id}/on-call`),
-            api<DutyLog>(`/duty/units/${unit.id}/log${qs({ from: from.toISOString(), to: to.toISOString() })}`),
-          ]);
-          return { unit, depth, now, next: log.shifts, error: null };
-        } catch (e) {
-          return { unit, depth, now: null, next: [], error: e instanceof Error ? e.message : String(e) };
-        }
-      }),
-    ).then((r) => live && setRows(r));
+    api<Page<{ unit: DutyUnit; onCall: OnCallInfo }>>(`/duty/units${qs({ page, pageSize: PAGE_SIZE })}`)
+      .then(async (p) => {
+        if (!live) return;
+        setTotal(p.total);
+        setListError(null);
+        // Who is on call shows at once; each unit's next handoff follows from its own log.
+        setRows(p.items.map(({ unit, onCall }) => ({ unit, now: onCall, next: [], error: null })));
+        const r = await Promise.all(
+          p.items.map(async ({ unit, onCall }): Promise<UnitDuty> => {
+            try {
+              const log = await api<DutyLog>(`/duty/units/${unit.id}/log${qs({ from: from.toISOString(), to: to.toISOString() })}`);
+              return { unit, now: onCall, next: log.shifts, error: null };
+            } catch (e) {
+              return { unit, now: onCall, next: [], error: e instanceof Error ? e.message : String(e) };
+            }
+          }),
+        );
+        if (live) setRows(r);
+      })
+      .catch((e: Error) => {
+        if (!live) return;
+        setListError(e.message);
+        setRows([]);
+      });
     return () => {
       live = false;
     };
-  }, [units]);
+  }, [page]);
 
   useEffect(() => {
     if (!readsAlerts) return;
@@ -82,10 +95,22 @@ export default function Duty() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={readsAlerts ? 16 : 24}>
           <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('当前值班', 'On call now')}</h2>} data-testid="on-call">
+            {listError && <Alert type="error" title={listError} data-testid="duty-units-error" />}
             <List<UnitDuty>
               loading={!rows}
               dataSource={rows ?? []}
               rowKey={(r) => r.unit.id}
+              pagination={
+                total > PAGE_SIZE && {
+                  current: page,
+                  pageSize: PAGE_SIZE,
+                  total,
+                  onChange: setPage,
+                  showSizeChanger: false,
+                  size: 'small',
+                  showTotal: (n) => t(`共 ${n} 个单位`, `${n} units`),
+                }
+              }
               locale={{ emptyText: t('没有可查看的单位', 'No unit to show') }}
               renderItem={(r) => <UnitRow r={r} />}
             />
@@ -153,7 +178,7 @@ function UnitRow({ r }: { r: UnitDuty }) {
         </Link>,
       ]}
     >
-      <Space direction="vertical" size={2} style={{ paddingLeft: r.depth * 16 }}>
+      <Space direction="vertical" size={2} style={{ paddingLeft: r.unit.depth * 16 }}>
         <Typography.Text strong>{r.unit.name}</Typography.Text>
         {r.error && <Typography.Text style={{ color: '#a8071a' }}>{r.error}</Typography.Text>}
         {n && n.user && (

@@ -3,7 +3,6 @@ import { Link, useParams } from 'react-router';
 import { Alert, Button, Card, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, ApiError, qs } from '../api/client';
-import type { Page, User } from '../api/types';
 import { useLang, useT, type Lang } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { PageHeader } from '../components/PageHeader';
@@ -25,8 +24,13 @@ import {
 
 const PREVIEW_DAYS = 14;
 const DAY_MS = 86_400_000;
-/** Only these roles can be put on duty (the API's rule: they may read and acknowledge alerts). */
-const ON_DUTY_ROLES = ['duty_officer', 'supervisor'];
+/** Someone the API accepts on duty at the unit, with the unit of the role that allows it. */
+interface Candidate {
+  id: string;
+  displayName: string;
+  role: string;
+  unitName: string;
+}
 
 /**
  * 值班表: the unit's layers (rotation, handoff in Beijing time, which days), escalation policy and
@@ -45,7 +49,7 @@ export default function DutySchedule() {
   const [repeat, setRepeat] = useState(0);
   const [overrides, setOverrides] = useState<Override[]>([]);
   const [preview, setPreview] = useState<DutyLog | null>(null);
-  const [people, setPeople] = useState<{ id: string; name: string }[]>([]);
+  const [people, setPeople] = useState<{ id: string; name: string; unit: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -76,17 +80,14 @@ export default function DutySchedule() {
     void load();
   }, [load]);
 
-  // The people an admin may choose from: those in their subtree who can be on duty.
+  // The people an admin may choose from: exactly those the API accepts for this unit (a duty role
+  // at the unit or above it), not the caller's own subtree, which holds sibling units' staff.
   useEffect(() => {
     if (!canEdit) return;
-    api<Page<User>>(`/users${qs({ page: 1, pageSize: 200, status: 'active' })}`)
-      .then((p) =>
-        setPeople(
-          p.items.filter((u) => u.roles.some((r) => ON_DUTY_ROLES.includes(r.role))).map((u) => ({ id: u.id, name: u.displayName })),
-        ),
-      )
+    api<Candidate[]>(`/duty/units/${unitId}/candidates`)
+      .then((list) => setPeople(list.map((u) => ({ id: u.id, name: u.displayName, unit: u.unitName }))))
       .catch(() => setPeople([]));
-  }, [canEdit]);
+  }, [canEdit, unitId]);
 
   // Names for read-only viewers come from the preview (who holds the next shifts).
   const names = useMemo(() => {
@@ -94,7 +95,28 @@ export default function DutySchedule() {
     for (const s of preview?.shifts ?? []) if (s.userId && s.displayName) m.set(s.userId, s.displayName);
     return m;
   }, [people, preview]);
-  const personOptions = useMemo(() => [...names].map(([value, label]) => ({ value, label })), [names]);
+  // Editors choose among the candidates; someone already named who no longer qualifies (left, lost
+  // the role) stays visible, disabled and marked, so the refusal on save is not a mystery.
+  const personOptions = useMemo(() => {
+    const offered = people.map((p) => ({
+      value: p.id,
+      label: lang === 'zh' ? `${p.name}（${p.unit}）` : `${p.name} (${p.unit})`,
+      disabled: false,
+    }));
+    const named = new Set([
+      ...layers.flatMap((l) => l.userIds),
+      ...steps.flatMap((s) => (s.notify.kind === 'user' ? [s.notify.userId] : [])),
+    ]);
+    const known = new Set(people.map((p) => p.id));
+    const stale = [...named]
+      .filter((id): id is string => !!id && !known.has(id))
+      .map((id) => ({
+        value: id,
+        label: `${names.get(id) ?? t('（无权查看的人员）', '(someone outside your view)')}${t('（不可值班）', ' (cannot be on duty)')}`,
+        disabled: true,
+      }));
+    return canEdit ? [...offered, ...stale] : [...names].map(([value, label]) => ({ value, label, disabled: false }));
+  }, [names, people, lang, layers, steps, canEdit, t]);
   const nameOf = (id: string) => names.get(id) ?? t('（无权查看的人员）', '(someone outside your view)');
 
   const setLayer = (i: number, patch: Partial<DutyLayerInput>) => setLayers((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
@@ -477,11 +499,13 @@ export default function DutySchedule() {
 }
 
 /**
- * The API's field problems in words: which layer or step, then the reason in the chosen language,
- * without the field path (`layers.1.userIds`) that means nothing to the person editing.
+ * The API's problems in words. A refusal of the schedule as a whole (someone who may not be on
+ * duty, a range) comes as one sentence that already names the layer and person in the reader's
+ * language; field checks come per field, placed here by layer or step, never by their path
+ * (`layers.1.userIds`), which means nothing to the person editing.
  */
 function problems(e: unknown, lang: Lang): string {
-  if (!(e instanceof ApiError) || !e.details.length) return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof ApiError) || !e.details.length || e.code !== 'VALIDATION_FAILED') return e instanceof Error ? e.message : String(e);
   const texts = e.details.map((d) => {
     const layer = /^layers\.(\d+)\b/.exec(d.field);
     const step = /^policy\.steps\.(\d+)\b/.exec(d.field);
@@ -494,10 +518,9 @@ function problems(e: unknown, lang: Lang): string {
           ? `升级第 ${Number(step[1]) + 1} 步：`
           : `Escalation step ${Number(step[1]) + 1}: `
         : '';
+    // The API sends the reader's half; a bilingual text from an older hub is cut here.
     const [zh, en] = d.message.split(' / ');
-    // The reason starts with the field's code name (`userIds 值班人员…`): the words after it suffice.
-    const text = lang === 'zh' ? zh.replace(/^[A-Za-z][\w.[\]]*\s+/, '') : (en ?? zh);
-    return where + text;
+    return where + (lang === 'zh' ? zh : (en ?? zh));
   });
   return [...new Set(texts)].join(lang === 'zh' ? '；' : '; ');
 }

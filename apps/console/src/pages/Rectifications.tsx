@@ -92,6 +92,11 @@ function Order({ r, respond, review, reload }: { r: Rectification; respond: bool
             {t(`逾期 ${r.daysLate} 天`, `${r.daysLate} days overdue`)}
           </Tag>
         )}
+        {r.reopened > 0 && (
+          <Tag color="orange" style={DARK} data-testid="reopened">
+            {t(`已退回 ${r.reopened} 次`, `Sent back ${r.reopened}×`)}
+          </Tag>
+        )}
         {r.answeredLate && (
           <Tag color="red" style={DARK}>
             {t('逾期回复', 'Answered late')}
@@ -105,6 +110,14 @@ function Order({ r, respond, review, reload }: { r: Rectification; respond: bool
         {t(`整改期限：${formatLocalTime(r.deadline, lang)}`, `Due ${formatLocalTime(r.deadline, lang)}`)}
         {r.period ? ` · ${r.period}` : ''}
       </Typography.Text>
+      {(r.reopened > 0 || r.state === 'escalated') && r.reviewNote && (
+        <Typography.Paragraph style={{ margin: '8px 0 0' }} data-testid="review-note">
+          <Typography.Text strong>
+            {r.state === 'escalated' ? t('上报说明：', 'Escalated: ') : t('退回意见：', 'Sent back: ')}
+          </Typography.Text>
+          {r.reviewNote}
+        </Typography.Paragraph>
+      )}
       {r.response && (
         <div style={{ marginTop: 8 }} data-testid="response">
           <Typography.Text strong>{t('整改情况：', 'Answer: ')}</Typography.Text>
@@ -149,28 +162,40 @@ function Order({ r, respond, review, reload }: { r: Rectification; respond: bool
           </Button>
         </Space>
       )}
-      {review && r.state === 'answered' && (
+      {review && (r.state === 'answered' || r.state === 'escalated' || (r.state === 'open' && r.overdue)) && (
         <Space wrap style={{ marginTop: 8 }}>
           <Input
             aria-label={t('复核意见', 'Review note')}
             placeholder={t('复核意见（可选）', 'Note (optional)')}
             value={note}
+            data-testid="review-note-input"
             onChange={(e) => setNote(e.target.value)}
             style={{ width: 220 }}
           />
-          <Button
-            type="primary"
-            onClick={() => void send('review', { decision: 'close', note: note || undefined })}
-            data-testid="review-close"
-          >
-            {t('销号', 'Close')}
-          </Button>
-          <Button onClick={() => void send('review', { decision: 'reopen', note: note || undefined })} data-testid="review-reopen">
-            {t('退回重改', 'Send back')}
-          </Button>
-          <Button danger onClick={() => void send('review', { decision: 'escalate', note: note || undefined })}>
-            {t('上报', 'Escalate')}
-          </Button>
+          {/* What the API allows from each state: an overdue open order can only go up; an escalated one is closed or sent back. */}
+          {r.state !== 'open' && (
+            <Button
+              type="primary"
+              onClick={() => void send('review', { decision: 'close', note: note || undefined })}
+              data-testid="review-close"
+            >
+              {t('销号', 'Close')}
+            </Button>
+          )}
+          {r.state !== 'open' && (
+            <Button onClick={() => void send('review', { decision: 'reopen', note: note || undefined })} data-testid="review-reopen">
+              {t('退回重改', 'Send back')}
+            </Button>
+          )}
+          {r.state !== 'escalated' && (
+            <Button
+              danger
+              onClick={() => void send('review', { decision: 'escalate', note: note || undefined })}
+              data-testid="review-escalate"
+            >
+              {t('上报', 'Escalate')}
+            </Button>
+          )}
         </Space>
       )}
       {error && <Alert type="error" title={error} style={{ marginTop: 8 }} data-testid="rectification-error" />}

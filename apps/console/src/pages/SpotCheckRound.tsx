@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Button, Card, Descriptions, Input, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, Pagination, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import { api } from '../api/client';
+import { api, qs } from '../api/client';
 import { useLang, useT } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { PageHeader } from '../components/PageHeader';
@@ -12,6 +12,9 @@ import { downloadFile } from '../lib/download';
 import { label, LEVEL } from '../lib/labels';
 import { DARK } from '../lib/notifications';
 import { FINDING_RESULT, problemText, type RoundDetail, type Sample } from '../lib/supervision';
+
+/** Drawn accounts per page of the findings list. */
+const SAMPLE_PAGE = 20;
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 
@@ -35,17 +38,18 @@ export default function SpotCheckRound() {
   const [round, setRound] = useState<RoundDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [requirements, setRequirements] = useState('');
+  const [page, setPage] = useState(1);
 
   const load = useCallback(async () => {
     try {
-      const r = await api<RoundDetail>(`/spot-checks/${id}`);
+      const r = await api<RoundDetail>(`/spot-checks/${id}${qs({ page, pageSize: SAMPLE_PAGE })}`);
       setRound(r);
       setRequirements(r.requirements);
       setError(null);
     } catch (e) {
       setError(problemText(e));
     }
-  }, [id]);
+  }, [id, page]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -129,10 +133,23 @@ export default function SpotCheckRound() {
         </Card>
         <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('检查结果', 'Findings')}</h2>} data-testid="round-findings">
           <Space direction="vertical" style={{ width: '100%' }}>
-            {round.sample.map((s) => (
+            {round.sample.items.map((s) => (
               <SampleCard key={s.accountId} s={s} round={round} manage={manage} reload={load} />
             ))}
           </Space>
+          {round.sample.total > SAMPLE_PAGE && (
+            <Pagination
+              style={{ marginTop: 12 }}
+              size="small"
+              current={page}
+              pageSize={SAMPLE_PAGE}
+              total={round.sample.total}
+              showSizeChanger={false}
+              onChange={setPage}
+              showTotal={(n) => t(`共抽中 ${n} 个账号`, `${n} accounts drawn`)}
+              data-testid="sample-pager"
+            />
+          )}
         </Card>
         <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('三、工作要求', 'Requirements')}</h2>}>
           <Input.TextArea

@@ -24,6 +24,21 @@ describe('error texts a person reads', () => {
     assert.equal(fieldLabel('chains[0].steps', 'zh'), '审核流程第 1 项 › 审核环节');
   });
 
+  it('names a duty schedule’s layers, people and escalation steps by position, in either path form', () => {
+    assert.equal(fieldLabel('layers[0].userIds[1]', 'zh'), '第 1 层值班人第 2 位');
+    assert.equal(fieldLabel('layers.0.userIds.1', 'zh'), '第 1 层值班人第 2 位');
+    assert.equal(fieldLabel('layers.0.userIds.1', 'en'), 'layer 1, person 2');
+    assert.equal(fieldLabel('layers.1.userIds', 'zh'), '第 2 层值班人');
+    assert.equal(fieldLabel('layers.2.handoff', 'zh'), '第 3 层交接时间');
+    assert.equal(fieldLabel('layers.2.handoff', 'en'), 'layer 3, handoff');
+    assert.equal(fieldLabel('policy.steps.0.notify.userId', 'zh'), '升级第 1 步通知人员');
+    assert.equal(fieldLabel('policy.steps.1.afterMinutes', 'en'), 'escalation step 2, minutes to wait');
+    assert.equal(fieldLabel('policy.repeat', 'zh'), '重复次数');
+    assert.equal(fieldLabel('layers', 'zh'), '值班层');
+    // A review chain's steps keep their own name.
+    assert.equal(fieldLabel('chains.0.steps', 'zh'), '审核流程第 1 项 › 审核环节');
+  });
+
   it('keeps an unknown field’s own name rather than dropping it', () => {
     assert.equal(fieldLabel('settings.safeDomain', 'zh'), '账号设置 › safeDomain');
     assert.equal(fieldLabel('weird-path!', 'zh'), 'weird-path!');

@@ -95,21 +95,63 @@ const LABELS: Record<string, { zh: string; en: string }> = {
 };
 
 /**
- * `accountIds[5]` → 发布账号第 6 项; `source.unitName` → 来源 › 来源单位; unknown names stay as
- * they are (the field is still named, only less kindly).
+ * Labels that hold their position themselves (`第 2 层`, `layer 2`), keyed `parent>key` where the
+ * same name means something else elsewhere (`steps` of a review chain). The label after one of
+ * them runs on without a separator: `layers.0.userIds.1` → 第 1 层值班人第 2 位.
+ */
+const POSITIONED: Record<string, { zh: string; en: string; one?: { zh: string; en: string } }> = {
+  layers: { zh: '第 {n} 层', en: 'layer {n}', one: { zh: '值班层', en: 'layers' } },
+  'layers>userIds': { zh: '值班人第 {n} 位', en: 'person {n}', one: { zh: '值班人', en: 'people' } },
+  'policy>steps': { zh: '升级第 {n} 步', en: 'escalation step {n}', one: { zh: '升级步骤', en: 'escalation steps' } },
+};
+/** Field names of one context (the duty schedule's layers and escalation policy). */
+const IN_CONTEXT: Record<string, { zh: string; en: string }> = {
+  'layers>name': { zh: '名称', en: 'name' },
+  'layers>rotation': { zh: '轮换周期', en: 'rotation' },
+  'layers>handoff': { zh: '交接时间', en: 'handoff' },
+  'layers>startDate': { zh: '首班日期', en: 'first shift date' },
+  'layers>days': { zh: '适用日期', en: 'days' },
+  'steps>afterMinutes': { zh: '等待分钟数', en: 'minutes to wait' },
+  'steps>notify': { zh: '通知对象', en: 'whom to notify' },
+  'notify>kind': { zh: '通知对象', en: 'whom to notify' },
+  'notify>userId': { zh: '通知人员', en: 'person to notify' },
+  'policy>repeat': { zh: '重复次数', en: 'repeats' },
+};
+/** A parent named by its child's label alone (`policy.steps.0` → 升级第 1 步, not 升级策略 › 升级第 1 步). */
+const SILENT_PARENTS = new Set(['policy', 'notify']);
+
+/**
+ * `accountIds[5]` → 发布账号第 6 项; `source.unitName` → 来源 › 来源单位; `layers.0.userIds.1`
+ * (class-validator's form of a position) → 第 1 层值班人第 2 位; unknown names stay as they are
+ * (the field is still named, only less kindly).
  */
 export function fieldLabel(path: string, lang: Lang): string {
-  const parts: string[] = [];
-  for (const seg of path.split('.')) {
+  const segs = path.replace(/\.(\d+)(?=\.|$)/g, '[$1]').split('.');
+  let text = '';
+  let glued = false;
+  let parent = '';
+  for (const [i, seg] of segs.entries()) {
     const m = /^([A-Za-z_$][\w$]*)?((?:\[\d+\])*)$/.exec(seg);
     if (!m) return path;
-    const [, key, indexes] = m;
-    let text = key ? (LABELS[key]?.[lang] ?? key) : '';
-    for (const ix of indexes!.match(/\d+/g) ?? []) {
-      const n = Number(ix) + 1;
-      text += lang === 'en' ? ` #${n}` : `第 ${n} 项`;
+    const [, key = '', indexes] = m;
+    const positions = (indexes!.match(/\d+/g) ?? []).map((ix) => Number(ix) + 1);
+    const positioned = POSITIONED[`${parent}>${key}`] ?? POSITIONED[key];
+    const last = i === segs.length - 1;
+    let part: string;
+    let glue = false;
+    if (positioned && positions.length) {
+      part = positioned[lang].replace('{n}', String(positions[0]));
+      glue = true;
+    } else if (SILENT_PARENTS.has(key) && !last && !positions.length) {
+      parent = key;
+      continue;
+    } else {
+      part = positioned?.one?.[lang] ?? IN_CONTEXT[`${parent}>${key}`]?.[lang] ?? LABELS[key]?.[lang] ?? key;
+      for (const n of positions.slice(positioned ? 1 : 0)) part += lang === 'en' ? ` #${n}` : `第 ${n} 项`;
     }
-    parts.push(text);
+    text = !text ? part : glued ? text + (lang === 'en' ? ', ' : '') + part : `${text} › ${part}`;
+    glued = glue;
+    parent = key;
   }
-  return parts.join(lang === 'en' ? ' › ' : ' › ');
+  return text;
 }

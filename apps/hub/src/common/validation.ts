@@ -27,7 +27,12 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const fields = [...new Set(details.map((d) => d.field))].join(', ');
-      return new BadRequestException({ message: `请求参数有误 invalid fields: ${fields}`, code: 'VALIDATION_FAILED', details });
+      // Bilingual: an English reader gets the English half only (the error filter picks the half).
+      return new BadRequestException({
+        message: `请求参数有误（${fields}） / invalid fields: ${fields}`,
+        code: 'VALIDATION_FAILED',
+        details,
+      });
     },
   });
 }

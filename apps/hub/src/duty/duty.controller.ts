@@ -5,7 +5,7 @@ import { Actor } from '@tongfa/identity';
 import { DutyLogExport, DutyService } from '@tongfa/duty';
 import { CurrentActor } from '../common/decorators';
 import { AuditTrail } from '../common/audit-trail';
-import { CreateOverrideDto, LogQueryDto, OnCallQueryDto, PutScheduleDto, RangeQueryDto } from './duty.dto';
+import { CreateOverrideDto, DutyUnitsQueryDto, LogQueryDto, OnCallQueryDto, PutScheduleDto, RangeQueryDto } from './duty.dto';
 
 @ApiTags('duty')
 @ApiBearerAuth()
@@ -17,6 +17,15 @@ export class DutyController {
     private readonly trail: AuditTrail,
     private readonly clock: Clock,
   ) {}
+
+  @Get('units')
+  @ApiOperation({
+    summary:
+      '值班值守总览：可查看的单位及其当前值班人员（分页，树序）/ The units whose duty the caller may read, with who is on call now (paged, tree order)',
+  })
+  units(@CurrentActor() actor: Actor, @Query() q: DutyUnitsQueryDto) {
+    return this.duty.units(actor, q, this.clock.now());
+  }
 
   @Get('units/:id/schedule')
   @ApiOperation({ summary: '单位值班表与升级策略 / The unit’s duty layers and escalation policy' })
@@ -47,6 +56,15 @@ export class DutyController {
       after: { layers: after.layers, policy: after.policy },
     });
     return after;
+  }
+
+  @Get('units/:id/candidates')
+  @ApiOperation({
+    summary:
+      '可排班人员：在本单位或上级单位持有值班或主管角色的在岗用户（仅可编辑值班表者）/ Who may be put on duty at the unit (for those who edit its schedule)',
+  })
+  candidates(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.duty.candidates(actor, id);
   }
 
   @Get('units/:id/overrides')

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProd
 import { Actor } from '@tongfa/identity';
 import { SpotCheckReportService, SpotChecksService } from '@tongfa/supervision';
 import { CurrentActor } from '../common/decorators';
+import { PageQueryDto } from '../common/dto';
 import { AuditTrail } from '../common/audit-trail';
 import {
   CreateSpotCheckDto,
@@ -56,10 +57,22 @@ export class SpotChecksController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: '抽查轮次：样本、种子与推导过程、检查清单与发现 / A round with its sample, seed, derivation and findings' })
+  @ApiOperation({
+    summary:
+      '抽查轮次：种子与推导过程、检查清单，样本分页（sample: {items, total}，含发现）/ A round with its seed, derivation and checklist, and one page of its sample with findings',
+  })
   @ApiOkResponse({ type: SpotCheckDto })
-  get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.rounds.get(actor, id);
+  get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: PageQueryDto) {
+    return this.rounds.get(actor, id, q);
+  }
+
+  @Get(':id/population')
+  @ApiOperation({
+    summary:
+      '抽查总体（分页，按分层与账号 ID 排序）：连同种子即可复现抽样 / The round’s population, paged in stratum and account order: with the seed, enough to draw the sample again',
+  })
+  population(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: PageQueryDto) {
+    return this.rounds.population(actor, id, q);
   }
 
   @Patch(':id')
