@@ -295,6 +295,7 @@ export class AccountsService {
       ),
       skip,
       take,
+      { totalOf: ['account'] },
     );
     return { items, total };
   }

@@ -212,6 +212,7 @@ export class AuditService {
       orderList(qb, q.sort, { seq: 'a.seq', at: 'a.at', action: 'a.action', result: 'a.result' }, [['a.seq', 'DESC']], 'a.seq'),
       skip,
       take,
+      { totalOf: ['audit_entry', 'unit'] },
     );
     return { items, total };
   }

@@ -1,5 +1,6 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CommonError, CommonException, ownValue } from '@tongfa/core';
+import { cachedTotal, keepTotal, totalGenerations } from './list-totals';
 
 /**
  * Restricts a query to rows whose materialized unit path lies under one of `paths`.
@@ -40,56 +41,49 @@ export function containsPattern(text: string): string {
 export const LIKE_ESCAPE = "ESCAPE '!'";
 
 /**
- * One page and the total of a single-table list query. The total is a plain COUNT(*) over the
- * same conditions (TypeORM's getManyAndCount counts DISTINCT ids, which costs a province-wide
- * scan a second time); LIMIT/OFFSET go straight into the SQL since there are no joins.
+ * One page and the total of a list query. The total is a plain COUNT(*) over the same conditions
+ * (TypeORM's getManyAndCount counts DISTINCT ids, which costs a province-wide scan a second time),
+ * kept as list-totals.ts describes when `totalOf` names the tables it depends on (the list's own
+ * and any a filter or the scope joins); LIMIT/OFFSET go straight into the SQL since there are no
+ * joins that multiply rows. The page and the count run side by side on two connections.
+ * `countOnly` skips the page (a list that reads its page another way).
  */
 export async function fetchPage<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   skip: number,
   take: number,
-  opts: { cacheTotalFor?: string } = {},
+  opts: { totalOf?: readonly string[]; countOnly?: boolean } = {},
 ): Promise<[T[], number]> {
   const count = qb.clone().select('COUNT(*)', 'n').orderBy();
-  const items = await qb.offset(skip).limit(take).getMany();
-  const [sql, params] = count.getQueryAndParameters();
-  const key = opts.cacheTotalFor ? `${opts.cacheTotalFor}\u0000${sql}\u0000${JSON.stringify(params)}` : null;
-  const cached = key ? totals.get(key) : undefined;
-  if (cached && cached.until > Date.now() && cached.generation === generations.get(opts.cacheTotalFor!)) return [items, cached.n];
-  const raw = await count.getRawOne<{ n: string | number }>();
-  const n = Number(raw?.n ?? 0);
-  if (key) {
-    if (totals.size > 5000) totals.clear();
-    totals.set(key, { n, until: Date.now() + TOTAL_TTL_MS, generation: generations.get(opts.cacheTotalFor!) ?? 0 });
+  const tables = opts.totalOf ?? [];
+  let key: string | null = null;
+  if (tables.length) {
+    const [sql, params] = count.getQueryAndParameters();
+    key = `${tables.join(',')}\u0000${sql}\u0000${JSON.stringify(params)}`;
+    const cached = cachedTotal(tables, key);
+    if (cached !== undefined) return [opts.countOnly ? [] : await qb.offset(skip).limit(take).getMany(), cached];
   }
+  const seen = totalGenerations(tables);
+  const [items, raw] = await Promise.all([
+    opts.countOnly ? [] : qb.offset(skip).limit(take).getMany(),
+    count.getRawOne<{ n: string | number }>(),
+  ]);
+  const n = Number(raw?.n ?? 0);
+  if (key) keepTotal(tables, key, n, seen);
   return [items, n];
 }
 
 /**
- * Totals of the big scoped lists (users, units) are kept for a few seconds per query: a console
- * paging through a province's 50,000 users should not count them all on every page. Any write to
- * the table in this process moves its generation and drops them at once; other processes' writes
- * show within TOTAL_TTL_MS.
+ * The order of a list: the caller's `sort` (`field` or `-field`) when the list allows that field,
+ * else its default; the id breaks ties so pages never overlap or skip rows. A field the list does
+ * not allow is a 400 naming `sort`.
  */
-const TOTAL_TTL_MS = 5000;
-const totals = new Map<string, { n: number; until: number; generation: number }>();
-const generations = new Map<string, number>();
-
-export function invalidateTotals(table: string): void {
-  generations.set(table, (generations.get(table) ?? 0) + 1);
-}
-
-/**
- * Orders a list by the caller's `sort` (`field` or `-field`) when the list allows that field,
- * else by its default; the id breaks ties so pages never overlap or skip rows.
- */
-export function orderList<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
+export function listOrder(
   sort: string | undefined,
   allowed: Record<string, string>,
   fallback: [column: string, dir: 'ASC' | 'DESC'][],
   tiebreak: string,
-): SelectQueryBuilder<T> {
+): [column: string, dir: 'ASC' | 'DESC'][] {
   if (sort) {
     const desc = sort.startsWith('-');
     const column = ownValue(allowed, desc ? sort.slice(1) : sort);
@@ -99,8 +93,23 @@ export function orderList<T extends ObjectLiteral>(
         { field: 'sort', message: `可排序字段 / sortable fields: ${fields}` },
       ]);
     }
-    return qb.orderBy(column, desc ? 'DESC' : 'ASC').addOrderBy(tiebreak, desc ? 'DESC' : 'ASC');
+    const dir = desc ? 'DESC' : 'ASC';
+    return [
+      [column, dir],
+      [tiebreak, dir],
+    ];
   }
-  fallback.forEach(([c, d], i) => (i === 0 ? qb.orderBy(c, d) : qb.addOrderBy(c, d)));
-  return qb.addOrderBy(tiebreak, fallback[0]?.[1] ?? 'ASC');
+  return [...fallback, [tiebreak, fallback[0]?.[1] ?? 'ASC']];
+}
+
+/** Orders a list as `listOrder` says. */
+export function orderList<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  sort: string | undefined,
+  allowed: Record<string, string>,
+  fallback: [column: string, dir: 'ASC' | 'DESC'][],
+  tiebreak: string,
+): SelectQueryBuilder<T> {
+  listOrder(sort, allowed, fallback, tiebreak).forEach(([c, d], i) => (i === 0 ? qb.orderBy(c, d) : qb.addOrderBy(c, d)));
+  return qb;
 }

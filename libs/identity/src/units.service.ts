@@ -123,7 +123,7 @@ export class UnitsService {
       ),
       skip,
       take,
-      { cacheTotalFor: 'unit' },
+      { totalOf: ['unit'] },
     );
     return { items, total };
   }

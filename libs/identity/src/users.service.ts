@@ -141,9 +141,7 @@ export class UsersService {
       ),
       skip,
       take,
-      {
-        cacheTotalFor: 'user',
-      },
+      { totalOf: ['user', 'role_assignment'] },
     );
     return { items: await this.views(this.ds.manager, users, actor), total };
   }
