@@ -11,7 +11,7 @@ import { AppConfig, newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase } from '@tongfa/database';
 import { Argon2PasswordHasher, Role } from '@tongfa/identity';
 import { createHub } from '../apps/hub/src/bootstrap';
-import { insertMany } from './support/bench-db';
+import { insertMany, percentile } from './support/bench-db';
 import { insertSupervisor, insertUnits, insertUserWithRole, unitTree } from './support/bench-units';
 
 /**
@@ -424,6 +424,60 @@ async function main(): Promise<void> {
       await autocannon(`${hubUrl}${r.path}`, auth[r.as], 2);
       loads.set(r.label, await autocannon(`${hubUrl}${r.path}`, auth[r.as]));
     }
+    // Deep pages: the same 20 rows by offset (what the console's page numbers ask) and by the
+    // cursor of the row before them (`?after=`), a few sequential requests each.
+    const cursorAt = async (sql: string, offset: number) => {
+      const [row] = (await mig.query(`${sql} LIMIT 1 OFFSET ${offset}`)) as Record<string, string | number>[];
+      return Buffer.from(JSON.stringify(Object.values(row!)), 'utf8').toString('base64url');
+    };
+    const supervisorRoot = (
+      (await mig.query("SELECT unitPath FROM user WHERE username = 'bench.supervisor'")) as { unitPath: string }[]
+    )[0]!.unitPath;
+    const deep = [
+      {
+        label: 'users page 2,000',
+        as: 'supervisor' as const,
+        offset: `/api/v1/users?page=2000&pageSize=20`,
+        cursor: `/api/v1/users?pageSize=20&after=${await cursorAt(
+          `SELECT unitPath, id FROM user WHERE unitPath LIKE '${supervisorRoot}%' ORDER BY unitPath, id`,
+          1999 * 20 - 1,
+        )}`,
+      },
+      {
+        label: 'audit page 5,000',
+        as: 'auditor' as const,
+        offset: `/api/v1/audit?page=5000&pageSize=20`,
+        cursor: `/api/v1/audit?pageSize=20&after=${await cursorAt('SELECT seq FROM audit_entry ORDER BY seq DESC', 4999 * 20 - 1)}`,
+      },
+    ];
+    const sequential = async (path: string, headers: Record<string, string>, n = 5) => {
+      const xs: number[] = [];
+      let first: unknown = null;
+      for (let i = 0; i < n; i++) {
+        const t = process.hrtime.bigint();
+        const res = await fetch(`${hubUrl}${path}`, { headers });
+        const body = (await res.json()) as { items: { id?: string; seq?: number }[] };
+        xs.push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+        first ??= body.items.map((x) => x.id ?? x.seq);
+      }
+      return {
+        p50: percentile(
+          xs.sort((a, b) => a - b),
+          50,
+        ),
+        ids: JSON.stringify(first),
+      };
+    };
+    const deepLines: string[] = [];
+    for (const d of deep) {
+      const byOffset = await sequential(d.offset, auth[d.as]);
+      const byCursor = await sequential(d.cursor, auth[d.as]);
+      if (byOffset.ids !== byCursor.ids) throw new Error(`${d.label}: the cursor's page differs from the offset's`);
+      deepLines.push(
+        `  ${d.label.padEnd(18)} by offset p50 ${byOffset.p50.toFixed(1).padStart(7)} ms   by cursor (?after=) p50 ${byCursor.p50.toFixed(1).padStart(6)} ms   same rows: yes`,
+      );
+    }
     await mig.destroy();
 
     const out = [
@@ -443,6 +497,7 @@ async function main(): Promise<void> {
       );
     }
     out.push(`  targets met: ${met} of ${routes.length}`);
+    out.push(`  deep pages, ${5} sequential requests each:`, ...deepLines);
     for (const r of routes) {
       out.push(`  EXPLAIN of the SELECTs behind GET ${r.path}:`);
       for (const line of plans.get(r.label)!) out.push(`    ${line}`);

@@ -1,3 +1,4 @@
+import { EventSubscriber } from 'typeorm';
 import type {
   EntitySubscriberInterface,
   InsertEvent,
@@ -75,7 +76,11 @@ export function noteTableWrite(table: string, runner: QueryRunner | undefined): 
   (data[TOUCHED] ??= new Set()).add(table);
 }
 
-/** Moves the generation of every table written through TypeORM, at the write and at its commit. */
+/**
+ * Moves the generation of every table written through TypeORM, at the write and at its commit.
+ * TypeORM loads a class named in `subscribers` only if it carries @EventSubscriber().
+ */
+@EventSubscriber()
 export class ListTotalsSubscriber implements EntitySubscriberInterface {
   afterInsert(event: InsertEvent<unknown>): void {
     noteTableWrite(event.metadata.tableName, event.queryRunner);
