@@ -298,11 +298,7 @@ async function capture(ds: DataSource, fn: () => Promise<void>): Promise<[string
   const seen: [string, unknown[]][] = [];
   const original = ds.logger;
   const logger: TypeOrmLogger = {
-    logQuery: (q, p) =>
-      void (
-        process.env.BENCH_SHOW_ALL && process.stdout.write(`Q: ${q.slice(0, 150)}\n`),
-        /^\s*select/i.test(q) && seen.push([q, p ?? []])
-      ),
+    logQuery: (q, p) => void (/^\s*select/i.test(q) && seen.push([q, p ?? []])),
     logQueryError: () => {},
     logQuerySlow: () => {},
     logSchemaBuild: () => {},
@@ -499,7 +495,7 @@ async function main(): Promise<void> {
     out.push(`  targets met: ${met} of ${routes.length}`);
     out.push(`  deep pages, ${5} sequential requests each:`, ...deepLines);
     for (const r of routes) {
-      out.push(`  EXPLAIN of the SELECTs behind GET ${r.path}:`);
+      out.push(`  EXPLAIN of the SELECTs behind GET ${r.path} (background timers' reads, e.g. the QA index poll, may show among them):`);
       for (const line of plans.get(r.label)!) out.push(`    ${line}`);
     }
     out.push(`  seeding ${((seededAt - started) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`);
