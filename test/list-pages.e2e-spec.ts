@@ -34,7 +34,9 @@ for (const driver of testDrivers()) {
       const seen: unknown[] = [];
       let after: string | null = null;
       for (let i = 0; i < 100; i++) {
-        const r = await hub.http.get(`${path}${path.includes('?') ? '&' : '?'}pageSize=3${after ? `&after=${after}` : ''}`).set(as(token));
+        const r: { status: number; body: { items: Record<string, unknown>[]; next: string | null } } = await hub.http
+          .get(`${path}${path.includes('?') ? '&' : '?'}pageSize=3${after ? `&after=${after}` : ''}`)
+          .set(as(token));
         assert.equal(r.status, 200, JSON.stringify(r.body));
         seen.push(...r.body.items.map(key));
         after = r.body.next;
