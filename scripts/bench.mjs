@@ -1,7 +1,7 @@
 // `npm run bench` (after the build it runs): every compiled benchmark, dist/bench/**/*.bench.js,
 // one at a time in its own process so they do not compete, printing what each prints.
 // Arguments filter by path below the repository (not the checkout's own folder name), e.g.
-// `npm run bench -- users-list`.
+// `npm run bench -- lists`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';

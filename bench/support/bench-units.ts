@@ -41,6 +41,18 @@ export async function insertSupervisor(
   displayName: string,
   password: string,
 ): Promise<string> {
+  return insertUserWithRole(ds, unit, username, displayName, password, Role.Supervisor);
+}
+
+/** An active user holding `role` at `unit` with `password`; returns the user's id. */
+export async function insertUserWithRole(
+  ds: DataSource,
+  unit: BenchUnit,
+  username: string,
+  displayName: string,
+  password: string,
+  role: Role,
+): Promise<string> {
   const hash = await new Argon2PasswordHasher().hash(password);
   const id = newId();
   await insertMany(
@@ -53,7 +65,7 @@ export async function insertSupervisor(
     ds,
     'role_assignment',
     ['id', 'userId', 'role', 'unitId', 'unitPath', 'level'],
-    [[newId(), id, Role.Supervisor, unit.id, unit.path, null]],
+    [[newId(), id, role, unit.id, unit.path, null]],
   );
   return id;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { pathInScope, whereInScope, fetchPage, orderList } from '@tongfa/database';
+import { pathInScope, whereInScope, fetchPage, orderList, listOrder, applyOrder } from '@tongfa/database';
 import { Actor, Permission, Role, Unit } from '@tongfa/identity';
 import { Account, AccountApproval, AccountConnection, AccountStatus, Filing, FilingKind } from './entities';
 import { AccountError, AccountException } from './accounts.exception';
@@ -274,29 +274,28 @@ export class AccountsService {
     if (q.naming === 'inconsistent') qb.andWhere("a.namingIssues IS NOT NULL AND a.namingIssues <> '[]'");
     if (q.naming === 'consistent') qb.andWhere("a.namingIssues = '[]'");
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(
-      orderList(
-        qb,
-        q.sort,
-        {
-          name: 'a.name',
-          platform: 'a.platform',
-          status: 'a.status',
-          connection: 'a.connection',
-          lastPostAt: 'a.lastPostAt',
-          openedAt: 'a.openedAt',
-          createdAt: 'a.createdAt',
-        },
-        [
-          ['a.unitPath', 'ASC'],
-          ['a.platform', 'ASC'],
-        ],
-        'a.id',
-      ),
-      skip,
-      take,
+    const order = listOrder(
+      q.sort,
+      {
+        name: 'a.name',
+        platform: 'a.platform',
+        status: 'a.status',
+        connection: 'a.connection',
+        lastPostAt: 'a.lastPostAt',
+        openedAt: 'a.openedAt',
+        createdAt: 'a.createdAt',
+      },
+      [
+        ['a.unitPath', 'ASC'],
+        ['a.platform', 'ASC'],
+      ],
+      'a.id',
     );
-    return { items, total };
+    const [items, total, next] = await fetchPage(applyOrder(qb, order), skip, take, {
+      totalOf: ['account'],
+      keyset: { order, after: q.after, sorted: !!q.sort },
+    });
+    return { items, total, next };
   }
 
   /** Filings in the caller's subtree; `overdue` lists the missing (past due, unfiled) and the late. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, LessThan } from 'typeorm';
 import { Clock, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { containsPattern, fetchPage, LIKE_ESCAPE, orderList } from '@tongfa/database';
+import { applyOrder, containsPattern, fetchPage, LIKE_ESCAPE, listOrder } from '@tongfa/database';
 import { AuditEntry, AuditHead, AuditResult } from './entities';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -208,12 +208,12 @@ export class AuditService {
       );
     }
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(
-      orderList(qb, q.sort, { seq: 'a.seq', at: 'a.at', action: 'a.action', result: 'a.result' }, [['a.seq', 'DESC']], 'a.seq'),
-      skip,
-      take,
-    );
-    return { items, total };
+    const order = listOrder(q.sort, { seq: 'a.seq', at: 'a.at', action: 'a.action', result: 'a.result' }, [['a.seq', 'DESC']], 'a.seq');
+    const [items, total, next] = await fetchPage(applyOrder(qb, order), skip, take, {
+      totalOf: ['audit_entry', 'unit'],
+      keyset: { order, after: q.after, sorted: !!q.sort },
+    });
+    return { items, total, next };
   }
 
   /** Walks the chain from the anchor and names every entry that was edited or deleted. */

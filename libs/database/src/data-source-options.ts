@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ALL_ENTITIES } from './entities';
 import { UnitPathSubscriber } from './unit-paths';
+import { ListTotalsSubscriber } from './list-totals';
 import { CountingQueryLogger, queryCount } from './query-count';
 
 export type DatabaseDriver = 'mysql' | 'sqlite';
@@ -25,7 +26,7 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean; flavo
       type: 'better-sqlite3',
       database: file,
       entities: ALL_ENTITIES,
-      subscribers: [UnitPathSubscriber],
+      subscribers: [UnitPathSubscriber, ListTotalsSubscriber],
       migrations,
       migrationsRun: false,
       synchronize: false,
@@ -55,7 +56,7 @@ export function dataSourceOptions(url: string, extra: { logging?: boolean; flavo
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     entities: ALL_ENTITIES,
-    subscribers: [UnitPathSubscriber],
+    subscribers: [UnitPathSubscriber, ListTotalsSubscriber],
     migrations,
     migrationsRun: false,
     synchronize: false,

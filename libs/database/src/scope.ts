@@ -1,5 +1,6 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CommonError, CommonException, ownValue } from '@tongfa/core';
+import { cachedTotal, keepTotal, totalGenerations } from './list-totals';
 
 /**
  * Restricts a query to rows whose materialized unit path lies under one of `paths`.
@@ -39,57 +40,116 @@ export function containsPattern(text: string): string {
 
 export const LIKE_ESCAPE = "ESCAPE '!'";
 
+/** How a list pages by key: its order (listOrder's answer) and the caller's cursor, if any. */
+export interface Keyset {
+  order: [column: string, dir: 'ASC' | 'DESC'][];
+  after?: string;
+  /** The caller chose `sort`: cursors follow only the default order (whose columns are never null). */
+  sorted?: boolean;
+}
+
+const badCursor = () =>
+  new CommonException(CommonError.ValidationFailed, { fields: 'after' }, [
+    { field: 'after', message: '分页游标无效，请从第一页重新开始 / invalid cursor: start again from the first page' },
+  ]);
+
+/** The columns of a keyset order, each once (the tiebreak may repeat the last column). */
+function keyColumns(order: Keyset['order']): Keyset['order'] {
+  return order.filter(([c], i) => order.findIndex(([d]) => d === c) === i);
+}
+
+function decodeCursor(after: string, n: number): (string | number)[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(values) || values.length !== n || !values.every((v) => typeof v === 'string' || typeof v === 'number'))
+    throw badCursor();
+  return values as (string | number)[];
+}
+
+function encodeCursor(row: ObjectLiteral, columns: Keyset['order']): string {
+  const values = columns.map(([c]) => row[c.slice(c.indexOf('.') + 1)] as unknown);
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
 /**
- * One page and the total of a single-table list query. The total is a plain COUNT(*) over the
- * same conditions (TypeORM's getManyAndCount counts DISTINCT ids, which costs a province-wide
- * scan a second time); LIMIT/OFFSET go straight into the SQL since there are no joins.
+ * One page and the total of a list query. The total is a plain COUNT(*) over the same conditions
+ * (TypeORM's getManyAndCount counts DISTINCT ids, which costs a province-wide scan a second time),
+ * kept as list-totals.ts describes when `totalOf` names the tables it depends on (the list's own
+ * and any a filter or the scope joins); LIMIT/OFFSET go straight into the SQL since there are no
+ * joins that multiply rows. The page and the count run side by side on two connections.
+ * `countOnly` skips the page (a list that reads its page another way).
+ *
+ * With `keyset`, the page starts after the cursor's row (`WHERE (k1, k2, …) > cursor` in the
+ * list's order, spelled out so both drivers use the order's index) instead of skipping rows, so
+ * page 2,000 costs what page 1 does; the answer's third element is the cursor of the next page
+ * (null after the last; undefined when the caller sorted, which cursors do not follow).
  */
 export async function fetchPage<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   skip: number,
   take: number,
-  opts: { cacheTotalFor?: string } = {},
-): Promise<[T[], number]> {
+  opts: { totalOf?: readonly string[]; countOnly?: boolean; keyset?: Keyset } = {},
+): Promise<[T[], number, (string | null)?]> {
   const count = qb.clone().select('COUNT(*)', 'n').orderBy();
-  const items = await qb.offset(skip).limit(take).getMany();
-  const [sql, params] = count.getQueryAndParameters();
-  const key = opts.cacheTotalFor ? `${opts.cacheTotalFor}\u0000${sql}\u0000${JSON.stringify(params)}` : null;
-  const cached = key ? totals.get(key) : undefined;
-  if (cached && cached.until > Date.now() && cached.generation === generations.get(opts.cacheTotalFor!)) return [items, cached.n];
-  const raw = await count.getRawOne<{ n: string | number }>();
-  const n = Number(raw?.n ?? 0);
-  if (key) {
-    if (totals.size > 5000) totals.clear();
-    totals.set(key, { n, until: Date.now() + TOTAL_TTL_MS, generation: generations.get(opts.cacheTotalFor!) ?? 0 });
+  const keyset = opts.keyset;
+  const columns = keyset ? keyColumns(keyset.order) : [];
+  if (keyset?.after) {
+    if (keyset.sorted) {
+      throw new CommonException(CommonError.ValidationFailed, { fields: 'after' }, [
+        { field: 'after', message: '分页游标只用于默认排序 / a cursor follows the default order only (drop sort)' },
+      ]);
+    }
+    const values = decodeCursor(keyset.after, columns.length);
+    qb.andWhere(
+      new Brackets((w) =>
+        columns.forEach(([c, d], i) =>
+          w.orWhere(
+            new Brackets((x) => {
+              for (let j = 0; j < i; j++) x.andWhere(`${columns[j]![0]} = :ks_${j}`, { [`ks_${j}`]: values[j] });
+              x.andWhere(`${c} ${d === 'ASC' ? '>' : '<'} :ks_${i}`, { [`ks_${i}`]: values[i] });
+            }),
+          ),
+        ),
+      ),
+    );
+    skip = 0;
   }
-  return [items, n];
+  const page = async (): Promise<T[]> => (opts.countOnly ? [] : qb.offset(skip).limit(take).getMany());
+  const next = (items: T[]) =>
+    !keyset || keyset.sorted ? undefined : items.length === take ? encodeCursor(items[take - 1]!, columns) : null;
+  const tables = opts.totalOf ?? [];
+  let key: string | null = null;
+  if (tables.length) {
+    const [sql, params] = count.getQueryAndParameters();
+    key = `${tables.join(',')}\u0000${sql}\u0000${JSON.stringify(params)}`;
+    const cached = cachedTotal(tables, key);
+    if (cached !== undefined) {
+      const items = await page();
+      return [items, cached, next(items)];
+    }
+  }
+  const seen = totalGenerations(tables);
+  const [items, raw] = await Promise.all([page(), count.getRawOne<{ n: string | number }>()]);
+  const n = Number(raw?.n ?? 0);
+  if (key) keepTotal(tables, key, n, seen);
+  return [items, n, next(items)];
 }
 
 /**
- * Totals of the big scoped lists (users, units) are kept for a few seconds per query: a console
- * paging through a province's 50,000 users should not count them all on every page. Any write to
- * the table in this process moves its generation and drops them at once; other processes' writes
- * show within TOTAL_TTL_MS.
+ * The order of a list: the caller's `sort` (`field` or `-field`) when the list allows that field,
+ * else its default; the id breaks ties so pages never overlap or skip rows. A field the list does
+ * not allow is a 400 naming `sort`.
  */
-const TOTAL_TTL_MS = 5000;
-const totals = new Map<string, { n: number; until: number; generation: number }>();
-const generations = new Map<string, number>();
-
-export function invalidateTotals(table: string): void {
-  generations.set(table, (generations.get(table) ?? 0) + 1);
-}
-
-/**
- * Orders a list by the caller's `sort` (`field` or `-field`) when the list allows that field,
- * else by its default; the id breaks ties so pages never overlap or skip rows.
- */
-export function orderList<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
+export function listOrder(
   sort: string | undefined,
   allowed: Record<string, string>,
   fallback: [column: string, dir: 'ASC' | 'DESC'][],
   tiebreak: string,
-): SelectQueryBuilder<T> {
+): [column: string, dir: 'ASC' | 'DESC'][] {
   if (sort) {
     const desc = sort.startsWith('-');
     const column = ownValue(allowed, desc ? sort.slice(1) : sort);
@@ -99,8 +159,28 @@ export function orderList<T extends ObjectLiteral>(
         { field: 'sort', message: `可排序字段 / sortable fields: ${fields}` },
       ]);
     }
-    return qb.orderBy(column, desc ? 'DESC' : 'ASC').addOrderBy(tiebreak, desc ? 'DESC' : 'ASC');
+    const dir = desc ? 'DESC' : 'ASC';
+    return [
+      [column, dir],
+      [tiebreak, dir],
+    ];
   }
-  fallback.forEach(([c, d], i) => (i === 0 ? qb.orderBy(c, d) : qb.addOrderBy(c, d)));
-  return qb.addOrderBy(tiebreak, fallback[0]?.[1] ?? 'ASC');
+  return [...fallback, [tiebreak, fallback[0]?.[1] ?? 'ASC']];
+}
+
+/** Orders a list as `listOrder` says. */
+export function orderList<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  sort: string | undefined,
+  allowed: Record<string, string>,
+  fallback: [column: string, dir: 'ASC' | 'DESC'][],
+  tiebreak: string,
+): SelectQueryBuilder<T> {
+  return applyOrder(qb, listOrder(sort, allowed, fallback, tiebreak));
+}
+
+/** ORDER BY the columns of a `listOrder` answer. */
+export function applyOrder<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, order: [string, 'ASC' | 'DESC'][]): SelectQueryBuilder<T> {
+  order.forEach(([c, d], i) => (i === 0 ? qb.orderBy(c, d) : qb.addOrderBy(c, d)));
+  return qb;
 }

@@ -1,3 +1,4 @@
+import { noteTableWrite } from './list-totals';
 import { EntityManager, EntityMetadata, EntitySubscriberInterface, InsertEvent, QueryRunner, UpdateEvent } from 'typeorm';
 
 /**
@@ -74,6 +75,7 @@ export async function rewriteUnitPaths(m: EntityManager, oldPrefix: string, newP
     const sql = `UPDATE ${q(table)} SET ${q(column)} = ${splice}${keep} WHERE ${q(column)} LIKE ?`;
     const res = await runner.query(sql, [newPrefix, oldPrefix.length + 1, `${oldPrefix}%`], true);
     affected[table] = res.affected ?? 0;
+    noteTableWrite(table, runner); // raw SQL: ListTotalsSubscriber does not see it
   }
   return affected;
 }

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId, Page, PageQuery, pageOffset, CommonError, CommonException } from '@tongfa/core';
-import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList, rewriteUnitPaths } from '@tongfa/database';
+import {
+  containsPattern,
+  LIKE_ESCAPE,
+  whereInScope,
+  pathInScope,
+  fetchPage,
+  listOrder,
+  applyOrder,
+  rewriteUnitPaths,
+} from '@tongfa/database';
 import { Unit, UnitLevel } from './entities';
 import { Actor } from './actor';
 import { Permission } from './roles';
@@ -113,19 +122,17 @@ export class UnitsService {
     if (q.level) qb.andWhere('u.level = :level', { level: q.level });
     if (q.q) qb.andWhere(`u.name LIKE :q ${LIKE_ESCAPE}`, { q: containsPattern(q.q) });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(
-      orderList(
-        qb,
-        q.sort,
-        { name: 'u.name', level: 'u.level', depth: 'u.depth', regionCode: 'u.regionCode', createdAt: 'u.createdAt' },
-        [['u.path', 'ASC']],
-        'u.id',
-      ),
-      skip,
-      take,
-      { cacheTotalFor: 'unit' },
+    const order = listOrder(
+      q.sort,
+      { name: 'u.name', level: 'u.level', depth: 'u.depth', regionCode: 'u.regionCode', createdAt: 'u.createdAt' },
+      [['u.path', 'ASC']],
+      'u.id',
     );
-    return { items, total };
+    const [items, total, next] = await fetchPage(applyOrder(qb, order), skip, take, {
+      totalOf: ['unit'],
+      keyset: { order, after: q.after, sorted: !!q.sort },
+    });
+    return { items, total, next };
   }
 
   async get(actor: Actor, id: string, permission = Permission.UnitRead): Promise<Unit> {

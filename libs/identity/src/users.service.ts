@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Clock, CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, orderList } from '@tongfa/database';
+import { containsPattern, LIKE_ESCAPE, whereInScope, pathInScope, fetchPage, listOrder, applyOrder } from '@tongfa/database';
 import { Unit, User, UserStatus, RoleAssignment, PasswordHistory, Session } from './entities';
 import { Actor } from './actor';
 import { Permission, Role, ROLE_NAMES, SEPARATED_ROLES } from './roles';
@@ -125,27 +125,23 @@ export class UsersService {
       qb.andWhere('EXISTS (SELECT 1 FROM role_assignment ra WHERE ra.userId = u.id AND ra.role = :role)', { role: q.role });
     }
     const { skip, take } = pageOffset(q);
-    const [users, total] = await fetchPage(
-      orderList(
-        qb,
-        q.sort,
-        {
-          username: 'u.username',
-          displayName: 'u.displayName',
-          status: 'u.status',
-          createdAt: 'u.createdAt',
-          lastLoginAt: 'u.lastLoginAt',
-        },
-        [['u.unitPath', 'ASC']],
-        'u.id',
-      ),
-      skip,
-      take,
+    const order = listOrder(
+      q.sort,
       {
-        cacheTotalFor: 'user',
+        username: 'u.username',
+        displayName: 'u.displayName',
+        status: 'u.status',
+        createdAt: 'u.createdAt',
+        lastLoginAt: 'u.lastLoginAt',
       },
+      [['u.unitPath', 'ASC']],
+      'u.id',
     );
-    return { items: await this.views(this.ds.manager, users, actor), total };
+    const [users, total, next] = await fetchPage(applyOrder(qb, order), skip, take, {
+      totalOf: ['user', 'role_assignment'],
+      keyset: { order, after: q.after, sorted: !!q.sort },
+    });
+    return { items: await this.views(this.ds.manager, users, actor), total, next };
   }
 
   async get(actor: Actor, id: string, permission = Permission.UserRead): Promise<UserView> {

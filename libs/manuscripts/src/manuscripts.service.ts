@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { CommonError, CommonException, newId, Page, PageQuery, pageOffset } from '@tongfa/core';
-import { pathInScope, fetchPage, orderList } from '@tongfa/database';
+import { pathInScope, fetchPage, listOrder } from '@tongfa/database';
 import { Actor, Permission, Role, Unit } from '@tongfa/identity';
 import { Adaptations, Manuscript, ManuscriptCategory, ManuscriptSource, ManuscriptStatus, ManuscriptVersion } from './entities';
 import { ManuscriptError, ManuscriptException } from './manuscripts.exception';
@@ -148,45 +148,61 @@ export class ManuscriptsService {
     const scope = actor.scope(Permission.ManuscriptRead);
     if (scope.length === 0) throw new CommonException(CommonError.Forbidden);
     const editorUnits = actor.grants.filter((g) => g.role === Role.Editor).map((g) => g.unitId);
-    const qb = this.ds.getRepository(Manuscript).createQueryBuilder('m');
-    qb.andWhere(
-      new Brackets((w) => {
-        // Submitted work: anywhere in the read scope.
-        w.where(
-          new Brackets((x) => {
-            x.where('(m.status NOT IN (:...drafts) OR m.submittedAt IS NOT NULL)', { drafts: DRAFT_STATES });
-            x.andWhere(new Brackets((y) => scope.forEach((p, i) => y.orWhere(`m.unitPath LIKE :sp${i}`, { [`sp${i}`]: `${p}%` }))));
-          }),
-        );
-        // Drafts: only the editor's own unit(s), and one's own.
-        if (editorUnits.length) w.orWhere('m.unitId IN (:...editorUnits)', { editorUnits });
-        w.orWhere('m.authorId = :me', { me: actor.userId });
-      }),
+    // What the caller sees, three ways: submitted work anywhere in the read scope; drafts of the
+    // editor's own unit(s); and one's own manuscripts.
+    const submittedInScope = new Brackets((x) => {
+      x.where('(m.status NOT IN (:...drafts) OR m.submittedAt IS NOT NULL)', { drafts: DRAFT_STATES });
+      x.andWhere(new Brackets((y) => scope.forEach((p, i) => y.orWhere(`m.unitPath LIKE :sp${i}`, { [`sp${i}`]: `${p}%` }))));
+    });
+    const ofEditorUnits = editorUnits.length ? new Brackets((x) => x.where('m.unitId IN (:...editorUnits)', { editorUnits })) : null;
+    const own = new Brackets((x) => x.where('m.authorId = :me', { me: actor.userId }));
+    const branches = [submittedInScope, ...(ofEditorUnits ? [ofEditorUnits] : []), own];
+    const filtered = () => {
+      const qb = this.ds.getRepository(Manuscript).createQueryBuilder('m');
+      if (q.status) qb.andWhere('m.status = :status', { status: q.status });
+      if (q.category) qb.andWhere('m.category = :category', { category: q.category });
+      if (q.mine) qb.andWhere('m.authorId = :me2', { me2: actor.userId });
+      if (q.q) qb.andWhere('m.title LIKE :q', { q: `%${q.q.replace(/[\\%_]/g, '')}%` });
+      return qb;
+    };
+    const order = listOrder(
+      q.sort,
+      {
+        title: 'm.title',
+        status: 'm.status',
+        category: 'm.category',
+        createdAt: 'm.createdAt',
+        updatedAt: 'm.updatedAt',
+        submittedAt: 'm.submittedAt',
+      },
+      [['m.updatedAt', 'DESC']],
+      'm.id',
     );
-    if (q.status) qb.andWhere('m.status = :status', { status: q.status });
-    if (q.category) qb.andWhere('m.category = :category', { category: q.category });
-    if (q.mine) qb.andWhere('m.authorId = :me2', { me2: actor.userId });
-    if (q.q) qb.andWhere('m.title LIKE :q', { q: `%${q.q.replace(/[\\%_]/g, '')}%` });
     const { skip, take } = pageOffset(q);
-    const [items, total] = await fetchPage(
-      orderList(
-        qb,
-        q.sort,
-        {
-          title: 'm.title',
-          status: 'm.status',
-          category: 'm.category',
-          createdAt: 'm.createdAt',
-          updatedAt: 'm.updatedAt',
-          submittedAt: 'm.submittedAt',
-        },
-        [['m.updatedAt', 'DESC']],
-        'm.id',
-      ),
-      skip,
-      take,
-    );
-    return { items, total };
+    // The page: each way on its own (one OR over all three defeats every index: the database
+    // scanned and sorted the whole table), each ordered and cut at the page's end, then merged.
+    // Each branch takes the index that suits it: a province's submitted work walks the updatedAt
+    // index and stops after a page; a county's reads its unit-path range; one's own, the author's.
+    const [column, dir] = order[0]!;
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    branches.forEach((branch, i) => {
+      const qb = filtered().andWhere(branch).select('m.id', 'id').addSelect(column, 'k');
+      order.forEach(([c, d], j) => (j === 0 ? qb.orderBy(c, d) : qb.addOrderBy(c, d)));
+      const [sql, ps] = qb.limit(skip + take).getQueryAndParameters();
+      parts.push(`SELECT id, k FROM (${sql}) b${i}`);
+      params.push(...ps);
+    });
+    const countQb = filtered().andWhere(new Brackets((w) => branches.forEach((b) => w.orWhere(b))));
+    const [rows, total] = await Promise.all([
+      this.ds.query(`${parts.join(' UNION ')} ORDER BY k ${dir}, id ${dir} LIMIT ${take} OFFSET ${skip}`, params) as Promise<
+        { id: string }[]
+      >,
+      fetchPage(countQb, 0, 0, { totalOf: ['manuscript'], countOnly: true }).then(([, n]) => n),
+    ]);
+    const found = rows.length ? await this.ds.getRepository(Manuscript).find({ where: { id: In(rows.map((r) => r.id)) } }) : [];
+    const byId = new Map(found.map((m) => [m.id, m]));
+    return { items: rows.map((r) => byId.get(r.id)).filter((m): m is Manuscript => !!m), total };
   }
 
   /** Loads a manuscript the actor may see; NotFound otherwise (existence is not leaked). */

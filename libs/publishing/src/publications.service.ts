@@ -396,6 +396,7 @@ export class PublicationsService {
       ),
       skip,
       take,
+      { totalOf: ['publication', 'publication_target', 'manuscript'] },
     );
     return { items, total };
   }

@@ -55,6 +55,13 @@ export class AuditPageDto {
   items: AuditEntryDto[];
   @ApiProperty({ example: 5120 })
   total: number;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'WyIvMDFhMi8iLCIwMWEyIl0',
+    description: 'cursor of the next page in the default order (`?after=`); null on the last page; absent when sorted',
+  })
+  next?: string | null;
 }
 
 export class AuditProblemDto {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 /** `?page=&pageSize=` of every list. */
 export class PageQueryDto {
@@ -24,4 +24,13 @@ export class PageQueryDto {
   @IsOptional()
   @Matches(/^-?[A-Za-z]{1,32}$/, { message: 'sort must be a field name, optionally prefixed with "-"' })
   sort?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'the `next` cursor of the previous page (users, units, accounts and the audit log, in their default order): the following page at any depth, without counting past the rows before it; `page` is then ignored',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  after?: string;
 }

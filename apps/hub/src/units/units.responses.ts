@@ -33,6 +33,13 @@ export class UnitPageDto {
   items: UnitResponseDto[];
   @ApiProperty({ example: 42 })
   total: number;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'WyIvMDFhMi8iLCIwMWEyIl0',
+    description: 'cursor of the next page in the default order (`?after=`); null on the last page; absent when sorted',
+  })
+  next?: string | null;
 }
 
 export class UnitTreeNodeDto {

@@ -49,4 +49,11 @@ export class UserPageDto {
   items: UserResponseDto[];
   @ApiProperty({ example: 1280 })
   total: number;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'WyIvMDFhMi8iLCIwMWEyIl0',
+    description: 'cursor of the next page in the default order (`?after=`); null on the last page; absent when sorted',
+  })
+  next?: string | null;
 }

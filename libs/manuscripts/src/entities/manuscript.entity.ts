@@ -37,6 +37,8 @@ export interface ChainStep {
 @Entity('manuscript')
 @Index('idx_manuscript_unit_path', ['unitPath', 'updatedAt'])
 @Index('idx_manuscript_status', ['status', 'unitPath'])
+// A province-wide list walks this in order and stops after a page (see ManuscriptsService.list).
+@Index('idx_manuscript_updated', ['updatedAt'])
 export class Manuscript {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;

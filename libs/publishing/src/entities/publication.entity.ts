@@ -17,6 +17,8 @@ export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
 /** One approved version sent to a set of accounts; its targets are the outbox. */
 @Entity('publication')
 @Index('idx_publication_unit_path', ['unitPath', 'createdAt'])
+// A province-wide list walks this in order and stops after a page instead of sorting the subtree.
+@Index('idx_publication_created', ['createdAt'])
 @Index('uq_publication_idempotency', ['createdBy', 'idempotencyKey'], { unique: true })
 export class Publication {
   @PrimaryColumn('varchar', { length: 36 })
