@@ -201,6 +201,8 @@ export class SharpImageFitter implements ImageFitter {
               const top = Math.min(dh - 1, Math.round(p.crop.top * sy));
               const cw = Math.max(1, Math.min(dw - left, Math.round(p.crop.width * sx)));
               const ch = Math.max(1, Math.min(dh - top, Math.round(p.crop.height * sy)));
+              // The whole decode at its own size is the frame itself: no copy.
+              if (cw === dw && ch === dh && p.width === cw && p.height === ch) return Promise.resolve(src);
               let frame = sharp(src.data, { raw: { width: dw, height: dh, channels } });
               if (cw !== dw || ch !== dh) frame = frame.extract({ left, top, width: cw, height: ch });
               if (p.width !== cw || p.height !== ch) frame = frame.resize({ width: p.width, height: p.height, fit: 'fill' });
