@@ -84,7 +84,7 @@ function consoleChild(): void {
           }
           stats.n++;
           stats.all.push(ms);
-          (stats.byPath[path.split('?')[0]!] ??= []).push(ms);
+          (stats.byPath[path] ??= []).push(ms);
         } catch (e) {
           stats.errors++;
           stats.firstError ??= `${path} → ${(e as Error).message}`;
@@ -134,6 +134,18 @@ async function main(): Promise<void> {
   const hubs: HubProcess[] = [];
   const workers: WorkerProcess[] = [];
   let consoleProc: ChildProcess | undefined;
+  // Children, simulators, the database and Redis go whether the bench ends, fails or is interrupted.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      consoleProc?.kill('SIGKILL');
+      await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+      await Promise.all(hubs.map((h) => h.stop()));
+      await sw.close();
+      await hub.close();
+      await redis.stop();
+    })());
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
   try {
     const world = await World.build(hub.app);
     const tokens = new Map<string, string>();
@@ -315,12 +327,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    consoleProc?.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-    await Promise.all(hubs.map((h) => h.stop()));
-    await sw.close();
-    await hub.close();
-    await redis.stop();
+    await cleanup();
   }
 }
 
