@@ -29,7 +29,7 @@ function rendition(assets: Array<[key: string, ref: string, maxWidth: number]>):
     fields: {},
     warnings: [],
     violations: [],
-    assets: assets.map(([key, ref, maxWidth]) => ({ key, ref, spec: { format: 'jpeg', maxWidth } })),
+    assets: assets.map(([key, ref, maxWidth]) => ({ key, ref, role: 'image' as const, spec: { format: 'jpeg' as const, maxWidth } })),
   };
 }
 
