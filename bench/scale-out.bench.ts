@@ -253,7 +253,14 @@ async function main(): Promise<void> {
     await new Promise<void>((ok) => consoleProc!.once('message', () => ok()));
 
     const idle = await consoleRun(consoleProc, IDLE_MS).done;
-    if (idle.errors) throw new Error(`console calls failed on the idle system: ${idle.firstError}`);
+    const hubLog = (err?: string) => {
+      // What the hubs logged about a failed call (the request id is in the answer and in their log).
+      const id = err && /"requestId":"([^"]+)"/.exec(err)?.[1];
+      if (!id) return '';
+      const lines = hubs.flatMap((h) => (h.stdout() + h.stderr()).split('\n')).filter((l) => l.includes(id));
+      return lines.length ? `\n  hub log: ${lines.join('\n  ').slice(0, 3000)}` : '';
+    };
+    if (idle.errors) console.log(`console calls failed on the idle system: ${idle.firstError}${hubLog(idle.firstError)}`);
     console.log(`idle console (${IDLE_MS / 1000} s, ${CONSOLE_IN_FLIGHT} in flight, both hubs): ${summary(idle)}`);
 
     // Load: the fan-out and the campaign start together while the console keeps working.
@@ -314,8 +321,8 @@ async function main(): Promise<void> {
         ``,
         `scale-out: 2 hub + 2 worker processes, one MariaDB database, one Redis; ${ids.length} sandbox accounts (${LATENCY_MS} ms per platform call), campaign over ${tree.units.length} units`,
         `console (province supervisor, ${CONSOLE_IN_FLIGHT} requests in flight, both hubs):`,
-        `  idle (baseline):  ${summary(idle)}`,
-        `  under load:       ${summary(load)}${load.firstError ? ` — first error: ${load.firstError}` : ''}`,
+        `  idle (baseline):  ${summary(idle)}${idle.firstError ? ` — first error: ${idle.firstError}` : ''}`,
+        `  under load:       ${summary(load)}${load.firstError ? ` — first error: ${load.firstError}${hubLog(load.firstError)}` : ''}`,
         `  p99 ratio load/idle: ${(loadP99 / idleP99).toFixed(1)}×`,
         ...Object.keys(idle.byPath).map(
           (p) =>
