@@ -326,7 +326,7 @@ async function main(): Promise<void> {
         `  p99 ratio load/idle: ${(loadP99 / idleP99).toFixed(1)}×`,
         ...Object.keys(idle.byPath).map(
           (p) =>
-            `  ${p.padEnd(14)} p99 idle ${f(p99(idle.byPath[p]!)).padStart(7)} ms   under load ${f(p99(load.byPath[p] ?? [NaN])).padStart(7)} ms`,
+            `  ${p.padEnd(34)} p99 idle ${f(p99(idle.byPath[p]!)).padStart(7)} ms   under load ${f(p99(load.byPath[p] ?? [NaN])).padStart(7)} ms`,
         ),
         `fan-out: ${ids.length} targets, outbox ${(outbox / 1000).toFixed(2)} s, ${completed ? `last target after ${(last / 1000).toFixed(1)} s, ${(ids.length / (last / 1000)).toFixed(0)} targets/s` : `NOT complete after ${(last / 1000).toFixed(0)} s`} (${progress})`,
         `campaign: POST /campaigns to ${tree.units.length}+ units → ${created.total} assignments in ${f(created.ms)} ms, during the fan-out`,
