@@ -88,4 +88,33 @@ describe('SharpImageFitter', () => {
     assert.ok(out.width <= 1000);
     assert.ok(noisy.length > 60_000, 'the fixture must start over the limit');
   });
+
+  it('fits several outputs from one decode with the same sizes as one at a time, each settling on its own', async () => {
+    const input = await photoWithGps(1600, 1200, 6); // displayed 1200×1600
+    const specs = [
+      { format: 'jpeg' as const, maxWidth: 800, maxHeight: 800 },
+      { format: 'png' as const, aspect: { width: 2.35, height: 1 }, maxWidth: 300 }, // 1/2 decode class
+      { format: 'webp' as const, aspect: { width: 1, height: 1 } },
+      { format: 'jpeg' as const, maxWidth: 1000 },
+      { format: 'jpeg' as const, maxBytes: 10 }, // cannot fit
+    ];
+    const many = await fitter.fitMany(
+      input,
+      specs.map((spec) => ({ spec })),
+    );
+    assert.equal(many.length, specs.length);
+    for (const [i, spec] of specs.entries()) {
+      const r = many[i]!;
+      if (spec.maxBytes === 10) {
+        assert.equal(r.status, 'rejected');
+        continue;
+      }
+      assert.equal(r.status, 'fulfilled', `spec ${i}`);
+      const one = await fitter.fit(input, spec);
+      const got = (r as PromiseFulfilledResult<{ width: number; height: number; format: string; bytes: Uint8Array }>).value;
+      assert.deepEqual([got.width, got.height, got.format], [one.width, one.height, one.format], `spec ${i}`);
+      const meta = await sharp(got.bytes).metadata();
+      assert.deepEqual([meta.width, meta.height, meta.format], [one.width, one.height, spec.format]);
+    }
+  });
 });

@@ -1,10 +1,10 @@
-import { cropAround, type FittedImage, type FocusPoint, type ImageFitSpec, type ImageFitter } from './images';
+import { cropAround, type CropRect, type FittedImage, type FocusPoint, type ImageFitSpec, type ImageFitter } from './images';
 
 // The sharp typings are not a dependency of the SDK; this is the small surface used here.
 interface SharpInstance {
   rotate(): SharpInstance;
   extract(r: { left: number; top: number; width: number; height: number }): SharpInstance;
-  resize(o: { width?: number; height?: number; fit: 'inside'; withoutEnlargement: boolean }): SharpInstance;
+  resize(o: { width?: number; height?: number; fit: 'inside' | 'fill'; withoutEnlargement?: boolean }): SharpInstance;
   jpeg(o: { quality: number; mozjpeg?: boolean }): SharpInstance;
   webp(o: { quality: number }): SharpInstance;
   png(o: { compressionLevel: number; palette?: boolean; quality?: number }): SharpInstance;
@@ -43,43 +43,187 @@ export interface SharpImageFitterOptions {
   qualitySteps?: number[];
   /** Refuse inputs with more pixels than this (decompression bombs). Default 100 megapixels. */
   limitInputPixels?: number;
+  /**
+   * Sources decoded at once by this fitter (each holds its decoded pixels while its outputs are made).
+   * Default 1: a 24-megapixel photo is 72 MB of pixels, so this bounds the memory fitting can take.
+   */
+  sources?: number;
+  /** Outputs of one source made at once from its shared decode (crop, scale, encode). Default 2. */
+  pipelines?: number;
 }
+
+/** One output asked of a source in {@link SharpImageFitter.fitMany}. */
+export interface FitRequest {
+  spec: ImageFitSpec;
+  /** The asset's own focus point (the spec's focus wins). */
+  focus?: FocusPoint;
+}
+
+/** A counting semaphore: at most `size` holders at once, the others wait in order. */
+class Gate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** Rounds half to even, as libvips (std::rint) does when it sizes a resize. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * The size sharp's `fit: 'inside', withoutEnlargement: true` gives a `width`×`height` image within the
+ * bounds: both sides scaled by the larger of the two reductions, never enlarged.
+ */
+export function insideSize(width: number, height: number, maxWidth?: number, maxHeight?: number): { width: number; height: number } {
+  const factor = Math.max(maxWidth ? width / maxWidth : 0, maxHeight ? height / maxHeight : 0);
+  if (factor <= 1) return { width, height };
+  return { width: Math.max(1, rint(width / factor)), height: Math.max(1, rint(height / factor)) };
+}
+
+interface Planned {
+  index: number;
+  spec: ImageFitSpec;
+  crop: CropRect;
+  width: number;
+  height: number;
+  /** The decode this output is made from: the source scaled by 1/shrink. */
+  shrink: number;
+}
+
+type Frame = { data: Buffer; info: { width: number; height: number; channels: number } };
 
 /**
  * The host's reference ImageFitter on sharp. Always: applies EXIF orientation, then strips every piece
  * of metadata (sharp writes none unless asked, and this class never asks), crops to the aspect around the
  * focus point, scales down within the bounds and re-encodes; JPEG/WebP quality steps down, then the size
  * shrinks by 15 % per round, until the bytes fit.
+ *
+ * Several outputs of one source ({@link fitMany}, e.g. a cover for six platforms) share its decode: the
+ * source is decoded once per size class (full size, or 1/2, 1/4, 1/8 when every output of the class is
+ * at least twice smaller still), and each output is cropped and scaled from those pixels. The number of
+ * sources decoded at once and of outputs made at once are bounded, which bounds the memory.
  */
 export class SharpImageFitter implements ImageFitter {
   private readonly steps: number[];
   private readonly limitInputPixels: number;
+  private readonly sources: Gate;
+  private readonly pipelines: number;
 
   constructor(options: SharpImageFitterOptions = {}) {
     this.steps = options.qualitySteps ?? [88, 80, 72, 64, 56, 48, 40, 32];
     this.limitInputPixels = options.limitInputPixels ?? 100_000_000;
+    this.sources = new Gate(Math.max(1, options.sources ?? 1));
+    this.pipelines = Math.max(1, options.pipelines ?? 2);
   }
 
   async fit(input: Uint8Array, spec: ImageFitSpec, assetFocus?: FocusPoint): Promise<FittedImage> {
-    const sharp = loadSharp();
-    const open = () => sharp(input, { failOn: 'error', limitInputPixels: this.limitInputPixels });
-    const meta = await open().metadata();
-    if (!meta.width || !meta.height) throw new Error('无法读取图片尺寸 / cannot read image dimensions');
-    // Orientations 5–8 rotate by 90°, so the displayed width is the stored height.
-    const turned = (meta.orientation ?? 1) >= 5;
-    const width = turned ? meta.height : meta.width;
-    const height = turned ? meta.width : meta.height;
-    const crop = spec.aspect ? cropAround(width, height, spec.aspect, spec.focus ?? assetFocus) : undefined;
+    const [r] = await this.fitMany(input, [{ spec, focus: assetFocus }]);
+    if (r!.status === 'rejected') throw r!.reason;
+    return r!.value;
+  }
 
-    // Decode, orient, crop and scale once into raw pixels; every quality step then only re-encodes
-    // those pixels. Decoding a 24-megapixel JPEG again per step cost several times the work.
-    const pixels = async (w?: number, h?: number) => {
-      let img = open().rotate();
-      if (crop) img = img.extract(crop);
-      if (w || h) img = img.resize({ width: w, height: h, fit: 'inside', withoutEnlargement: true });
-      return img.raw().toBuffer({ resolveWithObject: true });
-    };
-    let frame = await pixels(spec.maxWidth, spec.maxHeight);
+  /**
+   * Fits one source for several specs, decoding it once per size class. Each output settles on its own:
+   * one that cannot fit its byte limit does not fail the others. An unreadable source fails them all.
+   */
+  async fitMany(input: Uint8Array, requests: FitRequest[]): Promise<PromiseSettledResult<FittedImage>[]> {
+    if (requests.length === 0) return [];
+    return this.sources.run(async () => {
+      const sharp = loadSharp();
+      const open = () => sharp(input, { failOn: 'error', limitInputPixels: this.limitInputPixels });
+      const meta = await open().metadata();
+      if (!meta.width || !meta.height) throw new Error('无法读取图片尺寸 / cannot read image dimensions');
+      // Orientations 5–8 rotate by 90°, so the displayed width is the stored height.
+      const turned = (meta.orientation ?? 1) >= 5;
+      const width = turned ? meta.height : meta.width;
+      const height = turned ? meta.width : meta.height;
+      const jpeg = meta.format === 'jpeg';
+
+      const classes = new Map<number, Planned[]>();
+      requests.forEach(({ spec, focus }, index) => {
+        const crop = spec.aspect ? cropAround(width, height, spec.aspect, spec.focus ?? focus) : { left: 0, top: 0, width, height };
+        const size = insideSize(crop.width, crop.height, spec.maxWidth, spec.maxHeight);
+        // JPEG decodes at 1/2, 1/4, 1/8 for little more than the cost of the smaller image; keep at least
+        // a factor of two for the final resample, as sharp does, so the quality is that of a full decode.
+        const room = Math.min(crop.width / size.width, crop.height / size.height);
+        let shrink = 1;
+        if (jpeg) while (shrink < 8 && shrink * 4 <= room) shrink *= 2;
+        const planned: Planned = { index, spec, crop, ...size, shrink };
+        classes.set(shrink, [...(classes.get(shrink) ?? []), planned]);
+      });
+
+      const out = new Array<PromiseSettledResult<FittedImage>>(requests.length);
+      for (const [shrink, plans] of classes) {
+        const settle = async (p: Planned, pixels: () => Promise<Frame>) => {
+          try {
+            out[p.index] = { status: 'fulfilled', value: await this.encodeToFit(await pixels(), p.spec) };
+          } catch (e) {
+            out[p.index] = { status: 'rejected', reason: e };
+          }
+        };
+        if (plans.length === 1 && shrink === 1) {
+          // A single output streams straight from the file: no full decode held in memory.
+          const p = plans[0]!;
+          await settle(p, () => {
+            let img = open().rotate();
+            if (p.crop.width !== width || p.crop.height !== height) img = img.extract(p.crop);
+            if (p.width !== p.crop.width || p.height !== p.crop.height) img = img.resize({ width: p.width, height: p.height, fit: 'fill' });
+            return img.raw().toBuffer({ resolveWithObject: true });
+          });
+          continue;
+        }
+        // One decode for the class (oriented, at 1/shrink); every output is cut from those pixels.
+        let img = open().rotate();
+        if (shrink > 1) img = img.resize({ width: Math.ceil(width / shrink), height: Math.ceil(height / shrink), fit: 'fill' });
+        let decoded: Frame | undefined = await img.raw().toBuffer({ resolveWithObject: true });
+        const { width: dw, height: dh, channels } = decoded.info;
+        const sx = dw / width;
+        const sy = dh / height;
+        const queue = [...plans];
+        const lane = async () => {
+          for (let p = queue.shift(); p; p = queue.shift()) {
+            const src = decoded!;
+            await settle(p, () => {
+              const left = Math.min(dw - 1, Math.round(p.crop.left * sx));
+              const top = Math.min(dh - 1, Math.round(p.crop.top * sy));
+              const cw = Math.max(1, Math.min(dw - left, Math.round(p.crop.width * sx)));
+              const ch = Math.max(1, Math.min(dh - top, Math.round(p.crop.height * sy)));
+              // The whole decode at its own size is the frame itself: no copy.
+              if (cw === dw && ch === dh && p.width === cw && p.height === ch) return Promise.resolve(src);
+              let frame = sharp(src.data, { raw: { width: dw, height: dh, channels } });
+              if (cw !== dw || ch !== dh) frame = frame.extract({ left, top, width: cw, height: ch });
+              if (p.width !== cw || p.height !== ch) frame = frame.resize({ width: p.width, height: p.height, fit: 'fill' });
+              return frame.raw().toBuffer({ resolveWithObject: true });
+            });
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(this.pipelines, plans.length) }, lane));
+        decoded = undefined; // the class's pixels go before the next class is decoded
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Encodes the oriented, cropped and scaled pixels in the spec's format; when over maxBytes, a binary
+   * search over the quality steps (sizes fall as quality falls), then 15 % smaller per round.
+   */
+  private async encodeToFit(first: Frame, spec: ImageFitSpec): Promise<FittedImage> {
+    const sharp = loadSharp();
+    let frame = first;
     for (let round = 0; round < 12; round++) {
       const { width: fw, height: fh, channels } = frame.info;
       const encode = async (quality: number, final: boolean) => {
@@ -103,16 +247,24 @@ export class SharpImageFitter implements ImageFitter {
       } else {
         const qualities = this.steps;
         if (!spec.maxBytes) return done(await encode(qualities[0]!, true));
-        // Binary search for the highest quality step that fits: sizes fall as quality falls.
-        let lo = 0;
-        let hi = qualities.length - 1;
+        // Binary search for the highest quality step that fits: sizes fall as quality falls. The two
+        // ends first: a generous limit fits at the top step (one encode, not three), and when even the
+        // lowest step is too big this round is over (one encode, not three). Same step found either way.
+        const fits = async (i: number) => (await encode(qualities[i]!, false)).data.length <= spec.maxBytes!;
         let found = -1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if ((await encode(qualities[mid]!, false)).data.length <= spec.maxBytes) {
-            found = mid;
-            hi = mid - 1;
-          } else lo = mid + 1;
+        const last = qualities.length - 1;
+        if (await fits(0)) found = 0;
+        else if (last > 0 && (await fits(last))) {
+          found = last;
+          let lo = 1;
+          let hi = last - 1;
+          while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            if (await fits(mid)) {
+              found = mid;
+              hi = mid - 1;
+            } else lo = mid + 1;
+          }
         }
         for (let i = found; i >= 0 && i < qualities.length; i++) {
           const r = await encode(qualities[i]!, true);

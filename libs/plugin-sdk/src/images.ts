@@ -37,6 +37,11 @@ export interface FittedImage {
 /** The host-side port that turns bytes into a fitted image (the reference one is SharpImageFitter). */
 export interface ImageFitter {
   fit(input: Uint8Array, spec: ImageFitSpec, focus?: FocusPoint): Promise<FittedImage>;
+  /**
+   * Optional: several outputs of one source at once (a fitter may decode the source once for all of
+   * them). Each output settles on its own, in the order asked.
+   */
+  fitMany?(input: Uint8Array, requests: Array<{ spec: ImageFitSpec; focus?: FocusPoint }>): Promise<PromiseSettledResult<FittedImage>[]>;
 }
 
 /** What a plugin sees in `ctx.images`: fitting by asset reference; the host loads the bytes. */

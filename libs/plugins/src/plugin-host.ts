@@ -216,11 +216,14 @@ export class PluginHost {
     });
   }
 
-  /** Fits every asset a rendition asks for (sharp), e.g. ahead of a preview or a publish. */
+  /**
+   * Fits every asset a rendition asks for (sharp), e.g. ahead of a preview or a publish. The fits are
+   * asked at once, so renditions prepared together (one manuscript for several platforms) share each
+   * source's decode; the fitter bounds how many run.
+   */
   async prepareAssets(rendition: Rendition<unknown>, source: AssetSource): Promise<Map<string, FittedImage>> {
-    const out = new Map<string, FittedImage>();
-    for (const a of rendition.assets) out.set(a.key, await this.fitCached(a.ref, a.spec, source));
-    return out;
+    const fitted = await Promise.all(rendition.assets.map((a) => this.fitCached(a.ref, a.spec, source)));
+    return new Map(rendition.assets.map((a, i) => [a.key, fitted[i]!]));
   }
 
   /**
@@ -231,15 +234,21 @@ export class PluginHost {
   private readonly fits = new Map<string, { promise: Promise<FittedImage>; bytes: number }>();
   private fitBytes = 0;
   private static readonly FIT_CACHE_BYTES = 256 * 1024 * 1024;
+  /**
+   * Fits asked in the same turn of the event loop, by asset: they go to the fitter together, so the
+   * source is read once and (with a fitter that can) decoded once for all of them.
+   */
+  private readonly fitBatches = new Map<
+    string,
+    { source: AssetSource; asks: Array<{ spec: ImageFitSpec; resolve: (f: FittedImage) => void; reject: (e: unknown) => void }> }
+  >();
 
   private fitCached(ref: string, spec: ImageFitSpec, source: AssetSource): Promise<FittedImage> {
     const key = `${ref}\u0000${JSON.stringify(spec)}`;
     const hit = this.fits.get(key);
     if (hit) return hit.promise;
     const entry = { promise: Promise.resolve(null as unknown as FittedImage), bytes: 0 };
-    entry.promise = (async () => {
-      const src = await source(ref);
-      const fitted = await this.deps.fitter.fit(src.bytes, spec, spec.focus ?? src.focus);
+    entry.promise = this.fitBatched(ref, spec, source).then((fitted) => {
       entry.bytes = fitted.bytes.length;
       this.fitBytes += entry.bytes;
       for (const [k, e] of this.fits) {
@@ -249,13 +258,50 @@ export class PluginHost {
         this.fitBytes -= e.bytes;
       }
       return fitted;
-    })();
+    });
     // A failed fit is not remembered: the next call tries again.
     entry.promise.catch(() => {
       if (this.fits.get(key) === entry) this.fits.delete(key);
     });
     this.fits.set(key, entry);
     return entry.promise;
+  }
+
+  private fitBatched(ref: string, spec: ImageFitSpec, source: AssetSource): Promise<FittedImage> {
+    return new Promise<FittedImage>((resolve, reject) => {
+      const open = this.fitBatches.get(ref);
+      if (open) {
+        open.asks.push({ spec, resolve, reject });
+        return;
+      }
+      const batch = { source, asks: [{ spec, resolve, reject }] };
+      this.fitBatches.set(ref, batch);
+      setImmediate(() => {
+        this.fitBatches.delete(ref);
+        void this.runFitBatch(ref, batch);
+      });
+    });
+  }
+
+  private async runFitBatch(
+    ref: string,
+    batch: { source: AssetSource; asks: Array<{ spec: ImageFitSpec; resolve: (f: FittedImage) => void; reject: (e: unknown) => void }> },
+  ): Promise<void> {
+    try {
+      const src = await batch.source(ref);
+      const fitter = this.deps.fitter;
+      const requests = batch.asks.map((a) => ({ spec: a.spec, focus: a.spec.focus ?? src.focus }));
+      const results = fitter.fitMany
+        ? await fitter.fitMany(src.bytes, requests)
+        : await Promise.allSettled(requests.map((r) => fitter.fit(src.bytes, r.spec, r.focus)));
+      batch.asks.forEach((a, i) => {
+        const r = results[i];
+        if (r?.status === 'fulfilled') a.resolve(r.value);
+        else a.reject(r ? r.reason : new Error(`图片处理未返回结果 / no fit result for ${ref}`));
+      });
+    } catch (e) {
+      for (const a of batch.asks) a.reject(e);
+    }
   }
 
   async account(accountId: string): Promise<HostAccount> {
