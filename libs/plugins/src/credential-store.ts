@@ -17,7 +17,14 @@ export interface OpenedCredentials {
  * Reads and writes sealed credentials. Plaintext exists only in the return value of `open`, which
  * the plugin host passes into one call; nothing here logs or returns it elsewhere.
  */
+/** How long the app credentials webhooks are verified with are kept unsealed in memory. */
+const WEBHOOK_APP_TTL_MS = 60_000;
+/** A refused push reads them again, but not more often than this. */
+const WEBHOOK_APP_RELOAD_MS = 5_000;
+
 export class CredentialStore {
+  private readonly webhookApps = new Map<string, { at: number; credentials: Record<string, string> }>();
+
   constructor(
     private readonly ds: DataSource,
     private readonly vault: CredentialVault,
@@ -90,7 +97,26 @@ export class CredentialStore {
     return row ? toStrings(this.vault.open(`app:${platform}`, sealedOf(row))) : {};
   }
 
+  /**
+   * The app credentials a webhook is verified with, read and unsealed at most once per
+   * WEBHOOK_APP_TTL_MS (a push must not cost a query and a decryption). `fresh` says whether they were
+   * read now: a push refused with a cached copy is verified again with a fresh one (PluginHost), so a
+   * secret changed by another process costs no push. Saving app credentials here drops the copy at once.
+   */
+  async webhookAppCredentials(platform: string, opts: { reload?: boolean } = {}): Promise<{ credentials: Record<string, string>; fresh: boolean }> {
+    const now = Date.now();
+    const hit = this.webhookApps.get(platform);
+    if (hit && !opts.reload && now - hit.at < WEBHOOK_APP_TTL_MS) return { credentials: hit.credentials, fresh: false };
+    // A reload asked for by a refused push happens at most every WEBHOOK_APP_RELOAD_MS (a flood of bad
+    // signatures must not turn into a flood of queries).
+    if (hit && opts.reload && now - hit.at < WEBHOOK_APP_RELOAD_MS) return { credentials: hit.credentials, fresh: false };
+    const credentials = await this.appCredentials(platform);
+    this.webhookApps.set(platform, { at: now, credentials });
+    return { credentials, fresh: true };
+  }
+
   async saveAppCredentials(platform: string, credentials: Record<string, string>): Promise<void> {
+    this.webhookApps.delete(platform);
     const sealed = this.vault.seal(`app:${platform}`, credentials);
     const repo = this.ds.getRepository(PlatformAppCredential);
     if (await repo.exists({ where: { platform } })) {
@@ -103,6 +129,7 @@ export class CredentialStore {
     } else {
       await repo.insert({ platform, ...sealed, version: 1 });
     }
+    this.webhookApps.delete(platform);
   }
 
   /**
