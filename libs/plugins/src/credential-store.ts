@@ -103,7 +103,10 @@ export class CredentialStore {
    * read now: a push refused with a cached copy is verified again with a fresh one (PluginHost), so a
    * secret changed by another process costs no push. Saving app credentials here drops the copy at once.
    */
-  async webhookAppCredentials(platform: string, opts: { reload?: boolean } = {}): Promise<{ credentials: Record<string, string>; fresh: boolean }> {
+  async webhookAppCredentials(
+    platform: string,
+    opts: { reload?: boolean } = {},
+  ): Promise<{ credentials: Record<string, string>; fresh: boolean }> {
     const now = Date.now();
     const hit = this.webhookApps.get(platform);
     if (hit && !opts.reload && now - hit.at < WEBHOOK_APP_TTL_MS) return { credentials: hit.credentials, fresh: false };
