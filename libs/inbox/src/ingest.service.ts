@@ -86,14 +86,14 @@ interface UnitEntry {
  * the next new thread: an editor who has left can be handed one for at most this long (and it can be
  * reassigned).
  */
-const UNIT_TTL_MS = 30_000;
+const UNIT_TTL_MS = 2 * 60_000;
 /**
- * How long an account a push names is trusted (id, unit, platform, name) without reading it again. A
- * write to an account in this process drops the cache at once (AccountChanges); another process's is
- * seen within this time. The thread's unitPath never comes from this copy: the UnitPathSubscriber derives
- * it from unitId at the insert, under the unit's share lock, so a unit move is never undone by it.
+ * How long the account a push names (which of our accounts a platform id is) is trusted without looking
+ * it up again. A write to an account in this process drops the cache at once (AccountChanges); another
+ * process's is seen within this time. The unit and name the thread gets never come from this copy: the
+ * batch reads them with its dedupe query, inside its transaction, so a unit move is never undone by it.
  */
-const ACCOUNT_TTL_MS = 60_000;
+const ACCOUNT_TTL_MS = 5 * 60_000;
 /** A push naming no account of ours is looked up again at most this often (a flood of them costs nothing). */
 const UNKNOWN_ACCOUNT_TTL_MS = 10_000;
 /** Account columns the cached copy depends on: writes of other columns (lastPostAt, …) keep it. */
@@ -324,15 +324,32 @@ export class IngestService {
     const newThreads: InboxThread[] = [];
     const newItems: InboxItem[] = [];
     const patches = new Map<string, { thread: InboxThread; patch: Partial<InboxThread> }>();
-    for (const { account, items } of groups) {
+    for (const group of groups) {
+      const { items } = group;
+      let account = group.account;
       const have = new Set<string>();
       for (const ids of chunks([...new Set(items.map((x) => x.platformItemId))], LOOKUP_CHUNK)) {
-        const rows = await m.find(InboxItem, {
-          where: { accountId: account.id, platformItemId: In(ids) },
-          select: { platformItemId: true },
-        });
-        for (const r of rows) have.add(r.platformItemId);
+        // The items already stored, and the account's unit and name as they are now, in one statement:
+        // the caller's copy may be a cached one (a push), and a unit move must not be undone by it.
+        const rows = await m
+          .createQueryBuilder(Account, 'a')
+          .leftJoin(InboxItem, 'i', 'i.accountId = a.id AND i.platformItemId IN (:...ids)', { ids })
+          .select('a.unitId', 'unitId')
+          .addSelect('a.unitPath', 'unitPath')
+          .addSelect('a.name', 'name')
+          .addSelect('i.platformItemId', 'itemId')
+          .where('a.id = :id', { id: account.id })
+          .getRawMany<{ unitId: string; unitPath: string; name: string; itemId: string | null }>();
+        const now0 = rows[0];
+        if (now0 && (now0.unitId !== account.unitId || now0.unitPath !== account.unitPath || now0.name !== account.name))
+          account = Object.assign(Object.create(Object.getPrototypeOf(account) as object) as Account, account, {
+            unitId: now0.unitId,
+            unitPath: now0.unitPath,
+            name: now0.name,
+          });
+        for (const r of rows) if (r.itemId) have.add(r.itemId);
       }
+      group.account = account;
       const fresh = items.filter((x) => !have.has(x.platformItemId));
       const threads = new Map<string, InboxThread>();
       for (const keys of chunks([...new Set(fresh.map((x) => x.threadKey))], LOOKUP_CHUNK)) {
