@@ -492,9 +492,7 @@ export function definePlugin<P>(plugin: Plugin<P>): Plugin<P> {
   }
   const commentRules = manifest.interaction?.comments;
   if (commentRules?.accountComments && typeof plugin.fetchAccountComments !== 'function')
-    problems.push(
-      'interaction.comments.accountComments 为 true 但缺少 / accountComments declared but fetchAccountComments() missing',
-    );
+    problems.push('interaction.comments.accountComments 为 true 但缺少 / accountComments declared but fetchAccountComments() missing');
   if (commentRules?.canHide && typeof plugin.hideComment !== 'function')
     problems.push('interaction.comments.canHide 为 true 但缺少 / canHide declared but hideComment() missing');
   if (commentRules?.canDelete && typeof plugin.deleteComment !== 'function')
