@@ -12,6 +12,7 @@ import {
   InboxItem,
   InboxListing,
   InboxModeration,
+  InboxAccountPoll,
   InboxPoll,
   InboxReply,
   InboxThread,
@@ -151,7 +152,7 @@ for (const driver of testDrivers()) {
       assert.equal((await sw.sim.replies('wechat', { account: wx.simId, kind: 'message' })).length, 1, 'nothing more reached the citizen');
     });
 
-    it('polls a Weibo post’s comments, assigns the citizen’s comment and answers it under the comment', async () => {
+    it('polls a Weibo account’s comments through comments/to_me (one call for all its weibos), assigns the citizen’s comment and answers it under the comment', async () => {
       const wb = sims.get('weibo')!;
       const post = await sw.sim.nativePost('weibo', { account: wb.simId, text: '县政务服务中心延时服务今起实施。' });
       const listed = await hub.app.get(PluginHost).listPosts(wb.accountId);
@@ -163,6 +164,15 @@ for (const driver of testDrivers()) {
       await advance(16 * 60_000);
       const swept = await polling.handlePollSweep();
       assert.ok(swept.polled >= 1, JSON.stringify(swept));
+      // Weibo lists the comments on all the account's weibos (comments/to_me): one row and one call per
+      // account; the post's own row only records the post.
+      const accountPoll = await hub.ds.getRepository(InboxAccountPoll).findOneByOrFail({ accountId: wb.accountId });
+      assert.equal(accountPoll.calls, 1, JSON.stringify(accountPoll));
+      assert.ok(accountPoll.mark, 'a finished read keeps its mark for the next since_id');
+      assert.equal(accountPoll.lastError, null);
+      const postRow = await hub.ds.getRepository(InboxPoll).findOneByOrFail({ accountId: wb.accountId, postRemoteId: remote.remoteId });
+      assert.equal(postRow.nextDueAt, null, 'the post is read through its account');
+      assert.equal(postRow.calls, 0);
       const mine = await threads('ip.ed', '&platform=weibo');
       assert.equal(mine.total, 1, JSON.stringify(mine));
       const t = mine.items[0];
@@ -183,6 +193,19 @@ for (const driver of testDrivers()) {
       const again = await detail('ip.ed', t.id);
       assert.equal(again.state, 'replied');
       assert.equal((await threads('ip.ed', '&platform=weibo')).total, 1);
+      // A second weibo: its comment comes in the same one call per poll, as a thread of its own post.
+      const post2 = await sw.sim.nativePost('weibo', { account: wb.simId, text: '县图书馆周末开放时间调整。' });
+      const remote2 = (await hub.app.get(PluginHost).listPosts(wb.accountId)).posts.find((p) => p.text.includes('图书馆'))!;
+      assert.equal(await polling.watch(wb.accountId, 'weibo', remote2.remoteId, new Date(remote2.publishedAt)), true);
+      await sw.sim.addComment('weibo', post2.id, '周日晚上开到几点？', '网友小周', { authorId: '7000003' });
+      const before = (await hub.ds.getRepository(InboxAccountPoll).findOneByOrFail({ accountId: wb.accountId })).calls;
+      await advance(16 * 60_000);
+      await polling.handlePollSweep();
+      const after = await hub.ds.getRepository(InboxAccountPoll).findOneByOrFail({ accountId: wb.accountId });
+      assert.equal(after.calls, before + 1, 'two watched weibos, one call');
+      const both = await threads('ip.ed', '&platform=weibo');
+      assert.equal(both.total, 2, JSON.stringify(both));
+      assert.ok(both.items.some((x: { postRemoteId: string }) => x.postRemoteId === remote2.remoteId));
     });
 
     it('raises a duty alert at once for a sensitive comment', async () => {

@@ -23,6 +23,7 @@ import {
   InboxUnitSetting,
   InboxModeration,
   InboxListing,
+  InboxAccountPoll,
 } from '../../inbox/src/entities';
 import { ActivityDay, MonitoredAccount, RuleState } from '../../monitoring/src/entities';
 import { DutyNotice, DutyOverride, DutyPage, DutySchedule } from '../../duty/src/entities';
@@ -102,6 +103,7 @@ export const ALL_ENTITIES = [
   InboxUnitSetting,
   InboxModeration,
   InboxListing,
+  InboxAccountPoll,
   ActivityDay,
   MonitoredAccount,
   RuleState,

@@ -35,11 +35,22 @@ export type InboxSettingsPatch = Partial<Omit<InboxSettings, 'unitId'>>;
 
 @Injectable()
 export class InboxSettingsService {
+  private readonly listeners: ((unitId: string) => void)[] = [];
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** The unit's settings, or the defaults when it has none. */
-  async forUnit(unitId: string, m: EntityManager = this.ds.manager): Promise<InboxSettings & { lastAssigneeId: string | null }> {
-    const row = await m.findOneBy(InboxUnitSetting, { unitId });
+  /** Calls `fn` with the unit whose settings this process has just changed (the ingest's cache listens). */
+  onChange(fn: (unitId: string) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** The unit's settings, or the defaults when it has none; `row` when the caller has already read it. */
+  async forUnit(
+    unitId: string,
+    m: EntityManager = this.ds.manager,
+    row?: InboxUnitSetting | null,
+  ): Promise<InboxSettings & { lastAssigneeId: string | null }> {
+    if (row === undefined) row = await m.findOneBy(InboxUnitSetting, { unitId });
     if (!row) return { unitId, ...DEFAULT_INBOX_SETTINGS, lastAssigneeId: null };
     return {
       unitId,
@@ -89,6 +100,7 @@ export class InboxSettingsService {
       }
     }
     await this.ds.getRepository(InboxUnitSetting).save({ ...after, unitPath: unit.path, lastAssigneeId });
+    for (const fn of this.listeners) fn(unitId);
     return { before, after, unitPath: unit.path };
   }
 

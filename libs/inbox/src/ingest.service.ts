@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, In, InsertEvent, RemoveEvent, UpdateEvent } from 'typeorm';
 import { addWorkingMinutes, Clock, newId, WorkingHours, workingMinutesBetween } from '@tongfa/core';
 import { Account } from '@tongfa/accounts';
 import { AlertsService, DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
-import { Role } from '@tongfa/identity';
+import { Role, RoleAssignment, User } from '@tongfa/identity';
 import { InboxItem, InboxThread, InboxUnitSetting, ItemDirection, ItemKind, ThreadKind } from './entities';
 import { InboxSettingsService } from './inbox-settings.service';
 import { InboundMessage, InboxPlatformPort, PostComment } from './platform-port';
@@ -57,14 +57,47 @@ function isUniqueViolation(e: unknown): boolean {
 
 type UnitSettings = Awaited<ReturnType<InboxSettingsService['forUnit']>>;
 
-/** What one batch learnt of each unit, read once per batch: settings, staff, and the moving round-robin turn. */
+/** What one batch knows of each unit: settings, staff, and the moving round-robin turn. */
 interface UnitCache {
   settings: UnitSettings;
   staff: string[];
   editors: string[];
   turn: string | null;
   turned: boolean;
+  /** The process-wide entry this batch's view was taken from (its turn moves on after the commit). */
+  base: UnitEntry;
 }
+
+/** A unit's settings and staff as this process last read them (see UNIT_TTL_MS). */
+interface UnitEntry {
+  at: number;
+  settings: UnitSettings;
+  staff: string[];
+  editors: string[];
+  turn: string | null;
+  /** Whether the unit has an inbox_unit_setting row (the turn is then one UPDATE). */
+  hasRow: boolean;
+}
+
+/**
+ * How long a unit's settings and staff are trusted without reading them again. A settings change made
+ * through InboxSettingsService, or a grant, withdrawal or user change written by this process, drops the
+ * entry at once; one made by another process is seen within this time, which only decides who is given
+ * the next new thread: an editor who has left can be handed one for at most this long (and it can be
+ * reassigned).
+ */
+const UNIT_TTL_MS = 2 * 60_000;
+/**
+ * How long the account a push names (which of our accounts a platform id is) is trusted without looking
+ * it up again. A write to an account in this process drops the cache at once (AccountChanges); another
+ * process's is seen within this time. The unit and name the thread gets never come from this copy: the
+ * batch reads them with its dedupe query, inside its transaction, so a unit move is never undone by it.
+ */
+const ACCOUNT_TTL_MS = 5 * 60_000;
+/** A push naming no account of ours is looked up again at most this often (a flood of them costs nothing). */
+const UNKNOWN_ACCOUNT_TTL_MS = 10_000;
+/** Account columns the cached copy depends on: writes of other columns (lastPostAt, …) keep it. */
+const ACCOUNT_KEYS = new Set(['id', 'unitId', 'unitPath', 'platform', 'platformAccountId', 'name', 'status']);
 
 /** One account's items of a batch. */
 interface AccountBatch {
@@ -94,6 +127,10 @@ export class IngestService {
   private readonly logger = new Logger('InboxIngest');
   /** The embedded mode's queue of batches (see ingestBatch). */
   private embeddedTurn: Promise<unknown> = Promise.resolve();
+  /** Accounts by (platform, pushed id): a push costs no account query while fresh (ACCOUNT_TTL_MS). */
+  private readonly pushedAccounts = new Map<string, { at: number; account: Account | null }>();
+  /** Units' settings and staff (UNIT_TTL_MS). */
+  private readonly units = new Map<string, UnitEntry>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -102,18 +139,48 @@ export class IngestService {
     private readonly alerts: AlertsService,
     private readonly detector: SensitiveTextDetector,
     private readonly port: InboxPlatformPort,
-  ) {}
+  ) {
+    // Writes to accounts in this process drop the cached copies at once.
+    ds.subscribers.push(new AccountChanges(() => this.pushedAccounts.clear()));
+    settings.onChange((unitId) => this.units.delete(unitId));
+    // So do grants, withdrawals and user changes to the staff (rare beside pushes: all units are read again).
+    ds.subscribers.push(new StaffChanges(() => this.units.clear()));
+  }
+
+  /** Our accounts the pushes name, from the cache while fresh, else one lookup each (and one load). */
+  private async pushedAccountsOf(platform: string, pushedIds: readonly string[]): Promise<Map<string, Account | null>> {
+    const now = Date.now();
+    const out = new Map<string, Account | null>();
+    const missing: string[] = [];
+    for (const id of new Set(pushedIds)) {
+      const hit = this.pushedAccounts.get(`${platform}\u0000${id}`);
+      const ttl = hit?.account ? ACCOUNT_TTL_MS : UNKNOWN_ACCOUNT_TTL_MS;
+      if (hit && now - hit.at < ttl) out.set(id, hit.account);
+      else missing.push(id);
+    }
+    if (!missing.length) return out;
+    const resolved = new Map<string, string | null>();
+    for (const id of missing) resolved.set(id, await this.port.resolveAccount(platform, id));
+    const ids = [...new Set([...resolved.values()].filter((x): x is string => !!x))];
+    const accounts = new Map((ids.length ? await this.ds.getRepository(Account).findBy({ id: In(ids) }) : []).map((a) => [a.id, a]));
+    for (const id of missing) {
+      const account = accounts.get(resolved.get(id) ?? '') ?? null;
+      out.set(id, account);
+      this.pushedAccounts.set(`${platform}\u0000${id}`, { at: now, account });
+    }
+    return out;
+  }
 
   /** Messages a plugin accepted from a webhook push; unknown accounts are logged and skipped. */
   async ingestMessages(platform: string, messages: readonly InboundMessage[]): Promise<IngestOutcome> {
     const window = this.port.interaction(platform)?.messages?.replyWindowHours;
-    const resolved = new Map<string, string | null>();
-    for (const id of new Set(messages.map((m) => m.platformAccountId))) resolved.set(id, await this.port.resolveAccount(platform, id));
-    const ids = [...new Set([...resolved.values()].filter((x): x is string => !!x))];
-    const accounts = new Map((ids.length ? await this.ds.getRepository(Account).findBy({ id: In(ids) }) : []).map((a) => [a.id, a]));
+    const accounts = await this.pushedAccountsOf(
+      platform,
+      messages.map((m) => m.platformAccountId),
+    );
     const groups = new Map<string, AccountBatch>();
     for (const msg of messages) {
-      const account = accounts.get(resolved.get(msg.platformAccountId) ?? '');
+      const account = accounts.get(msg.platformAccountId);
       if (!account) {
         this.logger.warn(`${platform} push for unknown account ${msg.platformAccountId}: skipped`);
         continue;
@@ -257,15 +324,32 @@ export class IngestService {
     const newThreads: InboxThread[] = [];
     const newItems: InboxItem[] = [];
     const patches = new Map<string, { thread: InboxThread; patch: Partial<InboxThread> }>();
-    for (const { account, items } of groups) {
+    for (const group of groups) {
+      const { items } = group;
+      let account = group.account;
       const have = new Set<string>();
       for (const ids of chunks([...new Set(items.map((x) => x.platformItemId))], LOOKUP_CHUNK)) {
-        const rows = await m.find(InboxItem, {
-          where: { accountId: account.id, platformItemId: In(ids) },
-          select: { platformItemId: true },
-        });
-        for (const r of rows) have.add(r.platformItemId);
+        // The items already stored, and the account's unit and name as they are now, in one statement:
+        // the caller's copy may be a cached one (a push), and a unit move must not be undone by it.
+        const rows = await m
+          .createQueryBuilder(Account, 'a')
+          .leftJoin(InboxItem, 'i', 'i.accountId = a.id AND i.platformItemId IN (:...ids)', { ids })
+          .select('a.unitId', 'unitId')
+          .addSelect('a.unitPath', 'unitPath')
+          .addSelect('a.name', 'name')
+          .addSelect('i.platformItemId', 'itemId')
+          .where('a.id = :id', { id: account.id })
+          .getRawMany<{ unitId: string; unitPath: string; name: string; itemId: string | null }>();
+        const now0 = rows[0];
+        if (now0 && (now0.unitId !== account.unitId || now0.unitPath !== account.unitPath || now0.name !== account.name))
+          account = Object.assign(Object.create(Object.getPrototypeOf(account) as object) as Account, account, {
+            unitId: now0.unitId,
+            unitPath: now0.unitPath,
+            name: now0.name,
+          });
+        for (const r of rows) if (r.itemId) have.add(r.itemId);
       }
+      group.account = account;
       const fresh = items.filter((x) => !have.has(x.platformItemId));
       const threads = new Map<string, InboxThread>();
       for (const keys of chunks([...new Set(fresh.map((x) => x.threadKey))], LOOKUP_CHUNK)) {
@@ -322,14 +406,21 @@ export class IngestService {
   private async unit(m: EntityManager, cache: Map<string, UnitCache>, unitId: string): Promise<UnitCache> {
     const hit = cache.get(unitId);
     if (hit) return hit;
-    const settings = await this.settings.forUnit(unitId, m);
-    const u: UnitCache = {
-      settings,
-      staff: settings.ownerUserId ? await unitStaff(m, unitId) : [],
-      editors: await unitStaff(m, unitId, [Role.Editor]),
-      turn: settings.lastAssigneeId,
-      turned: false,
-    };
+    let base = this.units.get(unitId);
+    if (!base || Date.now() - base.at >= UNIT_TTL_MS) {
+      const row = await m.findOneBy(InboxUnitSetting, { unitId });
+      const settings = await this.settings.forUnit(unitId, m, row);
+      base = {
+        at: Date.now(),
+        settings,
+        staff: settings.ownerUserId ? await unitStaff(m, unitId) : [],
+        editors: await unitStaff(m, unitId, [Role.Editor]),
+        turn: settings.lastAssigneeId,
+        hasRow: !!row,
+      };
+      this.units.set(unitId, base);
+    }
+    const u: UnitCache = { settings: base.settings, staff: base.staff, editors: base.editors, turn: base.turn, turned: false, base };
     cache.set(unitId, u);
     return u;
   }
@@ -386,19 +477,20 @@ export class IngestService {
    * give two threads to the same editor: harmless, the turn moves on.
    */
   private async moveTurn(m: EntityManager, unitId: string, groups: AccountBatch[], u: UnitCache): Promise<void> {
-    const row = await m.findOneBy(InboxUnitSetting, { unitId });
-    if (row) await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn });
-    else {
-      const unitPath = groups.find((g) => g.account.unitId === unitId)!.account.unitPath;
-      const { unitId: _, lastAssigneeId: __, ...defaults } = u.settings;
-      try {
-        await m.insert(InboxUnitSetting, { ...defaults, unitId, unitPath, lastAssigneeId: u.turn });
-      } catch (e) {
-        // Created meanwhile by a concurrent batch (the primary key is the unit): move its cursor instead.
-        if (!isUniqueViolation(e)) throw e;
-        await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn });
-      }
+    u.base.turn = u.turn;
+    // One UPDATE when the unit has its row (0 affected: gone meanwhile, or a driver counting only changed
+    // rows and the cursor already there: the insert below then settles it).
+    if (u.base.hasRow && (await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn })).affected) return;
+    const unitPath = groups.find((g) => g.account.unitId === unitId)!.account.unitPath;
+    const { unitId: _, lastAssigneeId: __, ...defaults } = u.settings;
+    try {
+      await m.insert(InboxUnitSetting, { ...defaults, unitId, unitPath, lastAssigneeId: u.turn });
+    } catch (e) {
+      // Created meanwhile by a concurrent batch (the primary key is the unit): move its cursor instead.
+      if (!isUniqueViolation(e)) throw e;
+      await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn });
     }
+    u.base.hasRow = true;
   }
 
   /**
@@ -496,3 +588,47 @@ function tally(out: IngestOutcome, r: { duplicate: boolean; threadId: string | n
   else out.stored++;
   if (r.threadId && !out.threads.includes(r.threadId)) out.threads.push(r.threadId);
 }
+
+/**
+ * Drops IngestService's cached accounts when this process writes an account's identity (unit, platform
+ * id, name, status); other columns (lastPostAt on every publish, …) leave the cache alone.
+ */
+class AccountChanges implements EntitySubscriberInterface<Account> {
+  constructor(private readonly drop: () => void) {}
+
+  listenTo(): typeof Account {
+    return Account;
+  }
+
+  afterInsert(_event: InsertEvent<Account>): void {
+    this.drop();
+  }
+
+  afterUpdate(event: UpdateEvent<Account>): void {
+    const changed = event.entity ? Object.keys(event.entity) : null;
+    if (!changed || changed.some((k) => ACCOUNT_KEYS.has(k))) this.drop();
+  }
+
+  afterRemove(_event: RemoveEvent<Account>): void {
+    this.drop();
+  }
+}
+
+/** Drops IngestService's cached unit staff when this process writes a role assignment or a user. */
+class StaffChanges implements EntitySubscriberInterface {
+  constructor(private readonly drop: () => void) {}
+
+  afterInsert(event: InsertEvent<unknown>): void {
+    if (isStaffTable(event.metadata.target)) this.drop();
+  }
+
+  afterUpdate(event: UpdateEvent<unknown>): void {
+    if (isStaffTable(event.metadata.target)) this.drop();
+  }
+
+  afterRemove(event: RemoveEvent<unknown>): void {
+    if (isStaffTable(event.metadata.target)) this.drop();
+  }
+}
+
+const isStaffTable = (target: unknown) => target === RoleAssignment || target === User;

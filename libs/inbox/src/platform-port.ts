@@ -13,6 +13,8 @@ export interface InteractionManifest {
     canHide: boolean;
     canDelete: boolean;
     replyMaxChars: number;
+    /** The plugin reads the comments on all the account's posts in one call: polled per account. */
+    accountComments?: boolean;
   };
   messages?: { replyWindowHours: number; replyMaxChars: number };
   /** The manifest's rate limits (the per-app bucket is shared by all the platform's accounts): the poll budget's inputs. */
@@ -38,6 +40,15 @@ export abstract class InboxPlatformPort {
     postRemoteId: string,
     params?: { cursor?: string; since?: number; limit?: number },
   ): Promise<{ items: PostComment[]; nextCursor?: string }>;
+
+  /**
+   * One page of the comments on all the account's posts, newest first (one platform call), where the
+   * plugin declares `accountComments`: `mark` on a read's first page, `after` the last finished read's.
+   */
+  abstract fetchAccountComments(
+    accountId: string,
+    params: { after?: string; cursor?: string; since?: number; limit?: number },
+  ): Promise<{ items: Array<PostComment & { postRemoteId: string }>; nextCursor?: string; mark?: string }>;
 
   abstract replyComment(
     accountId: string,

@@ -46,6 +46,9 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
               canHide: c.canHide,
               canDelete: c.canDelete,
               replyMaxChars: c.replyMaxChars,
+              ...(c.accountComments && typeof this.registry.get(platform)?.plugin.fetchAccountComments === 'function'
+                ? { accountComments: true }
+                : {}),
             },
           }
         : {}),
@@ -59,6 +62,13 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
     params?: { cursor?: string; since?: number; limit?: number },
   ): Promise<{ items: PostComment[]; nextCursor?: string }> {
     return this.host.fetchComments(accountId, postRemoteId, params);
+  }
+
+  fetchAccountComments(
+    accountId: string,
+    params: { after?: string; cursor?: string; since?: number; limit?: number },
+  ): Promise<{ items: Array<PostComment & { postRemoteId: string }>; nextCursor?: string; mark?: string }> {
+    return this.host.fetchAccountComments(accountId, params);
   }
 
   replyComment(accountId: string, postRemoteId: string, commentId: string, text: string, idempotencyKey: string): Promise<{ id: string }> {

@@ -19,8 +19,9 @@ import { nextLocalMidnight, nextPollAt } from './poll-schedule';
  * (Weibo: 66 calls per post against 15 a day), every interval is stretched just enough to fit, so the
  * budget lasts the day instead of running out in the morning. A counter per account and day
  * (conditional increment) is the hard cap behind it: a poll that meets a spent budget waits for the reset.
- * Not done yet: where a platform lists comments per account (Weibo comments/to_me) one call could read
- * all recent posts at once; the SDK's comments capability reads per post today.
+ * Where a platform lists the comments on all of an account's posts in one call (Weibo comments/to_me,
+ * `accountComments`), the same budget and stretch apply to the account's one schedule, paced by its
+ * youngest post (polling.service.ts pollAccount).
  */
 export const INBOX_QUOTA_SHARE = 0.5;
 /** Share of the app-wide rate limit the inbox may spend on polling (the rest is publishing's). */

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
+import { DataSource, In, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import { Clock, localDate, newId } from '@tongfa/core';
 import { Account, AccountStatus } from '@tongfa/accounts';
 import { JobHandler } from '@tongfa/jobs';
 import { isPluginError } from '@tongfa/plugin-sdk';
 import { PublicationTarget } from '@tongfa/publishing';
-import { InboxListing, InboxPoll, InboxPollBudget } from './entities';
+import { InboxAccountPoll, InboxListing, InboxPoll, InboxPollBudget } from './entities';
 import { IngestService } from './ingest.service';
-import { InboxPlatformPort } from './platform-port';
+import { InboxPlatformPort, PostComment } from './platform-port';
 import { nextLocalMidnight, nextPollAt } from './poll-schedule';
 import { dailyPollBudget, pollStretch } from './poll-budget';
 
@@ -23,6 +23,9 @@ const BATCH = 200;
  * inbox_poll row (found by the discovery sweep, so the publishing context does not know the
  * inbox); the poll sweep reads due rows one platform call each, within the account's daily budget
  * (poll-budget.ts: a share of the account's and the app's quotas; the schedule stretched to fit it).
+ * Where the plugin reads the comments on all the account's posts in one call (`accountComments`, Weibo
+ * comments/to_me), the post rows only record the posts and one inbox_account_poll row per account is
+ * polled instead, at the pace of its youngest post: one call serves every post.
  */
 /** Share of an account's daily post-list quota the inbox may spend (campaign detection lists too). */
 export const INBOX_LISTING_SHARE = 0.25;
@@ -68,6 +71,8 @@ export class PollingService {
   async watch(accountId: string, platform: string, postRemoteId: string, postedAt: Date): Promise<boolean> {
     const next = nextPollAt(postedAt.getTime(), this.clock.now().getTime());
     if (next === null) return false;
+    // Read through the account's row: the post's own row only records it (its age sets the account's pace).
+    const perAccount = !!this.port.interaction(platform)?.comments?.accountComments;
     try {
       await this.ds.getRepository(InboxPoll).insert({
         id: newId(),
@@ -75,12 +80,13 @@ export class PollingService {
         platform,
         postRemoteId,
         postedAt,
-        nextDueAt: new Date(next),
+        nextDueAt: perAccount ? null : new Date(next),
         lastPolledAt: null,
         seenUntil: null,
         calls: 0,
         lastError: null,
       });
+      if (perAccount) await this.accountDue(accountId, platform, new Date(next));
       return true;
     } catch (e) {
       // The unique (account, post) key: another process watched it first.
@@ -222,7 +228,157 @@ export class PollingService {
       if (await this.pollOne(account, p, ctx)) polled++;
       else deferred++;
     }
-    return { discovered, polled, deferred };
+    const byAccount = await this.sweepAccounts(now);
+    return { discovered, polled: polled + byAccount.polled, deferred: deferred + byAccount.deferred };
+  }
+
+  /**
+   * Makes the account's row due by `at` at the latest (a post entering the window, a post row of an
+   * account now read per account). The conditional UPDATE only brings a due time forward.
+   */
+  private async accountDue(accountId: string, platform: string, at: Date): Promise<void> {
+    const repo = this.ds.getRepository(InboxAccountPoll);
+    try {
+      await repo.insert({
+        accountId,
+        platform,
+        mark: null,
+        readCursor: null,
+        readMark: null,
+        nextDueAt: at,
+        lastPolledAt: null,
+        calls: 0,
+        lastError: null,
+      });
+      return;
+    } catch {
+      // The row exists (the primary key is the account): bring its due time forward below.
+    }
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ nextDueAt: at })
+      .where('accountId = :accountId AND (nextDueAt IS NULL OR nextDueAt > :at)', { accountId, at })
+      .execute();
+  }
+
+  /** Due account rows, one read each (a read may span a few pages, each a call from the budget). */
+  private async sweepAccounts(now: Date): Promise<{ polled: number; deferred: number }> {
+    const repo = this.ds.getRepository(InboxAccountPoll);
+    const due = await repo.find({ where: { nextDueAt: LessThanOrEqual(now) }, order: { nextDueAt: 'ASC' }, take: BATCH });
+    if (!due.length) return { polled: 0, deferred: 0 };
+    const ids = due.map((r) => r.accountId);
+    const accounts = new Map((await this.ds.getRepository(Account).findBy({ id: In(ids) })).map((a) => [a.id, a]));
+    // The youngest post inside the window sets each account's pace (older rows are history).
+    const newest = new Map<string, number>();
+    const posts = await this.ds.getRepository(InboxPoll).find({
+      where: { accountId: In(ids), postedAt: MoreThan(new Date(now.getTime() - 7 * DAY)) },
+      select: { accountId: true, postedAt: true },
+    });
+    for (const p of posts) newest.set(p.accountId, Math.max(newest.get(p.accountId) ?? 0, p.postedAt.getTime()));
+    const { accountsOnApp } = await this.budgetContext([]);
+    let polled = 0;
+    let deferred = 0;
+    for (const row of due) {
+      const account = accounts.get(row.accountId);
+      if (!account || !LIVE.includes(account.status)) {
+        // No call for a cancelled or suspended account (or one gone): its next post makes it due again.
+        await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: `${PAUSED} account ${account?.status ?? 'gone'}` });
+        deferred++;
+        continue;
+      }
+      if (await this.pollAccount(account, row, newest.get(row.accountId) ?? null, accountsOnApp.get(row.platform) ?? 1)) polled++;
+      else deferred++;
+    }
+    return { polled, deferred };
+  }
+
+  /**
+   * One read of the comments on all the account's posts: from the last finished read's mark (the first
+   * read goes a week back), page by page within the day's budget and MAX_PAGES_PER_POLL; a read cut short
+   * resumes from its cursor at the next poll and only a finished read moves the mark, so nothing is
+   * skipped however large a burst. Then the next due time at the pace of the youngest post.
+   */
+  async pollAccount(account: Account, row: InboxAccountPoll, newestPost: number | null, accountsOnApp: number): Promise<boolean> {
+    const now = this.clock.now();
+    const repo = this.ds.getRepository(InboxAccountPoll);
+    const i = this.port.interaction(row.platform);
+    const comments = i?.comments;
+    if (!comments?.accountComments) {
+      await repo.update({ accountId: row.accountId }, { nextDueAt: null, lastError: 'plugin lists no comments per account' });
+      return false;
+    }
+    const budget = dailyPollBudget({
+      commentQuota: comments.dailyCallsPerAccount,
+      rateLimits: i?.rateLimits ?? {
+        perApp: { tokens: Number.MAX_SAFE_INTEGER, intervalMs: 1 },
+        perAccount: { tokens: Number.MAX_SAFE_INTEGER, intervalMs: 1 },
+      },
+      accountsOnApp,
+    });
+    let spent = await this.spend(account.id, now, budget);
+    if (spent === null) {
+      await repo.update({ accountId: row.accountId }, { nextDueAt: new Date(nextLocalMidnight(now.getTime())) });
+      return false;
+    }
+    let { mark, readCursor, readMark } = row;
+    let lastError: string | null = null;
+    let retryAfter = 0;
+    let calls = 0;
+    const since = mark ? undefined : now.getTime() - 7 * DAY;
+    try {
+      for (;;) {
+        const page = await this.port.fetchAccountComments(account.id, {
+          ...(mark ? { after: mark } : {}),
+          ...(readCursor ? { cursor: readCursor } : {}),
+          ...(since !== undefined ? { since } : {}),
+        });
+        calls++;
+        if (!readCursor) readMark = page.mark ?? null;
+        const byPost = new Map<string, PostComment[]>();
+        for (const c of page.items) (byPost.get(c.postRemoteId) ?? byPost.set(c.postRemoteId, []).get(c.postRemoteId)!).push(c);
+        for (const [post, items] of byPost) await this.ingest.ingestComments(account, post, items);
+        if (!page.nextCursor) {
+          // The read is whole: the next one asks for what is newer than its first page.
+          mark = readMark ?? mark;
+          readCursor = null;
+          readMark = null;
+          break;
+        }
+        readCursor = page.nextCursor;
+        const more = calls >= MAX_PAGES_PER_POLL ? null : await this.spend(account.id, now, budget);
+        if (more === null) {
+          lastError = `more comments than ${calls} page(s) this time; the read resumes next time`;
+          break;
+        }
+        spent = more;
+      }
+    } catch (e) {
+      // The cursor still names the page that failed: the next poll asks for it again.
+      lastError = (isPluginError(e) ? e.message : String(e)).slice(0, 500);
+      retryAfter = (e as { retryAfterMs?: number }).retryAfterMs ?? 0;
+      this.logger.warn(`comments of account ${account.id}: ${lastError}`);
+    }
+    // Read at the pace of the youngest post (stretched to the budget left); stop once it is a week old.
+    let next: number | null = null;
+    if (newestPost !== null) {
+      const stretch = pollStretch([newestPost], now.getTime(), budget - spent);
+      next = nextPollAt(newestPost, now.getTime(), stretch);
+      if (next !== null && retryAfter) next = Math.max(next, now.getTime() + retryAfter);
+    }
+    await repo.update(
+      { accountId: row.accountId },
+      {
+        mark,
+        readCursor,
+        readMark,
+        nextDueAt: next === null ? null : new Date(next),
+        lastPolledAt: now,
+        calls: row.calls + Math.max(1, calls),
+        lastError,
+      },
+    );
+    return true;
   }
 
   /**
@@ -256,6 +412,12 @@ export class PollingService {
     const comments = i?.comments;
     if (!comments) {
       await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null, lastError: 'plugin lists no comments' });
+      return false;
+    }
+    if (comments.accountComments) {
+      // A post row of an account now read per account (written before the plugin could): fold it in.
+      await this.ds.getRepository(InboxPoll).update({ id: p.id }, { nextDueAt: null });
+      await this.accountDue(account.id, p.platform, now);
       return false;
     }
     const c = ctx ?? (await this.budgetContext([account.id]));

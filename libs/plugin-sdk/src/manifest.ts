@@ -207,8 +207,14 @@ export interface CommentInteraction {
   quotaSource?: string;
   /** IANA time zone whose midnight resets the daily quota (default `Asia/Shanghai`). */
   quotaResetTimeZone?: string;
-  /** Most comments one `fetchComments` call returns (the platform's page size). */
+  /** Most comments one `fetchComments` (or `fetchAccountComments`) call returns (the platform's page size). */
   maxPageSize: number;
+  /**
+   * The platform lists the comments on all the account's posts in one call (Weibo comments/to_me), so
+   * `fetchAccountComments()` is implemented and the host polls once per account, not once per post.
+   * Its calls spend `dailyCallsPerAccount` like `fetchComments` (since 0.3).
+   */
+  accountComments?: boolean;
   /** The platform lets the account hide a comment (`hideComment()` required when true). */
   canHide: boolean;
   /** The platform lets the account delete a comment (`deleteComment()` required when true). */
@@ -424,6 +430,7 @@ const interaction = z.object({
         .refine(isTimeZone, { message: 'quotaResetTimeZone 须为 IANA 时区，如 Asia/Shanghai / must be an IANA time zone' })
         .optional(),
       maxPageSize: positiveInt,
+      accountComments: z.boolean({ message: 'accountComments 须为布尔值 / accountComments must be a boolean' }).optional(),
       canHide: z.boolean({ message: 'canHide 须为布尔值 / canHide must be a boolean' }),
       canDelete: z.boolean({ message: 'canDelete 须为布尔值 / canDelete must be a boolean' }),
       replyMaxChars: positiveInt,

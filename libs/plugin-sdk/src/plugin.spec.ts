@@ -72,6 +72,21 @@ describe('definePlugin with comments and messages (0.3)', () => {
     );
   });
 
+  it('refuses accountComments without fetchAccountComments(), and accepts it with one', () => {
+    const declared = base(
+      manifest({ capabilities: ['article', 'comments'], interaction: { comments: { ...comments, accountComments: true } } }),
+    );
+    const methods = {
+      fetchComments: async () => ({ items: [] }),
+      reply: async () => ({ id: 'r' }),
+      hideComment: async () => undefined,
+      deleteComment: async () => undefined,
+    };
+    assert.throws(() => definePlugin({ ...declared, ...methods }), /accountComments 为 true 但缺少[\s\S]*fetchAccountComments\(\) missing/);
+    const p = definePlugin({ ...declared, ...methods, fetchAccountComments: async () => ({ items: [] }) });
+    assert.equal(p.manifest.interaction?.comments?.accountComments, true);
+  });
+
   it('accepts every method and freezes the interaction declaration', () => {
     const p = definePlugin({
       ...base(manifest({ capabilities: ['article', 'comments', 'messages'], interaction: { comments, messages } })),

@@ -181,6 +181,38 @@ export interface CommentPage {
   nextCursor?: string;
 }
 
+/**
+ * What `fetchAccountComments` is asked for (since 0.3): one read of the comments on ALL the account's
+ * posts, newest first, page by page. Pass the same `after` and `since` with every page of one read.
+ */
+export interface FetchAccountCommentsParams {
+  /**
+   * The `mark` of the first page of the last read the host finished: only comments made after it
+   * (Weibo `since_id`). Absent on the very first read. Opaque: only this plugin reads it.
+   */
+  after?: string;
+  /** The `nextCursor` of the previous page of this read; absent for its first page. Opaque. */
+  cursor?: string;
+  /** Only comments made at or after this time (ms since epoch), e.g. a week back on the first read. */
+  since?: number;
+  /** Most comments wanted; capped at `interaction.comments.maxPageSize`. */
+  limit?: number;
+}
+
+/** One page of the comments on all the account's posts, newest first (since 0.3). */
+export interface AccountCommentPage {
+  /** Newest first; each names its post in `postRemoteId`, the remoteId the plugin's other methods take. */
+  items: Array<PostComment & { postRemoteId: string }>;
+  /** Present while older comments (after `after`, at or after `since`) remain. */
+  nextCursor?: string;
+  /**
+   * Where the list stands, on the first page of a read (the newest comment's position). The host keeps
+   * the mark of a read's first page and passes it as `after` once every page of that read is stored; a
+   * read cut short keeps the old mark, so nothing is skipped. Absent when the page is empty.
+   */
+  mark?: string;
+}
+
 /** Options of `reply` (since 0.3). */
 export interface ReplyOptions {
   /**
@@ -360,6 +392,15 @@ export interface Plugin<P = unknown> {
    */
   fetchComments?(ctx: PluginContext, remoteId: string, params?: FetchCommentsParams): Promise<CommentPage>;
   /**
+   * The comments on all the account's posts in one list, newest first (since 0.3): Weibo's
+   * comments/to_me. Required when `interaction.comments.accountComments` is true; the host then polls
+   * once per account instead of once per post. One call makes at most one call of the platform's list
+   * (the same quota, `interaction.comments.dailyCallsPerAccount`); throws RateLimitedError when it is
+   * spent (retryAfterMs until it resets), AuthExpiredError, TransientError, PermanentError as elsewhere.
+   * Comments on other accounts' posts never appear.
+   */
+  fetchAccountComments?(ctx: PluginContext, params?: FetchAccountCommentsParams): Promise<AccountCommentPage>;
+  /**
    * Replies to a comment. Required with the `comments` capability. Send `opts.idempotencyKey` to the
    * platform where it keeps one; a lost response throws AmbiguousError and the host asks `findReply`.
    */
@@ -450,6 +491,8 @@ export function definePlugin<P>(plugin: Plugin<P>): Plugin<P> {
     }
   }
   const commentRules = manifest.interaction?.comments;
+  if (commentRules?.accountComments && typeof plugin.fetchAccountComments !== 'function')
+    problems.push('interaction.comments.accountComments 为 true 但缺少 / accountComments declared but fetchAccountComments() missing');
   if (commentRules?.canHide && typeof plugin.hideComment !== 'function')
     problems.push('interaction.comments.canHide 为 true 但缺少 / canHide declared but hideComment() missing');
   if (commentRules?.canDelete && typeof plugin.deleteComment !== 'function')

@@ -13,13 +13,17 @@ export interface OpenedCredentials {
   version: number;
 }
 
+/** How long a process keeps a platform's opened app credentials (see CredentialStore.appCache). */
+const APP_CACHE_MS = 10_000;
+/** How long the app credentials webhooks are verified with are kept unsealed in memory. */
+const WEBHOOK_APP_TTL_MS = 60_000;
+/** A refused push reads them again, but not more often than this. */
+const WEBHOOK_APP_RELOAD_MS = 5_000;
+
 /**
  * Reads and writes sealed credentials. Plaintext exists only in the return value of `open`, which
  * the plugin host passes into one call; nothing here logs or returns it elsewhere.
  */
-/** How long a process keeps a platform's opened app credentials (see CredentialStore.appCache). */
-const APP_CACHE_MS = 10_000;
-
 export class CredentialStore {
   /**
    * A platform's app credentials (app id and secret, the same for every account of the platform),
@@ -28,6 +32,7 @@ export class CredentialStore {
    * and within APP_CACHE_MS when made by another process.
    */
   private readonly appCache = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
+  private readonly webhookApps = new Map<string, { at: number; credentials: Record<string, string> }>();
 
   constructor(
     private readonly ds: DataSource,
@@ -109,10 +114,10 @@ export class CredentialStore {
     await this.ds.getRepository(AccountCredential).update({ accountId }, { refreshAt: null });
   }
 
-  async appCredentials(platform: string): Promise<Record<string, string>> {
+  async appCredentials(platform: string, opts: { fresh?: boolean } = {}): Promise<Record<string, string>> {
     const now = Date.now();
     const hit = this.appCache.get(platform);
-    if (hit && now - hit.at < APP_CACHE_MS) return { ...(await hit.value) };
+    if (hit && !opts.fresh && now - hit.at < APP_CACHE_MS) return { ...(await hit.value) };
     const value = this.ds
       .getRepository(PlatformAppCredential)
       .findOne({ where: { platform } })
@@ -123,8 +128,30 @@ export class CredentialStore {
     return { ...(await value) };
   }
 
+  /**
+   * The app credentials a webhook is verified with, read and unsealed at most once per
+   * WEBHOOK_APP_TTL_MS (a push must not cost a query and a decryption). `fresh` says whether they were
+   * read now: a push refused with a cached copy is verified again with a fresh one (PluginHost), so a
+   * secret changed by another process costs no push. Saving app credentials here drops the copy at once.
+   */
+  async webhookAppCredentials(
+    platform: string,
+    opts: { reload?: boolean } = {},
+  ): Promise<{ credentials: Record<string, string>; fresh: boolean }> {
+    const now = Date.now();
+    const hit = this.webhookApps.get(platform);
+    if (hit && !opts.reload && now - hit.at < WEBHOOK_APP_TTL_MS) return { credentials: hit.credentials, fresh: false };
+    // A reload asked for by a refused push happens at most every WEBHOOK_APP_RELOAD_MS (a flood of bad
+    // signatures must not turn into a flood of queries).
+    if (hit && opts.reload && now - hit.at < WEBHOOK_APP_RELOAD_MS) return { credentials: hit.credentials, fresh: false };
+    const credentials = await this.appCredentials(platform, { fresh: !!opts.reload });
+    this.webhookApps.set(platform, { at: now, credentials });
+    return { credentials, fresh: true };
+  }
+
   async saveAppCredentials(platform: string, credentials: Record<string, string>): Promise<void> {
     this.appCache.delete(platform);
+    this.webhookApps.delete(platform);
     const sealed = this.vault.seal(`app:${platform}`, credentials);
     const repo = this.ds.getRepository(PlatformAppCredential);
     if (await repo.exists({ where: { platform } })) {
@@ -139,6 +166,7 @@ export class CredentialStore {
     }
     // Again after the write: a read that started before it must not stay cached.
     this.appCache.delete(platform);
+    this.webhookApps.delete(platform);
   }
 
   /**

@@ -17,6 +17,8 @@ import {
   type JsonValue,
   type CommentPage,
   type FetchCommentsParams,
+  type FetchAccountCommentsParams,
+  type AccountCommentPage,
   type ListedPost,
   type ListPostsParams,
   type WebhookContext,
@@ -502,6 +504,29 @@ export class PluginHost {
     });
   }
 
+  /**
+   * One page of the comments on all the account's posts (`interaction.comments.accountComments`), newest
+   * first: one platform call from the same daily comment bucket as fetchComments. Items that name no post
+   * are dropped (the inbox files each comment under its post).
+   */
+  async fetchAccountComments(accountId: string, params: FetchAccountCommentsParams = {}): Promise<AccountCommentPage> {
+    const account = await this.account(accountId);
+    const p = this.plugin(account.platform);
+    const quota = p.manifest.interaction?.comments;
+    if (!p.manifest.capabilities.includes('comments') || !quota?.accountComments || !p.plugin.fetchAccountComments)
+      throw unsupported(p.manifest.id, 'comments');
+    const buckets = [{ key: `${p.manifest.id}:comments:acct:${account.id}`, tokens: quota.dailyCallsPerAccount, intervalMs: DAY_MS }];
+    const limit = Math.min(params.limit ?? quota.maxPageSize, quota.maxPageSize);
+    const page = await this.callWithReauth(
+      account,
+      p,
+      'fetchAccountComments',
+      (ctx) => p.plugin.fetchAccountComments!(ctx, { ...params, limit }),
+      { buckets },
+    );
+    return { ...page, items: (page.items ?? []).filter((c) => typeof c.postRemoteId === 'string' && c.postRemoteId.length > 0) };
+  }
+
   /** Replies under a comment, carrying the reply's idempotency key. */
   async replyComment(
     accountId: string,
@@ -590,7 +615,21 @@ export class PluginHost {
       response: { status, contentType: 'text/plain; charset=utf-8', body: status === 404 ? 'not found' : 'bad request' },
     });
     if (!p || !p.manifest.capabilities.includes('messages') || !p.plugin.handleWebhook) return refused(`no webhook for ${platform}`);
-    const app = await this.deps.credentials.appCredentials(platform);
+    const app = await this.deps.credentials.webhookAppCredentials(platform);
+    const verdict = await this.verifyPush(p, app.credentials, req, refused, opts);
+    if (verdict.kind !== 'rejected' || app.fresh) return verdict;
+    // Refused with a copy read earlier: the secret may have changed since (saved by another process).
+    const again = await this.deps.credentials.webhookAppCredentials(platform, { reload: true });
+    return again.fresh ? this.verifyPush(p, again.credentials, req, refused, opts) : verdict;
+  }
+
+  private async verifyPush(
+    p: LoadedPlugin,
+    app: Record<string, string>,
+    req: WebhookRequest,
+    refused: (reason: string, status?: number) => WebhookVerdict,
+    opts: { deadlineMs?: number },
+  ): Promise<WebhookVerdict> {
     const secrets = secretValues(app, p.manifest.credentials);
     const ctx: WebhookContext = {
       credentials: Object.freeze({ ...app }),
@@ -605,7 +644,7 @@ export class PluginHost {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        Promise.resolve(p.plugin.handleWebhook(ctx, req)),
+        Promise.resolve(p.plugin.handleWebhook!(ctx, req)),
         new Promise<WebhookVerdict>((resolve) => {
           timer = setTimeout(() => resolve(refused('the plugin did not answer in time', 503)), opts.deadlineMs ?? 3_000);
         }),

@@ -60,6 +60,9 @@ export const manifest: PluginManifest = {
         'open.weibo.com/wiki/Rate-limiting: per-user limits depend on the app; example 100 calls/day per user for all APIs; 30 assumed for comments',
       quotaResetTimeZone: 'Asia/Shanghai',
       maxPageSize: 50,
+      // comments/to_me lists the comments on all the account's weibos since a since_id [V: Rweibo
+      // comments.to_me.R; open.weibo.com/wiki/2/comments/to_me]: one call per account, not per weibo.
+      accountComments: true,
       // No API hides a comment. comments/destroy deletes one on the account's own weibo: the business
       // variant (comments/destroy/biz) documents exactly that rule [V]; the public v2 path is [I].
       canHide: false,
@@ -67,8 +70,8 @@ export const manifest: PluginManifest = {
       replyMaxChars: STATUS_MAX,
       replyCounter: 'weibo',
       notes: {
-        zh: '按微博轮询评论（comments/show），回复为本账号对该评论的评论（comments/reply）；可删除本账号微博下的评论（comments/destroy），无屏蔽接口',
-        en: "Comments are polled per weibo (comments/show); a reply is the account's comment on it (comments/reply); comments on the account's own weibos can be deleted (comments/destroy); no API hides a comment",
+        zh: '按账号轮询本账号全部微博收到的评论（comments/to_me，since_id 游标），回复为本账号对该评论的评论（comments/reply）；可删除本账号微博下的评论（comments/destroy），无屏蔽接口',
+        en: "Comments on all the account's weibos are polled per account (comments/to_me, since_id cursor); a reply is the account's comment on it (comments/reply); comments on the account's own weibos can be deleted (comments/destroy); no API hides a comment",
       },
     },
     unsupported: {

@@ -41,6 +41,8 @@ interface WeiboComment {
   created_at: string;
   user?: { idstr?: string; id?: number; screen_name?: string };
   reply_comment?: { idstr?: string; id?: number };
+  /** The weibo commented on (comments/to_me names it; comments/show is asked for one). */
+  status?: { idstr?: string; mid?: string; id?: number };
 }
 
 interface TokenResponse {
@@ -64,6 +66,8 @@ function commentPage(ctx: PluginContext, remoteId: string, page: number, count: 
   });
 }
 const TIMELINE_PAGE = 100;
+/** A Weibo id (digits, beyond 2^53: compared as BigInt, never as a double). */
+const WEIBO_ID = /^\d{1,20}$/;
 
 const idOf = (s: { idstr?: string; mid?: string; id?: number }): string => s.idstr ?? s.mid ?? String(s.id ?? '');
 const statusUrl = (id: string) => `https://m.weibo.cn/status/${id}`;
@@ -367,6 +371,63 @@ export const weiboPlugin: Plugin<WeiboPayload> = definePlugin<WeiboPayload>({
     }
     const more = !older && all.length > 0 && page * count < Number(r.total_number ?? 0);
     return { items, nextCursor: more ? String(page + 1) : undefined };
+  },
+
+  /**
+   * comments/to_me: the comments on all the account's weibos, newest first. `after` is the newest
+   * comment id of an earlier read (since_id, exclusive); pages go down by max_id (inclusive) from just
+   * below the previous page's oldest id, so a comment arriving meanwhile never shifts a page. Our own
+   * replies, if the list shows them, come as `fromAccount` items under the comment they answer.
+   */
+  async fetchAccountComments(ctx, params) {
+    const count = Math.max(1, Math.min(COMMENTS_PAGE, params?.limit ?? COMMENTS_PAGE));
+    const after = params?.after && WEIBO_ID.test(params.after) ? params.after : undefined;
+    const below = params?.cursor && WEIBO_ID.test(params.cursor) ? params.cursor : undefined;
+    const r = await weibo<{ comments?: WeiboComment[]; total_number?: number }>(ctx, {
+      method: 'GET',
+      url: url(ctx, '/2/comments/to_me.json'),
+      query: {
+        access_token: token(ctx),
+        count,
+        ...(after ? { since_id: after } : {}),
+        ...(below ? { max_id: below } : {}),
+      },
+    });
+    const all = r.comments ?? [];
+    const uid = ctx.credentials.uid;
+    const since = params?.since;
+    let older = false;
+    const items: Array<PostComment & { postRemoteId: string }> = [];
+    for (const c of all) {
+      const createdAt = Date.parse(c.created_at);
+      if (since !== undefined && createdAt < since) {
+        older = true;
+        continue;
+      }
+      const post = c.status ? idOf(c.status) : '';
+      if (!post) continue;
+      const authorId = c.user ? (c.user.idstr ?? String(c.user.id)) : undefined;
+      items.push({
+        id: idOf(c),
+        postRemoteId: post,
+        ...(c.reply_comment ? { parentId: idOf(c.reply_comment) } : {}),
+        text: c.text,
+        author: c.user?.screen_name ?? '',
+        ...(authorId ? { authorId } : {}),
+        createdAt,
+        ...(uid && authorId === uid ? { fromAccount: true } : {}),
+      });
+    }
+    const ids = all.map((c) => idOf(c)).filter((id) => WEIBO_ID.test(id));
+    const oldest = ids.reduce<bigint | null>((m, id) => (m === null || BigInt(id) < m ? BigInt(id) : m), null);
+    const newest = ids.reduce<bigint | null>((m, id) => (m === null || BigInt(id) > m ? BigInt(id) : m), null);
+    const more = !older && all.length >= count && oldest !== null && oldest > 1n;
+    return {
+      items,
+      nextCursor: more ? String(oldest - 1n) : undefined,
+      // The mark of a read is its first page's newest id; later pages only go further down.
+      mark: !below && newest !== null ? String(newest) : undefined,
+    };
   },
 
   async findReply(ctx, remoteId, commentId) {

@@ -35,6 +35,11 @@ export interface WeiboSimulatorOptions {
   articlePermission?: boolean;
   /** statuses/user_timeline calls per user per day before 10023 (default 50, what the plugin declares). */
   timelinePerDay?: number;
+  /**
+   * comments/to_me calls per user per day before 10023 (default 30, what the plugin declares for the
+   * comment APIs). comments/show is not counted here (the reply fault suite pages through it freely).
+   */
+  commentsToMePerDay?: number;
 }
 
 const HOUR = 3_600_000;
@@ -86,7 +91,9 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
   const perHour = options.postsPerHour ?? 30;
   const articlePermission = options.articlePermission ?? true;
   const timelinePerDay = options.timelinePerDay ?? 50;
+  const toMePerDay = options.commentsToMePerDay ?? 30;
   const TIMELINE = 'statuses/user_timeline';
+  const TO_ME = 'comments/to_me';
 
   let tokens = new Map<string, { accountId: string; createAt: number; expiresAt: number; revoked?: boolean }>();
   let codes = new Map<string, { accountId: string; redirectUri: string; expiresAt: number; used: boolean }>();
@@ -276,6 +283,37 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
       commentIds.set(commentId, cid);
     }
     return cid;
+  };
+
+  /**
+   * Gives every comment not yet seen its cid, oldest first, so cids grow with creation time as Weibo's
+   * ids do (since_id and max_id compare them). Called before any comment list is built.
+   */
+  const numberComments = (s: Simulator) => {
+    const fresh = s.posts
+      .flatMap((p) => p.comments)
+      .filter((c) => !commentIds.has(c.id))
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    for (const c of fresh) cidOf(c.id);
+  };
+
+  /** A citizen's comment as Weibo's comment object. */
+  const commentView = (post: SimPost, c: SimPost['comments'][number], status: unknown) => {
+    const cid = cidOf(c.id);
+    const parent = c.parentId ? post.comments.find((x) => x.id === c.parentId) : undefined;
+    const uid = String(2_000_000_000 + (Number(cid.slice(-6)) % 1_000_000));
+    return {
+      created_at: weiboDate(Date.parse(c.createdAt)),
+      id: int64(cid),
+      idstr: cid,
+      mid: cid,
+      text: c.text,
+      source: '<a href="https://weibo.com" rel="nofollow">微博 weibo.com</a>',
+      user: { id: Number(uid), idstr: uid, screen_name: c.author },
+      status,
+      // A comment answering another comment (楼中楼) points at it.
+      ...(parent ? { reply_comment: { id: int64(cidOf(parent.id)), idstr: cidOf(parent.id), text: parent.text } } : {}),
+    };
   };
 
   const sim = createSimulator({
@@ -572,27 +610,12 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
           const post = req.query.id ? byMid.get(req.query.id) : undefined;
           if (!post || post.deleted) return fail(req, 20101, 'Target weibo does not exist!');
           const owner = s.accounts.find((x) => x.id === post.account)!;
+          numberComments(s);
           const all: Array<{ at: number; view: unknown }> = [];
           for (const c of post.comments) {
             if (c.deleted) continue;
             const cid = cidOf(c.id);
-            const parent = c.parentId ? post.comments.find((x) => x.id === c.parentId) : undefined;
-            const view = {
-              created_at: weiboDate(Date.parse(c.createdAt)),
-              id: int64(cid),
-              idstr: cid,
-              mid: cid,
-              text: c.text,
-              source: '<a href="https://weibo.com" rel="nofollow">微博 weibo.com</a>',
-              user: {
-                id: 2_000_000_000 + (Number(cid.slice(-6)) % 1_000_000),
-                idstr: String(2_000_000_000 + (Number(cid.slice(-6)) % 1_000_000)),
-                screen_name: c.author,
-              },
-              status: { id: int64(String(post.extra.mid)), idstr: String(post.extra.mid) },
-              // A comment answering another comment (楼中楼) points at it.
-              ...(parent ? { reply_comment: { id: int64(cidOf(parent.id)), idstr: cidOf(parent.id), text: parent.text } } : {}),
-            };
+            const view = commentView(post, c, { id: int64(String(post.extra.mid)), idstr: String(post.extra.mid) });
             all.push({ at: Date.parse(c.createdAt), view });
             if (c.reply) {
               const rid = cidOf(c.reply.id);
@@ -623,6 +646,73 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
             total_number: sorted.length,
             previous_cursor: 0,
             next_cursor: 0,
+          });
+        },
+      },
+      {
+        // comments/to_me (我收到的评论): citizens' comments on all the caller's weibos, newest first, each
+        // with the weibo it is on. since_id is exclusive, max_id inclusive; count 1–200 (default 50), page;
+        // filter_by_author 0 all / 1 people the account follows / 2 strangers (the sandbox follows nobody).
+        // The account's own replies are not comments it received (they are in comments/by_me) [I].
+        method: 'GET',
+        path: '/2/comments/to_me.json',
+        handler: (req, s) => {
+          const a = authed(req, s);
+          if (isResponse(a)) return a;
+          const bound = (name: string): bigint | undefined | SimResponse => {
+            const v = req.query[name];
+            if (v === undefined || v === '' || v === '0') return undefined;
+            if (!/^\d{1,20}$/.test(v))
+              return fail(req, 10017, `Parameter (${name})'s value invalid, expect (int64) , but get (${v}) , see doc for more info.`);
+            return BigInt(v);
+          };
+          const sinceId = bound('since_id');
+          const maxId = bound('max_id');
+          if (typeof sinceId === 'object') return sinceId;
+          if (typeof maxId === 'object') return maxId;
+          const count = Number(req.query.count ?? 50);
+          const page = Number(req.query.page ?? 1);
+          if (!Number.isInteger(count) || count < 1 || count > 200)
+            return fail(
+              req,
+              10017,
+              `Parameter (count)'s value invalid, expect (1~200) , but get (${req.query.count}) , see doc for more info.`,
+            );
+          if (!Number.isInteger(page) || page < 1)
+            return fail(
+              req,
+              10017,
+              `Parameter (page)'s value invalid, expect (int) , but get (${req.query.page}) , see doc for more info.`,
+            );
+          const byAuthor = req.query.filter_by_author ?? '0';
+          if (!['0', '1', '2'].includes(byAuthor))
+            return fail(
+              req,
+              10017,
+              `Parameter (filter_by_author)'s value invalid, expect (0,1,2) , but get (${byAuthor}) , see doc for more info.`,
+            );
+          if (!s.takeDailyQuota(a.id, TO_ME, toMePerDay)) return fail(req, 10023, 'User requests out of rate limit!', 403);
+          numberComments(s);
+          const received: Array<{ cid: bigint; view: unknown }> = [];
+          if (byAuthor !== '1') {
+            for (const post of s.posts) {
+              if (post.account !== a.id || post.deleted || typeof post.extra.mid !== 'string') continue;
+              const status = statusView(post, s, true);
+              for (const c of post.comments) {
+                if (c.deleted || c.fromAccount) continue;
+                const cid = BigInt(cidOf(c.id));
+                if ((sinceId !== undefined && cid <= sinceId) || (maxId !== undefined && cid > maxId)) continue;
+                received.push({ cid, view: commentView(post, c, status) });
+              }
+            }
+          }
+          received.sort((x, y) => (y.cid > x.cid ? 1 : y.cid < x.cid ? -1 : 0));
+          return weiboJson({
+            comments: received.slice((page - 1) * count, page * count).map((x) => x.view),
+            hasvisible: false,
+            previous_cursor: 0,
+            next_cursor: 0,
+            total_number: received.length,
           });
         },
       },

@@ -55,3 +55,46 @@ export class InboxPollBudget {
   @Column('int', { default: 0 })
   calls: number;
 }
+
+/**
+ * Comment polling of a whole account, for plugins that list the comments on all the account's posts in
+ * one call (`interaction.comments.accountComments`, Weibo comments/to_me): one row per account instead of
+ * one per post. Due while any of the account's posts (its inbox_poll rows, which then carry no due time
+ * of their own) is inside the polling window, at the pace of the youngest (poll-schedule.ts). A read may
+ * take several pages: one left unfinished (the day's budget, the page cap) resumes from `readCursor`
+ * next time, so a burst larger than a poll's pages is read whole, never skipped.
+ */
+@Entity('inbox_account_poll')
+@Index('idx_inbox_account_poll_due', ['nextDueAt'])
+export class InboxAccountPoll {
+  @PrimaryColumn('varchar', { length: 36 })
+  accountId: string;
+
+  @Column('varchar', { length: 64 })
+  platform: string;
+
+  /** The plugin's mark of the last read finished: the next read asks for what is newer (`after`). */
+  @Column('varchar', { length: 200, nullable: true })
+  mark: string | null;
+
+  /** Where an unfinished read stands (its `nextCursor`), resumed by the next poll. */
+  @Column('varchar', { length: 200, nullable: true })
+  readCursor: string | null;
+
+  /** The unfinished read's own mark (its first page's), kept as `mark` once the read is done. */
+  @Column('varchar', { length: 200, nullable: true })
+  readMark: string | null;
+
+  /** Null: no post of the account is inside the polling window (a new post makes it due again). */
+  @Column('datetime', { precision: 6, nullable: true })
+  nextDueAt: Date | null;
+
+  @Column('datetime', { precision: 6, nullable: true })
+  lastPolledAt: Date | null;
+
+  @Column('int', { default: 0 })
+  calls: number;
+
+  @Column('varchar', { length: 500, nullable: true })
+  lastError: string | null;
+}

@@ -66,6 +66,10 @@ export class InMemoryInboxPlatformPort extends InboxPlatformPort {
     return this.lookup(p.idempotencyKey);
   }
 
+  fetchAccountComments(): Promise<{ items: Array<PostComment & { postRemoteId: string }> }> {
+    return Promise.resolve({ items: [] });
+  }
+
   listPosts(): Promise<{ posts: [] }> {
     return Promise.resolve({ posts: [] });
   }

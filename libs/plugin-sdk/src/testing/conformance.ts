@@ -17,6 +17,7 @@ import type {
   AnyPlugin,
   AssetDescriptor,
   CommentPage,
+  AccountCommentPage,
   ListedPost,
   ListPostsParams,
   ManuscriptInput,
@@ -664,6 +665,108 @@ export function describeConformance(
           assert.equal(replies.length, 1, `the platform must show exactly one reply, found ${replies.length}`);
           assert.equal(replies[0].text, '您好，上午九点开始。');
         });
+
+        if (rules.accountComments) {
+          /** Every page of one read of the account's comments, and the read's mark (its first page's). */
+          const readAccount = async (host: TestHost, params: { after?: string; since?: number; limit?: number } = {}) => {
+            const items: AccountCommentPage['items'] = [];
+            let cursor: string | undefined;
+            let mark: string | undefined;
+            for (let page = 0; page < 20; page++) {
+              const r = await host.call((ctx) => plugin.fetchAccountComments!(ctx, { ...params, cursor }));
+              assert.ok(
+                r.items.length <= Math.min(params.limit ?? rules.maxPageSize, rules.maxPageSize),
+                'a page must respect limit and maxPageSize',
+              );
+              if (page === 0) mark = r.mark;
+              items.push(...r.items);
+              cursor = r.nextCursor;
+              if (!cursor) return { items, mark };
+            }
+            throw new Error('fetchAccountComments kept returning a nextCursor for a handful of comments');
+          };
+
+          it('lists the comments on all the account’s posts in one read, newest first, each naming its post; `after` the mark gives only newer ones', async () => {
+            const first = await threeComments();
+            // A second post of the same account, and another account whose comments must never appear.
+            const second = await first.host.publish(rendition());
+            assert.equal(second.state, 'published', String((second.error as Error)?.message ?? ''));
+            const secondPost = (await sandbox.posts(platform, first.account.id)).find((p) => p.id !== first.post.id)!;
+            await sandbox.addComment(platform, secondPost.id, '第四条：另一篇的留言', '市民4', { authorId: 'citizen-4' });
+            await sandbox.advanceClock(platform, STEP_MS);
+            const stranger = await threeComments();
+            const { items, mark } = await readAccount(first.host);
+            assert.deepEqual(
+              items.map((c) => c.text.slice(0, 3)),
+              ['第四条', '第三条', '第二条', '第一条'],
+              `the account’s comments, newest first, and no other account’s: ${items.map((c) => c.text).join(' | ')}`,
+            );
+            assert.equal(items[0].postRemoteId, second.result!.remoteId, 'a comment must name the post it is on');
+            for (const c of items.slice(1)) assert.equal(c.postRemoteId, first.remoteId, 'a comment must name the post it is on');
+            assert.ok(typeof mark === 'string' && mark.length > 0, 'the first page of a read must give a mark');
+            const paged = await readAccount(first.host, { limit: 1 });
+            assert.deepEqual(
+              paged.items.map((c) => c.id),
+              items.map((c) => c.id),
+              'pages of one comment must give the same comments in the same order',
+            );
+            const recent = await readAccount(first.host, { since: items[1].createdAt });
+            assert.deepEqual(
+              recent.items.map((c) => c.id),
+              items.slice(0, 2).map((c) => c.id),
+              '`since` must keep the comments made at or after it and drop the older ones',
+            );
+            assert.deepEqual((await readAccount(first.host, { after: mark })).items, [], 'nothing is newer than the mark yet');
+            await sandbox.addComment(platform, first.post.id, '第五条：新的留言', '市民5', { authorId: 'citizen-5' });
+            const newer = await readAccount(first.host, { after: mark });
+            assert.deepEqual(
+              newer.items.map((c) => c.text.slice(0, 3)),
+              ['第五条'],
+              '`after` the mark must give exactly the comments made since',
+            );
+            assert.ok(newer.mark && newer.mark !== mark, 'a read with newer comments must move the mark');
+            const theirs = await readAccount(stranger.host);
+            assert.equal(theirs.items.length, 3, 'the other account sees its own three comments only');
+          });
+
+          it('maps account-list faults to typed errors, refreshes an expired token, and answers the quota error as RateLimited', async () => {
+            const { host, secrets } = await freshHost();
+            await sandbox.setFaults(platform, { rate: 1, kinds: ['rate_limit'], remaining: 1, seed: 17 });
+            const e = await expectKind(plugin.fetchAccountComments!(host.context(), {}), ['rate_limited'], secrets);
+            assert.ok((e as { retryAfterMs: number }).retryAfterMs > 0, 'retryAfterMs must be > 0');
+            await sandbox.setFaults(platform, { rate: 1, kinds: ['server_error'], remaining: 1, seed: 17 });
+            await expectKind(plugin.fetchAccountComments!(host.context(), {}), ['transient', 'ambiguous'], secrets);
+            await sandbox.setFaults(platform, { rate: 1, kinds: ['token_expired'], remaining: 1, seed: 17 });
+            const refreshes = host.events.filter((ev) => ev.type === 'refresh').length;
+            const page = await host.call((ctx) => plugin.fetchAccountComments!(ctx, {}));
+            assert.deepEqual(page.items, []);
+            assert.equal(
+              host.events.filter((ev) => ev.type === 'refresh').length,
+              refreshes + 1,
+              'an expired token must be refreshed once',
+            );
+            await sandbox.setFaults(platform, { rate: 0, kinds: [] });
+            let ok = 0;
+            let limited: unknown;
+            for (let i = 0; i <= rules.dailyCallsPerAccount + 1 && limited === undefined; i++) {
+              try {
+                await plugin.fetchAccountComments!(host.context(), {});
+                ok++;
+              } catch (err) {
+                limited = err;
+              }
+            }
+            assert.ok(
+              limited !== undefined,
+              `no quota error after ${ok} calls: the simulator must enforce the declared quota of ${rules.dailyCallsPerAccount} a day`,
+            );
+            await expectKind(Promise.reject(limited), ['rate_limited'], secrets);
+            assert.ok(
+              ok <= rules.dailyCallsPerAccount,
+              `the quota error came after ${ok} calls; the manifest declares ${rules.dailyCallsPerAccount}`,
+            );
+          });
+        }
 
         if (rules.canDelete)
           it('deletes a comment, and deleting it again succeeds', async () => {
