@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { SETTLED_STATES } from './support/publication-progress';
 import { performance } from 'node:perf_hooks';
 import { In, Not } from 'typeorm';
 import { ActorLoader, Role } from '@tongfa/identity';
@@ -25,7 +26,7 @@ const TRIALS = 20;
 const TRIAL_EVERY_MS = 500;
 const LATENCY_MS = 30;
 const CONCURRENCY = Number(process.env.TONGFA_PUBLISH_CONCURRENCY ?? 32);
-const SETTLED = ['published', 'failed', 'unconfirmed', 'needs_reauth'];
+const SETTLED = SETTLED_STATES;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 

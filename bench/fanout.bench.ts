@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { publicationProgress } from './support/publication-progress';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Bull from 'bull';
@@ -27,7 +28,6 @@ const WORKER_COUNTS = (process.env.FANOUT_WORKERS ?? '1,2,4').split(',').map(Num
 const LATENCY_MS = 30;
 const CONCURRENCY = Number(process.env.TONGFA_PUBLISH_CONCURRENCY ?? 32);
 const DEADLINE_MS = 4 * 60_000;
-const SETTLED = ['published', 'failed', 'unconfirmed', 'needs_reauth'];
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
 async function bareBull(redisUrl: string, n: number): Promise<number> {
@@ -141,15 +141,9 @@ async function main(): Promise<void> {
       let progress = '';
       await pollUntil(
         async () => {
-          const rows = await repo
-            .createQueryBuilder('t')
-            .select('t.state', 'state')
-            .addSelect('COUNT(*)', 'n')
-            .where('t.publicationId = :id', { id: view.id })
-            .groupBy('t.state')
-            .getRawMany<{ state: string; n: string }>();
-          progress = rows.map((r) => `${r.state} ${r.n}`).join(', ');
-          return rows.filter((r) => SETTLED.includes(r.state)).reduce((s, r) => s + Number(r.n), 0) >= ids.length;
+          const now = await publicationProgress(repo, view.id);
+          progress = now.line;
+          return now.settled >= ids.length;
         },
         { timeoutMs: DEADLINE_MS, intervalMs: 250, what: 'every target settled' },
       ).catch((e: Error) => {

@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { AppConfig, newId } from '@tongfa/core';
+import { newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase } from '@tongfa/database';
 import { Account } from '@tongfa/accounts';
 import { makeCreditCode, Role } from '@tongfa/identity';
@@ -15,7 +15,7 @@ import type { PostComment } from '@tongfa/plugin-sdk';
 import { AccountConnectionsService, PluginRegistry } from '@tongfa/plugins';
 import { douyinSignature } from '../plugins/douyin/src/messages';
 import { createHub } from '../apps/hub/src/bootstrap';
-import { insertMany, percentile } from './support/bench-db';
+import { insertMany, percentile, benchHubConfig } from './support/bench-db';
 import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
 
 /**
@@ -284,15 +284,7 @@ async function main(): Promise<void> {
     await mig.initialize();
     await mig.runMigrations();
     const seeded = await seed(mig);
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      REDIS_URL: process.env.TONGFA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      TONGFA_QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
-      TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
-      TONGFA_LOG_LEVEL: 'silent',
-      TONGFA_DEMO: '0',
-    });
+    const config = benchHubConfig(url);
     hub = await createHub(config, { consumeJobs: false, quiet: true });
     await hub.listen(0, '127.0.0.1');
     const hubUrl = `http://127.0.0.1:${(hub.getHttpServer().address() as AddressInfo).port}`;

@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
-import { AppConfig, newId } from '@tongfa/core';
+import { newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase } from '@tongfa/database';
 import { Argon2PasswordHasher, Role } from '@tongfa/identity';
 import { createHub } from '../apps/hub/src/bootstrap';
-import { insertMany, percentile } from './support/bench-db';
+import { insertMany, percentile, benchHubConfig } from './support/bench-db';
 import { insertSupervisor, insertUnits, insertUserWithRole, unitTree } from './support/bench-units';
 
 /**
@@ -359,16 +359,7 @@ async function main(): Promise<void> {
     const seeded = reuse ? { supervisor: 'bench.supervisor', auditor: 'bench.auditor' } : await seed(mig);
     const seededAt = Date.now();
 
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      REDIS_URL: process.env.TONGFA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      TONGFA_QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
-      TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
-      TONGFA_LOG_LEVEL: 'silent',
-      TONGFA_LOGIN_RATE_LIMIT: '100000',
-      TONGFA_DEMO: '0',
-    });
+    const config = benchHubConfig(url);
     hub = await createHub(config, { consumeJobs: false, quiet: true });
     const hubUrl = await listen(hub);
     const hubDs = hub.get(DataSource);

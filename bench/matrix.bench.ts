@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { AppConfig, newId } from '@tongfa/core';
+import { newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase } from '@tongfa/database';
 import { ActorLoader, Argon2PasswordHasher, makeCreditCode, Role } from '@tongfa/identity';
 import { MatrixService } from '@tongfa/accounts';
 import { createHub } from '../apps/hub/src/bootstrap';
-import { insertMany, percentile } from './support/bench-db';
+import { insertMany, percentile, benchHubConfig } from './support/bench-db';
 
 /**
  * The matrix grid (GET /api/v1/matrix) for a province of 2,000 units and 10,000 accounts on
@@ -92,15 +92,7 @@ async function main(): Promise<void> {
     await ds.initialize();
     await ds.runMigrations();
     const { rootPath } = await seed(ds);
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      REDIS_URL: process.env.TONGFA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      TONGFA_QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
-      TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
-      TONGFA_LOG_LEVEL: 'silent',
-      TONGFA_DEMO: '0',
-    });
+    const config = benchHubConfig(url);
     hub = await createHub(config, { consumeJobs: false, quiet: true });
     await hub.listen(0, '127.0.0.1');
     const hubUrl = `http://127.0.0.1:${(hub.getHttpServer().address() as AddressInfo).port}`;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { publicationProgress } from './support/publication-progress';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -41,7 +42,6 @@ const CONCURRENCY = 32;
 const CONSOLE_IN_FLIGHT = 4;
 const IDLE_MS = 15_000;
 const FANOUT_DEADLINE_MS = 200_000;
-const SETTLED = ['published', 'failed', 'unconfirmed', 'needs_reauth'];
 
 interface ConsoleStats {
   n: number;
@@ -291,15 +291,9 @@ async function main(): Promise<void> {
     let completed = true;
     await pollUntil(
       async () => {
-        const rows = await repo
-          .createQueryBuilder('t')
-          .select('t.state', 'state')
-          .addSelect('COUNT(*)', 'n')
-          .where('t.publicationId = :id', { id: view.id })
-          .groupBy('t.state')
-          .getRawMany<{ state: string; n: string }>();
-        progress = rows.map((r) => `${r.state} ${r.n}`).join(', ');
-        return rows.filter((r) => SETTLED.includes(r.state)).reduce((s, r) => s + Number(r.n), 0) >= ids.length;
+        const now = await publicationProgress(repo, view.id);
+        progress = now.line;
+        return now.settled >= ids.length;
       },
       { timeoutMs: FANOUT_DEADLINE_MS, intervalMs: 250, what: 'every target settled' },
     ).catch(() => (completed = false));

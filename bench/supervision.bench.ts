@@ -5,12 +5,12 @@ import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { AppConfig, newId } from '@tongfa/core';
+import { newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase } from '@tongfa/database';
 import { ActivityRollupService } from '@tongfa/monitoring';
 import { createHub } from '../apps/hub/src/bootstrap';
 import { insertUnits, insertSupervisor, unitTree } from './support/bench-units';
-import { insertMany } from './support/bench-db';
+import { insertMany, benchHubConfig } from './support/bench-db';
 
 /**
  * 抽查 at a city's scale in MariaDB: a 2,000-account round opened through the API (the population
@@ -73,16 +73,7 @@ async function main(): Promise<void> {
     await mig.initialize();
     await mig.runMigrations();
     const { cityId, cityPath } = await seed(mig);
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      REDIS_URL: process.env.TONGFA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      TONGFA_QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
-      TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
-      TONGFA_LOG_LEVEL: 'silent',
-      TONGFA_LOGIN_RATE_LIMIT: '100000',
-      TONGFA_DEMO: '0',
-    });
+    const config = benchHubConfig(url);
     hub = await createHub(config, { consumeJobs: false, quiet: true });
     // Rule states to pre-fill from: the roll-up over the 2,000 accounts (not part of what is timed).
     await hub.get(ActivityRollupService).handleActivitySweep();

@@ -5,12 +5,12 @@ import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { AppConfig, newId } from '@tongfa/core';
+import { newId } from '@tongfa/core';
 import { createDataSource, testMysqlBase, whereInScope } from '@tongfa/database';
 import { ActivityRollupService, MonitoredAccount } from '@tongfa/monitoring';
 import { createHub } from '../../apps/hub/src/bootstrap';
 import { insertUnits, insertSupervisor, unitTree } from '../support/bench-units';
-import { insertMany, percentile } from '../support/bench-db';
+import { insertMany, percentile, benchHubConfig } from '../support/bench-db';
 
 /**
  * 监测 at province scale in MariaDB: the daily roll-up over 10,000 accounts (the first run backfills
@@ -101,16 +101,7 @@ async function main(): Promise<void> {
     await mig.initialize();
     await mig.runMigrations();
     const { rootPath } = await seed(mig);
-    const config = AppConfig.fromEnv({
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      REDIS_URL: process.env.TONGFA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      TONGFA_QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
-      TONGFA_SECRET_KEY: randomBytes(32).toString('hex'),
-      TONGFA_LOG_LEVEL: 'silent',
-      TONGFA_LOGIN_RATE_LIMIT: '100000',
-      TONGFA_DEMO: '0',
-    });
+    const config = benchHubConfig(url);
     hub = await createHub(config, { consumeJobs: false, quiet: true });
     const rollup = hub.get(ActivityRollupService);
     const count = async (table: string) => Number((await mig.query(`SELECT COUNT(*) AS n FROM \`${table}\``))[0].n);
