@@ -1,3 +1,4 @@
+import { ApiNextCursor } from '../common/dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AuditEntryDto {
@@ -55,12 +56,7 @@ export class AuditPageDto {
   items: AuditEntryDto[];
   @ApiProperty({ example: 5120 })
   total: number;
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: 'WyIvMDFhMi8iLCIwMWEyIl0',
-    description: 'cursor of the next page in the default order (`?after=`); null on the last page; absent when sorted',
-  })
+  @ApiNextCursor()
   next?: string | null;
 }
 

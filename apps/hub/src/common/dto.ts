@@ -34,3 +34,12 @@ export class PageQueryDto {
   @Length(1, 1024)
   after?: string;
 }
+
+/** The `next` of a list that pages by cursor (`?after=`), documented once for every such list. */
+export const ApiNextCursor = (): PropertyDecorator =>
+  ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'WyIvMDFhMi8iLCIwMWEyIl0',
+    description: 'cursor of the next page in the default order (`?after=`); null on the last page; absent when sorted',
+  });

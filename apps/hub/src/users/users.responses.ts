@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiNextCursor } from '../common/dto';
 import { Role, UserStatus } from '@tongfa/identity';
 
 const UNIT = '01930f6e-7b1c-7a2e-9c1d-3f5e2a1b0c9d';
@@ -49,11 +50,6 @@ export class UserPageDto {
   items: UserResponseDto[];
   @ApiProperty({ example: 1280 })
   total: number;
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: 'WyIvMDFhMi8iLCIwMWEyIl0',
-    description: 'cursor of the next page in the default order (`?after=`); null on the last page; absent when sorted',
-  })
+  @ApiNextCursor()
   next?: string | null;
 }
