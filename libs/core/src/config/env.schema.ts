@@ -61,6 +61,8 @@ const envFields = z.object({
     .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1–32 of a-z 0-9 _ -')
     .default('tongfa'),
   TONGFA_DEMO: bool.optional(),
+  // The State Council's holiday notice for years the bundled calendar does not cover yet (JSON).
+  TONGFA_HOLIDAYS_FILE: z.string().min(1).optional(),
   TONGFA_BOOTSTRAP_ADMIN: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,64}:.{10,128}$/, 'must be username:password (password 10+ characters)')

@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addWorkingMinutes, holidayDataCoversUntil, isWorkday, parseWorkingHours, workingMinutesBetween } from './working-time';
+import {
+  addWorkingMinutes,
+  holidayDataCoversUntil,
+  isWorkday,
+  parseWorkingHours,
+  useSupplementaryCalendar,
+  workingMinutesBetween,
+} from './working-time';
 
 /** A Beijing wall-clock time as an instant. */
 const bj = (s: string) => new Date(`${s}+08:00`);
@@ -100,5 +107,46 @@ describe('working-time calendar', () => {
 
   it('answers 0 when the end is not after the start', () => {
     assert.equal(workingMinutesBetween(bj('2026-11-10T10:00'), bj('2026-11-10T09:00')), 0);
+  });
+});
+
+describe("the operator's supplementary holiday calendar (TONGFA_HOLIDAYS_FILE)", () => {
+  // A year far beyond any notice, so the test never depends on what the package carries.
+  const calendar = { '2099': { holidays: ['2099-01-01', '2099-01-05', '2099-01-06'], workdays: ['2099-01-10'] } };
+
+  it('decides the years it names: listed holidays off, a listed weekend worked, other days Monday to Friday', () => {
+    assert.equal(isWorkday('2099-01-05'), true, 'a Monday, before the calendar is taken');
+    useSupplementaryCalendar(calendar);
+    try {
+      assert.equal(holidayDataCoversUntil(), 2099);
+      assert.equal(isWorkday('2099-01-01'), false, 'a listed Thursday off');
+      assert.equal(isWorkday('2099-01-05'), false, 'a listed Monday off');
+      assert.equal(isWorkday('2099-01-10'), true, 'a listed Saturday worked (调休)');
+      assert.equal(isWorkday('2099-01-03'), false, 'an unlisted Saturday');
+      assert.equal(isWorkday('2099-01-07'), true, 'an unlisted Wednesday');
+      // The SLA clock skips the listed days: Friday 17:00 + 120 working minutes → Saturday the 10th (worked).
+      assert.equal(
+        addWorkingMinutes(bj('2099-01-09T17:00'), 120, { periods: [{ start: '09:00', end: '18:00' }] }).getTime(),
+        bj('2099-01-10T10:00').getTime(),
+      );
+    } finally {
+      useSupplementaryCalendar({});
+    }
+    assert.equal(isWorkday('2099-01-05'), true, 'dropped again');
+    assert.ok(holidayDataCoversUntil() < 2099);
+  });
+
+  it('refuses a wrong entry, naming it, and keeps the calendar it had', () => {
+    const bad: [unknown, RegExp][] = [
+      [{ '20x9': { holidays: [], workdays: [] } }, /"20x9" is not a year/],
+      [{ '2099': { holidays: ['2099-02-30'], workdays: [] } }, /2099-02-30 is not a date of 2099/],
+      [{ '2099': { holidays: ['2098-12-31'], workdays: [] } }, /2098-12-31 is not a date of 2099/],
+      [{ '2099': { holidays: ['2099-01-10'], workdays: ['2099-01-10'] } }, /2099-01-10 is listed twice/],
+      [{ '2099': { holidays: ['2099-01-01'] } }, /needs "holidays" and "workdays"/],
+    ];
+    for (const [cal, message] of bad) {
+      assert.throws(() => useSupplementaryCalendar(cal as never), message);
+    }
+    assert.equal(isWorkday('2099-01-05'), true);
   });
 });

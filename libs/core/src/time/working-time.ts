@@ -9,8 +9,9 @@ import holidayData from 'chinese-days/dist/chinese-days.json';
  *
  * Beyond the last year the package's data covers (the last notice published, usually each
  * November for the following year), a day is a workday exactly when it is Monday to Friday: no
- * holiday is known yet and none is guessed. `holidayDataCoversUntil()` tells the operator which
- * year that is, so a stale dependency shows up before the calendar year turns.
+ * holiday is known yet and none is guessed — unless the operator has entered the notice
+ * (TONGFA_HOLIDAYS_FILE, `useSupplementaryCalendar`). `holidayDataCoversUntil()` tells the
+ * operator which year is the last known, so a gap shows up before the calendar year turns.
  *
  * Mainland China keeps UTC+8 all year (no daylight saving since 1991), so local days are computed
  * with a fixed offset rather than a time-zone database.
@@ -62,11 +63,60 @@ export function parseWorkingHours(hours: WorkingHours): [number, number][] {
 
 let coveredYear: number | null = null;
 
-/** The last year for which statutory holidays are known (the package's last State Council notice). */
+/**
+ * The State Council's notice for years the package does not know yet (or corrects), as the
+ * operator enters it: per year, the dates off (放假) and the weekend dates worked (调休上班).
+ */
+export type SupplementaryCalendar = Record<string, { holidays: string[]; workdays: string[] }>;
+
+/** Years the operator's calendar gives, and each listed date's answer (workday or not). */
+let supplement: { years: Set<number>; days: Map<string, boolean> } = { years: new Set(), days: new Map() };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `YYYY-MM-DD` names a day of the calendar (not 02-30 or 13-01). */
+function sameDay(date: string): boolean {
+  const t = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(date);
+}
+
+/**
+ * Checks and takes the operator's calendar (TONGFA_HOLIDAYS_FILE); replaces any taken before. A
+ * year it names is decided by it alone: a listed holiday is off, a listed workday is worked, any
+ * other day is a workday exactly when it is Monday to Friday. Throws a RangeError naming the
+ * first wrong entry.
+ */
+export function useSupplementaryCalendar(calendar: SupplementaryCalendar): void {
+  const years = new Set<number>();
+  const days = new Map<string, boolean>();
+  for (const [year, entry] of Object.entries(calendar)) {
+    if (!/^\d{4}$/.test(year)) throw new RangeError(`holiday calendar: "${year}" is not a year`);
+    if (!entry || !Array.isArray(entry.holidays) || !Array.isArray(entry.workdays)) {
+      throw new RangeError(`holiday calendar: ${year} needs "holidays" and "workdays" lists of dates`);
+    }
+    for (const [list, off] of [
+      [entry.holidays, true],
+      [entry.workdays, false],
+    ] as const) {
+      for (const date of list) {
+        const valid = typeof date === 'string' && DATE.test(date) && sameDay(date);
+        if (!valid || date.slice(0, 4) !== year) throw new RangeError(`holiday calendar: ${String(date)} is not a date of ${year}`);
+        if (days.has(date)) throw new RangeError(`holiday calendar: ${date} is listed twice`);
+        days.set(date, !off);
+      }
+    }
+    years.add(Number(year));
+  }
+  supplement = { years, days };
+  coveredYear = null;
+  dayCache.clear();
+}
+
+/** The last year for which statutory holidays are known (the package's last notice, or the operator's calendar). */
 export function holidayDataCoversUntil(): number {
   if (coveredYear === null) {
     const days = [...Object.keys(holidayData.holidays), ...Object.keys(holidayData.workdays)];
-    coveredYear = Math.max(...days.map((d) => Number(d.slice(0, 4))));
+    coveredYear = Math.max(...days.map((d) => Number(d.slice(0, 4))), ...supplement.years);
   }
   return coveredYear;
 }
@@ -82,7 +132,11 @@ export function localDate(t: number | Date): string {
 export function isWorkday(date: string): boolean {
   let v = dayCache.get(date);
   if (v === undefined) {
-    if (Number(date.slice(0, 4)) > holidayDataCoversUntil()) {
+    const year = Number(date.slice(0, 4));
+    if (supplement.years.has(year)) {
+      const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+      v = supplement.days.get(date) ?? (dow !== 0 && dow !== 6);
+    } else if (year > holidayDataCoversUntil()) {
       const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
       v = dow !== 0 && dow !== 6;
     } else {
