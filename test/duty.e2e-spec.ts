@@ -91,21 +91,24 @@ for (const driver of testDrivers()) {
       ...extra,
     });
 
+    /** The county's schedule of the first test: two officers in turn, then the city, then the supervisor. */
+    const countySchedule = () => ({
+      layers: [layer([id('d.off1'), id('d.off2')])],
+      policy: {
+        steps: [
+          { afterMinutes: 0, notify: { kind: 'on_call' } },
+          { afterMinutes: 10, notify: { kind: 'parent_on_call' } },
+          { afterMinutes: 5, notify: { kind: 'user', userId: id('d.supA') } },
+        ],
+        repeat: 0,
+      },
+    });
+
     it('lets the unit admin save a schedule, audited, and answers who is on call and why', async () => {
       const res = await hub.http
         .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
         .set(as('d.adminA1'))
-        .send({
-          layers: [layer([id('d.off1'), id('d.off2')])],
-          policy: {
-            steps: [
-              { afterMinutes: 0, notify: { kind: 'on_call' } },
-              { afterMinutes: 10, notify: { kind: 'parent_on_call' } },
-              { afterMinutes: 5, notify: { kind: 'user', userId: id('d.supA') } },
-            ],
-            repeat: 0,
-          },
-        });
+        .send(countySchedule());
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.layers[0].days, 'all');
       const audits = await hub.ds.query(`SELECT action FROM audit_entry WHERE targetId = ? AND action = 'duty.schedule.update'`, [
@@ -247,17 +250,7 @@ for (const driver of testDrivers()) {
       const restore = await hub.http
         .put(`/api/v1/duty/units/${unit('countyA1')}/schedule`)
         .set(as('d.adminA1'))
-        .send({
-          layers: [layer([id('d.off1'), id('d.off2')])],
-          policy: {
-            steps: [
-              { afterMinutes: 0, notify: { kind: 'on_call' } },
-              { afterMinutes: 10, notify: { kind: 'parent_on_call' } },
-              { afterMinutes: 5, notify: { kind: 'user', userId: id('d.supA') } },
-            ],
-            repeat: 0,
-          },
-        });
+        .send(countySchedule());
       assert.equal(restore.status, 200);
     });
 
