@@ -27,12 +27,11 @@ const WEBHOOK_APP_RELOAD_MS = 5_000;
 export class CredentialStore {
   /**
    * A platform's app credentials (app id and secret, the same for every account of the platform),
-   * opened once per APP_CACHE_MS instead of once per call: a fan-out made one read and one
-   * decryption per target of it. An operator's change reaches this process at once when made here
-   * and within APP_CACHE_MS when made by another process.
+   * opened once per APP_CACHE_MS for plugin calls (a fan-out made one read and one decryption per
+   * target) and once per WEBHOOK_APP_TTL_MS for verifying pushes. An operator's change reaches this
+   * process at once when made here, and within those times when made by another process.
    */
   private readonly appCache = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
-  private readonly webhookApps = new Map<string, { at: number; credentials: Record<string, string> }>();
 
   constructor(
     private readonly ds: DataSource,
@@ -114,44 +113,45 @@ export class CredentialStore {
     await this.ds.getRepository(AccountCredential).update({ accountId }, { refreshAt: null });
   }
 
-  async appCredentials(platform: string, opts: { fresh?: boolean } = {}): Promise<Record<string, string>> {
-    const now = Date.now();
-    const hit = this.appCache.get(platform);
-    if (hit && !opts.fresh && now - hit.at < APP_CACHE_MS) return { ...(await hit.value) };
-    const value = this.ds
-      .getRepository(PlatformAppCredential)
-      .findOne({ where: { platform } })
-      .then((row) => (row ? toStrings(this.vault.open(`app:${platform}`, sealedOf(row))) : {}));
-    this.appCache.set(platform, { at: now, value });
-    // A failed read is not remembered.
-    value.catch(() => this.appCache.get(platform)?.value === value && this.appCache.delete(platform));
-    return { ...(await value) };
+  async appCredentials(platform: string): Promise<Record<string, string>> {
+    return { ...(await this.cachedApp(platform, APP_CACHE_MS).value) };
   }
 
   /**
    * The app credentials a webhook is verified with, read and unsealed at most once per
    * WEBHOOK_APP_TTL_MS (a push must not cost a query and a decryption). `fresh` says whether they were
    * read now: a push refused with a cached copy is verified again with a fresh one (PluginHost), so a
-   * secret changed by another process costs no push. Saving app credentials here drops the copy at once.
+   * secret changed by another process costs no push. A reload asked for by a refused push reads
+   * again only when the copy is older than WEBHOOK_APP_RELOAD_MS (a flood of bad signatures must
+   * not turn into a flood of queries). Saving app credentials here drops the copy at once.
    */
   async webhookAppCredentials(
     platform: string,
     opts: { reload?: boolean } = {},
   ): Promise<{ credentials: Record<string, string>; fresh: boolean }> {
+    const before = this.appCache.get(platform);
+    const entry = this.cachedApp(platform, opts.reload ? WEBHOOK_APP_RELOAD_MS : WEBHOOK_APP_TTL_MS);
+    return { credentials: { ...(await entry.value) }, fresh: entry !== before };
+  }
+
+  /** The cached read of a platform's app credentials when younger than `maxAgeMs`, else a new read, cached. */
+  private cachedApp(platform: string, maxAgeMs: number): { at: number; value: Promise<Record<string, string>> } {
     const now = Date.now();
-    const hit = this.webhookApps.get(platform);
-    if (hit && !opts.reload && now - hit.at < WEBHOOK_APP_TTL_MS) return { credentials: hit.credentials, fresh: false };
-    // A reload asked for by a refused push happens at most every WEBHOOK_APP_RELOAD_MS (a flood of bad
-    // signatures must not turn into a flood of queries).
-    if (hit && opts.reload && now - hit.at < WEBHOOK_APP_RELOAD_MS) return { credentials: hit.credentials, fresh: false };
-    const credentials = await this.appCredentials(platform, { fresh: !!opts.reload });
-    this.webhookApps.set(platform, { at: now, credentials });
-    return { credentials, fresh: true };
+    const hit = this.appCache.get(platform);
+    if (hit && now - hit.at < maxAgeMs) return hit;
+    const value = this.ds
+      .getRepository(PlatformAppCredential)
+      .findOne({ where: { platform } })
+      .then((row) => (row ? toStrings(this.vault.open(`app:${platform}`, sealedOf(row))) : {}));
+    const entry = { at: now, value };
+    this.appCache.set(platform, entry);
+    // A failed read is not remembered.
+    value.catch(() => this.appCache.get(platform) === entry && this.appCache.delete(platform));
+    return entry;
   }
 
   async saveAppCredentials(platform: string, credentials: Record<string, string>): Promise<void> {
     this.appCache.delete(platform);
-    this.webhookApps.delete(platform);
     const sealed = this.vault.seal(`app:${platform}`, credentials);
     const repo = this.ds.getRepository(PlatformAppCredential);
     if (await repo.exists({ where: { platform } })) {
@@ -166,7 +166,6 @@ export class CredentialStore {
     }
     // Again after the write: a read that started before it must not stay cached.
     this.appCache.delete(platform);
-    this.webhookApps.delete(platform);
   }
 
   /**

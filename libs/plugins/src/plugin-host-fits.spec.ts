@@ -13,10 +13,10 @@ class RecordingFitter implements ImageFitter {
     if ((spec.maxWidth ?? 0) > 9_000_000) throw new Error('too wide');
     return { bytes: new Uint8Array([spec.maxWidth ?? 0]), format: spec.format, width: spec.maxWidth ?? 1, height: 1 };
   }
-  async fit(input: Uint8Array, spec: ImageFitSpec): Promise<FittedImage> {
+  readonly fit = async (input: Uint8Array, spec: ImageFitSpec): Promise<FittedImage> => {
     this.batches.push({ input: Buffer.from(input).toString(), specs: [spec] });
     return this.answer(spec);
-  }
+  };
   async fitMany(input: Uint8Array, requests: Array<{ spec: ImageFitSpec; focus?: FocusPoint }>) {
     this.batches.push({ input: Buffer.from(input).toString(), specs: requests.map((r) => r.spec) });
     return Promise.allSettled(requests.map(async (r) => this.answer(r.spec)));

@@ -108,19 +108,6 @@ export class Dispatcher {
     await this.enqueue('publication.poll', targetId, at);
   }
 
-  /**
-   * Enqueues a job whose dispatch the caller has already recorded on the row (dispatchedAt, and
-   * the count `t.dispatches` it moved to): the worker settling a claimed target does so in its settle.
-   */
-  async enqueueDispatched(
-    job: 'publication.publish' | 'publication.retract' | 'publication.poll' | 'publication.edit',
-    t: Pick<PublicationTarget, 'id' | 'dispatches' | 'priority'>,
-    at: Date | null,
-  ): Promise<void> {
-    const delayMs = at ? Math.max(0, at.getTime() - this.clock.now().getTime()) : 0;
-    await this.queue.add(job, { targetId: t.id }, { jobId: `${job}:${t.id}:${t.dispatches}`, delayMs, attempts: 1, priority: t.priority });
-  }
-
   async enqueue(
     job: 'publication.publish' | 'publication.retract' | 'publication.poll' | 'publication.edit',
     targetId: string,

@@ -646,15 +646,14 @@ export class PublicationWorker {
     return res.affected ?? 0;
   }
 
-  /** Writes the outcome and releases the claim, only if this worker still holds it; true when it did. */
-  private async settle(target: PublicationTarget, patch: Partial<PublicationTarget>): Promise<boolean> {
+  /** Writes the outcome and releases the claim, only if this worker still holds it. */
+  private async settle(target: PublicationTarget, patch: Partial<PublicationTarget>): Promise<void> {
     const res = await this.ds
       .getRepository(PublicationTarget)
       .update({ id: target.id, claimedBy: held(target) }, { ...patch, claimedBy: null, claimedUntil: null } as never);
     this.publications.scheduleStatusRefresh(target.publicationId);
     // 值班提醒 when a person must act (failed, needs_reauth, unconfirmed); only the claim holder's write counts.
     if (res.affected) await raisePublishFailedAlert(this.ds, this.alerts, target, patch);
-    return !!res.affected;
   }
 
   /**
