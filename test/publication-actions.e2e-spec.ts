@@ -5,7 +5,7 @@ import { testDrivers } from '@tongfa/database';
 import { AuditEntry } from '@tongfa/audit';
 import { AccountConnectionsService } from '@tongfa/plugins';
 import { Account, AccountConnection } from '@tongfa/accounts';
-import { PublicationPlan, PublicationTarget } from '@tongfa/publishing';
+import { PublicationAttempt, PublicationPlan, PublicationTarget, PublicationWorker } from '@tongfa/publishing';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
 import { pollUntil } from './support/poll';
@@ -204,6 +204,35 @@ for (const driver of testDrivers()) {
       assert.equal((await postsTitled('own-app', ownApp.sim, title)).length, 1);
       const audit = await hub.ds.getRepository(AuditEntry).findOneByOrFail({ action: 'publication.target.retry', targetId: pub.id });
       assert.match(JSON.stringify(audit.after), /confirmedNotPublished/);
+    });
+
+    it('asks the platform whether an unanswered publish went out, and asks again at once when that question goes unanswered', async () => {
+      const title = '甲市一县核实重问测试稿件';
+      const ms = await approved(title);
+      const pub = await publish(ms, [weibo.id], { scheduledAt: new Date(hub.clock.now().getTime() + 3600_000).toISOString() });
+      const targetId = pub.targets[0]!.id;
+      // What a worker that died mid-call leaves: the post may exist, the platform must be asked first.
+      await hub.ds
+        .getRepository(PublicationTarget)
+        .update({ id: targetId }, { mustCheckExisting: true, nextAttemptAt: new Date(hub.clock.now().getTime() - 1000) });
+      // Weibo drops the lookup's first call (a 5xx): a read may be asked again, so the check goes on.
+      await sw.sim.setFaults('weibo', { rate: 1, kinds: ['server_error'], remaining: 1 });
+      try {
+        await hub.app.get(PublicationWorker).handlePublish({ targetId });
+        await settled(pub.id, 'published after the check', (p) => p.targets[0]!.state === 'published');
+        assert.equal((await sw.sim.faults('weibo')).injected, 1, 'one call was dropped');
+      } finally {
+        await sw.sim.setFaults('weibo', { rate: 0, kinds: [] });
+      }
+      const attempts = await hub.ds.getRepository(PublicationAttempt).find({ where: { targetId }, order: { startedAt: 'ASC' } });
+      assert.deepEqual(
+        attempts.map((a) => [a.kind, a.outcome]),
+        [
+          ['check', 'absent'],
+          ['publish', 'published'],
+        ],
+      );
+      assert.equal((await postsTitled('weibo', weibo.sim, title)).length, 1);
     });
 
     it('retracts one platform and leaves the other live; refuses what is not published', async () => {

@@ -82,12 +82,13 @@ describe('createHttpClient', () => {
     const c = createHttpClient({ allowedHosts: ['api.example.com'], fetch: fake });
     const res = await c.request({
       method: 'POST',
-      url: 'https://api.example.com/a?x=1',
-      query: { y: 2, z: undefined },
+      url: 'https://api.example.com/a?x=1&u=old',
+      query: { y: 2, z: undefined, u: ['t.cn/a', 'b'] },
       form: { a: 'b c' },
     });
     assert.deepEqual(res.json(), { ok: true });
-    assert.equal(seen?.url, 'https://api.example.com/a?x=1&y=2');
+    // An array repeats its parameter, in order, in place of the URL's own value.
+    assert.equal(seen?.url, 'https://api.example.com/a?x=1&y=2&u=t.cn%2Fa&u=b');
     assert.equal(seen?.init.body, 'a=b+c');
     assert.equal((seen?.init.headers as Record<string, string>)['content-type'], 'application/x-www-form-urlencoded');
   });

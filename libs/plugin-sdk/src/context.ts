@@ -17,8 +17,11 @@ export type MultipartPart = { name: string; value: string } | { name: string; fi
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
   url: string;
-  /** Appended to the URL's query string. */
-  query?: Record<string, string | number | boolean | undefined>;
+  /**
+   * Appended to the URL's query string. An array repeats the parameter once per value
+   * (`url_short=a&url_short=b`, since 0.3), the form some platforms use for batch lookups.
+   */
+  query?: Record<string, string | number | boolean | undefined | readonly (string | number)[]>;
   headers?: Record<string, string>;
   /** Sent as application/json. */
   json?: unknown;
@@ -336,7 +339,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     async request(req: HttpRequest): Promise<HttpResponse> {
       const url = new URL(req.url);
       for (const [k, v] of Object.entries(req.query ?? {})) {
-        if (v !== undefined) url.searchParams.set(k, String(v));
+        if (Array.isArray(v)) {
+          url.searchParams.delete(k);
+          for (const one of v as readonly (string | number)[]) url.searchParams.append(k, String(one));
+        } else if (v !== undefined) url.searchParams.set(k, String(v));
       }
       const shownUrl = redactUrl(url.toString(), secrets, sensitive);
       const host = url.hostname;

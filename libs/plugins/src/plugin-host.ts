@@ -424,6 +424,8 @@ export class PluginHost {
   /**
    * Asks the platform whether a post exists under the target's key (after an attempt that ended
    * without an answer), with the target's last checkpoint in the context. Null: positively absent.
+   * The question only reads, so a call the platform did not answer (5xx, rate limit, timeout) is
+   * asked again at once, a few times within the inline wait, before the caller hears of it.
    */
   async findExisting(
     target: PublishTarget,
@@ -441,13 +443,22 @@ export class PluginHost {
         lastCheckpoint: await checkpoints.load(),
       });
     };
-    try {
-      return await run();
-    } catch (e) {
-      const err = PluginCallError.from(e, []);
-      if (err.kind !== 'auth_expired' || err.extra.notConnected) throw err;
-      await this.refresh(account.id);
-      return run();
+    let refreshed = false;
+    for (let i = 1; ; i++) {
+      try {
+        return await run();
+      } catch (e) {
+        const err = PluginCallError.from(e, []);
+        if (err.kind === 'auth_expired' && !err.extra.notConnected && !refreshed) {
+          refreshed = true;
+          await this.refresh(account.id);
+          continue;
+        }
+        const unanswered = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
+        const wait = err.kind === 'rate_limited' ? (err.retryAfterMs ?? 1000) : this.backoff(i);
+        if (!unanswered || i >= this.opts.maxAttempts || wait > this.opts.maxInlineWaitMs) throw err;
+        await sleep(wait);
+      }
     }
   }
 
@@ -476,13 +487,22 @@ export class PluginHost {
       const creds = await this.openFor(account);
       return this.invoke(p, account, creds.credentials, method, (ctx) => fn(ctx, p), opts);
     };
-    try {
-      return await run();
-    } catch (e) {
-      const err = PluginCallError.from(e, []);
-      if (err.kind !== 'auth_expired' || err.extra.notConnected) throw err;
-      await this.refresh(account.id);
-      return run();
+    let refreshed = false;
+    for (let i = 1; ; i++) {
+      try {
+        return await run();
+      } catch (e) {
+        const err = PluginCallError.from(e, []);
+        if (err.kind === 'auth_expired' && !err.extra.notConnected && !refreshed) {
+          refreshed = true;
+          await this.refresh(account.id);
+          continue;
+        }
+        const unanswered = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
+        const wait = err.kind === 'rate_limited' ? (err.retryAfterMs ?? 1000) : this.backoff(i);
+        if (!unanswered || i >= this.opts.maxAttempts || wait > this.opts.maxInlineWaitMs) throw err;
+        await sleep(wait);
+      }
     }
   }
 

@@ -583,10 +583,16 @@ export function createWeiboSimulator(options: WeiboSimulatorOptions = {}): Simul
         handler: (req, s) => {
           const a = authed(req, s);
           if (isResponse(a)) return a;
-          const short = req.query.url_short;
-          if (!short) return fail(req, 10016, 'Miss required parameter (url_short) , see doc for more info.');
-          const long = shortUrls.get(short);
-          return weiboJson({ urls: [{ url_short: short, url_long: long ?? '', type: 0, result: long !== undefined }] });
+          // Up to 20 links per call, repeated as url_short=a&url_short=b.
+          const shorts = req.queryAll.url_short ?? [];
+          if (!shorts.length) return fail(req, 10016, 'Miss required parameter (url_short) , see doc for more info.');
+          if (shorts.length > 20) return fail(req, 10017, "Parameter (url_short)'s value invalid, expect (url_short count <= 20)");
+          return weiboJson({
+            urls: shorts.map((short) => {
+              const long = shortUrls.get(short);
+              return { url_short: short, url_long: long ?? '', type: 0, result: long !== undefined };
+            }),
+          });
         },
       },
       {

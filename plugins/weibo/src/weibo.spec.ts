@@ -229,6 +229,32 @@ describe('weibo against its simulator', () => {
     assert.equal(found?.remoteId, out.result!.remoteId);
   });
 
+  it('finds a post among 25 in two short_url/expand calls (20 links a call), and the simulator refuses 21', async () => {
+    const { host, id } = await account();
+    const out = await host.publish(render(sampleManuscript()));
+    assert.equal(out.state, 'published');
+    // 24 later weibos made in the app, each with a short link of its own.
+    for (let i = 0; i < 24; i++) await sandbox.nativePost('weibo', { account: id, text: `第${i + 1}条 http://t.cn/Rk${i}x` });
+    const paths: string[] = [];
+    const found = await host.call((ctx) =>
+      weiboPlugin.findExisting(
+        { ...ctx, http: { request: (req) => (paths.push(new URL(req.url).pathname), ctx.http.request(req)) } },
+        out.idempotencyKey,
+      ),
+    );
+    assert.equal(found?.remoteId, out.result!.remoteId);
+    // One timeline page (newest first, the oldest post last) and its 25 links in two lookups.
+    assert.deepEqual(paths, ['/weibo/2/statuses/user_timeline.json', '/weibo/2/short_url/expand.json', '/weibo/2/short_url/expand.json']);
+    const tooMany = await host.call((ctx) =>
+      ctx.http.request({
+        method: 'GET',
+        url: `${ctx.endpoints.api.replace(/\/$/, '')}/2/short_url/expand.json`,
+        query: { access_token: ctx.credentials.access_token, url_short: Array.from({ length: 21 }, (_, i) => `http://t.cn/x${i}`) },
+      }),
+    );
+    assert.equal(tooMany.json<{ error_code: number }>().error_code, 10017);
+  });
+
   it('uses idstr, not the JSON number id that loses precision beyond 2^53', async () => {
     const { host } = await account();
     const out = await host.publish(render(sampleManuscript()));

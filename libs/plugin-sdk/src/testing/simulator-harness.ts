@@ -35,7 +35,10 @@ export interface SimRequest {
   /** The path below the platform prefix, e.g. `/cgi-bin/token`. */
   path: string;
   params: Record<string, string>;
+  /** The query string's parameters; a repeated one holds its last value (see `queryAll`). */
   query: Record<string, string>;
+  /** Every value of every query parameter, in order (since 0.3): `url_short=a&url_short=b` → `{url_short: ['a', 'b']}`. */
+  queryAll: Record<string, string[]>;
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
   /** JSON body, form fields or multipart text fields, whichever the request carried ({} when none). */
@@ -766,6 +769,7 @@ export function createSandboxHandler(simulators: Simulator[], options: SandboxHa
         path,
         params: params!,
         query,
+        queryAll: queryAllOf(url.searchParams),
         headers: req.headers,
         rawBody: raw,
         ...parsed,
@@ -1111,4 +1115,11 @@ export async function startSimulators(simulators: Simulator[], options: { port?:
         server.closeAllConnections();
       }),
   };
+}
+
+/** Every value of every parameter of a query string, in order. */
+function queryAllOf(params: URLSearchParams): Record<string, string[]> {
+  const all: Record<string, string[]> = {};
+  for (const [k, v] of params) (all[k] ??= []).push(v);
+  return all;
 }
