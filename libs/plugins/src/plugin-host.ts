@@ -443,23 +443,7 @@ export class PluginHost {
         lastCheckpoint: await checkpoints.load(),
       });
     };
-    let refreshed = false;
-    for (let i = 1; ; i++) {
-      try {
-        return await run();
-      } catch (e) {
-        const err = PluginCallError.from(e, []);
-        if (err.kind === 'auth_expired' && !err.extra.notConnected && !refreshed) {
-          refreshed = true;
-          await this.refresh(account.id);
-          continue;
-        }
-        const unanswered = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
-        const wait = err.kind === 'rate_limited' ? (err.retryAfterMs ?? 1000) : this.backoff(i);
-        if (!unanswered || i >= this.opts.maxAttempts || wait > this.opts.maxInlineWaitMs) throw err;
-        await sleep(wait);
-      }
-    }
+    return this.retrying(account, run, { repeatUnanswered: true });
   }
 
   publishStatus(accountId: string, remoteId: string): Promise<PublishStatus> {
@@ -487,23 +471,8 @@ export class PluginHost {
       const creds = await this.openFor(account);
       return this.invoke(p, account, creds.credentials, method, (ctx) => fn(ctx, p), opts);
     };
-    let refreshed = false;
-    for (let i = 1; ; i++) {
-      try {
-        return await run();
-      } catch (e) {
-        const err = PluginCallError.from(e, []);
-        if (err.kind === 'auth_expired' && !err.extra.notConnected && !refreshed) {
-          refreshed = true;
-          await this.refresh(account.id);
-          continue;
-        }
-        const unanswered = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
-        const wait = err.kind === 'rate_limited' ? (err.retryAfterMs ?? 1000) : this.backoff(i);
-        if (!unanswered || i >= this.opts.maxAttempts || wait > this.opts.maxInlineWaitMs) throw err;
-        await sleep(wait);
-      }
-    }
+    // Writes go through here too (retract, edit): only an expired token is a reason to repeat.
+    return this.retrying(account, run, { repeatUnanswered: false });
   }
 
   /**
@@ -863,6 +832,31 @@ export class PluginHost {
   private async needsReauth(account: HostAccount, err: PluginCallError, attempts: number): Promise<PublishOutcome> {
     await this.deps.onNeedsReauth?.(account.id, err.message);
     return { state: 'needs_reauth', error: err, attempts };
+  }
+
+  /**
+   * Runs a call: on AuthExpired the account is refreshed once and the call repeated. With
+   * `repeatUnanswered` (reads only), a call the platform did not answer (5xx, rate limit, timeout) is
+   * repeated within the inline wait, at most `maxAttempts` times.
+   */
+  private async retrying<T>(account: HostAccount, run: () => Promise<T>, opts: { repeatUnanswered: boolean }): Promise<T> {
+    let refreshed = false;
+    for (let i = 1; ; i++) {
+      try {
+        return await run();
+      } catch (e) {
+        const err = PluginCallError.from(e, []);
+        if (err.kind === 'auth_expired' && !err.extra.notConnected && !refreshed) {
+          refreshed = true;
+          await this.refresh(account.id);
+          continue;
+        }
+        const unanswered = err.kind === 'transient' || err.kind === 'rate_limited' || err.kind === 'ambiguous';
+        const wait = err.kind === 'rate_limited' ? (err.retryAfterMs ?? 1000) : this.backoff(i);
+        if (!opts.repeatUnanswered || !unanswered || i >= this.opts.maxAttempts || wait > this.opts.maxInlineWaitMs) throw err;
+        await sleep(wait);
+      }
+    }
   }
 
   /** Exponential backoff with full jitter: uniform in [base·2^(n-1) / 2, base·2^(n-1)]. */
