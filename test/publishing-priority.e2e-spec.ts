@@ -87,7 +87,8 @@ for (const driver of testDrivers()) {
         assert.equal(res.status, 201, JSON.stringify(res.body));
         pubs[key] = res.body.id as string;
       }
-      // Bull sums a queue's processors: publish (1 here) and poll, retract, edit (4 each) may run at once.
+      // Bull sums a queue's processors: publish (1 here) and poll, retract, edit (4 each) may run at once
+      // (the rounds and their status checks, 2 each, wait on the worker's one in-flight slot by rank).
       concurrency = hub.app.get(JobQueue).kind === 'bull' ? 13 : 1;
       worker = spawnWorker(hub, { TONGFA_PUBLISH_CONCURRENCY: '1' });
       await worker.ready();

@@ -12,6 +12,7 @@ export interface JobPayloads {
   /** A round of a fan-out: targets of one rank, claimed together (Dispatcher.dispatch). */
   'publication.publish-batch': { targetIds: string[] };
   'publication.poll': { targetId: string };
+  'publication.poll-batch': { targetIds: string[] };
   'publication.retract': { targetId: string };
   'publication.edit': { targetId: string };
   'review.escalate': { manuscriptId: string; versionId: string; step: number };
@@ -52,6 +53,7 @@ export const JOB_QUEUES: Record<JobName, string> = {
   'publication.publish': 'publishing',
   'publication.publish-batch': 'publishing',
   'publication.poll': 'publishing',
+  'publication.poll-batch': 'publishing',
   'publication.retract': 'publishing',
   'publication.edit': 'publishing',
   'review.escalate': 'reviews',

@@ -33,6 +33,8 @@ export class JobsModule {
                   // A round holds up to PUBLISH_BATCH_SIZE calls; twice the rounds the concurrency
                   // fills, so the next round's claim overlaps the last calls of the one before.
                   'publication.publish-batch': Math.max(2, Math.ceil((2 * config.env.TONGFA_PUBLISH_CONCURRENCY) / PUBLISH_BATCH_SIZE)),
+                  // A round's status checks, one job (see Dispatcher.dispatchPolls): as many as rounds.
+                  'publication.poll-batch': Math.max(2, Math.ceil((2 * config.env.TONGFA_PUBLISH_CONCURRENCY) / PUBLISH_BATCH_SIZE)),
                 })
               : new EmbeddedJobQueue(ds, registry, clock, opts.consume),
         },

@@ -413,7 +413,11 @@ export class PluginHost {
               return { state: 'unconfirmed', error: ferr, attempts };
             }
             if (found) return { state: found.status === 'processing' ? 'processing' : 'published', result: found, attempts };
-            continue; // positively absent: retry with the same key and checkpoints
+            // Positively absent: retry with the same key and checkpoints, here while tries are left,
+            // then later like any call the platform did not answer (not a failure of the post).
+            if (i === max - 1)
+              return { state: 'retry_wait', error: err, retryAt: new Date(this.deps.now() + this.backoff(attempts)), attempts };
+            continue;
           }
         }
       }
@@ -446,8 +450,25 @@ export class PluginHost {
     return this.retrying(account, run, { repeatUnanswered: true });
   }
 
-  publishStatus(accountId: string, remoteId: string): Promise<PublishStatus> {
-    return this.call(accountId, 'publishStatus', (ctx, p) => p.plugin.publishStatus(ctx, remoteId));
+  /**
+   * Where a published post stands on the platform. `known`: the account row and credentials when
+   * the caller has just read them with others' (a batch of polls); the first try uses them.
+   */
+  async publishStatus(
+    accountId: string,
+    remoteId: string,
+    known: { account?: HostAccount; credentials?: OpenedCredentials } = {},
+  ): Promise<PublishStatus> {
+    if (known.account?.id !== accountId) return this.call(accountId, 'publishStatus', (ctx, p) => p.plugin.publishStatus(ctx, remoteId));
+    const account = known.account;
+    const p = this.plugin(account.platform);
+    let prefetched = known.credentials;
+    const run = async () => {
+      const creds = await this.openFor(account, prefetched);
+      prefetched = undefined;
+      return this.invoke(p, account, creds.credentials, 'publishStatus', (ctx) => p.plugin.publishStatus(ctx, remoteId), {});
+    };
+    return this.retrying(account, run, { repeatUnanswered: false });
   }
 
   getProfile(accountId: string): Promise<Profile> {

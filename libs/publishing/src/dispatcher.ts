@@ -15,6 +15,14 @@ export function batchJobId(publicationId: string, priority: number, dispatchedAt
 }
 
 /**
+ * The id of the job that checks the status of a round's targets dispatched at `dispatchedAt`
+ * (Dispatcher.dispatchPolls): derived from the rows like batchJobId.
+ */
+export function pollBatchJobId(publicationId: string, priority: number, dispatchedAt: Date): string {
+  return `publication.poll-batch:${publicationId}:${priority}:${dispatchedAt.getTime()}`;
+}
+
+/**
  * Puts target rows on the queue. Each enqueue carries a fresh job id (`<target>:<n>`): Bull keeps
  * finished jobs for a while and would silently drop a re-dispatch under the same id. Duplicate
  * deliveries are harmless because the worker claims the row before doing anything. Every job
@@ -106,6 +114,53 @@ export class Dispatcher {
 
   async dispatchPoll(targetId: string, at: Date): Promise<void> {
     await this.enqueue('publication.poll', targetId, at);
+  }
+
+  /** The last dispatch time this process gave a batch of status checks (kept strictly increasing). */
+  private lastPollDispatch = 0;
+
+  /**
+   * Status checks of targets a round left processing on the platform, one job per publication,
+   * rank and due time: one UPDATE and one enqueue per job instead of two statements and a job per
+   * target. Each job's targets share a dispatch time no other job of this process has, so its id
+   * (pollBatchJobId) is what the reconciler asks the queue about before it re-dispatches a row.
+   */
+  async dispatchPolls(targets: { target: Pick<PublicationTarget, 'id' | 'publicationId' | 'priority'>; at: Date }[]): Promise<void> {
+    type PollJob = { publicationId: string; priority: number; first: number; at: Date; ids: string[] };
+    const jobs: PollJob[] = [];
+    const open = new Map<string, PollJob>();
+    for (const { target, at } of [...targets].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+      // Due within a second of the first of them: one job, due when the last of them is.
+      const key = `${target.publicationId}:${target.priority}`;
+      let job = open.get(key);
+      if (!job || at.getTime() - job.first > 1000) {
+        job = { publicationId: target.publicationId, priority: target.priority, first: at.getTime(), at, ids: [] };
+        open.set(key, job);
+        jobs.push(job);
+      }
+      job.at = at;
+      job.ids.push(target.id);
+    }
+    for (const job of jobs) {
+      const now = this.clock.now().getTime();
+      const dispatchedAt = new Date((this.lastPollDispatch = Math.max(now, this.lastPollDispatch + 1)));
+      await this.ds
+        .createQueryBuilder()
+        .update(PublicationTarget)
+        .set({ dispatchedAt, dispatches: () => 'dispatches + 1' })
+        .where({ id: In(job.ids) })
+        .execute();
+      await this.queue.add(
+        'publication.poll-batch',
+        { targetIds: job.ids },
+        {
+          jobId: pollBatchJobId(job.publicationId, job.priority, dispatchedAt),
+          delayMs: Math.max(0, job.at.getTime() - now),
+          priority: job.priority,
+          attempts: 1,
+        },
+      );
+    }
   }
 
   async enqueue(

@@ -91,11 +91,14 @@ export class PublicationWorker {
     const claimed = await this.claim(targetIds, ['queued', 'retry_wait', 'pending'], 'publishing', token, { dueBy: this.clock.now() });
     if (!claimed) return;
     const rows = await this.loadClaimed(token, targetIds);
+    const later: PollLater[] = [];
     await this.holding(
       rows.map((r) => r.target.id),
       token,
-      () => Promise.all(rows.map((r) => this.inFlight.run(r.target.priority, () => this.publishClaimed(r)))),
+      () => Promise.all(rows.map((r) => this.inFlight.run(r.target.priority, () => this.publishClaimed(r, later)))),
     );
+    // Posts the platforms are still processing: their status checks go out as one job.
+    await this.dispatchPollsLater(later);
   }
 
   /** The rows a claim took, with their accounts, attempts so far and credentials: four statements for any number. */
@@ -122,24 +125,26 @@ export class PublicationWorker {
         .createQueryBuilder('a')
         .select('a.targetId', 'targetId')
         .addSelect('COUNT(1)', 'n')
+        .addSelect("SUM(CASE WHEN a.kind = 'poll' THEN 1 ELSE 0 END)", 'polls')
         .where({ targetId: In(targets.map((t) => t.id)) })
         .groupBy('a.targetId')
-        .getRawMany<{ targetId: string; n: number | string }>(),
+        .getRawMany<{ targetId: string; n: number | string; polls: number | string | null }>(),
       // Only a saving: when the vault cannot open one of them, every publish opens its own (and
       // the one that cannot fails on its own).
       this.host.openCredentials([...new Set(targets.map((t) => t.accountId))]).catch(() => new Map<string, OpenedCredentials>()),
     ]);
     const accountById = new Map(accounts.map((a) => [a.id, a as AccountRow]));
-    const countOf = new Map(counts.map((c) => [c.targetId, Number(c.n)]));
+    const countOf = new Map(counts.map((c) => [c.targetId, c]));
     return targets.map((target) => ({
       target,
       account: accountById.get(target.accountId) ?? null,
-      attemptsSoFar: countOf.get(target.id) ?? 0,
+      attemptsSoFar: Number(countOf.get(target.id)?.n ?? 0),
+      pollsSoFar: Number(countOf.get(target.id)?.polls ?? 0),
       credentials: credentials.get(target.accountId),
     }));
   }
 
-  private async publishClaimed({ target, account: accountRow, attemptsSoFar, credentials }: Claimed): Promise<void> {
+  private async publishClaimed({ target, account: accountRow, attemptsSoFar, credentials }: Claimed, later: PollLater[]): Promise<void> {
     const key = target.id;
     try {
       // The account was fit to publish when the editor asked; a scheduled (or retried) target
@@ -213,11 +218,11 @@ export class PublicationWorker {
         }
         await this.finishAttempt(attempt, found ? 'found' : 'absent', null);
         if (found) {
-          await this.applyOutcome(target, {
-            state: found.status === 'processing' ? 'processing' : 'published',
-            result: found,
-            attempts: target.attempts,
-          });
+          await this.applyOutcome(
+            target,
+            { state: found.status === 'processing' ? 'processing' : 'published', result: found, attempts: target.attempts },
+            later,
+          );
           return;
         }
         await this.ds.getRepository(PublicationTarget).update({ id: target.id, claimedBy: held(target) }, { mustCheckExisting: false });
@@ -234,7 +239,7 @@ export class PublicationWorker {
         { assets: this.assetsFor(unitId), videos: this.videosFor(unitId), account: accountRow ?? undefined, credentials },
       );
       await this.finishAttempt(attempt, outcome.state, outcome.error?.message ?? null);
-      await this.applyOutcome(target, outcome);
+      await this.applyOutcome(target, outcome, later);
     } catch (e) {
       // An error of ours (database, claim lost): leave the row for the reconciler to re-examine.
       this.logger.error(`publish of target ${target.id} stopped: ${e instanceof Error ? e.message : String(e)}`);
@@ -253,59 +258,103 @@ export class PublicationWorker {
 
   @JobHandler('publication.poll')
   async handlePoll({ targetId }: JobPayloads['publication.poll']): Promise<void> {
-    const now = this.clock.now();
+    await this.pollMany([targetId]);
+  }
+
+  /** The status checks of a round's targets still processing on their platforms (Dispatcher.dispatchPolls). */
+  @JobHandler('publication.poll-batch')
+  async handlePollBatch({ targetIds }: JobPayloads['publication.poll-batch']): Promise<void> {
+    await this.pollMany(targetIds);
+  }
+
+  /**
+   * Asks the platforms where posts they were still processing stand: one claim and the same four
+   * reads as a publish round for the lot, then one status call and one attempt row per target.
+   * Those still processing are checked again later, together.
+   */
+  private async pollMany(targetIds: string[]): Promise<void> {
     const token = this.claimToken();
-    const claimed = await this.claim([targetId], ['publishing'], 'publishing', token, { dueBy: now, requireRemote: true });
+    const claimed = await this.claim(targetIds, ['publishing'], 'publishing', token, { dueBy: this.clock.now(), requireRemote: true });
     if (!claimed) return;
-    const target = await this.ds.getRepository(PublicationTarget).findOneByOrFail({ id: targetId, claimedBy: token });
-    const attempt = await this.startAttempt(target, 'poll');
+    const rows = await this.loadClaimed(token, targetIds);
+    const later: PollLater[] = [];
+    await this.holding(
+      rows.map((r) => r.target.id),
+      token,
+      () =>
+        Promise.all(
+          rows.map((r) =>
+            this.inFlight.run(r.target.priority, () =>
+              this.pollClaimed(r, later).catch((e: unknown) => {
+                // An error of ours (database): the claim lapses and the reconciler hands the row on.
+                this.logger.error(`status check of target ${r.target.id} stopped: ${e instanceof Error ? e.message : String(e)}`);
+              }),
+            ),
+          ),
+        ),
+    );
+    await this.dispatchPollsLater(later);
+  }
+
+  private async pollClaimed({ target, account, attemptsSoFar, pollsSoFar, credentials }: Claimed, later: PollLater[]): Promise<void> {
+    const startedAt = this.clock.now();
+    // A status check only reads: its attempt row is written with its answer, in one statement.
+    const record = (outcome: string, error: string | null) =>
+      this.recordAttempt(target, 'poll', attemptsSoFar + 1, startedAt, outcome, error);
+    let status: Awaited<ReturnType<PluginHost['publishStatus']>>;
     try {
-      const status = await this.host.publishStatus(target.accountId, target.remoteId!);
-      await this.finishAttempt(attempt, status.status, status.reason ?? null);
-      if (status.status === 'published') {
-        await this.settle(target, {
-          state: 'published',
-          url: status.url ?? target.url,
-          publishedAt: this.clock.now(),
-          lastError: null,
-          lastErrorKind: null,
-        });
-        await this.touchAccount(target.accountId);
-      } else if (status.status === 'processing') {
-        const age = now.getTime() - target.createdAt.getTime();
-        if (age > POLL_GIVE_UP_MS) {
-          await this.settle(target, {
-            state: 'unconfirmed',
-            lastError: '平台长时间未给出发布结果，请到平台核实 / the platform never finished processing',
-          });
-          return;
-        }
-        // Back off by the polls made so far, not by every attempt of the target: retries of the
-        // publish itself (faults) must not push the first status checks minutes apart.
-        const polls = await this.ds.getRepository(PublicationAttempt).count({ where: { targetId: target.id, kind: 'poll' } });
-        const wait = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** Math.min(10, polls - 1));
-        const next = new Date(now.getTime() + wait);
-        await this.settleThen(target, { state: 'publishing', nextAttemptAt: next }, 'publication.poll', next);
-      } else {
-        // The platform review's verdict, bounded plain text (see publicReason).
-        const reason = clipPlatformText(status.reason ?? status.status, 120);
-        await this.settle(target, {
-          state: 'failed',
-          lastErrorKind: status.status === 'rejected' ? 'rejected_by_review' : status.status,
-          lastError: status.status === 'rejected' ? `平台审核未通过：${reason}` : `平台发布失败：${reason}`,
-        });
-      }
+      status = await this.host.publishStatus(target.accountId, target.remoteId!, { account: account ?? undefined, credentials });
     } catch (e) {
       const err = PluginCallError.from(e, []);
-      await this.finishAttempt(attempt, 'error', err.message);
-      const next = new Date(now.getTime() + (err.retryAfterMs ?? 10_000));
-      await this.settleThen(
-        target,
-        { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${publicReason(err)}` },
-        'publication.poll',
-        next,
-      );
+      await record('error', err.message);
+      const next = new Date(startedAt.getTime() + (err.retryAfterMs ?? 10_000));
+      await this.settle(target, { state: 'publishing', nextAttemptAt: next, lastError: `查询发布状态失败，将重试：${publicReason(err)}` });
+      later.push({ target, at: next });
+      return;
     }
+    await record(status.status, status.reason ?? null);
+    if (status.status === 'published') {
+      // Written before the settle, as for a publish (a reader that sees it published sees the account active).
+      await this.touchAccount(target.accountId);
+      await this.settle(target, {
+        state: 'published',
+        url: status.url ?? target.url,
+        publishedAt: this.clock.now(),
+        lastError: null,
+        lastErrorKind: null,
+      });
+    } else if (status.status === 'processing') {
+      const age = startedAt.getTime() - target.createdAt.getTime();
+      if (age > POLL_GIVE_UP_MS) {
+        await this.settle(target, {
+          state: 'unconfirmed',
+          lastError: '平台长时间未给出发布结果，请到平台核实 / the platform never finished processing',
+        });
+        return;
+      }
+      // Back off by the polls made so far, not by every attempt of the target: retries of the
+      // publish itself (faults) must not push the first status checks minutes apart.
+      const wait = Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** Math.min(10, pollsSoFar));
+      const next = new Date(startedAt.getTime() + wait);
+      await this.settle(target, { state: 'publishing', nextAttemptAt: next });
+      later.push({ target, at: next });
+    } else {
+      // The platform review's verdict, bounded plain text (see publicReason).
+      const reason = clipPlatformText(status.reason ?? status.status, 120);
+      await this.settle(target, {
+        state: 'failed',
+        lastErrorKind: status.status === 'rejected' ? 'rejected_by_review' : status.status,
+        lastError: status.status === 'rejected' ? `平台审核未通过：${reason}` : `平台发布失败：${reason}`,
+      });
+    }
+  }
+
+  /** Puts the status checks collected in a round on the queue; a failed enqueue is the reconciler's to redo. */
+  private async dispatchPollsLater(later: PollLater[]): Promise<void> {
+    if (!later.length) return;
+    await this.dispatcher.dispatchPolls(later).catch((e: unknown) => {
+      this.logger.warn(`enqueue of ${later.length} status checks failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
   }
 
   @JobHandler('publication.retract')
@@ -521,7 +570,8 @@ export class PublicationWorker {
     };
   }
 
-  private async applyOutcome(target: PublicationTarget, outcome: PublishOutcome): Promise<void> {
+  /** Settles a publish's outcome; a post still processing joins `later`, the round's status checks. */
+  private async applyOutcome(target: PublicationTarget, outcome: PublishOutcome, later: PollLater[]): Promise<void> {
     const now = this.clock.now();
     const base = { attempts: outcome.attempts };
     switch (outcome.state) {
@@ -542,19 +592,15 @@ export class PublicationWorker {
         return;
       case 'processing': {
         const next = new Date(now.getTime() + POLL_FIRST_MS);
-        await this.settleThen(
-          target,
-          {
-            ...base,
-            state: 'publishing',
-            remoteId: outcome.result!.remoteId,
-            url: outcome.result!.url ?? null,
-            nextAttemptAt: next,
-            lastError: null,
-          },
-          'publication.poll',
-          next,
-        );
+        await this.settle(target, {
+          ...base,
+          state: 'publishing',
+          remoteId: outcome.result!.remoteId,
+          url: outcome.result!.url ?? null,
+          nextAttemptAt: next,
+          lastError: null,
+        });
+        later.push({ target, at: next });
         return;
       }
       case 'retry_wait': {
@@ -695,6 +741,29 @@ export class PublicationWorker {
     return attempt;
   }
 
+  /** An attempt that needs no row before its call (it only reads), written with its outcome. */
+  private async recordAttempt(
+    target: PublicationTarget,
+    kind: string,
+    number: number,
+    startedAt: Date,
+    outcome: string,
+    error: string | null,
+  ): Promise<void> {
+    await this.ds.getRepository(PublicationAttempt).insert({
+      id: newId(),
+      targetId: target.id,
+      number,
+      kind,
+      idempotencyKey: target.id,
+      worker: this.workerId,
+      startedAt,
+      finishedAt: this.clock.now(),
+      outcome,
+      error: error?.slice(0, 1000) ?? null,
+    });
+  }
+
   private async finishAttempt(attempt: PublicationAttempt, outcome: string, error: string | null): Promise<void> {
     await this.ds
       .getRepository(PublicationAttempt)
@@ -734,11 +803,19 @@ type AccountRow = Pick<
   'id' | 'name' | 'status' | 'connection' | 'platform' | 'platformAccountId' | 'endpoints' | 'sandbox' | 'settings'
 >;
 
+/** A status check to put on the queue when the claim that decided it is done. */
+interface PollLater {
+  target: PublicationTarget;
+  at: Date;
+}
+
 /** A claimed target with what its publish needs, read in one go for a whole claim. */
 interface Claimed {
   target: PublicationTarget;
   account: AccountRow | null;
   attemptsSoFar: number;
+  /** Of those, status checks (the poll backoff counts these). */
+  pollsSoFar: number;
   /** Opened with the claim's other reads; the host uses them for the first try of the publish. */
   credentials: OpenedCredentials | undefined;
 }

@@ -4,7 +4,7 @@ import { DataSource, In, LessThan } from 'typeorm';
 import { Clock } from '@tongfa/core';
 import { JobQueue } from '@tongfa/jobs';
 import { PublicationTarget } from './entities';
-import { batchJobId, Dispatcher } from './dispatcher';
+import { batchJobId, pollBatchJobId, Dispatcher } from './dispatcher';
 import { CorrectionsService } from './corrections.service';
 
 /** Due work whose job has not claimed it this long after its time is re-enqueued. */
@@ -120,6 +120,14 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
           job === 'publication.publish' &&
           t.dispatchedAt &&
           (await this.queue.pending('publication.publish-batch', batchJobId(t.publicationId, t.priority, t.dispatchedAt)))
+        ) {
+          continue;
+        }
+        // A round's status checks: one job for its targets still processing (Dispatcher.dispatchPolls).
+        if (
+          job === 'publication.poll' &&
+          t.dispatchedAt &&
+          (await this.queue.pending('publication.poll-batch', pollBatchJobId(t.publicationId, t.priority, t.dispatchedAt)))
         ) {
           continue;
         }
