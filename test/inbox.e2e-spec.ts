@@ -133,6 +133,63 @@ for (const driver of testDrivers()) {
       assert.equal((await thread(first.threadId!)).preview, '请问公积金怎么提取？');
     });
 
+    it('stores messages arriving at once together: each once, one thread per conversation, new conversations in turn', async () => {
+      const conversations = ['oGroup000001', 'oGroup000002', 'oGroup000003', 'oGroup000004'];
+      // Three messages per citizen, and the platform's retry of each first message, all at the same moment.
+      const sends = conversations.flatMap((c) => [
+        message(wechat, c, '第一条', { platformItemId: `${c}-1` }),
+        message(wechat, c, '第二条', { platformItemId: `${c}-2` }),
+        message(wechat, c, '第三条', { platformItemId: `${c}-3` }),
+        message(wechat, c, '第一条', { platformItemId: `${c}-1` }),
+      ]);
+      const results = await Promise.all(sends);
+      assert.equal(results.filter((r) => r.duplicate).length, conversations.length, JSON.stringify(results));
+      const got = new Map<string, string>();
+      for (const c of conversations) {
+        const ts = await hub.ds.getRepository(InboxThread).findBy({ accountId: wechat.id, threadKey: `m:${c}` });
+        assert.equal(ts.length, 1, `one thread for ${c}`);
+        assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: ts[0]!.id }), 3);
+        got.set(c, ts[0]!.assigneeId!);
+      }
+      const [e1, e2] = [ids.get('i.ed1')!, ids.get('i.ed2')!];
+      const share = [...got.values()];
+      assert.deepEqual([share.filter((x) => x === e1).length, share.filter((x) => x === e2).length], [2, 2], 'the editors take turns');
+    });
+
+    it('fails only the batch that cannot be stored when batches arriving at once are stored together', async () => {
+      const ingest = hub.app.get(IngestService);
+      const good = ['oGroup000005', 'oGroup000006'].map((c) => message(wechat, c, '请问怎么办理？'));
+      // A batch the store cannot take (no text): its caller gets the error, the others are stored.
+      const bad = message(wechat, 'oGroup000007', undefined as unknown as string);
+      const [ok1, ok2, failed] = await Promise.allSettled([...good, bad]);
+      assert.equal(ok1.status, 'fulfilled');
+      assert.equal(ok2.status, 'fulfilled');
+      assert.equal(failed.status, 'rejected');
+      assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: wechat.id, threadKey: 'm:oGroup000007' }), 0);
+      for (const c of ['oGroup000005', 'oGroup000006']) {
+        const t = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: wechat.id, threadKey: `m:${c}` });
+        assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: t.id }), 1);
+      }
+      // And the ingest goes on.
+      const later = await ingest.ingest(wechat, {
+        threadKey: 'm:oGroup000007',
+        kind: 'message',
+        postRemoteId: null,
+        rootCommentId: null,
+        citizenId: 'oGroup000007',
+        citizenName: '群众0007',
+        platformItemId: 'oGroup000007-again',
+        direction: 'in',
+        itemKind: 'text',
+        parentId: null,
+        author: '群众0007',
+        authorId: 'oGroup000007',
+        text: '再问一次',
+        createdAt: hub.clock.now(),
+      });
+      assert.equal(later.duplicate, false);
+    });
+
     it('groups comments by their tree under a post', async () => {
       const r = await comments(weibo, 'post-1', [
         { id: 'c1', text: '这条政策什么时候实施？' },

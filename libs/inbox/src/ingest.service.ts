@@ -418,12 +418,25 @@ export class IngestService {
       }),
     );
     const batches = [...merged.values()];
-    let results: ItemResult[];
+    let stored: Stored;
     try {
-      results = await this.storeAndScreen(batches);
+      stored = await this.storeAll(batches);
     } catch (e) {
       if (group.length === 1) return group[0]!.reject(e);
-      for (const w of group) await this.storeAndScreen(w.groups).then(w.resolve, w.reject);
+      for (const w of group)
+        await this.storeAll(w.groups)
+          .then(async (own) => {
+            await this.screen(own.incoming);
+            w.resolve(own.results);
+          })
+          .catch(w.reject);
+      return;
+    }
+    // Stored: a screen that fails fails every caller (the platform pushes again; its items are then duplicates).
+    try {
+      await this.screen(stored.incoming);
+    } catch (e) {
+      for (const w of group) w.reject(e);
       return;
     }
     const offsets = new Map<AccountBatch, number>();
@@ -432,34 +445,33 @@ export class IngestService {
       offsets.set(b, at);
       at += b.items.length;
     }
-    group.forEach((w, k) => w.resolve(places[k]!.map(([b, i]) => results[offsets.get(b)! + i]!)));
+    group.forEach((w, k) => w.resolve(places[k]!.map(([b, i]) => stored.results[offsets.get(b)! + i]!)));
   }
 
-  private async storeAndScreen(groups: AccountBatch[]): Promise<ItemResult[]> {
+  /** The batches in one transaction, or item by item after a race (see the class comment). */
+  private async storeAll(groups: AccountBatch[]): Promise<Stored> {
     const now = this.clock.now();
-    let stored: Stored;
     try {
-      stored = await this.ds.transaction((m) => this.store(m, groups, now));
+      return await this.ds.transaction((m) => this.store(m, groups, now));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      stored = { results: [], incoming: [] };
-      for (const g of groups) {
-        for (const x of g.items) {
-          const one = await this.ds
-            .transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now))
-            .catch(async (err: unknown) => {
-              if (!isUniqueViolation(err)) throw err;
-              // Lost the race for this very item (stored once, by the other delivery) or for its new
-              // thread (created by the other): once more, now reading what the winner wrote.
-              return this.ds.transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now));
-            });
-          stored.results.push(...one.results);
-          stored.incoming.push(...one.incoming);
-        }
+    }
+    const stored: Stored = { results: [], incoming: [] };
+    for (const g of groups) {
+      for (const x of g.items) {
+        const one = await this.ds
+          .transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now))
+          .catch(async (err: unknown) => {
+            if (!isUniqueViolation(err)) throw err;
+            // Lost the race for this very item (stored once, by the other delivery) or for its new
+            // thread (created by the other): once more, now reading what the winner wrote.
+            return this.ds.transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now));
+          });
+        stored.results.push(...one.results);
+        stored.incoming.push(...one.incoming);
       }
     }
-    await this.screen(stored.incoming);
-    return stored.results;
+    return stored;
   }
 
   /** Results in the order of `groups` and their items; one account per group (commitGroup merges them). */
