@@ -1,10 +1,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Role } from '@tongfa/identity';
+import { In } from 'typeorm';
 import { testDrivers } from '@tongfa/database';
 import { Account } from '@tongfa/accounts';
 import { AuditEntry } from '@tongfa/audit';
-import { IncomingItem, IngestService, InboxItem, InboxReply, InboxThread, RepliesService, SlaService } from '@tongfa/inbox';
+import { AlertsService } from '@tongfa/alerts';
+import { Clock } from '@tongfa/core';
+import {
+  IncomingItem,
+  IngestService,
+  InboxItem,
+  InboxPlatformPort,
+  InboxReply,
+  InboxSettingsService,
+  InboxThread,
+  RepliesService,
+  SensitiveTextDetector,
+  SlaService,
+} from '@tongfa/inbox';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
 import { pollUntil } from './support/poll';
@@ -224,6 +238,58 @@ for (const driver of testDrivers()) {
       assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: tree.id }), 4);
       assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: weibo.id, postRemoteId: 'post-1' }), 2);
     });
+
+    if (driver === 'mysql')
+      it('stores a page two hub processes ingest at the same moment once: the loser reads what the winner wrote', async () => {
+        // A second process's ingest on the same database (its own group commit, its own caches).
+        const other = new IngestService(
+          hub.ds,
+          hub.app.get(Clock),
+          hub.app.get(InboxSettingsService),
+          hub.app.get(AlertsService),
+          hub.app.get(SensitiveTextDetector),
+          hub.app.get(InboxPlatformPort),
+        );
+        const page = (post: string) => [
+          { id: `${post}-r1`, text: '两个进程同时读到的留言' },
+          { id: `${post}-r2`, parentId: `${post}-r1`, text: '跟帖' },
+          { id: `${post}-r3`, text: '另一条' },
+        ];
+        const posts = ['post-race-1', 'post-race-2', 'post-race-3'];
+        const at = hub.clock.now().getTime();
+        const as = (svc: IngestService, post: string) =>
+          svc.ingestComments(
+            weibo,
+            post,
+            page(post).map((c, i) => ({
+              ...c,
+              postRemoteId: post,
+              author: `网友${i}`,
+              authorId: `uid-${i}`,
+              createdAt: at - (3 - i) * 1000,
+            })),
+          );
+        const runs = await Promise.all(posts.flatMap((post) => [as(hub.app.get(IngestService), post), as(other, post)]));
+        assert.equal(
+          runs.reduce((n, r) => n + r.stored, 0),
+          9,
+          JSON.stringify(runs),
+        );
+        assert.equal(
+          runs.reduce((n, r) => n + r.duplicates, 0),
+          9,
+        );
+        for (const post of posts) {
+          // Two trees: the first comment with its answer, and the other comment.
+          assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: weibo.id, postRemoteId: post }), 2);
+          const tree = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: weibo.id, threadKey: `c:${post}:${post}-r1` });
+          assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: tree.id }), 2);
+        }
+        // Out of the way of the lists and metrics below, which count this account's threads.
+        const raced = await hub.ds.getRepository(InboxThread).findBy({ accountId: weibo.id, postRemoteId: In(posts) });
+        await hub.ds.getRepository(InboxItem).delete({ threadId: In(raced.map((t) => t.id)) });
+        await hub.ds.getRepository(InboxThread).delete({ id: In(raced.map((t) => t.id)) });
+      });
 
     it('lists threads within the caller’s subtree only, with filters', async () => {
       await comments(weiboB, 'post-b', [{ id: 'b1', text: '乙市的评论' }]);

@@ -448,13 +448,19 @@ export class IngestService {
     group.forEach((w, k) => w.resolve(places[k]!.map(([b, i]) => stored.results[offsets.get(b)! + i]!)));
   }
 
-  /** The batches in one transaction, or item by item after a race (see the class comment). */
+  /**
+   * The batches in one transaction. A unique violation means another process stored one of its items or
+   * threads first (and has committed): once more as a whole, now reading what the winner wrote; after a
+   * second one, item by item (see the class comment).
+   */
   private async storeAll(groups: AccountBatch[]): Promise<Stored> {
     const now = this.clock.now();
-    try {
-      return await this.ds.transaction((m) => this.store(m, groups, now));
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await this.ds.transaction((m) => this.store(m, groups, now));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+      }
     }
     const stored: Stored = { results: [], incoming: [] };
     for (const g of groups) {
