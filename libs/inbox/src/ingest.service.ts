@@ -484,6 +484,7 @@ export class IngestService {
   private async store(m: EntityManager, groups: AccountBatch[], now: Date): Promise<Stored> {
     const out: Stored = { results: [], incoming: [] };
     const newThreads: InboxThread[] = [];
+    const created = new Set<InboxThread>();
     const newItems: InboxItem[] = [];
     const patches = new Map<string, { thread: InboxThread; patch: Partial<InboxThread> }>();
     // The accounts' unit and name as they are now: the callers' copies may be cached ones (pushes), and a
@@ -549,10 +550,11 @@ export class IngestService {
           if (unit.turn !== turn) turned.set(account.unitId, { entry: unit, unitPath: account.unitPath });
           threads.set(`${account.id}\u0000${x.threadKey}`, thread);
           newThreads.push(thread);
+          created.add(thread);
         }
         const patch = advance(thread, x, unit.settings, now);
         Object.assign(thread, patch);
-        if (!newThreads.includes(thread)) {
+        if (!created.has(thread)) {
           const p = patches.get(thread.id) ?? patches.set(thread.id, { thread, patch: {} }).get(thread.id)!;
           Object.assign(p.patch, patch);
         }
@@ -804,8 +806,10 @@ async function updateEach<T extends ObjectLiteral>(
 ): Promise<void> {
   const shapes = new Map<string, { id: string; patch: Partial<T> }[]>();
   for (const r of rows) {
-    const k = Object.keys(r.patch).sort().join(',');
-    (shapes.get(k) ?? shapes.set(k, []).get(k)!).push(r);
+    // As TypeORM's update: a property set to undefined is left as it is.
+    const patch = Object.fromEntries(Object.entries(r.patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+    const k = Object.keys(patch).sort().join(',');
+    if (k) (shapes.get(k) ?? shapes.set(k, []).get(k)!).push({ id: r.id, patch });
   }
   const md = m.connection.getMetadata(target);
   const driver = m.connection.driver;
