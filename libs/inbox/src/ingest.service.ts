@@ -148,9 +148,9 @@ interface Stored {
  * cached; new threads and items go in as multi-row INSERTs, touched threads are updated with one
  * statement per shape of change and the units' round-robin cursors with one upsert. The unique keys stay
  * the guarantee: a group that meets a concurrent delivery of one of its items or threads (another process;
- * a unique violation) is rolled back whole and stored again one item at a time, where each race ends as a
- * duplicate or a join; a group failing otherwise is stored again batch by batch, so one bad batch fails
- * only its own caller.
+ * a unique violation) is rolled back whole and stored again, reading what the other wrote, and after a
+ * second violation one item at a time, where each race ends as a duplicate or a join; a group failing
+ * otherwise is stored again batch by batch, so one bad batch fails only its own caller.
  */
 @Injectable()
 export class IngestService {
