@@ -1,10 +1,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Role } from '@tongfa/identity';
+import { In } from 'typeorm';
 import { testDrivers } from '@tongfa/database';
 import { Account } from '@tongfa/accounts';
 import { AuditEntry } from '@tongfa/audit';
-import { IncomingItem, IngestService, InboxItem, InboxReply, InboxThread, RepliesService, SlaService } from '@tongfa/inbox';
+import { AlertsService } from '@tongfa/alerts';
+import { Clock } from '@tongfa/core';
+import {
+  IncomingItem,
+  IngestService,
+  InboxItem,
+  InboxPlatformPort,
+  InboxReply,
+  InboxSettingsService,
+  InboxThread,
+  RepliesService,
+  SensitiveTextDetector,
+  SlaService,
+} from '@tongfa/inbox';
 import { startTestHub, TestHub } from './support/test-hub';
 import { login, World } from './support/world';
 import { pollUntil } from './support/poll';
@@ -133,6 +147,63 @@ for (const driver of testDrivers()) {
       assert.equal((await thread(first.threadId!)).preview, '请问公积金怎么提取？');
     });
 
+    it('stores messages arriving at once together: each once, one thread per conversation, new conversations in turn', async () => {
+      const conversations = ['oGroup000001', 'oGroup000002', 'oGroup000003', 'oGroup000004'];
+      // Three messages per citizen, and the platform's retry of each first message, all at the same moment.
+      const sends = conversations.flatMap((c) => [
+        message(wechat, c, '第一条', { platformItemId: `${c}-1` }),
+        message(wechat, c, '第二条', { platformItemId: `${c}-2` }),
+        message(wechat, c, '第三条', { platformItemId: `${c}-3` }),
+        message(wechat, c, '第一条', { platformItemId: `${c}-1` }),
+      ]);
+      const results = await Promise.all(sends);
+      assert.equal(results.filter((r) => r.duplicate).length, conversations.length, JSON.stringify(results));
+      const got = new Map<string, string>();
+      for (const c of conversations) {
+        const ts = await hub.ds.getRepository(InboxThread).findBy({ accountId: wechat.id, threadKey: `m:${c}` });
+        assert.equal(ts.length, 1, `one thread for ${c}`);
+        assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: ts[0]!.id }), 3);
+        got.set(c, ts[0]!.assigneeId!);
+      }
+      const [e1, e2] = [ids.get('i.ed1')!, ids.get('i.ed2')!];
+      const share = [...got.values()];
+      assert.deepEqual([share.filter((x) => x === e1).length, share.filter((x) => x === e2).length], [2, 2], 'the editors take turns');
+    });
+
+    it('fails only the batch that cannot be stored when batches arriving at once are stored together', async () => {
+      const ingest = hub.app.get(IngestService);
+      const good = ['oGroup000005', 'oGroup000006'].map((c) => message(wechat, c, '请问怎么办理？'));
+      // A batch the store cannot take (no text): its caller gets the error, the others are stored.
+      const bad = message(wechat, 'oGroup000007', undefined as unknown as string);
+      const [ok1, ok2, failed] = await Promise.allSettled([...good, bad]);
+      assert.equal(ok1.status, 'fulfilled');
+      assert.equal(ok2.status, 'fulfilled');
+      assert.equal(failed.status, 'rejected');
+      assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: wechat.id, threadKey: 'm:oGroup000007' }), 0);
+      for (const c of ['oGroup000005', 'oGroup000006']) {
+        const t = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: wechat.id, threadKey: `m:${c}` });
+        assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: t.id }), 1);
+      }
+      // And the ingest goes on.
+      const later = await ingest.ingest(wechat, {
+        threadKey: 'm:oGroup000007',
+        kind: 'message',
+        postRemoteId: null,
+        rootCommentId: null,
+        citizenId: 'oGroup000007',
+        citizenName: '群众0007',
+        platformItemId: 'oGroup000007-again',
+        direction: 'in',
+        itemKind: 'text',
+        parentId: null,
+        author: '群众0007',
+        authorId: 'oGroup000007',
+        text: '再问一次',
+        createdAt: hub.clock.now(),
+      });
+      assert.equal(later.duplicate, false);
+    });
+
     it('groups comments by their tree under a post', async () => {
       const r = await comments(weibo, 'post-1', [
         { id: 'c1', text: '这条政策什么时候实施？' },
@@ -167,6 +238,58 @@ for (const driver of testDrivers()) {
       assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: tree.id }), 4);
       assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: weibo.id, postRemoteId: 'post-1' }), 2);
     });
+
+    if (driver === 'mysql')
+      it('stores a page two hub processes ingest at the same moment once: the loser reads what the winner wrote', async () => {
+        // A second process's ingest on the same database (its own group commit, its own caches).
+        const other = new IngestService(
+          hub.ds,
+          hub.app.get(Clock),
+          hub.app.get(InboxSettingsService),
+          hub.app.get(AlertsService),
+          hub.app.get(SensitiveTextDetector),
+          hub.app.get(InboxPlatformPort),
+        );
+        const page = (post: string) => [
+          { id: `${post}-r1`, text: '两个进程同时读到的留言' },
+          { id: `${post}-r2`, parentId: `${post}-r1`, text: '跟帖' },
+          { id: `${post}-r3`, text: '另一条' },
+        ];
+        const posts = ['post-race-1', 'post-race-2', 'post-race-3'];
+        const at = hub.clock.now().getTime();
+        const as = (svc: IngestService, post: string) =>
+          svc.ingestComments(
+            weibo,
+            post,
+            page(post).map((c, i) => ({
+              ...c,
+              postRemoteId: post,
+              author: `网友${i}`,
+              authorId: `uid-${i}`,
+              createdAt: at - (3 - i) * 1000,
+            })),
+          );
+        const runs = await Promise.all(posts.flatMap((post) => [as(hub.app.get(IngestService), post), as(other, post)]));
+        assert.equal(
+          runs.reduce((n, r) => n + r.stored, 0),
+          9,
+          JSON.stringify(runs),
+        );
+        assert.equal(
+          runs.reduce((n, r) => n + r.duplicates, 0),
+          9,
+        );
+        for (const post of posts) {
+          // Two trees: the first comment with its answer, and the other comment.
+          assert.equal(await hub.ds.getRepository(InboxThread).countBy({ accountId: weibo.id, postRemoteId: post }), 2);
+          const tree = await hub.ds.getRepository(InboxThread).findOneByOrFail({ accountId: weibo.id, threadKey: `c:${post}:${post}-r1` });
+          assert.equal(await hub.ds.getRepository(InboxItem).countBy({ threadId: tree.id }), 2);
+        }
+        // Out of the way of the lists and metrics below, which count this account's threads.
+        const raced = await hub.ds.getRepository(InboxThread).findBy({ accountId: weibo.id, postRemoteId: In(posts) });
+        await hub.ds.getRepository(InboxItem).delete({ threadId: In(raced.map((t) => t.id)) });
+        await hub.ds.getRepository(InboxThread).delete({ id: In(raced.map((t) => t.id)) });
+      });
 
     it('lists threads within the caller’s subtree only, with filters', async () => {
       await comments(weiboB, 'post-b', [{ id: 'b1', text: '乙市的评论' }]);

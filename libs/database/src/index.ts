@@ -5,3 +5,4 @@ export * from './scope';
 export * from './list-totals';
 export * from './unit-paths';
 export * from './query-count';
+export * from './bulk-insert';

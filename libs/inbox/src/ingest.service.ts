@@ -1,15 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntitySubscriberInterface, In, InsertEvent, RemoveEvent, UpdateEvent } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  EntityTarget,
+  In,
+  InsertEvent,
+  ObjectLiteral,
+  RemoveEvent,
+  SelectQueryBuilder,
+  UpdateEvent,
+} from 'typeorm';
 import { addWorkingMinutes, Clock, newId, WorkingHours, workingMinutesBetween } from '@tongfa/core';
 import { Account } from '@tongfa/accounts';
+import { bulkInsert, noteTableWrite } from '@tongfa/database';
 import { AlertsService, DutyAlertKind, DutyAlertSeverity } from '@tongfa/alerts';
 import { Role, RoleAssignment, User } from '@tongfa/identity';
 import { InboxItem, InboxThread, InboxUnitSetting, ItemDirection, ItemKind, ThreadKind } from './entities';
 import { InboxSettingsService } from './inbox-settings.service';
 import { InboundMessage, InboxPlatformPort, PostComment } from './platform-port';
 import { SensitiveMatch, SensitiveTextDetector } from './sensitive';
-import { nextInTurn, unitStaff } from './unit-staff';
+import { nextInTurn, staffOfUnits } from './unit-staff';
 
 const HOUR = 3600_000;
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -57,26 +69,17 @@ function isUniqueViolation(e: unknown): boolean {
 
 type UnitSettings = Awaited<ReturnType<InboxSettingsService['forUnit']>>;
 
-/** What one batch knows of each unit: settings, staff, and the moving round-robin turn. */
-interface UnitCache {
-  settings: UnitSettings;
-  staff: string[];
-  editors: string[];
-  turn: string | null;
-  turned: boolean;
-  /** The process-wide entry this batch's view was taken from (its turn moves on after the commit). */
-  base: UnitEntry;
-}
-
-/** A unit's settings and staff as this process last read them (see UNIT_TTL_MS). */
+/** A unit's settings and staff as this process last read them (see UNIT_TTL_MS), and its round-robin turn. */
 interface UnitEntry {
   at: number;
   settings: UnitSettings;
   staff: string[];
   editors: string[];
+  /**
+   * The editor who took this process's last thread of the unit: moved at once on assignment (batches
+   * committing together continue the turn), stored with each batch that moved it.
+   */
   turn: string | null;
-  /** Whether the unit has an inbox_unit_setting row (the turn is then one UPDATE). */
-  hasRow: boolean;
 }
 
 /**
@@ -91,7 +94,7 @@ const UNIT_TTL_MS = 2 * 60_000;
  * How long the account a push names (which of our accounts a platform id is) is trusted without looking
  * it up again. A write to an account in this process drops the cache at once (AccountChanges); another
  * process's is seen within this time. The unit and name the thread gets never come from this copy: the
- * batch reads them with its dedupe query, inside its transaction, so a unit move is never undone by it.
+ * batch reads them inside its transaction, so a unit move is never undone by it.
  */
 const ACCOUNT_TTL_MS = 5 * 60_000;
 /** A push naming no account of ours is looked up again at most this often (a flood of them costs nothing). */
@@ -99,14 +102,36 @@ const UNKNOWN_ACCOUNT_TTL_MS = 10_000;
 /** Account columns the cached copy depends on: writes of other columns (lastPostAt, …) keep it. */
 const ACCOUNT_KEYS = new Set(['id', 'unitId', 'unitPath', 'platform', 'platformAccountId', 'name', 'status']);
 
+/**
+ * Group commit: batches waiting at once are stored in one transaction of at most this many items (a
+ * busy minute's pushes and pages become a few dozen transactions instead of one each).
+ */
+const GROUP_MAX_ITEMS = 400;
+/**
+ * Group transactions in flight at once on MariaDB/MySQL (one prepares while the other commits); their
+ * accounts never overlap, so they never race each other for an item or a thread. The embedded SQLite
+ * connection takes one at a time (its transactions must not interleave).
+ */
+const GROUP_FLIGHTS = 2;
+
 /** One account's items of a batch. */
 interface AccountBatch {
   account: Account;
   items: IncomingItem[];
 }
 
+type ItemResult = { duplicate: boolean; threadId: string | null };
+
+/** A batch waiting for its group commit; settled once its items are committed (and screened). */
+interface Waiting {
+  groups: AccountBatch[];
+  size: number;
+  resolve: (results: ItemResult[]) => void;
+  reject: (e: unknown) => void;
+}
+
 interface Stored {
-  results: { duplicate: boolean; threadId: string | null }[];
+  results: ItemResult[];
   /** Incoming items stored, with their thread, for the sensitive screen after the commit. */
   incoming: { thread: InboxThread; item: IncomingItem }[];
 }
@@ -116,19 +141,32 @@ interface Stored {
  * (per conversation for messages, per comment tree for comments), assigned on arrival, with the
  * SLA clocks started on the unit's working time and a duty alert for sensitive text.
  *
- * A batch (a polled page, a webhook push) is one transaction: the items and threads it already has are
- * read with one query each, the unit's settings and staff once per unit, new threads and items go in as
- * multi-row INSERTs and each touched thread is updated once. The unique keys stay the guarantee: a batch
- * that meets a concurrent delivery of one of its items or threads (a unique violation) is rolled back
- * whole and stored again one item at a time, where each race ends as a duplicate or a join.
+ * Group commit: the batches (a polled page, a webhook push) that arrive while a transaction is in flight
+ * wait for the next one and are stored together, each caller answered only after the commit of its items
+ * (a push's answer means "stored"). One transaction reads the accounts, the items and threads the group
+ * already has (one query each, whatever the number of accounts), the settings and staff of units not
+ * cached; new threads and items go in as multi-row INSERTs, touched threads are updated with one
+ * statement per shape of change and the units' round-robin cursors with one upsert. The unique keys stay
+ * the guarantee: a group that meets a concurrent delivery of one of its items or threads (another process;
+ * a unique violation) is rolled back whole and stored again, reading what the other wrote, and after a
+ * second violation one item at a time, where each race ends as a duplicate or a join; a group failing
+ * otherwise is stored again batch by batch, so one bad batch fails only its own caller.
  */
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('InboxIngest');
-  /** The embedded mode's queue of batches (see ingestBatch). */
-  private embeddedTurn: Promise<unknown> = Promise.resolve();
+  /** Batches waiting for a group commit, in arrival order. */
+  private waiting: Waiting[] = [];
+  /** Accounts of the group transactions in flight (a batch of one of them waits for the next group). */
+  private readonly busyAccounts = new Set<string>();
+  private flights = 0;
+  private pumpQueued = false;
   /** Accounts by (platform, pushed id): a push costs no account query while fresh (ACCOUNT_TTL_MS). */
   private readonly pushedAccounts = new Map<string, { at: number; account: Account | null }>();
+  /** Pushed ids missed in this turn of the event loop, per platform, with their waiting pushes. */
+  private readonly lookups = new Map<string, Map<string, { resolve: (a: Account | null) => void; reject: (e: unknown) => void }>>();
+  /** Lookups in progress, by (platform, pushed id). */
+  private readonly lookingUp = new Map<string, Promise<Account | null>>();
   /** Units' settings and staff (UNIT_TTL_MS). */
   private readonly units = new Map<string, UnitEntry>();
 
@@ -147,7 +185,7 @@ export class IngestService {
     ds.subscribers.push(new StaffChanges(() => this.units.clear()));
   }
 
-  /** Our accounts the pushes name, from the cache while fresh, else one lookup each (and one load). */
+  /** Our accounts the pushes name, from the cache while fresh, else looked up with the other pushes' misses. */
   private async pushedAccountsOf(platform: string, pushedIds: readonly string[]): Promise<Map<string, Account | null>> {
     const now = Date.now();
     const out = new Map<string, Account | null>();
@@ -158,17 +196,51 @@ export class IngestService {
       if (hit && now - hit.at < ttl) out.set(id, hit.account);
       else missing.push(id);
     }
-    if (!missing.length) return out;
-    const resolved = new Map<string, string | null>();
-    for (const id of missing) resolved.set(id, await this.port.resolveAccount(platform, id));
-    const ids = [...new Set([...resolved.values()].filter((x): x is string => !!x))];
-    const accounts = new Map((ids.length ? await this.ds.getRepository(Account).findBy({ id: In(ids) }) : []).map((a) => [a.id, a]));
-    for (const id of missing) {
-      const account = accounts.get(resolved.get(id) ?? '') ?? null;
+    for (const [id, account] of await Promise.all(missing.map(async (id) => [id, await this.lookUp(platform, id)] as const)))
       out.set(id, account);
-      this.pushedAccounts.set(`${platform}\u0000${id}`, { at: now, account });
-    }
     return out;
+  }
+
+  /**
+   * One pushed id's account: the ids missed in the same turn of the event loop are resolved together (one
+   * query for the profile ids, one load), and pushes naming an id being looked up share that lookup.
+   */
+  private lookUp(platform: string, pushedId: string): Promise<Account | null> {
+    const key = `${platform}\u0000${pushedId}`;
+    const running = this.lookingUp.get(key);
+    if (running) return running;
+    const p = new Promise<Account | null>((resolve, reject) => {
+      let batch = this.lookups.get(platform);
+      if (!batch) {
+        this.lookups.set(platform, (batch = new Map()));
+        setImmediate(() => void this.runLookups(platform));
+      }
+      batch.set(pushedId, { resolve, reject });
+    });
+    this.lookingUp.set(key, p);
+    const done = () => this.lookingUp.delete(key);
+    p.then(done, done);
+    return p;
+  }
+
+  private async runLookups(platform: string): Promise<void> {
+    const batch = this.lookups.get(platform)!;
+    this.lookups.delete(platform);
+    try {
+      const now = Date.now();
+      const resolved = await this.port.resolveAccounts(platform, [...batch.keys()]);
+      const ids = [...new Set([...resolved.values()].filter((x): x is string => !!x))];
+      const accounts = new Map<string, Account>();
+      for (const part of chunks(ids, LOOKUP_CHUNK))
+        for (const a of await this.ds.getRepository(Account).findBy({ id: In(part) })) accounts.set(a.id, a);
+      for (const [id, waiting] of batch) {
+        const account = accounts.get(resolved.get(id) ?? '') ?? null;
+        this.pushedAccounts.set(`${platform}\u0000${id}`, { at: now, account });
+        waiting.resolve(account);
+      }
+    } catch (e) {
+      for (const waiting of batch.values()) waiting.reject(e);
+    }
   }
 
   /** Messages a plugin accepted from a webhook push; unknown accounts are logged and skipped. */
@@ -280,163 +352,289 @@ export class IngestService {
     return (await this.ingestBatch([{ account, items: [x] }]))[0]!;
   }
 
-  /** A batch in one transaction, or item by item after a race (see the class comment); then the screen. */
-  private async ingestBatch(groups: AccountBatch[]): Promise<{ duplicate: boolean; threadId: string | null }[]> {
-    if (!groups.some((g) => g.items.length)) return [];
-    if (this.ds.options.type !== 'better-sqlite3') return this.storeAndScreen(groups);
-    // The embedded SQLite file has one connection, whose transactions must not interleave: batches of
-    // concurrent pushes and sweeps in this (the only) process take turns.
-    const run = this.embeddedTurn.then(() => this.storeAndScreen(groups));
-    this.embeddedTurn = run.catch(() => undefined);
-    return run;
+  /**
+   * A batch stored with the others waiting at once (group commit), or item by item after a race (see the
+   * class comment); answered after its items are committed and screened.
+   */
+  private ingestBatch(groups: AccountBatch[]): Promise<ItemResult[]> {
+    const size = groups.reduce((n, g) => n + g.items.length, 0);
+    if (!size) return Promise.resolve([]);
+    return new Promise<ItemResult[]>((resolve, reject) => {
+      this.waiting.push({ groups, size, resolve, reject });
+      // The batches arriving in the same turn of the event loop join the same group.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        setImmediate(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
+    });
   }
 
-  private async storeAndScreen(groups: AccountBatch[]): Promise<{ duplicate: boolean; threadId: string | null }[]> {
-    const now = this.clock.now();
+  /** Starts group transactions while a flight is free and batches wait whose accounts are not in flight. */
+  private pump(): void {
+    const flights = this.ds.options.type === 'better-sqlite3' ? 1 : GROUP_FLIGHTS;
+    while (this.flights < flights && this.waiting.length) {
+      const group: Waiting[] = [];
+      const accounts = new Set<string>();
+      // Accounts of batches left waiting: a later batch of one of them stays behind too (order per account).
+      const held = new Set<string>();
+      let size = 0;
+      this.waiting = this.waiting.filter((w) => {
+        const ids = w.groups.map((g) => g.account.id);
+        if (ids.some((id) => this.busyAccounts.has(id) || held.has(id)) || (group.length && size + w.size > GROUP_MAX_ITEMS)) {
+          for (const id of ids) held.add(id);
+          return true;
+        }
+        group.push(w);
+        size += w.size;
+        for (const id of ids) accounts.add(id);
+        return false;
+      });
+      if (!group.length) return;
+      this.flights++;
+      for (const id of accounts) this.busyAccounts.add(id);
+      void this.commitGroup(group).finally(() => {
+        this.flights--;
+        for (const id of accounts) this.busyAccounts.delete(id);
+        this.pump();
+      });
+    }
+  }
+
+  /**
+   * One transaction for the waiting batches (their items merged per account, in arrival order); each
+   * caller gets its own items' results. A group failing other than by a race is stored again batch by
+   * batch, so only the batch at fault fails.
+   */
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    const merged = new Map<string, AccountBatch>();
+    // Where each caller's items are in the merged batches: [account batch, index].
+    const places = group.map((w) =>
+      w.groups.flatMap((g) => {
+        const into = merged.get(g.account.id) ?? merged.set(g.account.id, { account: g.account, items: [] }).get(g.account.id)!;
+        return g.items.map((x) => [into, into.items.push(x) - 1] as const);
+      }),
+    );
+    const batches = [...merged.values()];
     let stored: Stored;
     try {
-      stored = await this.ds.transaction((m) => this.store(m, groups, now));
+      stored = await this.storeAll(batches);
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      stored = { results: [], incoming: [] };
-      for (const g of groups) {
-        for (const x of g.items) {
-          const one = await this.ds
-            .transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now))
-            .catch(async (err: unknown) => {
-              if (!isUniqueViolation(err)) throw err;
-              // Lost the race for this very item (stored once, by the other delivery) or for its new
-              // thread (created by the other): once more, now reading what the winner wrote.
-              return this.ds.transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now));
-            });
-          stored.results.push(...one.results);
-          stored.incoming.push(...one.incoming);
-        }
-      }
+      if (group.length === 1) return group[0]!.reject(e);
+      for (const w of group)
+        await this.storeAll(w.groups)
+          .then(async (own) => {
+            await this.screen(own.incoming);
+            w.resolve(own.results);
+          })
+          .catch(w.reject);
+      return;
     }
-    await this.screen(stored.incoming);
-    return stored.results;
+    // Stored: a screen that fails fails every caller (the platform pushes again; its items are then duplicates).
+    try {
+      await this.screen(stored.incoming);
+    } catch (e) {
+      for (const w of group) w.reject(e);
+      return;
+    }
+    const offsets = new Map<AccountBatch, number>();
+    let at = 0;
+    for (const b of batches) {
+      offsets.set(b, at);
+      at += b.items.length;
+    }
+    group.forEach((w, k) => w.resolve(places[k]!.map(([b, i]) => stored.results[offsets.get(b)! + i]!)));
   }
 
+  /**
+   * The batches in one transaction. A unique violation means another process stored one of its items or
+   * threads first (and has committed): once more as a whole, now reading what the winner wrote; after a
+   * second one, item by item (see the class comment).
+   */
+  private async storeAll(groups: AccountBatch[]): Promise<Stored> {
+    const now = this.clock.now();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await this.ds.transaction((m) => this.store(m, groups, now));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+      }
+    }
+    const stored: Stored = { results: [], incoming: [] };
+    for (const g of groups) {
+      for (const x of g.items) {
+        const one = await this.ds
+          .transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now))
+          .catch(async (err: unknown) => {
+            if (!isUniqueViolation(err)) throw err;
+            // Lost the race for this very item (stored once, by the other delivery) or for its new
+            // thread (created by the other): once more, now reading what the winner wrote.
+            return this.ds.transaction((m) => this.store(m, [{ account: g.account, items: [x] }], now));
+          });
+        stored.results.push(...one.results);
+        stored.incoming.push(...one.incoming);
+      }
+    }
+    return stored;
+  }
+
+  /** Results in the order of `groups` and their items; one account per group (commitGroup merges them). */
   private async store(m: EntityManager, groups: AccountBatch[], now: Date): Promise<Stored> {
     const out: Stored = { results: [], incoming: [] };
-    const units = new Map<string, UnitCache>();
     const newThreads: InboxThread[] = [];
+    const created = new Set<InboxThread>();
     const newItems: InboxItem[] = [];
     const patches = new Map<string, { thread: InboxThread; patch: Partial<InboxThread> }>();
-    for (const group of groups) {
-      const { items } = group;
-      let account = group.account;
-      const have = new Set<string>();
-      for (const ids of chunks([...new Set(items.map((x) => x.platformItemId))], LOOKUP_CHUNK)) {
-        // The items already stored, and the account's unit and name as they are now, in one statement:
-        // the caller's copy may be a cached one (a push), and a unit move must not be undone by it.
-        const rows = await m
-          .createQueryBuilder(Account, 'a')
-          .leftJoin(InboxItem, 'i', 'i.accountId = a.id AND i.platformItemId IN (:...ids)', { ids })
-          .select('a.unitId', 'unitId')
-          .addSelect('a.unitPath', 'unitPath')
-          .addSelect('a.name', 'name')
-          .addSelect('i.platformItemId', 'itemId')
-          .where('a.id = :id', { id: account.id })
-          .getRawMany<{ unitId: string; unitPath: string; name: string; itemId: string | null }>();
-        const now0 = rows[0];
-        if (now0 && (now0.unitId !== account.unitId || now0.unitPath !== account.unitPath || now0.name !== account.name))
-          account = Object.assign(Object.create(Object.getPrototypeOf(account) as object) as Account, account, {
-            unitId: now0.unitId,
-            unitPath: now0.unitPath,
-            name: now0.name,
-          });
-        for (const r of rows) if (r.itemId) have.add(r.itemId);
-      }
-      group.account = account;
-      const fresh = items.filter((x) => !have.has(x.platformItemId));
-      const threads = new Map<string, InboxThread>();
-      for (const keys of chunks([...new Set(fresh.map((x) => x.threadKey))], LOOKUP_CHUNK)) {
-        for (const t of await m.find(InboxThread, { where: { accountId: account.id, threadKey: In(keys) } })) threads.set(t.threadKey, t);
-      }
+    // The accounts' unit and name as they are now: the callers' copies may be cached ones (pushes), and a
+    // unit move must not be undone by them.
+    const current = new Map<string, { unitId: string; unitPath: string; name: string }>();
+    for (const ids of chunks([...new Set(groups.map((g) => g.account.id))], LOOKUP_CHUNK)) {
+      const rows = await m
+        .createQueryBuilder(Account, 'a')
+        .select('a.id', 'id')
+        .addSelect('a.unitId', 'unitId')
+        .addSelect('a.unitPath', 'unitPath')
+        .addSelect('a.name', 'name')
+        .where('a.id IN (:...ids)', { ids })
+        .getRawMany<{ id: string; unitId: string; unitPath: string; name: string }>();
+      for (const r of rows) current.set(r.id, r);
+    }
+    for (const g of groups) {
+      const now0 = current.get(g.account.id);
+      if (now0 && (now0.unitId !== g.account.unitId || now0.unitPath !== g.account.unitPath || now0.name !== g.account.name))
+        g.account = Object.assign(Object.create(Object.getPrototypeOf(g.account) as object) as Account, g.account, {
+          unitId: now0.unitId,
+          unitPath: now0.unitPath,
+          name: now0.name,
+        });
+    }
+    // The items already stored, then the threads of the new ones: one query each for all the accounts.
+    const have = new Set<string>();
+    for (const part of perAccount(groups, (x) => x.platformItemId)) {
+      const rows = await matchPerAccount(m.createQueryBuilder(InboxItem, 'i'), 'i', 'platformItemId', part)
+        .select('i.accountId', 'accountId')
+        .addSelect('i.platformItemId', 'itemId')
+        .getRawMany<{ accountId: string; itemId: string }>();
+      for (const r of rows) have.add(`${r.accountId}\u0000${r.itemId}`);
+    }
+    const fresh = groups.map((g) => ({
+      account: g.account,
+      items: g.items.filter((x) => !have.has(`${g.account.id}\u0000${x.platformItemId}`)),
+    }));
+    const threads = new Map<string, InboxThread>();
+    for (const part of perAccount(fresh, (x) => x.threadKey)) {
+      for (const t of await matchPerAccount(m.createQueryBuilder(InboxThread, 't'), 't', 'threadKey', part).getMany())
+        threads.set(`${t.accountId}\u0000${t.threadKey}`, t);
+    }
+    const units = await this.unitsOf(
+      m,
+      groups.map((g) => g.account.unitId),
+    );
+    const turned = new Map<string, { entry: UnitEntry; unitPath: string }>();
+    for (const { account, items } of groups) {
+      const unit = units.get(account.unitId)!;
       for (const x of items) {
-        if (have.has(x.platformItemId)) {
+        const key = `${account.id}\u0000${x.platformItemId}`;
+        if (have.has(key)) {
           out.results.push({ duplicate: true, threadId: null });
           continue;
         }
-        // The same item twice in one batch (a push that lists it twice) is stored once too.
-        have.add(x.platformItemId);
-        const unit = await this.unit(m, units, account.unitId);
-        let thread = threads.get(x.threadKey);
+        // The same item twice in the group (a push that lists it twice, a retry arriving with it) is stored once too.
+        have.add(key);
+        let thread = threads.get(`${account.id}\u0000${x.threadKey}`);
         if (!thread) {
+          const turn = unit.turn;
           thread = this.newThread(account, x, unit, now);
-          threads.set(x.threadKey, thread);
+          if (unit.turn !== turn) turned.set(account.unitId, { entry: unit, unitPath: account.unitPath });
+          threads.set(`${account.id}\u0000${x.threadKey}`, thread);
           newThreads.push(thread);
+          created.add(thread);
         }
         const patch = advance(thread, x, unit.settings, now);
         Object.assign(thread, patch);
-        if (!newThreads.includes(thread)) {
+        if (!created.has(thread)) {
           const p = patches.get(thread.id) ?? patches.set(thread.id, { thread, patch: {} }).get(thread.id)!;
           Object.assign(p.patch, patch);
         }
-        newItems.push(
-          m.create(InboxItem, {
-            id: newId(),
-            threadId: thread.id,
-            accountId: account.id,
-            platformItemId: x.platformItemId,
-            direction: x.direction,
-            kind: x.itemKind,
-            parentId: x.parentId,
-            author: clip(x.author, 200),
-            authorId: x.authorId,
-            text: x.text,
-            createdAt: x.createdAt,
-            receivedAt: now,
-          }),
-        );
+        newItems.push({
+          id: newId(),
+          threadId: thread.id,
+          accountId: account.id,
+          platformItemId: x.platformItemId,
+          direction: x.direction,
+          kind: x.itemKind,
+          parentId: x.parentId,
+          author: clip(x.author, 200),
+          authorId: x.authorId,
+          text: x.text,
+          createdAt: x.createdAt,
+          receivedAt: now,
+        });
         out.results.push({ duplicate: false, threadId: thread.id });
         if (x.direction === 'in') out.incoming.push({ thread, item: x });
       }
     }
-    // Threads before their items; a unique violation on either rolls the whole batch back (see ingestBatch).
-    for (const rows of chunks(newThreads, INSERT_CHUNK)) await m.insert(InboxThread, rows);
-    for (const rows of chunks(newItems, INSERT_CHUNK)) await m.insert(InboxItem, rows);
-    for (const { thread, patch } of patches.values()) await m.update(InboxThread, { id: thread.id }, patch);
-    for (const [unitId, u] of units) if (u.turned && u.turn) await this.moveTurn(m, unitId, groups, u);
+    // Threads before their items, each in the order of its unique key (two processes' groups then wait for
+    // each other instead of deadlocking); a unique violation on either rolls the whole group back.
+    const byKey =
+      <T>(key: (r: T) => string) =>
+      (a: T, b: T) =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+    newThreads.sort(byKey((t) => `${t.accountId}\u0000${t.threadKey}`));
+    newItems.sort(byKey((i) => `${i.accountId}\u0000${i.platformItemId}`));
+    await bulkInsert(m, InboxThread, newThreads, INSERT_CHUNK);
+    await bulkInsert(m, InboxItem, newItems, INSERT_CHUNK);
+    await updateEach(
+      m,
+      InboxThread,
+      [...patches.values()].map(({ thread, patch }) => ({ id: thread.id, patch })),
+    );
+    await this.saveTurns(m, turned);
     return out;
   }
 
-  private async unit(m: EntityManager, cache: Map<string, UnitCache>, unitId: string): Promise<UnitCache> {
-    const hit = cache.get(unitId);
-    if (hit) return hit;
-    let base = this.units.get(unitId);
-    if (!base || Date.now() - base.at >= UNIT_TTL_MS) {
-      const row = await m.findOneBy(InboxUnitSetting, { unitId });
-      const settings = await this.settings.forUnit(unitId, m, row);
-      base = {
-        at: Date.now(),
-        settings,
-        staff: settings.ownerUserId ? await unitStaff(m, unitId) : [],
-        editors: await unitStaff(m, unitId, [Role.Editor]),
-        turn: settings.lastAssigneeId,
-        hasRow: !!row,
-      };
-      this.units.set(unitId, base);
+  /**
+   * Settings and staff of the units, from this process's copies while fresh; the others read with one
+   * query for their settings and one for their staff.
+   */
+  private async unitsOf(m: EntityManager, unitIds: readonly string[]): Promise<Map<string, UnitEntry>> {
+    const out = new Map<string, UnitEntry>();
+    const missing: string[] = [];
+    for (const id of new Set(unitIds)) {
+      const hit = this.units.get(id);
+      if (hit && Date.now() - hit.at < UNIT_TTL_MS) out.set(id, hit);
+      else missing.push(id);
     }
-    const u: UnitCache = { settings: base.settings, staff: base.staff, editors: base.editors, turn: base.turn, turned: false, base };
-    cache.set(unitId, u);
-    return u;
+    for (const ids of chunks(missing, LOOKUP_CHUNK)) {
+      const rows = new Map((await m.find(InboxUnitSetting, { where: { unitId: In(ids) } })).map((r) => [r.unitId, r]));
+      const staff = await staffOfUnits(m, ids, Role.Editor);
+      for (const unitId of ids) {
+        const settings = await this.settings.forUnit(unitId, m, rows.get(unitId) ?? null);
+        const entry: UnitEntry = {
+          at: Date.now(),
+          settings,
+          staff: staff.get(unitId)!.staff,
+          editors: staff.get(unitId)!.narrow,
+          turn: settings.lastAssigneeId,
+        };
+        this.units.set(unitId, entry);
+        out.set(unitId, entry);
+      }
+    }
+    return out;
   }
 
   /** A thread for the first item of a conversation or comment tree, assigned on arrival. */
-  private newThread(account: Account, x: IncomingItem, unit: UnitCache, now: Date): InboxThread {
+  private newThread(account: Account, x: IncomingItem, unit: UnitEntry, now: Date): InboxThread {
     const s = unit.settings;
     // The unit's named owner while still on its staff, else the next editor in turn, else nobody (state new).
     let assignee: string | null = null;
     if (s.ownerUserId && unit.staff.includes(s.ownerUserId)) assignee = s.ownerUserId;
     else {
       assignee = nextInTurn(unit.editors, unit.turn);
-      if (assignee) {
-        unit.turn = assignee;
-        unit.turned = true;
-      }
+      if (assignee) unit.turn = assignee;
     }
     const at = x.createdAt.getTime() > now.getTime() ? now : x.createdAt;
     return {
@@ -473,26 +671,21 @@ export class IngestService {
   }
 
   /**
-   * The unit's round-robin cursor after the batch. Two batches at once may read the same cursor and
-   * give two threads to the same editor: harmless, the turn moves on.
+   * The round-robin cursors of the units that gave out threads by turn, in one upsert (a unit without
+   * a settings row gets one with the defaults). Two processes at once may give two threads to the
+   * same editor: harmless, the turn moves on.
    */
-  private async moveTurn(m: EntityManager, unitId: string, groups: AccountBatch[], u: UnitCache): Promise<void> {
-    u.base.turn = u.turn;
-    // One UPDATE when the unit has its row (0 affected: gone meanwhile, or a driver counting only changed
-    // rows and the cursor already there: the insert below then settles it).
-    if (u.base.hasRow && (await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn })).affected) return;
-    const unitPath = groups.find((g) => g.account.unitId === unitId)!.account.unitPath;
-    const { unitId: _, lastAssigneeId: __, ...defaults } = u.settings;
-    try {
-      await m.insert(InboxUnitSetting, { ...defaults, unitId, unitPath, lastAssigneeId: u.turn });
-    } catch (e) {
-      // Created meanwhile by a concurrent batch (the primary key is the unit): move its cursor instead.
-      if (!isUniqueViolation(e)) throw e;
-      await m.update(InboxUnitSetting, { unitId }, { lastAssigneeId: u.turn });
-    }
-    u.base.hasRow = true;
+  private async saveTurns(m: EntityManager, turned: Map<string, { entry: UnitEntry; unitPath: string }>): Promise<void> {
+    if (!turned.size) return;
+    const rows = [...turned]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([unitId, { entry, unitPath }]) => {
+        const { unitId: _, lastAssigneeId: __, ...settings } = entry.settings;
+        return { ...settings, unitId, unitPath, lastAssigneeId: entry.turn };
+      });
+    for (const part of chunks(rows, INSERT_CHUNK))
+      await m.createQueryBuilder().insert().into(InboxUnitSetting).values(part).orUpdate(['lastAssigneeId'], ['unitId']).execute();
   }
-
   /**
    * Sensitive or 舆情 text raises a duty alert at once (after the items are stored): matched against the
    * compiled lexicon and the keyword list, one transaction for the batch's matches.
@@ -561,6 +754,84 @@ function advance(t: InboxThread, x: IncomingItem, s: UnitSettings, now: Date): P
     Object.assign(patch, answeredPatch(t, at, s.workingHours));
   }
   return patch;
+}
+
+/** The keys of each account's items, in parts of at most LOOKUP_CHUNK keys (one query each). */
+function perAccount(groups: readonly AccountBatch[], keyOf: (x: IncomingItem) => string): { accountId: string; keys: string[] }[][] {
+  const parts: { accountId: string; keys: string[] }[][] = [];
+  let part: { accountId: string; keys: string[] }[] = [];
+  let n = 0;
+  for (const g of groups) {
+    for (const keys of chunks([...new Set(g.items.map(keyOf))], LOOKUP_CHUNK)) {
+      if (n + keys.length > LOOKUP_CHUNK && part.length) {
+        parts.push(part);
+        part = [];
+        n = 0;
+      }
+      part.push({ accountId: g.account.id, keys });
+      n += keys.length;
+    }
+  }
+  if (part.length) parts.push(part);
+  return parts;
+}
+
+/** `(accountId = ? AND <column> IN (…)) OR …`: each account's keys, read through the (accountId, key) unique index. */
+function matchPerAccount<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  column: string,
+  part: readonly { accountId: string; keys: string[] }[],
+): SelectQueryBuilder<T> {
+  const params: Record<string, unknown> = {};
+  const where = part
+    .map((p, k) => {
+      params[`a${k}`] = p.accountId;
+      params[`k${k}`] = p.keys;
+      return `(${alias}.accountId = :a${k} AND ${alias}.${column} IN (:...k${k}))`;
+    })
+    .join(' OR ');
+  return qb.where(where, params);
+}
+
+/**
+ * Updates rows by id, each with its own values: rows changing the same columns in one statement
+ * (`SET c = CASE id WHEN … THEN … END … WHERE id IN (…)`), values converted by the driver as TypeORM
+ * stores them. Raw SQL, so the list totals are told (noteTableWrite).
+ */
+async function updateEach<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly { id: string; patch: Partial<T> }[],
+): Promise<void> {
+  const shapes = new Map<string, { id: string; patch: Partial<T> }[]>();
+  for (const r of rows) {
+    // As TypeORM's update: a property set to undefined is left as it is.
+    const patch = Object.fromEntries(Object.entries(r.patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+    const k = Object.keys(patch).sort().join(',');
+    if (k) (shapes.get(k) ?? shapes.set(k, []).get(k)!).push({ id: r.id, patch });
+  }
+  const md = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const q = (s: string) => driver.escape(s);
+  const id = q(md.findColumnWithPropertyName('id')!.databaseName);
+  for (const same of shapes.values()) {
+    same.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const part of chunks(same, INSERT_CHUNK)) {
+      const params: unknown[] = [];
+      const sets = Object.keys(part[0]!.patch).map((property) => {
+        const c = md.findColumnWithPropertyName(property)!;
+        const cases = part.map((r) => {
+          params.push(r.id, driver.preparePersistentValue((r.patch as Record<string, unknown>)[property], c));
+          return 'WHEN ? THEN ?';
+        });
+        return `${q(c.databaseName)} = CASE ${id} ${cases.join(' ')} END`;
+      });
+      params.push(...part.map((r) => r.id));
+      await m.query(`UPDATE ${q(md.tableName)} SET ${sets.join(', ')} WHERE ${id} IN (${part.map(() => '?').join(', ')})`, params);
+      noteTableWrite(md.tableName, m.queryRunner);
+    }
+  }
 }
 
 function outcome(results: { duplicate: boolean; threadId: string | null }[]): IngestOutcome {

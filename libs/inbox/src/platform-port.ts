@@ -80,6 +80,13 @@ export abstract class InboxPlatformPort {
   /** Our account id for the account a push names (`InboundMessage.platformAccountId`), or null. */
   abstract resolveAccount(platform: string, pushedId: string): Promise<string | null>;
 
+  /** resolveAccount for several pushed ids at once (pushes arriving together); a port may do it in one query. */
+  async resolveAccounts(platform: string, pushedIds: readonly string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (const id of pushedIds) out.set(id, await this.resolveAccount(platform, id));
+    return out;
+  }
+
   /** Verifies and parses a platform push; needs no network (the platform waits 5 s at most). */
   abstract handleWebhook(platform: string, req: WebhookRequest): Promise<WebhookVerdict>;
 }

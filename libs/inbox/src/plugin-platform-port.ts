@@ -113,7 +113,26 @@ export class PluginInboxPlatformPort extends InboxPlatformPort {
    */
   async resolveAccount(platform: string, pushedId: string): Promise<string | null> {
     const direct = await this.ds.getRepository(Account).findOne({ where: { platform, platformAccountId: pushedId }, select: { id: true } });
-    if (direct) return direct.id;
+    return direct ? direct.id : this.byCredential(platform, pushedId);
+  }
+
+  /** resolveAccount for the ids of pushes arriving together: the profile ids in one query, then the credential map. */
+  override async resolveAccounts(platform: string, pushedIds: readonly string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    const ids = [...new Set(pushedIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.ds.getRepository(Account).find({
+        where: { platform, platformAccountId: In(ids.slice(i, i + 500)) },
+        select: { id: true, platformAccountId: true },
+      });
+      for (const r of rows) if (r.platformAccountId) out.set(r.platformAccountId, r.id);
+    }
+    for (const id of ids) if (!out.has(id)) out.set(id, await this.byCredential(platform, id));
+    return out;
+  }
+
+  /** Our account whose credential field (manifest `interaction.messages.accountCredential`) holds the pushed id. */
+  private async byCredential(platform: string, pushedId: string): Promise<string | null> {
     const field = this.registry.get(platform)?.manifest.interaction?.messages?.accountCredential;
     if (!field) return null;
     const now = Date.now();
