@@ -182,9 +182,9 @@ export class SharpImageFitter implements ImageFitter {
       });
 
       const out = new Array<PromiseSettledResult<FittedImage>>(requests.length);
-      const settle = async (p: Planned, pixels: () => Promise<Frame>) => {
+      const settle = async (p: Planned, pixels: () => SharpInstance) => {
         try {
-          out[p.index] = { status: 'fulfilled', value: await this.encodeToFit(await pixels(), p.spec) };
+          out[p.index] = { status: 'fulfilled', value: await this.encodeToFit(pixels, p.spec) };
         } catch (e) {
           out[p.index] = { status: 'rejected', reason: e };
         }
@@ -202,7 +202,7 @@ export class SharpImageFitter implements ImageFitter {
         let img = open().rotate();
         if (p.crop.width !== width || p.crop.height !== height) img = img.extract(p.crop);
         if (p.width !== p.crop.width || p.height !== p.crop.height) img = img.resize({ width: p.width, height: p.height, fit: 'fill' });
-        return img.raw().toBuffer({ resolveWithObject: true });
+        return img;
       };
       for (const [shrink, plans] of classes) {
         const decodeBytes = Math.ceil(width / shrink) * Math.ceil(height / shrink) * (meta.channels ?? 4);
@@ -225,12 +225,10 @@ export class SharpImageFitter implements ImageFitter {
             const top = Math.min(dh - 1, Math.round(p.crop.top * sy));
             const cw = Math.max(1, Math.min(dw - left, Math.round(p.crop.width * sx)));
             const ch = Math.max(1, Math.min(dh - top, Math.round(p.crop.height * sy)));
-            // The whole decode at its own size is the frame itself: no copy.
-            if (cw === dw && ch === dh && p.width === cw && p.height === ch) return Promise.resolve(src);
             let frame = sharp(src.data, { raw: { width: dw, height: dh, channels } });
             if (cw !== dw || ch !== dh) frame = frame.extract({ left, top, width: cw, height: ch });
             if (p.width !== cw || p.height !== ch) frame = frame.resize({ width: p.width, height: p.height, fit: 'fill' });
-            return frame.raw().toBuffer({ resolveWithObject: true });
+            return frame;
           });
         });
         decoded = undefined; // the class's pixels go before the next class is decoded
@@ -240,49 +238,76 @@ export class SharpImageFitter implements ImageFitter {
   }
 
   /**
-   * Encodes the oriented, cropped and scaled pixels in the spec's format; when over maxBytes, a binary
-   * search over the quality steps (sizes fall as quality falls), then 15 % smaller per round, skipping the
-   * rounds that cannot fit.
+   * Encodes the oriented, cropped and scaled pixels (`pixels` makes a pipeline giving them) in the spec's
+   * format; when over maxBytes, a binary search over the quality steps (sizes fall as quality falls), then
+   * 15 % smaller per round, skipping the rounds that cannot fit.
    */
-  private async encodeToFit(frame: Frame, spec: ImageFitSpec): Promise<FittedImage> {
+  private async encodeToFit(pixels: () => SharpInstance, spec: ImageFitSpec): Promise<FittedImage> {
     const sharp = loadSharp();
+    const qualities = this.steps;
+    const encodeFrom = (img: SharpInstance, quality: number, final: boolean) => {
+      // The search encodes with plain libjpeg-turbo in one pass, without optimised Huffman tables:
+      // optimising holds every DCT coefficient of the image (72 MB for 24 megapixels) and takes four
+      // times as long, for a file about 5 % smaller. The kept image is encoded with mozjpeg, about 20 %
+      // smaller than the one-pass file at the same quality (see `fits`).
+      if (spec.format === 'jpeg') img = final ? img.jpeg({ quality, mozjpeg: true }) : img.jpeg({ quality, optimiseCoding: false });
+      else if (spec.format === 'webp') img = img.webp({ quality });
+      else img = img.png({ compressionLevel: 9 });
+      return img.toBuffer({ resolveWithObject: true });
+    };
+    const done = (r: { data: Buffer; info: { width: number; height: number } }): FittedImage => ({
+      bytes: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length),
+      format: spec.format,
+      width: r.info.width,
+      height: r.info.height,
+    });
+    const top = spec.format === 'png' ? 0 : qualities[0]!;
+    if (!spec.maxBytes) return done(await encodeFrom(pixels(), top, true));
+
+    // The top step first, straight from the pipeline: a generous limit, the usual case, fits there, and
+    // then the pixels are never held (a 4096-pixel-wide frame is 34 MB, freed only when the garbage
+    // collector runs). Bytes of the encodes already made, by `${quality}` (search) or `${quality}!` (kept).
+    let made = new Map<string, number>();
+    if (spec.format !== 'png') {
+      const probe = await encodeFrom(pixels(), top, false);
+      made.set(`${top}`, probe.data.length);
+      if (probe.data.length <= spec.maxBytes * SEARCH_SLACK) {
+        const r = await encodeFrom(pixels(), top, true);
+        if (r.data.length <= spec.maxBytes) return done(r);
+        made.set(`${top}!`, r.data.length);
+      }
+    } else {
+      const r = await encodeFrom(pixels(), top, true);
+      if (r.data.length <= spec.maxBytes) return done(r);
+      made.set(`${top}!`, r.data.length);
+    }
+
+    // Over the limit at the top step: the pixels are held while the steps and sizes are searched.
+    let frame: Frame = await pixels().raw().toBuffer({ resolveWithObject: true });
     const rounds = 12;
-    for (let round = 0; round < rounds; ) {
+    for (let round = 0; round < rounds;) {
       const { width: fw, height: fh, channels } = frame.info;
       // Bytes of the smallest encode of this round, when it was still over maxBytes.
       let smallest = Infinity;
-      const encode = async (quality: number, final: boolean) => {
-        let img = sharp(frame.data, { raw: { width: fw, height: fh, channels } });
-        // The search encodes with plain libjpeg-turbo in one pass, without optimised Huffman tables:
-        // optimising holds every DCT coefficient of the image (72 MB for 24 megapixels) and takes four
-        // times as long, for a file about 5 % smaller. The kept image is encoded with mozjpeg, about 20 %
-        // smaller than the one-pass file at the same quality (see `fits`).
-        if (spec.format === 'jpeg') img = final ? img.jpeg({ quality, mozjpeg: true }) : img.jpeg({ quality, optimiseCoding: false });
-        else if (spec.format === 'webp') img = img.webp({ quality });
-        else img = img.png({ compressionLevel: 9 });
-        const r = await img.toBuffer({ resolveWithObject: true });
-        if (spec.maxBytes && r.data.length > spec.maxBytes) smallest = Math.min(smallest, r.data.length);
-        return r;
+      for (const bytes of made.values()) if (bytes > spec.maxBytes) smallest = Math.min(smallest, bytes);
+      const encode = async (quality: number, final: boolean): Promise<{ bytes: number; result?: Parameters<typeof done>[0] }> => {
+        const known = made.get(`${quality}${final ? '!' : ''}`);
+        if (known !== undefined) return { bytes: known };
+        const r = await encodeFrom(sharp(frame.data, { raw: { width: fw, height: fh, channels } }), quality, final);
+        if (r.data.length > spec.maxBytes!) smallest = Math.min(smallest, r.data.length);
+        return { bytes: r.data.length, result: r };
       };
-      const done = (r: { data: Buffer; info: { width: number; height: number } }): FittedImage => ({
-        bytes: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length),
-        format: spec.format,
-        width: r.info.width,
-        height: r.info.height,
-      });
       if (spec.format === 'png') {
         const r = await encode(0, true);
-        if (!spec.maxBytes || r.data.length <= spec.maxBytes) return done(r);
+        if (r.result && r.bytes <= spec.maxBytes) return done(r.result);
       } else {
-        const qualities = this.steps;
-        if (!spec.maxBytes) return done(await encode(qualities[0]!, true));
         // Binary search for the highest quality step that fits: sizes fall as quality falls. The two
         // ends first: a generous limit fits at the top step (one encode, not three), and when even the
         // lowest step is too big this round is over (one encode, not three). Same step found either way.
         // A step fits when its one-pass file is within 5 % over the limit, the part optimised tables
         // alone save, as the search with optimised tables found it; mozjpeg saves more, and if the kept
         // encode is over after all, the next step down is tried.
-        const fits = async (i: number) => (await encode(qualities[i]!, false)).data.length <= spec.maxBytes! * SEARCH_SLACK;
+        const fits = async (i: number) => (await encode(qualities[i]!, false)).bytes <= spec.maxBytes! * SEARCH_SLACK;
         let found = -1;
         const last = qualities.length - 1;
         if (await fits(0)) found = 0;
@@ -300,9 +325,10 @@ export class SharpImageFitter implements ImageFitter {
         }
         for (let i = found; i >= 0 && i < qualities.length; i++) {
           const r = await encode(qualities[i]!, true);
-          if (r.data.length <= spec.maxBytes) return done(r);
+          if (r.result && r.bytes <= spec.maxBytes) return done(r.result);
         }
       }
+      made = new Map();
       // Lowest quality still too big: 15 % smaller per round. A smaller image takes more bytes per pixel
       // (its detail is denser), so a round whose pixels at this round's bytes per pixel are still over the
       // limit cannot fit either: it is skipped without encoding, and the pixels are scaled once.
@@ -312,7 +338,7 @@ export class SharpImageFitter implements ImageFitter {
         tw = Math.max(1, Math.floor(tw * 0.85));
         th = Math.max(1, Math.floor(th * 0.85));
         round++;
-      } while (round < rounds && (smallest * (tw * th)) / (fw * fh) > spec.maxBytes! * SEARCH_SLACK);
+      } while (round < rounds && (smallest * (tw * th)) / (fw * fh) > spec.maxBytes * SEARCH_SLACK);
       if (round >= rounds) break;
       const next = sharp(frame.data, { raw: { width: fw, height: fh, channels } }).resize({
         width: tw,
