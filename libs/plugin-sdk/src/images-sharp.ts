@@ -127,8 +127,12 @@ type Frame = { data: Buffer; info: { width: number; height: number; channels: nu
  *
  * Several outputs of one source ({@link fitMany}, e.g. a cover for six platforms) share its decode: the
  * source is decoded once per size class (full size, or 1/2, 1/4, 1/8 when every output of the class is
- * at least twice smaller still), and each output is cropped and scaled from those pixels. The number of
- * sources decoded at once and of outputs made at once are bounded, which bounds the memory.
+ * at least twice smaller still), and each output is cropped and scaled from those pixels, as long as the
+ * decode is within `sharedDecodeBytes`; a bigger one is not held, each output streams from the file. The
+ * number of sources decoded at once and of outputs made at once are bounded, which bounds the memory:
+ * with the defaults, fitting three 24-megapixel photos for six platforms peaks near 160 MB over the
+ * process's own (glibc needs a fixed mmap threshold to give the freed buffers back; see the host's
+ * README, MALLOC_MMAP_THRESHOLD_).
  */
 export class SharpImageFitter implements ImageFitter {
   private readonly steps: number[];
