@@ -267,15 +267,21 @@ export class SharpImageFitter implements ImageFitter {
     });
     const top = spec.format === 'png' ? 0 : qualities[0]!;
     if (!spec.maxBytes) return done(await encodeFrom(pixels(), top, true));
+    // Only JPEG's search encode differs from the kept one (see encodeFrom).
+    const slack = spec.format === 'jpeg' ? SEARCH_SLACK : 1;
 
     // The top step first, straight from the pipeline: a generous limit, the usual case, fits there, and
     // then the pixels are never held (a 4096-pixel-wide frame is 34 MB, freed only when the garbage
     // collector runs). Bytes of the encodes already made, by `${quality}` (search) or `${quality}!` (kept).
     let made = new Map<string, number>();
-    if (spec.format !== 'png') {
+    if (spec.format === 'webp') {
+      const r = await encodeFrom(pixels(), top, true);
+      if (r.data.length <= spec.maxBytes) return done(r);
+      made.set(`${top}`, r.data.length);
+    } else if (spec.format === 'jpeg') {
       const probe = await encodeFrom(pixels(), top, false);
       made.set(`${top}`, probe.data.length);
-      if (probe.data.length <= spec.maxBytes * SEARCH_SLACK) {
+      if (probe.data.length <= spec.maxBytes * slack) {
         const r = await encodeFrom(pixels(), top, true);
         if (r.data.length <= spec.maxBytes) return done(r);
         made.set(`${top}!`, r.data.length);
@@ -311,7 +317,7 @@ export class SharpImageFitter implements ImageFitter {
         // A step fits when its one-pass file is within 5 % over the limit, the part optimised tables
         // alone save, as the search with optimised tables found it; mozjpeg saves more, and if the kept
         // encode is over after all, the next step down is tried.
-        const fits = async (i: number) => (await encode(qualities[i]!, false)).bytes <= spec.maxBytes! * SEARCH_SLACK;
+        const fits = async (i: number) => (await encode(qualities[i]!, false)).bytes <= spec.maxBytes! * slack;
         let found = -1;
         const last = qualities.length - 1;
         if (await fits(0)) found = 0;
@@ -342,7 +348,7 @@ export class SharpImageFitter implements ImageFitter {
         tw = Math.max(1, Math.floor(tw * 0.85));
         th = Math.max(1, Math.floor(th * 0.85));
         round++;
-      } while (round < rounds && (smallest * (tw * th)) / (fw * fh) > spec.maxBytes * SEARCH_SLACK);
+      } while (round < rounds && (smallest * (tw * th)) / (fw * fh) > spec.maxBytes * slack);
       if (round >= rounds) break;
       const next = sharp(frame.data, { raw: { width: fw, height: fh, channels } }).resize({
         width: tw,
