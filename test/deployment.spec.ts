@@ -110,6 +110,17 @@ describe('Dockerfile', () => {
     assert.match(runtime, /CMD \["node", "--enable-source-maps", "dist\/apps\/hub\/src\/main\.js"\]/);
   });
 
+  it('runs Node with the glibc allocator setting the npm start scripts use', () => {
+    const runtime = docker.slice(docker.lastIndexOf('\nFROM '));
+    const env = /^ENV ((?:.*\\\n)*.*)$/m.exec(runtime)?.[1] ?? '';
+    const image = /\bMALLOC_MMAP_THRESHOLD_=(\d+)/.exec(env)?.[1];
+    assert.ok(image, 'the runtime stage sets MALLOC_MMAP_THRESHOLD_');
+    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    for (const name of ['start', 'start:hub', 'start:worker']) {
+      assert.match(scripts[name]!, new RegExp(`(^|&& )MALLOC_MMAP_THRESHOLD_=${image} node --enable-source-maps dist/apps/`), name);
+    }
+  });
+
   it('keeps secrets and build output out of the build context', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const p of ['.env', 'node_modules', 'dist', '.git', 'data']) assert.ok(ignored.includes(p), p);

@@ -117,4 +117,26 @@ describe('SharpImageFitter', () => {
       assert.deepEqual([meta.width, meta.height, meta.format], [one.width, one.height, spec.format]);
     }
   });
+  it('makes each output straight from the file when the decode is over sharedDecodeBytes, with the same sizes', async () => {
+    const input = await photoWithGps(1600, 1200, 6); // displayed 1200×1600
+    const specs = [
+      { format: 'jpeg' as const, maxWidth: 800, maxHeight: 800 },
+      { format: 'webp' as const, aspect: { width: 1, height: 1 } },
+      { format: 'jpeg' as const, maxWidth: 1000, maxBytes: 40_000 },
+      { format: 'png' as const, aspect: { width: 2.35, height: 1 }, maxWidth: 300 },
+    ];
+    const requests = specs.map((spec) => ({ spec }));
+    const shared = await fitter.fitMany(input, requests);
+    const streamed = await new SharpImageFitter({ sharedDecodeBytes: 0 }).fitMany(input, requests);
+    const sizes = (rs: typeof shared) =>
+      rs.map((r) => {
+        assert.equal(r.status, 'fulfilled');
+        const v = (r as PromiseFulfilledResult<{ width: number; height: number; bytes: Uint8Array }>).value;
+        return [v.width, v.height];
+      });
+    assert.deepEqual(sizes(streamed), sizes(shared));
+    const limited = (streamed[2] as PromiseFulfilledResult<{ bytes: Uint8Array }>).value;
+    assert.ok(limited.bytes.length <= 40_000, `got ${limited.bytes.length} bytes`);
+    assert.deepEqual(sizes(streamed)[1], [1200, 1200]);
+  });
 });

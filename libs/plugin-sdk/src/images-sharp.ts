@@ -5,12 +5,12 @@ interface SharpInstance {
   rotate(): SharpInstance;
   extract(r: { left: number; top: number; width: number; height: number }): SharpInstance;
   resize(o: { width?: number; height?: number; fit: 'inside' | 'fill'; withoutEnlargement?: boolean }): SharpInstance;
-  jpeg(o: { quality: number; mozjpeg?: boolean }): SharpInstance;
+  jpeg(o: { quality: number; mozjpeg?: boolean; optimiseCoding?: boolean }): SharpInstance;
   webp(o: { quality: number }): SharpInstance;
   png(o: { compressionLevel: number; palette?: boolean; quality?: number }): SharpInstance;
   raw(): SharpInstance;
   toBuffer(o: { resolveWithObject: true }): Promise<{ data: Buffer; info: { width: number; height: number; channels: number } }>;
-  metadata(): Promise<{ width?: number; height?: number; orientation?: number; format?: string }>;
+  metadata(): Promise<{ width?: number; height?: number; channels?: number; orientation?: number; format?: string }>;
 }
 type SharpFactory = (
   input: Uint8Array,
@@ -48,8 +48,19 @@ export interface SharpImageFitterOptions {
    * Default 1: a 24-megapixel photo is 72 MB of pixels, so this bounds the memory fitting can take.
    */
   sources?: number;
-  /** Outputs of one source made at once from its shared decode (crop, scale, encode). Default 2. */
+  /**
+   * Outputs of one source made at once (crop, scale, encode). Default 1: the kept JPEG is encoded with
+   * mozjpeg, which holds every coefficient of its image (about 100 MB for 24 megapixels), so each output
+   * made at once adds that much to the peak.
+   */
   pipelines?: number;
+  /**
+   * Largest decode (in bytes of pixels) shared by several outputs of a source. Default 32 MiB, e.g. a
+   * 24-megapixel photo at 1/2 or smaller (a 12-megapixel one whole). A larger decode (72 MB for that photo
+   * whole) is not held: each of its outputs decodes the file itself, streaming, which costs a small part
+   * of what its encode costs and keeps that much memory free.
+   */
+  sharedDecodeBytes?: number;
 }
 
 /** One output asked of a source in {@link SharpImageFitter.fitMany}. */
@@ -103,6 +114,9 @@ interface Planned {
   shrink: number;
 }
 
+/** How far over maxBytes a one-pass JPEG of the quality search may be and still count as fitting. */
+const SEARCH_SLACK = 1.05;
+
 type Frame = { data: Buffer; info: { width: number; height: number; channels: number } };
 
 /**
@@ -113,20 +127,26 @@ type Frame = { data: Buffer; info: { width: number; height: number; channels: nu
  *
  * Several outputs of one source ({@link fitMany}, e.g. a cover for six platforms) share its decode: the
  * source is decoded once per size class (full size, or 1/2, 1/4, 1/8 when every output of the class is
- * at least twice smaller still), and each output is cropped and scaled from those pixels. The number of
- * sources decoded at once and of outputs made at once are bounded, which bounds the memory.
+ * at least twice smaller still), and each output is cropped and scaled from those pixels, as long as the
+ * decode is within `sharedDecodeBytes`; a bigger one is not held, each output streams from the file. The
+ * number of sources decoded at once and of outputs made at once are bounded, which bounds the memory:
+ * with the defaults, fitting three 24-megapixel photos for six platforms peaks near 160 MB over the
+ * process's own (glibc needs a fixed mmap threshold to give the freed buffers back; see the host's
+ * README, MALLOC_MMAP_THRESHOLD_).
  */
 export class SharpImageFitter implements ImageFitter {
   private readonly steps: number[];
   private readonly limitInputPixels: number;
   private readonly sources: Gate;
   private readonly pipelines: number;
+  private readonly sharedDecodeBytes: number;
 
   constructor(options: SharpImageFitterOptions = {}) {
     this.steps = options.qualitySteps ?? [88, 80, 72, 64, 56, 48, 40, 32];
     this.limitInputPixels = options.limitInputPixels ?? 100_000_000;
     this.sources = new Gate(Math.max(1, options.sources ?? 1));
-    this.pipelines = Math.max(1, options.pipelines ?? 2);
+    this.pipelines = Math.max(1, options.pipelines ?? 1);
+    this.sharedDecodeBytes = options.sharedDecodeBytes ?? 32 * 1024 * 1024;
   }
 
   async fit(input: Uint8Array, spec: ImageFitSpec, assetFocus?: FocusPoint): Promise<FittedImage> {
@@ -166,23 +186,33 @@ export class SharpImageFitter implements ImageFitter {
       });
 
       const out = new Array<PromiseSettledResult<FittedImage>>(requests.length);
-      for (const [shrink, plans] of classes) {
-        const settle = async (p: Planned, pixels: () => Promise<Frame>) => {
-          try {
-            out[p.index] = { status: 'fulfilled', value: await this.encodeToFit(await pixels(), p.spec) };
-          } catch (e) {
-            out[p.index] = { status: 'rejected', reason: e };
-          }
+      const settle = async (p: Planned, pixels: () => SharpInstance) => {
+        try {
+          out[p.index] = { status: 'fulfilled', value: await this.encodeToFit(pixels, p.spec) };
+        } catch (e) {
+          out[p.index] = { status: 'rejected', reason: e };
+        }
+      };
+      const lanes = async (plans: Planned[], make: (p: Planned) => Promise<void>) => {
+        const queue = [...plans];
+        const lane = async () => {
+          for (let p = queue.shift(); p; p = queue.shift()) await make(p);
         };
-        if (plans.length === 1 && shrink === 1) {
-          // A single output streams straight from the file: no full decode held in memory.
-          const p = plans[0]!;
-          await settle(p, () => {
-            let img = open().rotate();
-            if (p.crop.width !== width || p.crop.height !== height) img = img.extract(p.crop);
-            if (p.width !== p.crop.width || p.height !== p.crop.height) img = img.resize({ width: p.width, height: p.height, fit: 'fill' });
-            return img.raw().toBuffer({ resolveWithObject: true });
-          });
+        await Promise.all(Array.from({ length: Math.min(this.pipelines, plans.length) }, lane));
+      };
+      // Straight from the file: decoded as it streams (shrunk on load where the scale allows), cropped
+      // and scaled, so only the output's own pixels are held.
+      const streamed = (p: Planned) => () => {
+        let img = open().rotate();
+        if (p.crop.width !== width || p.crop.height !== height) img = img.extract(p.crop);
+        if (p.width !== p.crop.width || p.height !== p.crop.height) img = img.resize({ width: p.width, height: p.height, fit: 'fill' });
+        return img;
+      };
+      for (const [shrink, plans] of classes) {
+        const decodeBytes = Math.ceil(width / shrink) * Math.ceil(height / shrink) * (meta.channels ?? 4);
+        if (plans.length === 1 || decodeBytes > this.sharedDecodeBytes) {
+          // One output, or a decode too big to hold while the outputs are made (see sharedDecodeBytes).
+          await lanes(plans, (p) => settle(p, streamed(p)));
           continue;
         }
         // One decode for the class (oriented, at 1/shrink); every output is cut from those pixels.
@@ -192,25 +222,19 @@ export class SharpImageFitter implements ImageFitter {
         const { width: dw, height: dh, channels } = decoded.info;
         const sx = dw / width;
         const sy = dh / height;
-        const queue = [...plans];
-        const lane = async () => {
-          for (let p = queue.shift(); p; p = queue.shift()) {
-            const src = decoded!;
-            await settle(p, () => {
-              const left = Math.min(dw - 1, Math.round(p.crop.left * sx));
-              const top = Math.min(dh - 1, Math.round(p.crop.top * sy));
-              const cw = Math.max(1, Math.min(dw - left, Math.round(p.crop.width * sx)));
-              const ch = Math.max(1, Math.min(dh - top, Math.round(p.crop.height * sy)));
-              // The whole decode at its own size is the frame itself: no copy.
-              if (cw === dw && ch === dh && p.width === cw && p.height === ch) return Promise.resolve(src);
-              let frame = sharp(src.data, { raw: { width: dw, height: dh, channels } });
-              if (cw !== dw || ch !== dh) frame = frame.extract({ left, top, width: cw, height: ch });
-              if (p.width !== cw || p.height !== ch) frame = frame.resize({ width: p.width, height: p.height, fit: 'fill' });
-              return frame.raw().toBuffer({ resolveWithObject: true });
-            });
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(this.pipelines, plans.length) }, lane));
+        await lanes(plans, (p) => {
+          const src = decoded!;
+          return settle(p, () => {
+            const left = Math.min(dw - 1, Math.round(p.crop.left * sx));
+            const top = Math.min(dh - 1, Math.round(p.crop.top * sy));
+            const cw = Math.max(1, Math.min(dw - left, Math.round(p.crop.width * sx)));
+            const ch = Math.max(1, Math.min(dh - top, Math.round(p.crop.height * sy)));
+            let frame = sharp(src.data, { raw: { width: dw, height: dh, channels } });
+            if (cw !== dw || ch !== dh) frame = frame.extract({ left, top, width: cw, height: ch });
+            if (p.width !== cw || p.height !== ch) frame = frame.resize({ width: p.width, height: p.height, fit: 'fill' });
+            return frame;
+          });
+        });
         decoded = undefined; // the class's pixels go before the next class is decoded
       }
       return out;
@@ -218,39 +242,82 @@ export class SharpImageFitter implements ImageFitter {
   }
 
   /**
-   * Encodes the oriented, cropped and scaled pixels in the spec's format; when over maxBytes, a binary
-   * search over the quality steps (sizes fall as quality falls), then 15 % smaller per round.
+   * Encodes the oriented, cropped and scaled pixels (`pixels` makes a pipeline giving them) in the spec's
+   * format; when over maxBytes, a binary search over the quality steps (sizes fall as quality falls), then
+   * 15 % smaller per round, skipping the rounds that cannot fit.
    */
-  private async encodeToFit(first: Frame, spec: ImageFitSpec): Promise<FittedImage> {
+  private async encodeToFit(pixels: () => SharpInstance, spec: ImageFitSpec): Promise<FittedImage> {
     const sharp = loadSharp();
-    let frame = first;
-    for (let round = 0; round < 12; round++) {
+    const qualities = this.steps;
+    const encodeFrom = (img: SharpInstance, quality: number, final: boolean) => {
+      // The search encodes with plain libjpeg-turbo in one pass, without optimised Huffman tables:
+      // optimising holds every DCT coefficient of the image (72 MB for 24 megapixels) and takes four
+      // times as long, for a file about 5 % smaller. The kept image is encoded with mozjpeg, about 20 %
+      // smaller than the one-pass file at the same quality (see `fits`).
+      if (spec.format === 'jpeg') img = final ? img.jpeg({ quality, mozjpeg: true }) : img.jpeg({ quality, optimiseCoding: false });
+      else if (spec.format === 'webp') img = img.webp({ quality });
+      else img = img.png({ compressionLevel: 9 });
+      return img.toBuffer({ resolveWithObject: true });
+    };
+    const done = (r: { data: Buffer; info: { width: number; height: number } }): FittedImage => ({
+      bytes: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length),
+      format: spec.format,
+      width: r.info.width,
+      height: r.info.height,
+    });
+    const top = spec.format === 'png' ? 0 : qualities[0]!;
+    if (!spec.maxBytes) return done(await encodeFrom(pixels(), top, true));
+    // Only JPEG's search encode differs from the kept one (see encodeFrom).
+    const slack = spec.format === 'jpeg' ? SEARCH_SLACK : 1;
+
+    // The top step first, straight from the pipeline: a generous limit, the usual case, fits there, and
+    // then the pixels are never held (a 4096-pixel-wide frame is 34 MB, freed only when the garbage
+    // collector runs). Bytes of the encodes already made, by `${quality}` (search) or `${quality}!` (kept).
+    let made = new Map<string, number>();
+    if (spec.format === 'webp') {
+      const r = await encodeFrom(pixels(), top, true);
+      if (r.data.length <= spec.maxBytes) return done(r);
+      made.set(`${top}`, r.data.length);
+    } else if (spec.format === 'jpeg') {
+      const probe = await encodeFrom(pixels(), top, false);
+      made.set(`${top}`, probe.data.length);
+      if (probe.data.length <= spec.maxBytes * slack) {
+        const r = await encodeFrom(pixels(), top, true);
+        if (r.data.length <= spec.maxBytes) return done(r);
+        made.set(`${top}!`, r.data.length);
+      }
+    } else {
+      const r = await encodeFrom(pixels(), top, true);
+      if (r.data.length <= spec.maxBytes) return done(r);
+      made.set(`${top}!`, r.data.length);
+    }
+
+    // Over the limit at the top step: the pixels are held while the steps and sizes are searched.
+    let frame: Frame = await pixels().raw().toBuffer({ resolveWithObject: true });
+    const rounds = 12;
+    for (let round = 0; round < rounds;) {
       const { width: fw, height: fh, channels } = frame.info;
-      const encode = async (quality: number, final: boolean) => {
-        let img = sharp(frame.data, { raw: { width: fw, height: fh, channels } });
-        // The search encodes with plain libjpeg-turbo (fast); the kept image with mozjpeg, which is
-        // smaller at the same quality, so what fit during the search still fits.
-        if (spec.format === 'jpeg') img = img.jpeg({ quality, mozjpeg: final });
-        else if (spec.format === 'webp') img = img.webp({ quality });
-        else img = img.png({ compressionLevel: 9 });
-        return img.toBuffer({ resolveWithObject: true });
+      // Bytes of the smallest encode of this round, when it was still over maxBytes.
+      let smallest = Infinity;
+      for (const bytes of made.values()) if (bytes > spec.maxBytes) smallest = Math.min(smallest, bytes);
+      const encode = async (quality: number, final: boolean): Promise<{ bytes: number; result?: Parameters<typeof done>[0] }> => {
+        const known = made.get(`${quality}${final ? '!' : ''}`);
+        if (known !== undefined) return { bytes: known };
+        const r = await encodeFrom(sharp(frame.data, { raw: { width: fw, height: fh, channels } }), quality, final);
+        if (r.data.length > spec.maxBytes!) smallest = Math.min(smallest, r.data.length);
+        return { bytes: r.data.length, result: r };
       };
-      const done = (r: { data: Buffer; info: { width: number; height: number } }): FittedImage => ({
-        bytes: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length),
-        format: spec.format,
-        width: r.info.width,
-        height: r.info.height,
-      });
       if (spec.format === 'png') {
         const r = await encode(0, true);
-        if (!spec.maxBytes || r.data.length <= spec.maxBytes) return done(r);
+        if (r.result && r.bytes <= spec.maxBytes) return done(r.result);
       } else {
-        const qualities = this.steps;
-        if (!spec.maxBytes) return done(await encode(qualities[0]!, true));
         // Binary search for the highest quality step that fits: sizes fall as quality falls. The two
         // ends first: a generous limit fits at the top step (one encode, not three), and when even the
         // lowest step is too big this round is over (one encode, not three). Same step found either way.
-        const fits = async (i: number) => (await encode(qualities[i]!, false)).data.length <= spec.maxBytes!;
+        // A step fits when its one-pass file is within 5 % over the limit, the part optimised tables
+        // alone save, as the search with optimised tables found it; mozjpeg saves more, and if the kept
+        // encode is over after all, the next step down is tried.
+        const fits = async (i: number) => (await encode(qualities[i]!, false)).bytes <= spec.maxBytes! * slack;
         let found = -1;
         const last = qualities.length - 1;
         if (await fits(0)) found = 0;
@@ -268,13 +335,24 @@ export class SharpImageFitter implements ImageFitter {
         }
         for (let i = found; i >= 0 && i < qualities.length; i++) {
           const r = await encode(qualities[i]!, true);
-          if (r.data.length <= spec.maxBytes) return done(r);
+          if (r.result && r.bytes <= spec.maxBytes) return done(r.result);
         }
       }
-      // Lowest quality still too big: shrink the pixels by 15 % and try the qualities again.
+      made = new Map();
+      // Lowest quality still too big: 15 % smaller per round. A smaller image takes more bytes per pixel
+      // (its detail is denser), so a round whose pixels at this round's bytes per pixel are still over the
+      // limit cannot fit either: it is skipped without encoding, and the pixels are scaled once.
+      let tw = fw;
+      let th = fh;
+      do {
+        tw = Math.max(1, Math.floor(tw * 0.85));
+        th = Math.max(1, Math.floor(th * 0.85));
+        round++;
+      } while (round < rounds && (smallest * (tw * th)) / (fw * fh) > spec.maxBytes * slack);
+      if (round >= rounds) break;
       const next = sharp(frame.data, { raw: { width: fw, height: fh, channels } }).resize({
-        width: Math.max(1, Math.floor(fw * 0.85)),
-        height: Math.max(1, Math.floor(fh * 0.85)),
+        width: tw,
+        height: th,
         fit: 'inside',
         withoutEnlargement: true,
       });
