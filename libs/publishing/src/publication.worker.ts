@@ -15,6 +15,7 @@ import { AlertsService } from '@tongfa/alerts';
 import { raisePublishFailedAlert } from './publish-failed.alert';
 import { CorrectionsService } from './corrections.service';
 import { RankedSemaphore } from './ranked-semaphore';
+import { AttemptLog } from './attempt-log';
 
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 60_000;
@@ -48,7 +49,11 @@ export class PublicationWorker {
     private readonly corrections: CorrectionsService,
   ) {
     this.inFlight = new RankedSemaphore(config.env.TONGFA_PUBLISH_CONCURRENCY);
+    this.attemptLog = new AttemptLog(ds);
   }
+
+  /** Attempt rows, written together with the others of the moment (group commit). */
+  private readonly attemptLog: AttemptLog;
 
   private leaseMs(): number {
     return this.config.env.TONGFA_PUBLISH_LEASE_SECONDS * 1000;
@@ -737,7 +742,7 @@ export class PublicationWorker {
       outcome: null,
       error: null,
     };
-    await repo.insert(attempt);
+    await this.attemptLog.write(attempt);
     return attempt;
   }
 
@@ -750,7 +755,7 @@ export class PublicationWorker {
     outcome: string,
     error: string | null,
   ): Promise<void> {
-    await this.ds.getRepository(PublicationAttempt).insert({
+    await this.attemptLog.write({
       id: newId(),
       targetId: target.id,
       number,
@@ -765,9 +770,7 @@ export class PublicationWorker {
   }
 
   private async finishAttempt(attempt: PublicationAttempt, outcome: string, error: string | null): Promise<void> {
-    await this.ds
-      .getRepository(PublicationAttempt)
-      .update({ id: attempt.id }, { finishedAt: this.clock.now(), outcome, error: error?.slice(0, 1000) ?? null });
+    await this.attemptLog.write({ ...attempt, finishedAt: this.clock.now(), outcome, error: error?.slice(0, 1000) ?? null });
   }
 
   /** Accounts that published within the current TOUCH_WINDOW_MS, written together when it ends. */
