@@ -81,7 +81,8 @@ async function seed(ds: DataSource): Promise<{ rootPath: string }> {
 }
 
 async function main(): Promise<void> {
-  const name = `tongfa_bench_${randomBytes(4).toString('hex')}`;
+  // BENCH_DB_PREFIX names the throw-away database (several people sharing one MariaDB).
+  const name = `${process.env.BENCH_DB_PREFIX ?? 'tongfa_bench_'}${randomBytes(4).toString('hex')}`;
   const base = testMysqlBase();
   const admin = await createConnection(`${base}/`);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
