@@ -31,7 +31,8 @@ export const TOTAL_TTL_MS = 5000;
 export const TOTAL_REFRESH_MS = 3000;
 
 interface CachedTotal {
-  n: number;
+  /** A count, or a few counts together (the matrix grid's totals). */
+  n: unknown;
   at: number;
   until: number;
   generations: number[];
@@ -40,7 +41,7 @@ interface CachedTotal {
 const totals = new Map<string, CachedTotal>();
 const generations = new Map<string, number>();
 /** Counts running now, by key: requests that miss together share one count (see listTotal). */
-const counting = new Map<string, { generations: number[]; n: Promise<number> }>();
+const counting = new Map<string, { generations: number[]; n: Promise<unknown> }>();
 const MAX_ENTRIES = 5000;
 
 const generationsOf = (tables: readonly string[]) => tables.map((t) => generations.get(t) ?? 0);
@@ -54,14 +55,14 @@ function kept(tables: readonly string[], key: string): CachedTotal | undefined {
 
 /** The cached total of a list query over `tables`, if still valid. */
 export function cachedTotal(tables: readonly string[], key: string): number | undefined {
-  return kept(tables, key)?.n;
+  return kept(tables, key)?.n as number | undefined;
 }
 
 /**
  * Keeps a total counted when the tables were at `seen` generations (read before the count ran):
  * a write that landed while the count was running leaves it uncached.
  */
-export function keepTotal(tables: readonly string[], key: string, n: number, seen: number[]): void {
+export function keepTotal(tables: readonly string[], key: string, n: unknown, seen: number[]): void {
   const now = generationsOf(tables);
   if (!sameGenerations(seen, now)) return;
   if (totals.size >= MAX_ENTRIES) totals.clear();
@@ -81,22 +82,22 @@ export function totalGenerations(tables: readonly string[]): number[] {
  * counted again in the background (one count per key), so a busy list keeps a fresh total
  * without any request waiting for it.
  */
-export async function listTotal(tables: readonly string[], key: string, count: () => Promise<number>): Promise<number> {
+export async function listTotal<T = number>(tables: readonly string[], key: string, count: () => Promise<T>): Promise<T> {
   const hit = kept(tables, key);
   if (hit) {
     if (Date.now() - hit.at >= TOTAL_REFRESH_MS && !counting.has(key)) {
       // The kept answer stands meanwhile; a failed refresh is tried again by a later request.
       countOnce(tables, key, count).catch(() => undefined);
     }
-    return hit.n;
+    return hit.n as T;
   }
   return countOnce(tables, key, count);
 }
 
-function countOnce(tables: readonly string[], key: string, count: () => Promise<number>): Promise<number> {
+function countOnce<T>(tables: readonly string[], key: string, count: () => Promise<T>): Promise<T> {
   const seen = generationsOf(tables);
   const running = counting.get(key);
-  if (running && sameGenerations(running.generations, seen)) return running.n;
+  if (running && sameGenerations(running.generations, seen)) return running.n as Promise<T>;
   const n = count().then(
     (total) => {
       keepTotal(tables, key, total, seen);
