@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     const headers = { authorization: `Bearer ${accessToken}` };
 
     // The whole response is read (time to last byte); the JSON is parsed once, to check it.
-    type Grid = { rows: { unitId: string; children: number; parentId: string | null }[]; totals: { accounts: number; units: number } };
+    type Grid = { rows: { unitId: string; childCount: number; parentId: string | null }[]; totals: { accounts: number; units: number } };
     const first = (await (await fetch(`${hubUrl}/api/v1/matrix`, { headers })).json()) as Grid;
     if (first.rows.length !== UNITS || first.totals.accounts !== ACCOUNTS) {
       throw new Error(`unexpected grid: ${first.rows?.length} rows, ${first.totals?.accounts} accounts`);
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const top = (await (await fetch(`${hubUrl}/api/v1/matrix?levels=1`, { headers })).json()) as Grid;
     const rootRow = first.rows[0]!;
     const below = first.rows.filter((r) => r.parentId === rootRow.unitId).length;
-    if (top.rows.length !== 1 + below || top.totals.accounts !== ACCOUNTS || top.totals.units !== UNITS || top.rows[0]!.children !== below) {
+    if (top.rows.length !== 1 + below || top.totals.accounts !== ACCOUNTS || top.totals.units !== UNITS || top.rows[0]!.childCount !== below) {
       throw new Error(`unexpected first screen: ${top.rows?.length} rows (expected ${1 + below}), totals ${JSON.stringify(top.totals)}`);
     }
     const get = (path: string) => async () => {

@@ -190,8 +190,9 @@ for (const driver of testDrivers()) {
       const whole = (await hub.http.get('/api/v1/matrix').set(as('acc.supA'))).body;
       const cityA = world.units.cityA.id;
       const below = [world.units.countyA1.id, world.units.countyA2.id, world.units.deptA.id].sort();
-      const rowOf = (body: { rows: { unitId: string }[] }, id: string) => body.rows.find((r) => r.unitId === id);
-      assert.equal(rowOf(whole, cityA).children, 3);
+      type Grid = { rows: { unitId: string; childCount: number }[] };
+      const rowOf = (body: Grid, id: string) => body.rows.find((r) => r.unitId === id);
+      assert.equal(rowOf(whole, cityA)?.childCount, 3);
 
       const top = await hub.http.get('/api/v1/matrix?levels=0').set(as('acc.supA'));
       assert.equal(top.status, 200, JSON.stringify(top.body));
@@ -199,7 +200,7 @@ for (const driver of testDrivers()) {
         top.body.rows.map((r: { unitId: string }) => r.unitId),
         [cityA],
       );
-      assert.equal(top.body.rows[0].children, 3);
+      assert.equal(top.body.rows[0].childCount, 3);
       assert.deepEqual(top.body.totals, whole.totals, 'the totals are the whole subtree’s');
       assert.deepEqual(top.body.platforms, whole.platforms);
 

@@ -29,8 +29,11 @@ export interface MatrixRow {
   level: UnitLevel;
   parentId: string | null;
   depth: number;
-  /** How many units sit directly below this one (the console offers to open those not yet shown). */
-  children: number;
+  /**
+   * How many units sit directly below this one (the console offers to open those not yet shown).
+   * Not `children`: grid components read that name as nested rows.
+   */
+  childCount: number;
   /**
    * Per platform id, the unit's accounts there (one, or more by approved exception). A platform
    * where the unit has no account is absent, which keeps a province's grid small on the wire.
@@ -53,7 +56,7 @@ export interface MatrixTotals {
   unitsWithout: Record<string, number>;
 }
 
-type UnitRow = { id: string; name: string; level: UnitLevel; parentId: string | null; depth: number | string; children?: number | string };
+type UnitRow = { id: string; name: string; level: UnitLevel; parentId: string | null; depth: number | string; childCount?: number | string };
 type AccountRow = {
   id: string;
   unitId: string;
@@ -123,7 +126,7 @@ export class MatrixService {
         `SELECT id, name, level, parentId, depth,
            CASE WHEN ${prefixes.map(() => 'depth = ?').join(' OR ')} THEN
              (SELECT COUNT(*) FROM unit c WHERE c.path LIKE ${this.concat('u.path', "'%'")} AND c.depth = u.depth + 1)
-           END AS children
+           END AS childCount
          FROM unit u WHERE ${prefixes.map(() => '(path LIKE ? AND depth <= ?)').join(' OR ')} ORDER BY path`,
         [...prefixes.map(bottom), ...prefixes.flatMap((p, i) => [like[i], bottom(p)])],
       );
@@ -146,14 +149,14 @@ export class MatrixService {
     const byUnit = new Map<string, MatrixRow>();
     const countedInSql = new Set<string>();
     const rows: MatrixRow[] = units.map((u) => {
-      if (u.children !== null && u.children !== undefined) countedInSql.add(u.id);
+      if (u.childCount !== null && u.childCount !== undefined) countedInSql.add(u.id);
       const row: MatrixRow = {
         unitId: u.id,
         name: u.name,
         level: u.level,
         parentId: u.parentId,
         depth: Number(u.depth),
-        children: Number(u.children ?? 0),
+        childCount: Number(u.childCount ?? 0),
         cells: {},
       };
       byUnit.set(u.id, row);
@@ -162,7 +165,7 @@ export class MatrixService {
     for (const r of rows) {
       const parent = r.parentId ? byUnit.get(r.parentId) : undefined;
       // A row whose children were counted in SQL has none among the rows; the others count theirs here.
-      if (parent && !countedInSql.has(parent.unitId)) parent.children++;
+      if (parent && !countedInSql.has(parent.unitId)) parent.childCount++;
     }
     let inconsistent = 0;
     const covered = new Map<string, number>(platforms.map((p) => [p.id, 0]));

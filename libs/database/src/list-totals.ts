@@ -26,9 +26,10 @@ export const TOTAL_TTL_MS = 5000;
  * A kept total older than this is counted again in the background by the next request, which
  * still answers the kept one: under steady load a total never expires, so no request waits for a
  * province-wide count (and sixteen concurrent requests do not all count at once when it would).
- * The kept total stays within TOTAL_TTL_MS either way.
+ * The kept total stays within TOTAL_TTL_MS either way (a second is left for the count to finish
+ * before it would expire).
  */
-export const TOTAL_REFRESH_MS = 3000;
+export const TOTAL_REFRESH_MS = 4000;
 
 interface CachedTotal {
   /** A count, or a few counts together (the matrix grid's totals). */

@@ -193,7 +193,7 @@ export class MatrixQueryDto {
     minimum: 0,
     maximum: 20,
     description:
-      '只返回顶层单位及其下若干层（各行 `children` 为下级单位数，可再按 `unitId` 展开）/ only the top unit(s) and this many levels below them (each row’s `children` counts the units directly below it, to open with `unitId`); the totals stay those of the whole subtree. Default: every level.',
+      '只返回顶层单位及其下若干层（各行 `childCount` 为下级单位数，可再按 `unitId` 展开）/ only the top unit(s) and this many levels below them (each row’s `childCount` counts the units directly below it, to open with `unitId`); the totals stay those of the whole subtree. Default: every level.',
   })
   @IsOptional()
   @Type(() => Number)
