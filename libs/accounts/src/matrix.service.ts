@@ -119,17 +119,23 @@ export class MatrixService {
       );
     } else {
       totals = this.subtreeTotals(prefixes);
-      // Each top down to `levels` below it; a unit on the last level counts its children in SQL
-      // (the others' children are among the rows).
+      // Each top down to `levels` below it, and beside it the units one level further counted
+      // by parent (one range scan of the subtree by path): the last level's children.
       const bottom = (p: string) => depthOfPath(p) + levels;
-      units = await this.ds.query(
-        `SELECT id, name, level, parentId, depth,
-           CASE WHEN ${prefixes.map(() => 'depth = ?').join(' OR ')} THEN
-             (SELECT COUNT(*) FROM unit c WHERE c.path LIKE ${this.concat('u.path', "'%'")} AND c.depth = u.depth + 1)
-           END AS childCount
-         FROM unit u WHERE ${prefixes.map(() => '(path LIKE ? AND depth <= ?)').join(' OR ')} ORDER BY path`,
-        [...prefixes.map(bottom), ...prefixes.flatMap((p, i) => [like[i], bottom(p)])],
-      );
+      const [rows, deeper] = await Promise.all([
+        this.ds.query(
+          `SELECT id, name, level, parentId, depth FROM unit
+           WHERE ${prefixes.map(() => '(path LIKE ? AND depth <= ?)').join(' OR ')} ORDER BY path`,
+          prefixes.flatMap((p, i) => [like[i], bottom(p)]),
+        ) as Promise<UnitRow[]>,
+        this.ds.query(
+          `SELECT parentId, COUNT(*) AS n FROM unit
+           WHERE ${prefixes.map(() => '(path LIKE ? AND depth = ?)').join(' OR ')} GROUP BY parentId`,
+          prefixes.flatMap((p, i) => [like[i], bottom(p) + 1]),
+        ) as Promise<{ parentId: string; n: number | string }[]>,
+      ]);
+      const counted = new Map(deeper.map((d) => [d.parentId, Number(d.n)]));
+      units = rows.map((u) => ({ ...u, childCount: counted.get(u.id) ?? 0 }));
       accounts = units.length
         ? await this.ds.query(
             `SELECT id, unitId, platform, name, status, connection, ${NAMING} AS naming, lastPostAt FROM account
@@ -147,9 +153,7 @@ export class MatrixService {
     };
     for (const a of accounts) addPlatform(a.platform);
     const byUnit = new Map<string, MatrixRow>();
-    const countedInSql = new Set<string>();
     const rows: MatrixRow[] = units.map((u) => {
-      if (u.childCount !== null && u.childCount !== undefined) countedInSql.add(u.id);
       const row: MatrixRow = {
         unitId: u.id,
         name: u.name,
@@ -162,10 +166,10 @@ export class MatrixService {
       byUnit.set(u.id, row);
       return row;
     });
+    // Children among the rows, added to those counted below the last level (a unit has one or the other).
     for (const r of rows) {
       const parent = r.parentId ? byUnit.get(r.parentId) : undefined;
-      // A row whose children were counted in SQL has none among the rows; the others count theirs here.
-      if (parent && !countedInSql.has(parent.unitId)) parent.childCount++;
+      if (parent) parent.childCount++;
     }
     let inconsistent = 0;
     const covered = new Map<string, number>(platforms.map((p) => [p.id, 0]));
@@ -223,11 +227,6 @@ export class MatrixService {
       ]);
       return { units: Number(units[0]?.n ?? 0), byPlatform };
     });
-  }
-
-  /** String concatenation in the driver's dialect. */
-  private concat(a: string, b: string): string {
-    return this.ds.options.type === 'better-sqlite3' ? `${a} || ${b}` : `CONCAT(${a}, ${b})`;
   }
 }
 
