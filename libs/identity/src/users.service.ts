@@ -319,15 +319,20 @@ export class UsersService {
 
   private async views(m: EntityManager, users: User[], actor?: Actor): Promise<UserView[]> {
     if (users.length === 0) return [];
-    const roles = await m
-      .getRepository(RoleAssignment)
-      .createQueryBuilder('r')
-      .select(['r.id', 'r.userId', 'r.role', 'r.unitId', 'r.unitPath', 'r.level'])
-      .where('r.userId IN (:...ids)', { ids: users.map((u) => u.id) })
-      .orderBy('r.createdAt', 'ASC')
-      .getMany();
-    const rolesOf = new Map<string, RoleAssignment[]>();
-    for (const r of roles) rolesOf.set(r.userId, [...(rolesOf.get(r.userId) ?? []), r]);
+    // Plain rows, no entities: a page of 20 users costs this query on every request of the list.
+    const ids = users.map((u) => u.id);
+    const q = (name: string) => m.connection.driver.escape(name);
+    const roles = (await m.query(
+      `SELECT ${['userId', 'role', 'unitId', 'unitPath', 'level'].map(q).join(', ')} FROM ${q('role_assignment')}
+       WHERE ${q('userId')} IN (${ids.map(() => '?').join(', ')}) ORDER BY ${q('createdAt')}, ${q('id')}`,
+      ids,
+    )) as { userId: string; role: Role; unitId: string; unitPath: string; level: number | string | null }[];
+    type Held = Pick<RoleAssignment, 'role' | 'unitId' | 'unitPath' | 'level'>;
+    const rolesOf = new Map<string, Held[]>();
+    for (const r of roles) {
+      const held: Held = { role: r.role, unitId: r.unitId, unitPath: r.unitPath, level: r.level === null ? null : Number(r.level) };
+      rolesOf.set(r.userId, [...(rolesOf.get(r.userId) ?? []), held]);
+    }
     const now = this.clock.now().getTime();
     const caller = actor ? await this.asOfNow(m, actor) : null;
     const manageable = (u: User) =>
