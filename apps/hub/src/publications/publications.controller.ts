@@ -12,14 +12,13 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, Unit } from '@tongfa/identity';
+import { Actor } from '@tongfa/identity';
 import { CommonError, CommonException } from '@tongfa/core';
-import { Manuscript, ManuscriptsService } from '@tongfa/manuscripts';
+import { ManuscriptsService } from '@tongfa/manuscripts';
 import {
   CorrectionsService,
-  Publication,
   PublicationsService,
   PublicationTarget,
   RenditionService,
@@ -129,21 +128,20 @@ export class PublicationsController {
     // their states (what a list filter by platform or state is about), read side by side, so a
     // list of publications can be read without a request per row.
     const pubIds = page.items.map((p) => p.id);
+    // Plain parameterized reads: through the query builder and find() these two cost about as
+    // much CPU as the rest of the request.
+    const marks = pubIds.map(() => '?').join(', ');
     const [names, targets] = pubIds.length
       ? await Promise.all([
-          this.ds
-            .createQueryBuilder()
-            .select(['p.id AS id', 'm.title AS title', 'u.name AS unitName'])
-            .from(Publication, 'p')
-            .leftJoin(Manuscript, 'm', 'm.id = p.manuscriptId')
-            .leftJoin(Unit, 'u', 'u.id = p.unitId')
-            .where('p.id IN (:...pubIds)', { pubIds })
-            .getRawMany<{ id: string; title: string | null; unitName: string | null }>(),
-          this.ds.getRepository(PublicationTarget).find({
-            where: { publicationId: In(pubIds) },
-            select: { id: true, publicationId: true, platform: true, state: true },
-            order: { createdAt: 'ASC' },
-          }),
+          this.ds.query(
+            `SELECT p.id AS id, m.title AS title, u.name AS unitName FROM publication p
+             LEFT JOIN manuscript m ON m.id = p.manuscriptId LEFT JOIN unit u ON u.id = p.unitId WHERE p.id IN (${marks})`,
+            pubIds,
+          ) as Promise<{ id: string; title: string | null; unitName: string | null }[]>,
+          this.ds.query(
+            `SELECT publicationId, platform, state FROM publication_target WHERE publicationId IN (${marks}) ORDER BY createdAt, id`,
+            pubIds,
+          ) as Promise<Pick<PublicationTarget, 'publicationId' | 'platform' | 'state'>[]>,
         ])
       : [[], []];
     const byId = new Map(names.map((n) => [n.id, n]));
