@@ -343,12 +343,13 @@ interface Route {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  // BENCH_DB=<name> reuses a database kept by BENCH_KEEP_DB=1 (migrated again, not seeded again).
+  // BENCH_DB=<name> uses (and keeps) that database: created if missing, seeded if it holds no
+  // province yet, else reused as seeded by an earlier run (migrated again, not seeded again).
   const reuse = process.env.BENCH_DB;
   const name = reuse ?? `tongfa_bench_${randomBytes(4).toString('hex')}`;
   const base = testMysqlBase();
   const admin = await createConnection(`${base}/`);
-  if (!reuse) await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   let hub: INestApplication | null = null;
   let bare: INestApplication | null = null;
   try {
@@ -356,7 +357,10 @@ async function main(): Promise<void> {
     const mig = await createDataSource(url);
     await mig.initialize();
     await mig.runMigrations();
-    const seeded = reuse ? { supervisor: 'bench.supervisor', auditor: 'bench.auditor' } : await seed(mig);
+    const [{ n: seededBefore }] = (await mig.query("SELECT COUNT(*) AS n FROM user WHERE username = 'bench.supervisor'")) as {
+      n: string | number;
+    }[];
+    const seeded = Number(seededBefore) > 0 ? { supervisor: 'bench.supervisor', auditor: 'bench.auditor' } : await seed(mig);
     const seededAt = Date.now();
 
     const config = benchHubConfig(url);

@@ -186,6 +186,40 @@ for (const driver of testDrivers()) {
       assert.equal((await hub.http.get(`/api/v1/matrix?unitId=${world.units.cityA.id}`).set(as('acc.supB'))).status, 404);
     });
 
+    it('answers the matrix one tree level at a time with the whole subtree’s totals, inside the caller’s scope', async () => {
+      const whole = (await hub.http.get('/api/v1/matrix').set(as('acc.supA'))).body;
+      const cityA = world.units.cityA.id;
+      const below = [world.units.countyA1.id, world.units.countyA2.id, world.units.deptA.id].sort();
+      type Grid = { rows: { unitId: string; childCount: number }[] };
+      const rowOf = (body: Grid, id: string) => body.rows.find((r) => r.unitId === id);
+      assert.equal(rowOf(whole, cityA)?.childCount, 3);
+
+      const top = await hub.http.get('/api/v1/matrix?levels=0').set(as('acc.supA'));
+      assert.equal(top.status, 200, JSON.stringify(top.body));
+      assert.deepEqual(
+        top.body.rows.map((r: { unitId: string }) => r.unitId),
+        [cityA],
+      );
+      assert.equal(top.body.rows[0].childCount, 3);
+      assert.deepEqual(top.body.totals, whole.totals, 'the totals are the whole subtree’s');
+      assert.deepEqual(top.body.platforms, whole.platforms);
+
+      const one = (await hub.http.get('/api/v1/matrix?levels=1').set(as('acc.supA'))).body;
+      assert.deepEqual(one.rows.map((r: { unitId: string }) => r.unitId).sort(), [cityA, ...below].sort());
+      assert.equal(one.rows[0].unitId, cityA, 'tree order: the top first');
+      for (const id of [cityA, ...below]) assert.deepEqual(rowOf(one, id), rowOf(whole, id), `the row of ${id} as in the whole grid`);
+
+      const opened = (await hub.http.get(`/api/v1/matrix?unitId=${world.units.countyA1.id}&levels=1`).set(as('acc.supA'))).body;
+      assert.deepEqual(opened.rows, [rowOf(whole, world.units.countyA1.id)]);
+
+      // Another city's supervisor neither opens this subtree nor sees it among its own rows.
+      assert.equal((await hub.http.get(`/api/v1/matrix?unitId=${cityA}&levels=1`).set(as('acc.supB'))).status, 404);
+      const other = (await hub.http.get('/api/v1/matrix?levels=1').set(as('acc.supB'))).body;
+      assert.ok(other.rows.length > 0);
+      assert.ok(other.rows.every((r: { unitId: string }) => ![cityA, ...below].includes(r.unitId)));
+      assert.equal((await hub.http.get('/api/v1/matrix?levels=-1').set(as('acc.supA'))).status, 400);
+    });
+
     it('imports an Excel inventory all or nothing, naming each bad row and column', async () => {
       const count = async () => (await hub.http.get('/api/v1/accounts?pageSize=200').set(as('acc.supB'))).body.total as number;
       const before = await count();

@@ -48,6 +48,7 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
       await world.user(u, role, 'countyA1', { level: level || undefined });
     }
     await world.user('c.sup', Role.Supervisor, 'cityA');
+    await world.user('c.provsup', Role.Supervisor, 'province');
     await world.user('c.aud', Role.Auditor, 'province');
     await world.user('c.newcomer', Role.Editor, 'countyA1', { temporary: true });
     sw = await startSandboxWorld(hub);
@@ -228,9 +229,28 @@ describe('console: the core path in Chromium (sqlite + sandbox)', () => {
     assert.equal(await row.locator('[data-account]').count(), platforms.length);
     assert.match(await row.innerText(), /甲市一县发布/);
     await check(page, 'matrix-supervisor');
+    // The city opens with the units below it; closing hides them, opening shows them again.
+    const city = matrix.locator(`tr:has([data-unit="${world.units.cityA.id}"])`).getByTestId('matrix-open');
+    assert.equal(await city.getAttribute('aria-expanded'), 'true');
+    await city.click();
+    await row.waitFor({ state: 'detached' });
+    await city.click();
+    await row.waitFor();
     await row.locator('[data-account] a').first().click();
     await page.getByRole('heading', { name: /甲市一县发布/ }).waitFor();
     await check(page, 'account-detail');
+
+    // The province's grid opens on its cities; a city's units are fetched when it is opened.
+    const prov = await as('c.provsup');
+    await prov.getByRole('menuitem', { name: /账号矩阵/ }).click();
+    const grid = prov.getByTestId('matrix');
+    const cityRow = grid.locator(`tr:has([data-unit="${world.units.cityA.id}"])`);
+    await cityRow.waitFor();
+    const county = grid.locator(`tr:has([data-unit="${world.units.countyA1.id}"])`);
+    assert.equal(await county.count(), 0, 'the counties wait until their city is opened');
+    await cityRow.getByTestId('matrix-open').click();
+    await county.waitFor();
+    assert.equal(await county.locator('[data-account]').count(), platforms.length);
   });
   it('unit admin: sorts the users list on the server by clicking a column header', async () => {
     const page = await as('c.admin');

@@ -1,6 +1,6 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CommonError, CommonException, ownValue } from '@tongfa/core';
-import { cachedTotal, keepTotal, totalGenerations } from './list-totals';
+import { listTotal } from './list-totals';
 
 /**
  * Restricts a query to rows whose materialized unit path lies under one of `paths`.
@@ -122,20 +122,13 @@ export async function fetchPage<T extends ObjectLiteral>(
   const next = (items: T[]) =>
     !keyset || keyset.sorted ? undefined : items.length === take ? encodeCursor(items[take - 1]!, columns) : null;
   const tables = opts.totalOf ?? [];
-  let key: string | null = null;
+  const counted = async () => Number((await count.getRawOne<{ n: string | number }>())?.n ?? 0);
+  let total: Promise<number>;
   if (tables.length) {
     const [sql, params] = count.getQueryAndParameters();
-    key = `${tables.join(',')}\u0000${sql}\u0000${JSON.stringify(params)}`;
-    const cached = cachedTotal(tables, key);
-    if (cached !== undefined) {
-      const items = await page();
-      return [items, cached, next(items)];
-    }
-  }
-  const seen = totalGenerations(tables);
-  const [items, raw] = await Promise.all([page(), count.getRawOne<{ n: string | number }>()]);
-  const n = Number(raw?.n ?? 0);
-  if (key) keepTotal(tables, key, n, seen);
+    total = listTotal(tables, `${tables.join(',')}\u0000${sql}\u0000${JSON.stringify(params)}`, counted);
+  } else total = counted();
+  const [items, n] = await Promise.all([page(), total]);
   return [items, n, next(items)];
 }
 

@@ -8,6 +8,12 @@ export interface ActorGrant {
 }
 
 /**
+ * scope() per actor and permission, kept beside the actor rather than in it (so two actors with
+ * the same grants stay equal): an actor never changes, and the requests of a session share it.
+ */
+const scopes = new WeakMap<Actor, Map<Permission, readonly string[]>>();
+
+/**
  * Who is calling: a signed-in user or an API key, with the roles it holds. Services take an Actor
  * and ask it for the subtrees where a permission holds; repositories filter by those paths.
  */
@@ -23,6 +29,19 @@ export class Actor {
     readonly extra: readonly Permission[] = [],
   ) {}
 
+  private scopeOf(permission: Permission): readonly string[] {
+    let mine = scopes.get(this);
+    if (!mine) scopes.set(this, (mine = new Map()));
+    let paths = mine.get(permission);
+    if (!paths) {
+      const roles = POLICY[permission];
+      const extra = this.extra.includes(permission);
+      paths = minimalPaths(this.grants.filter((g) => extra || roles.includes(g.role)).map((g) => g.unitPath));
+      mine.set(permission, paths);
+    }
+    return paths;
+  }
+
   hasRole(role: Role): boolean {
     return this.grants.some((g) => g.role === role);
   }
@@ -32,23 +51,20 @@ export class Actor {
    * list is dropped. Empty means the permission does not hold anywhere.
    */
   scope(permission: Permission): string[] {
-    const roles = POLICY[permission];
-    const extra = this.extra.includes(permission);
-    const paths = this.grants.filter((g) => extra || roles.includes(g.role)).map((g) => g.unitPath);
-    return minimalPaths(paths);
+    return [...this.scopeOf(permission)];
   }
 
   can(permission: Permission): boolean {
-    return this.scope(permission).length > 0;
+    return this.scopeOf(permission).length > 0;
   }
 
   canAt(permission: Permission, unitPath: string): boolean {
-    return this.scope(permission).some((p) => unitPath.startsWith(p));
+    return this.scopeOf(permission).some((p) => unitPath.startsWith(p));
   }
 
   /** Whether `permission` holds over the whole tree: at the root unit (the province), whose path is one id. */
   holdsAtRoot(permission: Permission): boolean {
-    return this.scope(permission).some(isRootPath);
+    return this.scopeOf(permission).some(isRootPath);
   }
 }
 

@@ -281,6 +281,8 @@ export interface Matrix {
     level: string;
     parentId: string | null;
     depth: number;
+    /** Units directly below (with `?levels=`, those deeper than the answer are fetched on opening). */
+    childCount?: number;
     cells: Record<string, (MatrixCell | MatrixTuple)[]>;
   }[];
   totals?: { units: number; accounts: number; inconsistent: number; unitsWithout: Record<string, number> };

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Alert, Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { DownOutlined, PlusOutlined, RightOutlined, WarningOutlined } from '@ant-design/icons';
 import { api } from '../api/client';
 import type { Account, Matrix as MatrixData, MatrixCell, Page } from '../api/types';
 import { useSession } from '../lib/session';
@@ -15,18 +15,29 @@ import { errorText } from '../lib/forms';
 
 type Row = MatrixData['rows'][number];
 
-/** The matrix grid (units × platforms): every account with its status, connection and naming verdict. */
+/**
+ * The matrix grid (units × platforms): every account with its status, connection and naming
+ * verdict. It opens on the top unit(s) of the caller's scope and the units directly below; a row
+ * with units below it opens them (fetched then, one level at a time: a province has thousands).
+ */
 export default function Matrix() {
   const t = useT();
   const lang = useLang();
   const [data, setData] = useState<MatrixData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [applying, setApplying] = useState<Account[]>([]);
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const [opening, setOpening] = useState<string | null>(null);
   const { has } = useSession();
   const nav = useNavigate();
   useEffect(() => {
-    api<MatrixData>('/matrix')
-      .then(setData)
+    api<MatrixData>('/matrix?levels=1')
+      .then((d) => {
+        const ids = new Set(d.rows.map((r) => r.unitId));
+        // The tops arrive with the units below them: shown open.
+        setOpen(new Set(d.rows.filter((r) => !r.parentId || !ids.has(r.parentId)).map((r) => r.unitId)));
+        setData(d);
+      })
       .catch((e) => setError(errorText(e)));
     // Applications waiting for a supervisor (shown to supervisors, who approve them on the account's page).
     if (has('supervisor'))
@@ -34,6 +45,47 @@ export default function Matrix() {
         .then((r) => setApplying(r.items))
         .catch(() => setApplying([]));
   }, [has]);
+  // Rows whose every loaded ancestor is open (rows come in tree order, parents first).
+  const visible = useMemo(() => {
+    if (!data) return [];
+    const shown = new Set<string>();
+    const loaded = new Set(data.rows.map((r) => r.unitId));
+    return data.rows.filter((r) => {
+      const ok = !r.parentId || !loaded.has(r.parentId) || (shown.has(r.parentId) && open.has(r.parentId));
+      if (ok) shown.add(r.unitId);
+      return ok;
+    });
+  }, [data, open]);
+
+  const toggle = (row: Row) => {
+    if (!data) return;
+    if (open.has(row.unitId) || data.rows.some((r) => r.parentId === row.unitId)) {
+      const next = new Set(open);
+      if (next.has(row.unitId)) next.delete(row.unitId);
+      else next.add(row.unitId);
+      setOpen(next);
+      return;
+    }
+    setOpening(row.unitId);
+    api<MatrixData>(`/matrix?unitId=${row.unitId}&levels=1`)
+      .then((d) => {
+        setData((cur) => {
+          if (!cur) return cur;
+          const at = cur.rows.findIndex((r) => r.unitId === row.unitId);
+          const below = d.rows.filter((r) => r.parentId === row.unitId);
+          const known = new Set(cur.platforms.map((p) => p.id));
+          return {
+            ...cur,
+            platforms: [...cur.platforms, ...d.platforms.filter((p) => !known.has(p.id))],
+            rows: [...cur.rows.slice(0, at + 1), ...below, ...cur.rows.slice(at + 1)],
+          };
+        });
+        setOpen((cur) => new Set(cur).add(row.unitId));
+      })
+      .catch((e) => setError(errorText(e)))
+      .finally(() => setOpening(null));
+  };
+
   if (error) return <Alert type="error" title={error} />;
   if (!data) return <Loading />;
 
@@ -133,7 +185,7 @@ export default function Matrix() {
           data-testid="matrix"
           scroll={{ x: 'max-content' }}
           pagination={false}
-          dataSource={data.rows}
+          dataSource={visible}
           locale={{ emptyText: t('管辖范围内没有单位', 'No unit in your scope') }}
           columns={[
             {
@@ -142,6 +194,24 @@ export default function Matrix() {
               fixed: 'left',
               render: (n, r) => (
                 <span style={{ paddingLeft: r.depth * 16 }} data-unit={r.unitId}>
+                  {r.childCount ? (
+                    <Button
+                      type="text"
+                      size="small"
+                      data-testid="matrix-open"
+                      aria-expanded={open.has(r.unitId)}
+                      aria-label={
+                        open.has(r.unitId)
+                          ? t(`收起${n}的下级单位`, `Close the units below ${n}`)
+                          : t(`展开${n}的下级单位（${r.childCount} 个）`, `Open the ${r.childCount} units below ${n}`)
+                      }
+                      loading={opening === r.unitId}
+                      icon={open.has(r.unitId) ? <DownOutlined aria-hidden /> : <RightOutlined aria-hidden />}
+                      onClick={() => toggle(r)}
+                    />
+                  ) : (
+                    <span style={{ display: 'inline-block', width: 24 }} />
+                  )}
                   {n} <Typography.Text type="secondary">{label(LEVEL, r.level, lang)}</Typography.Text>
                 </span>
               ),

@@ -144,6 +144,6 @@ export class AccountsController {
   @Get('matrix')
   @ApiOperation({ summary: '矩阵总览：单位 × 平台 / The matrix grid: units of a subtree × platforms' })
   grid(@CurrentActor() actor: Actor, @Query() q: MatrixQueryDto) {
-    return this.matrix.grid(actor, q.unitId);
+    return this.matrix.grid(actor, q.unitId, q.levels);
   }
 }

@@ -4,13 +4,16 @@ import {
   IsDate,
   IsEnum,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -185,4 +188,17 @@ export class MatrixQueryDto {
   @IsOptional()
   @IsUUID()
   unitId?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 20,
+    description:
+      '只返回顶层单位及其下若干层（各行 `childCount` 为下级单位数，可再按 `unitId` 展开）/ only the top unit(s) and this many levels below them (each row’s `childCount` counts the units directly below it, to open with `unitId`); the totals stay those of the whole subtree. Default: every level.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  levels?: number;
 }

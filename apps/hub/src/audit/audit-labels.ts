@@ -219,7 +219,11 @@ function run(ds: DataSource, sql: string, params: Record<string, unknown>): Prom
   return ds.query(query, values) as Promise<Record<string, string>[]>;
 }
 
-/** Names of the targets of a page of entries, one query per kind of target. */
+/**
+ * Names of the targets of a page of entries: one statement for all kinds of target (a UNION ALL
+ * of each kind's lookup by id), since a page of the log names users, manuscripts, accounts and
+ * more, and a round trip per kind was most of the list's cost.
+ */
 export async function targetNames(
   ds: DataSource,
   entries: { targetType: string | null; targetId: string | null }[],
@@ -230,10 +234,17 @@ export async function targetNames(
     byType.set(e.targetType, (byType.get(e.targetType) ?? new Set()).add(e.targetId));
   }
   const names = new Map<string, string>();
+  if (byType.size === 0) return names;
+  const parts: string[] = [];
+  const values: unknown[] = [];
   for (const [type, ids] of byType) {
-    const rows = await run(ds, NAME_QUERIES[type]!.byIds, { ids: [...ids] });
-    for (const r of rows) if (r.name) names.set(`${type}:${r.id}`, String(r.name));
+    // The kind is a fixed key of NAME_QUERIES, so it may stand in the SQL as a literal.
+    const [query, params] = ds.driver.escapeQueryWithParameters(dialect(ds, NAME_QUERIES[type]!.byIds), { ids: [...ids] }, {});
+    parts.push(`SELECT '${type}' AS kind, n.id AS id, n.name AS name FROM (${query}) n`);
+    values.push(...(params as unknown[]));
   }
+  const rows = (await ds.query(parts.join(' UNION ALL '), values)) as { kind: string; id: string; name: string | null }[];
+  for (const r of rows) if (r.name) names.set(`${r.kind}:${r.id}`, String(r.name));
   return names;
 }
 

@@ -24,6 +24,14 @@ export class ActorLoader {
   /** Cached for a few seconds while false: whether a security admin was ever granted (see bootstrap grant below). */
   private securityAdminSeen: { value: boolean; at: number } | null = null;
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
+  /**
+   * Loads running now, by session: the requests of a busy console that find the entry expired
+   * together share one load instead of each touching the session and reading the user and roles.
+   * Any change (below) drops them, so a request made after a logout or a role change never gets
+   * an actor read before it; `changes` keeps such a load's answer out of the cache.
+   */
+  private readonly loading = new Map<string, Promise<Actor>>();
+  private changes = 0;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -31,23 +39,47 @@ export class ActorLoader {
     private readonly apiKeys: ApiKeysService,
     private readonly clock: Clock,
   ) {
-    sessions.onChange((e) => (e.sessionId ? this.cache.delete(e.sessionId) : this.forgetUser(e.userId)));
+    sessions.onChange((e) => {
+      if (!e.sessionId) return this.forgetUser(e.userId);
+      this.changes++;
+      this.cache.delete(e.sessionId);
+      this.loading.delete(e.sessionId);
+    });
   }
 
   async forSession(userId: string, sessionId: string): Promise<Actor> {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(sessionId);
     if (hit && hit.until > now && hit.actor.userId === userId) return hit.actor;
+    let load = this.loading.get(sessionId);
+    if (!load) {
+      load = this.load(userId, sessionId, now);
+      this.loading.set(sessionId, load);
+      const done = () => this.loading.get(sessionId) === load && this.loading.delete(sessionId);
+      load.then(done, done);
+    }
+    const actor = await load;
+    // A shared load answers only the token it was started for (the session's own user).
+    if (actor.userId !== userId) throw new IdentityException(IdentityError.TokenInvalid);
+    return actor;
+  }
+
+  private async load(userId: string, sessionId: string, now: number): Promise<Actor> {
+    const changes = this.changes;
     const session = await this.sessions.touch(sessionId);
     if (session.userId !== userId) throw new IdentityException(IdentityError.TokenInvalid);
     const actor = await this.forUser(userId, { sessionId });
-    if (this.cache.size > 10_000) this.cache.clear(); // bounded: a burst of sessions cannot grow it without limit
-    this.cache.set(sessionId, { actor, until: now + ACTOR_CACHE_MS });
+    if (changes === this.changes) {
+      if (this.cache.size > 10_000) this.cache.clear(); // bounded: a burst of sessions cannot grow it without limit
+      this.cache.set(sessionId, { actor, until: now + ACTOR_CACHE_MS });
+    }
     return actor;
   }
 
   /** Drops every cached actor of a user (disabled, password reset, roles changed). */
   forgetUser(userId?: string): void {
+    this.changes++;
+    this.loading.clear();
     if (!userId) return this.cache.clear();
     for (const [sid, e] of this.cache) if (e.actor.userId === userId) this.cache.delete(sid);
   }
@@ -80,6 +112,8 @@ export class ActorLoader {
   /** Forget cached answers (called when roles change in this process). */
   invalidate(): void {
     this.securityAdminSeen = null;
+    this.changes++;
+    this.loading.clear();
     this.cache.clear();
   }
 
