@@ -1,14 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { ActorLoader, Role } from '@tongfa/identity';
 import { testDrivers } from '@tongfa/database';
 import { JobQueue } from '@tongfa/jobs';
-import { AppConfig, Clock } from '@tongfa/core';
+import { AppConfig, Clock, newId } from '@tongfa/core';
 import { AlertsService } from '@tongfa/alerts';
 import { MediaService } from '@tongfa/media';
 import { PluginHost } from '@tongfa/plugins';
 import {
+  AttemptLog,
+  CheckpointWriter,
   CorrectionsService,
   Dispatcher,
   PublicationAttempt,
@@ -31,7 +33,7 @@ import { approvedManuscript, uploadCover } from './support/publish-kit';
  * the queue here: the test runs the worker's handlers itself and reads what they put on the queue.
  */
 for (const driver of testDrivers()) {
-  describe(`status checks of a round, as one job (${driver})`, () => {
+  describe(`a fan-out round's status checks, checkpoints and attempt rows, grouped (${driver})`, () => {
     let hub: TestHub;
     let sw: SandboxWorld;
     let targetIds: string[] = [];
@@ -150,6 +152,66 @@ for (const driver of testDrivers()) {
       // Written once with the answer: no check left open, and numbered after the publish attempt.
       assert.ok(polls.every((p) => p.finishedAt && p.outcome && p.number >= 2));
       assert.equal((await sw.sim.posts('nanfang')).filter((p) => !p.deleted).length, targetIds.length);
+    });
+
+    it('saves the checkpoints of concurrent publishes together, each only on its own claim', async () => {
+      const repo = hub.ds.getRepository(PublicationTarget);
+      const tokens = targetIds.map((_, i) => `spec-claim/${i}`);
+      for (const [i, id] of targetIds.entries()) await repo.update({ id }, { claimedBy: tokens[i], checkpoint: { before: i } as never });
+      try {
+        const writer = new CheckpointWriter(hub.ds);
+        const states = targetIds.map((_, i) => ({ step: i + 1, mediaId: `m${i}` }));
+        // The last save carries a token that is no longer the row's: its claim was lost meanwhile.
+        const saved = await Promise.all(targetIds.map((id, i) => writer.save(id, i === 3 ? 'another-worker/9' : tokens[i]!, states[i]!)));
+        assert.deepEqual(saved, [true, true, true, false]);
+        const byId = new Map((await targets()).map((r) => [r.id, r.checkpoint]));
+        assert.deepEqual(
+          targetIds.map((id) => byId.get(id)),
+          [states[0], states[1], states[2], { before: 3 }],
+        );
+      } finally {
+        await repo.update({ id: In(targetIds) }, { claimedBy: null });
+      }
+    });
+
+    it('writes attempt rows together: started ones before their calls, then their outcomes', async () => {
+      const log = new AttemptLog(hub.ds);
+      const rows = [0, 1, 2].map((i) => ({
+        id: newId(),
+        targetId: targetIds[0]!,
+        number: 100 + i,
+        kind: 'publish',
+        idempotencyKey: targetIds[0]!,
+        worker: 'spec',
+        startedAt: new Date(),
+        finishedAt: null,
+        outcome: null,
+        error: null,
+      }));
+      const repo = hub.ds.getRepository(PublicationAttempt);
+      try {
+        await Promise.all(rows.map((r) => log.write(r)));
+        assert.equal(await repo.count({ where: { id: In(rows.map((r) => r.id)), finishedAt: IsNull() } }), 3, 'stored before any outcome');
+        // One finished while another is still being started: both in one write.
+        const late = { ...rows[2]!, id: newId(), number: 103 };
+        await Promise.all([
+          log.write({ ...rows[0]!, finishedAt: new Date(), outcome: 'published' }),
+          log.write({ ...rows[1]!, finishedAt: new Date(), outcome: 'error', error: '平台繁忙' }),
+          log.write(late).then(() => log.write({ ...late, finishedAt: new Date(), outcome: 'published' })),
+        ]);
+        const back = new Map((await repo.find({ where: { targetId: targetIds[0]!, worker: 'spec' } })).map((a) => [a.number, a]));
+        assert.deepEqual(
+          [100, 101, 102, 103].map((n) => [back.get(n)?.outcome ?? null, back.get(n)?.error ?? null, !!back.get(n)?.finishedAt]),
+          [
+            ['published', null, true],
+            ['error', '平台繁忙', true],
+            [null, null, false],
+            ['published', null, true],
+          ],
+        );
+      } finally {
+        await repo.delete({ targetId: targetIds[0]!, worker: 'spec' });
+      }
     });
   });
 }

@@ -12,3 +12,5 @@ export * from './publishability';
 export * from './target-actions.service';
 export * from './schedule.service';
 export * from './priority';
+export * from './attempt-log';
+export * from './checkpoint-writer';

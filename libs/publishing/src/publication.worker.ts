@@ -16,6 +16,7 @@ import { raisePublishFailedAlert } from './publish-failed.alert';
 import { CorrectionsService } from './corrections.service';
 import { RankedSemaphore } from './ranked-semaphore';
 import { AttemptLog } from './attempt-log';
+import { CheckpointWriter } from './checkpoint-writer';
 
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 60_000;
@@ -50,7 +51,11 @@ export class PublicationWorker {
   ) {
     this.inFlight = new RankedSemaphore(config.env.TONGFA_PUBLISH_CONCURRENCY);
     this.attemptLog = new AttemptLog(ds);
+    this.checkpointWriter = new CheckpointWriter(ds);
   }
+
+  /** Checkpoints, written together with the others of the moment, each on its own claim. */
+  private readonly checkpointWriter: CheckpointWriter;
 
   /** Attempt rows, written together with the others of the moment (group commit). */
   private readonly attemptLog: AttemptLog;
@@ -175,10 +180,7 @@ export class PublicationWorker {
         save: async (state: JsonValue) => {
           known = null;
           // Guarded by the claim: a worker whose lease lapsed cannot overwrite the new owner's progress.
-          const res = await this.ds
-            .getRepository(PublicationTarget)
-            .update({ id: target.id, claimedBy: held(target) }, { checkpoint: state as never });
-          if (!res.affected) throw new Error('claim lost');
+          if (!(await this.checkpointWriter.save(target.id, held(target), state))) throw new Error('claim lost');
           known = { state };
         },
       };
