@@ -116,7 +116,12 @@ async function main(): Promise<void> {
     const top = (await (await fetch(`${hubUrl}/api/v1/matrix?levels=1`, { headers })).json()) as Grid;
     const rootRow = first.rows[0]!;
     const below = first.rows.filter((r) => r.parentId === rootRow.unitId).length;
-    if (top.rows.length !== 1 + below || top.totals.accounts !== ACCOUNTS || top.totals.units !== UNITS || top.rows[0]!.childCount !== below) {
+    if (
+      top.rows.length !== 1 + below ||
+      top.totals.accounts !== ACCOUNTS ||
+      top.totals.units !== UNITS ||
+      top.rows[0]!.childCount !== below
+    ) {
       throw new Error(`unexpected first screen: ${top.rows?.length} rows (expected ${1 + below}), totals ${JSON.stringify(top.totals)}`);
     }
     const get = (path: string) => async () => {

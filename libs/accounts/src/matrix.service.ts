@@ -56,7 +56,14 @@ export interface MatrixTotals {
   unitsWithout: Record<string, number>;
 }
 
-type UnitRow = { id: string; name: string; level: UnitLevel; parentId: string | null; depth: number | string; childCount?: number | string };
+type UnitRow = {
+  id: string;
+  name: string;
+  level: UnitLevel;
+  parentId: string | null;
+  depth: number | string;
+  childCount?: number | string;
+};
 type AccountRow = {
   id: string;
   unitId: string;

@@ -99,12 +99,10 @@ function countOnce<T>(tables: readonly string[], key: string, count: () => Promi
   const seen = generationsOf(tables);
   const running = counting.get(key);
   if (running && sameGenerations(running.generations, seen)) return running.n as Promise<T>;
-  const n = count().then(
-    (total) => {
-      keepTotal(tables, key, total, seen);
-      return total;
-    },
-  );
+  const n = count().then((total) => {
+    keepTotal(tables, key, total, seen);
+    return total;
+  });
   const entry = { generations: seen, n };
   counting.set(key, entry);
   const done = () => {
