@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import {
@@ -918,6 +919,9 @@ export class PluginHost {
     await this.throttle(p, account, o.buckets);
     const deadline = o.deadlineMs ?? this.opts.callTimeoutMs;
     const controller = new AbortController();
+    // Every request of the call ties its own timeout to this signal (AbortSignal.any), and a call may
+    // make dozens (a timeline scan, a chunked upload): past Node's default of 10 it warned of a leak.
+    setMaxListeners(200, controller.signal);
     const log = createRedactingLogger(
       (level, message, fields) => this.deps.log(level, message, { plugin: p.manifest.id, accountId: account.id, method, ...fields }),
       secrets,
