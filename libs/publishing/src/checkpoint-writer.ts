@@ -65,15 +65,15 @@ export class CheckpointWriter {
   private async saveMany(batch: Save[]): Promise<boolean[]> {
     const caseOf = (value: (s: Save) => unknown) => {
       const params: unknown[] = [];
-      const sql = `CASE id ${batch.map((s) => (params.push(s.id, value(s)), 'WHEN ? THEN ?')).join(' ')} END`;
+      const sql = `CASE \`id\` ${batch.map((s) => (params.push(s.id, value(s)), 'WHEN ? THEN ?')).join(' ')} END`;
       return { sql, params };
     };
     const checkpoint = caseOf((s) => JSON.stringify(s.state));
     const token = caseOf((s) => s.claimedBy);
     const ids = batch.map((s) => s.id);
     const res = (await this.ds.query(
-      `UPDATE publication_target SET checkpoint = ${checkpoint.sql}, updatedAt = CURRENT_TIMESTAMP(6) ` +
-        `WHERE id IN (${ids.map(() => '?').join(', ')}) AND claimedBy = ${token.sql}`,
+      `UPDATE \`publication_target\` SET \`checkpoint\` = ${checkpoint.sql}, \`updatedAt\` = CURRENT_TIMESTAMP(6) ` +
+        `WHERE \`id\` IN (${ids.map(() => '?').join(', ')}) AND \`claimedBy\` = ${token.sql}`,
       [...checkpoint.params, ...ids, ...token.params],
     )) as { affectedRows?: number };
     if (res.affectedRows === batch.length) return batch.map(() => true);
