@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -734,6 +735,9 @@ export function createSandboxHandler(simulators: Simulator[], options: SandboxHa
     if (byPlatform.has(s.platform)) throw new Error(`two simulators for platform "${s.platform}"`);
     byPlatform.set(s.platform, s);
   }
+  // Every delayed answer (latency, a slow fault) listens on the signal until it is sent: as many
+  // listeners as requests in flight, each removed when its answer goes, not a leak.
+  if (options.signal) setMaxListeners(0, options.signal);
 
   return async function handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
     try {
