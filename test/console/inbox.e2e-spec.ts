@@ -322,7 +322,14 @@ describe('console: interaction inbox in Chromium (sqlite + sandbox)', () => {
     await admin.getByTestId('inbox-conversation').getByText(COMMENT).waitFor();
     // Only the county's people are offered (the hub's list).
     await admin.getByTestId('inbox-assign-select').click();
-    const offered = await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts();
+    // The options come from the hub after the dropdown opens: read them once they are there.
+    let offered: string[] = [];
+    await pollUntil(
+      async () => (offered = await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).length > 0,
+      {
+        what: 'the people the hub offers for assignment',
+      },
+    );
     assert.deepEqual([...offered].sort(), ['ib.adm', 'ib.ed', 'ib.ed2']);
     await check(admin, 'thread-assign');
     await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'ib.ed2' }).click();
