@@ -455,21 +455,12 @@ export class PluginHost {
    * Where a published post stands on the platform. `known`: the account row and credentials when
    * the caller has just read them with others' (a batch of polls); the first try uses them.
    */
-  async publishStatus(
+  publishStatus(
     accountId: string,
     remoteId: string,
     known: { account?: HostAccount; credentials?: OpenedCredentials } = {},
   ): Promise<PublishStatus> {
-    if (known.account?.id !== accountId) return this.call(accountId, 'publishStatus', (ctx, p) => p.plugin.publishStatus(ctx, remoteId));
-    const account = known.account;
-    const p = this.plugin(account.platform);
-    let prefetched = known.credentials;
-    const run = async () => {
-      const creds = await this.openFor(account, prefetched);
-      prefetched = undefined;
-      return this.invoke(p, account, creds.credentials, 'publishStatus', (ctx) => p.plugin.publishStatus(ctx, remoteId), {});
-    };
-    return this.retrying(account, run, { repeatUnanswered: false });
+    return this.call(accountId, 'publishStatus', (ctx, p) => p.plugin.publishStatus(ctx, remoteId), {}, known);
   }
 
   getProfile(accountId: string): Promise<Profile> {
@@ -486,11 +477,15 @@ export class PluginHost {
     fn: (ctx: PluginContext, p: LoadedPlugin) => Promise<T>,
     // assets and idempotencyKey: an edit renders images and may carry the key like a publish.
     opts: Pick<CallOptions, 'deadlineMs' | 'assets' | 'idempotencyKey'> = {},
+    /** The account row and opened credentials when the caller has just read them with others' (first try only). */
+    known: { account?: HostAccount; credentials?: OpenedCredentials } = {},
   ): Promise<T> {
-    const account = await this.account(accountId);
+    const account = known.account?.id === accountId ? known.account : await this.account(accountId);
     const p = this.plugin(account.platform);
+    let prefetched = known.account?.id === accountId ? known.credentials : undefined;
     const run = async () => {
-      const creds = await this.openFor(account);
+      const creds = await this.openFor(account, prefetched);
+      prefetched = undefined;
       return this.invoke(p, account, creds.credentials, method, (ctx) => fn(ctx, p), opts);
     };
     // Writes go through here too (retract, edit): only an expired token is a reason to repeat.

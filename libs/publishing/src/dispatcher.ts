@@ -112,10 +112,6 @@ export class Dispatcher {
     for (const t of targets) await this.enqueue('publication.edit', t.id, t.nextAttemptAt);
   }
 
-  async dispatchPoll(targetId: string, at: Date): Promise<void> {
-    await this.enqueue('publication.poll', targetId, at);
-  }
-
   /** The last dispatch time this process gave a batch of status checks (kept strictly increasing). */
   private lastPollDispatch = 0;
 
